@@ -1,0 +1,364 @@
+/**
+ * UI workflow → API prompt, the way the ComfyUI frontend's `graphToPrompt`
+ * does it, driven by the server's `/object_info`.
+ *
+ * The model follows the frontend's ExecutableNodeDTO: every node instance has
+ * an execution id (`"5"`, or `"12:5:3"` inside subgraphs); an input resolves
+ * through bypassed nodes, virtual nodes (Reroute), subgraph boundaries and
+ * promoted widgets to either a link `[originId, slot]` or a literal value.
+ */
+import { UnknownNodeTypesError, WorkflowFormatError, type MissingNodeType } from '../errors.js'
+import type { ApiInputValue, ApiPrompt } from '../workflow/apiPrompt.js'
+import { specType, widgetLayout, type InputSpec, type NodeDef, type ObjectInfo } from '../workflow/objectInfo.js'
+import {
+  NodeMode,
+  SUBGRAPH_INPUT_ID,
+  type UiNode,
+  type UiNodeInput,
+  type UiWorkflow,
+} from '../workflow/uiWorkflow.js'
+import { processDynamicPrompt, type Random } from './dynamicPrompts.js'
+import { FRONTEND_NODE_DEFS, VIRTUAL_NODE_TYPES } from './frontendNodes.js'
+import { expandGroupNodes } from './groupNodes.js'
+import { normaliseWorkflow, type Graph, type GraphLink } from './graph.js'
+import { applyTextReplacements, type ReplacementNode } from './textReplacements.js'
+
+export interface ToApiPromptOptions {
+  /** Names the workflow in error messages (a file name, say). */
+  name?: string
+  /** Random source for `{a|b}` dynamic prompts. */
+  random?: Random
+  /** Clock for `%date:...%` tokens. */
+  now?: () => Date
+}
+
+const SUBGRAPH_INPUT = String(SUBGRAPH_INPUT_ID)
+
+/** One node instance at one place in the subgraph tree. */
+interface ExecNode {
+  readonly id: string
+  readonly graph: Graph
+  readonly node: UiNode
+  readonly path: readonly string[]
+  /** The subgraph instance this node sits in, when it is inside a subgraph. */
+  readonly parent?: ExecNode
+}
+
+type Resolved = { link: [string, number] } | { value: unknown } | undefined
+
+const isValidConnection = (a: unknown, b: unknown): boolean => {
+  if (!a || !b || a === '*' || b === '*') return true
+  if (typeof a !== 'string' || typeof b !== 'string') return a === b
+  const as = a.toUpperCase().split(',')
+  const bs = b.toUpperCase().split(',')
+  return as.some((t) => bs.includes(t))
+}
+
+const DEFAULTS: Record<string, unknown> = { INT: 0, FLOAT: 0, STRING: '', BOOLEAN: false }
+
+function defaultValue(spec: InputSpec | undefined): unknown {
+  if (!spec) return undefined
+  const options = spec[1]
+  if (options && 'default' in options) return options.default
+  if (Array.isArray(spec[0])) return spec[0][0]
+  if (Array.isArray(options?.options)) return options.options[0]
+  return DEFAULTS[specType(spec)]
+}
+
+class Converter {
+  private readonly name: string
+  private readonly random: Random
+  private readonly now: () => Date
+  private readonly subgraphs: Map<string, Graph>
+  private readonly root: Graph
+  /** Widget values written by PrimitiveNodes (applyToGraph), by execution id then widget name. */
+  private readonly primitiveValues = new Map<string, Map<string, unknown>>()
+  private readonly replacementNodes: ReplacementNode[] = []
+
+  constructor(
+    workflow: UiWorkflow,
+    private readonly objectInfo: ObjectInfo,
+    options: ToApiPromptOptions,
+  ) {
+    this.name = options.name ?? 'workflow'
+    this.random = options.random ?? Math.random
+    this.now = options.now ?? (() => new Date())
+    const expanded = expandGroupNodes(workflow, objectInfo, this.name)
+    const normalised = normaliseWorkflow(expanded, this.name)
+    this.subgraphs = normalised.subgraphs
+    this.root = normalised.root
+  }
+
+  def(type: string): NodeDef | undefined {
+    return this.objectInfo[type] ?? FRONTEND_NODE_DEFS[type]
+  }
+
+  /** Every node type in the root graph and in each subgraph definition must be known. */
+  checkTypes(): void {
+    const missing: MissingNodeType[] = []
+    const visit = (graph: Graph, prefix: string) => {
+      for (const node of graph.nodes) {
+        const type = node.type
+        if (this.def(type) || VIRTUAL_NODE_TYPES.has(type) || this.subgraphs.has(type)) continue
+        missing.push({ nodeId: prefix + graph.ids.get(node)!, type })
+      }
+    }
+    visit(this.root, '')
+    for (const [id, graph] of this.subgraphs) visit(graph, `subgraph ${graph.definition?.name ?? id} › `)
+    if (missing.length > 0) throw new UnknownNodeTypesError(this.name, missing)
+  }
+
+  private exec(graph: Graph, node: UiNode, path: readonly string[], parent?: ExecNode): ExecNode {
+    const local = graph.ids.get(node)!
+    const e: ExecNode = { id: [...path, local].join(':'), graph, node, path }
+    return parent ? { ...e, parent } : e
+  }
+
+  private where(e: ExecNode): string {
+    return `${this.name}, node ${e.id} (${e.node.type}${e.node.title ? ` "${e.node.title}"` : ''})`
+  }
+
+  private link(e: ExecNode, linkId: number): GraphLink {
+    const link = e.graph.links.get(linkId)
+    if (!link) {
+      throw new WorkflowFormatError(
+        `${this.where(e)}: input refers to link ${linkId}, which the workflow does not contain. ` +
+          'Reconnect that input in ComfyUI and save the workflow again.',
+      )
+    }
+    return link
+  }
+
+  /** All node instances, depth first, skipping the insides of muted or bypassed subgraphs. */
+  private *instances(graph: Graph, path: readonly string[], parent?: ExecNode): Generator<ExecNode> {
+    for (const node of graph.nodes) {
+      const e = this.exec(graph, node, path, parent)
+      yield e
+      const inner = this.subgraphs.get(node.type)
+      const mode = node.mode ?? NodeMode.ALWAYS
+      if (inner && mode !== NodeMode.NEVER && mode !== NodeMode.BYPASS) {
+        yield* this.instances(inner, [...path, graph.ids.get(node)!], e)
+      }
+    }
+  }
+
+  // --- widget values -------------------------------------------------------
+
+  /** Widget name → value for a node, from its saved `widgets_values` and its definition. */
+  private widgetValues(e: ExecNode, def: NodeDef): Map<string, unknown> {
+    const values = new Map<string, unknown>()
+    const layout = widgetLayout(def)
+    const saved = e.node.widgets_values
+    if (Array.isArray(saved)) {
+      layout.forEach((w, i) => {
+        if (!w.input) return
+        values.set(w.input, i < saved.length ? saved[i] : defaultValue(w.spec))
+      })
+    } else {
+      for (const w of layout) {
+        if (!w.input) continue
+        values.set(w.input, saved && w.input in saved ? saved[w.input] : defaultValue(w.spec))
+      }
+    }
+    const fromPrimitive = this.primitiveValues.get(e.id)
+    if (fromPrimitive) for (const [k, v] of fromPrimitive) if (values.has(k)) values.set(k, v)
+    return values
+  }
+
+  /** A PrimitiveNode writes its value into each linked target widget (the frontend's applyToGraph). */
+  private applyPrimitives(): void {
+    for (const e of this.instances(this.root, [])) {
+      if (e.node.type !== 'PrimitiveNode' || e.node.mode === NodeMode.NEVER) continue
+      const saved = e.node.widgets_values
+      if (!Array.isArray(saved) || saved.length === 0) continue
+      for (const linkId of e.node.outputs?.[0]?.links ?? []) {
+        const link = e.graph.links.get(linkId)
+        if (!link) continue
+        const target = e.graph.byId.get(link.targetId)
+        const input = target?.inputs?.[link.targetSlot]
+        const widget = input?.widget?.name
+        if (!target || !widget) continue
+        const targetId = [...e.path, link.targetId].join(':')
+        let map = this.primitiveValues.get(targetId)
+        if (!map) this.primitiveValues.set(targetId, (map = new Map()))
+        map.set(widget, saved[0])
+      }
+    }
+  }
+
+  /** A subgraph instance shows one widget per subgraph input that feeds a widget inside. */
+  private promotedWidgetValue(instance: ExecNode, inputName: string): Resolved {
+    const inner = this.subgraphs.get(instance.node.type)
+    const inputs = inner?.definition?.inputs ?? []
+    const promoted = inputs.filter((io) =>
+      (io.linkIds ?? []).some((id) => {
+        const l = inner!.links.get(id)
+        const target = l && inner!.byId.get(l.targetId)
+        return target?.inputs?.[l.targetSlot]?.widget !== undefined
+      }),
+    )
+    const index = promoted.findIndex((io) => io.name === inputName)
+    const saved = instance.node.widgets_values
+    if (index < 0 || !Array.isArray(saved) || index >= saved.length) return undefined
+    return { value: saved[index] }
+  }
+
+  // --- link resolution -----------------------------------------------------
+
+  private resolveInput(e: ExecNode, input: UiNodeInput, visited: Set<string>): Resolved {
+    if (input.link === null || input.link === undefined) return undefined
+    const link = this.link(e, input.link)
+    if (link.originId === SUBGRAPH_INPUT) {
+      const instance = e.parent
+      const io = e.graph.definition?.inputs?.[link.originSlot]
+      if (!instance || !io) {
+        throw new WorkflowFormatError(`${this.where(e)}: link ${link.id} leaves a subgraph input that does not exist.`)
+      }
+      const outer = instance.node.inputs?.find((i) => i.name === io.name)
+      if (outer && outer.link !== null && outer.link !== undefined) return this.resolveInput(instance, outer, visited)
+      return this.promotedWidgetValue(instance, io.name)
+    }
+    const origin = e.graph.byId.get(link.originId)
+    if (!origin) {
+      throw new WorkflowFormatError(
+        `${this.where(e)}: link ${link.id} starts at node ${link.originId}, which does not exist. ` +
+          'Reconnect that input in ComfyUI and save the workflow again.',
+      )
+    }
+    const originExec = this.exec(e.graph, origin, e.path, e.parent)
+    return this.resolveOutput(originExec, link.originSlot, input.type, visited)
+  }
+
+  private resolveOutput(e: ExecNode, slot: number, type: unknown, visited: Set<string>): Resolved {
+    const key = `${e.id}#${slot}`
+    if (visited.has(key)) {
+      throw new WorkflowFormatError(`${this.where(e)}: the links through this node form a cycle.`)
+    }
+    visited.add(key)
+    try {
+      const node = e.node
+      if (node.mode === NodeMode.BYPASS) {
+        const index = this.bypassSlot(node, slot, type)
+        const input = index === undefined ? undefined : node.inputs?.[index]
+        return input ? this.resolveInput(e, input, visited) : undefined
+      }
+      const inner = this.subgraphs.get(node.type)
+      if (inner) {
+        if (node.mode === NodeMode.NEVER) return undefined
+        const linkId = inner.definition?.outputs?.[slot]?.linkIds?.[0]
+        const link = linkId === undefined ? undefined : inner.links.get(linkId)
+        if (!link) return undefined
+        const innerExec: Omit<ExecNode, 'node' | 'id'> = { graph: inner, path: [...e.path, e.graph.ids.get(node)!], parent: e }
+        if (link.originId === SUBGRAPH_INPUT) {
+          const io = inner.definition?.inputs?.[link.originSlot]
+          const outer = io && node.inputs?.find((i) => i.name === io.name)
+          return outer ? this.resolveInput(e, outer, visited) : undefined
+        }
+        const origin = inner.byId.get(link.originId)
+        if (!origin) return undefined
+        return this.resolveOutput(
+          this.exec(inner, origin, innerExec.path, e),
+          link.originSlot,
+          type,
+          visited,
+        )
+      }
+      if (VIRTUAL_NODE_TYPES.has(node.type)) {
+        const input = node.inputs?.[slot]
+        return input ? this.resolveInput(e, input, visited) : undefined
+      }
+      return { link: [e.id, slot] }
+    } finally {
+      visited.delete(key)
+    }
+  }
+
+  /** Which input a bypassed node passes to a consumer of output `slot` wanting `type`. */
+  private bypassSlot(node: UiNode, slot: number, type: unknown): number | undefined {
+    const inputs = node.inputs ?? []
+    if (type === '*' || type === '' || type === undefined) return inputs[slot] ? slot : inputs.length > 0 ? 0 : undefined
+    const outType = node.outputs?.[slot]?.type
+    const same = inputs[slot]
+    if (same && isValidConnection(same.type, outType) && isValidConnection(same.type, type)) return slot
+    const exact = inputs.findIndex((i) => i.type === type)
+    if (exact >= 0) return exact
+    const compatible = inputs.findIndex((i) => isValidConnection(i.type, outType) && isValidConnection(i.type, type))
+    return compatible >= 0 ? compatible : undefined
+  }
+
+  // --- emission ------------------------------------------------------------
+
+  convert(): ApiPrompt {
+    this.checkTypes()
+    this.applyPrimitives()
+    const emitted: Array<{ e: ExecNode; def: NodeDef; values: Map<string, unknown> }> = []
+    for (const e of this.instances(this.root, [])) {
+      const def = this.def(e.node.type)
+      if (!def) continue // virtual nodes and subgraph instances
+      const mode = e.node.mode ?? NodeMode.ALWAYS
+      const values = this.widgetValues(e, def)
+      this.replacementNodes.push({
+        title: e.node.title ?? def.display_name ?? e.node.type,
+        sAndRName: e.node.properties?.['Node name for S&R'] as string | undefined,
+        widgets: values,
+      })
+      if (mode === NodeMode.NEVER || mode === NodeMode.BYPASS) continue
+      emitted.push({ e, def, values })
+    }
+
+    const prompt: ApiPrompt = {}
+    for (const { e, def, values } of emitted) {
+      const inputs: Record<string, ApiInputValue> = {}
+      const specs = { ...def.input.required, ...def.input.optional }
+      for (const [name, raw] of values) {
+        inputs[name] = this.serialiseWidget(name, raw, specs[name])
+      }
+      for (const input of e.node.inputs ?? []) {
+        const resolved = this.resolveInput(e, input, new Set())
+        if (!resolved) continue
+        inputs[input.name] = 'link' in resolved ? resolved.link : this.serialiseWidget(input.name, resolved.value, specs[input.name])
+      }
+      prompt[e.id] = {
+        inputs,
+        class_type: e.node.type,
+        _meta: { title: e.node.title ?? def.display_name ?? e.node.type },
+      }
+    }
+    // Inputs linked to nodes that are not in the prompt (muted ones) are dropped.
+    for (const node of Object.values(prompt)) {
+      for (const [name, value] of Object.entries(node.inputs)) {
+        if (Array.isArray(value) && !(value[0] in prompt)) delete node.inputs[name]
+      }
+    }
+    return prompt
+  }
+
+  private serialiseWidget(name: string, value: unknown, spec: InputSpec | undefined): ApiInputValue {
+    let v = value
+    if (typeof v === 'string' && spec?.[1]?.dynamicPrompts === true) v = processDynamicPrompt(v, this.random)
+    if (typeof v === 'string' && name === 'filename_prefix') {
+      v = applyTextReplacements(v, this.replacementNodes, this.now)
+    }
+    if (Array.isArray(v)) return { __value__: v }
+    return v as ApiInputValue
+  }
+}
+
+/**
+ * Convert a UI workflow into the API prompt ComfyUI runs, exactly as the
+ * ComfyUI frontend would queue it.
+ *
+ * @throws UnknownNodeTypesError when a node type is not in `objectInfo` (each listed with its node id)
+ * @throws WorkflowFormatError on malformed workflows (dangling links, cycles, wrong shapes)
+ *
+ * @example
+ * const prompt = toApiPrompt(workflowJson, await comfy.objectInfo(), { name: 'sweep.json' })
+ */
+export function toApiPrompt(workflow: UiWorkflow, objectInfo: ObjectInfo, options: ToApiPromptOptions = {}): ApiPrompt {
+  if (typeof workflow !== 'object' || workflow === null || !Array.isArray(workflow.nodes)) {
+    throw new WorkflowFormatError(
+      `${options.name ?? 'workflow'} is not a ComfyUI UI workflow: it has no "nodes" array.`,
+    )
+  }
+  return new Converter(workflow, objectInfo, options).convert()
+}

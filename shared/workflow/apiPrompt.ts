@@ -1,0 +1,23 @@
+/** The API ("prompt") format that ComfyUI's `POST /prompt` accepts. */
+
+/** A link to another node's output: `[source node id, output index]`. */
+export type ApiLink = [nodeId: string, outputIndex: number]
+
+/** A literal list must be wrapped, since a bare array means a link. */
+export interface WrappedList {
+  __value__: unknown[]
+}
+
+export type ApiInputValue = string | number | boolean | null | ApiLink | WrappedList | { [key: string]: unknown }
+
+export interface ApiNode {
+  class_type: string
+  inputs: Record<string, ApiInputValue>
+  _meta?: { title?: string }
+}
+
+/** An API prompt: node id → node. Ids are opaque strings (`"3"`, `"12:5"`, `"ref:img:1"`). */
+export type ApiPrompt = Record<string, ApiNode>
+
+export const isApiLink = (v: unknown): v is ApiLink =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'number'

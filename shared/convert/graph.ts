@@ -4,6 +4,7 @@
  * strings. Schema 0.4 tuples and schema 1 objects both land here.
  */
 import { WorkflowFormatError } from '../errors.js'
+import { GROUP_NODE_DEFINITION } from './groupNodes.js'
 import type {
   NodeId,
   SubgraphDefinition,
@@ -136,18 +137,29 @@ export function normaliseWorkflow(workflow: UiWorkflow, name: string): Normalise
   const rootNodes = checkNodes(workflow.nodes, name)
   const rootLinks = readLinks(workflow.links, name)
   const used = new Set(rootNodes.map((n) => String(n.id)))
-  let lastNodeId = Number(workflow.state?.lastNodeId ?? workflow.last_node_id ?? 0)
-  for (const id of used) if (Number(id) > lastNodeId) lastNodeId = Number(id)
-
   const definitions: SubgraphDefinition[] = []
   collectDefinitions(workflow.definitions?.subgraphs, definitions)
+
+  // The frontend shares one id counter between the root graph and its subgraphs:
+  // the highest of every saved counter and every numeric id.
+  const counters = [workflow.state?.lastNodeId, workflow.last_node_id, ...rootNodes.map((n) => n.id)]
+  for (const def of definitions) {
+    const state = def.state as { lastNodeId?: unknown } | undefined
+    counters.push(state?.lastNodeId as number | undefined, ...(def.nodes ?? []).map((n) => n.id))
+  }
+  let lastNodeId = 0
+  for (const c of counters) {
+    const n = Number(c)
+    if (Number.isFinite(n) && n > lastNodeId) lastNodeId = n
+  }
   const subgraphs = new Map<string, Graph>()
   for (const def of definitions) {
     if (typeof def.id !== 'string') throw new WorkflowFormatError(`${name}: a subgraph definition has no id.`)
     const where = `${name}, subgraph "${def.name ?? def.id}"`
     const nodes = checkNodes(def.nodes, where)
     const rename = new Map<string, string>()
-    for (const node of nodes) {
+    // Group-node definitions keep their index ids: they never share the id space.
+    if (!def[GROUP_NODE_DEFINITION]) for (const node of nodes) {
       const saved = String(node.id)
       if (used.has(saved)) {
         lastNodeId += 1

@@ -8,17 +8,18 @@
  * promoted widgets to either a link `[originId, slot]` or a literal value.
  */
 import { UnknownNodeTypesError, WorkflowFormatError, type MissingNodeType } from '../errors.js'
-import type { ApiInputValue, ApiPrompt } from '../workflow/apiPrompt.js'
+import { isApiLink, isApiPrompt, type ApiInputValue, type ApiPrompt } from '../workflow/apiPrompt.js'
 import { specType, widgetLayout, type InputSpec, type NodeDef, type ObjectInfo } from '../workflow/objectInfo.js'
 import {
   NodeMode,
   SUBGRAPH_INPUT_ID,
   type UiNode,
   type UiNodeInput,
+  isUiWorkflow,
   type UiWorkflow,
 } from '../workflow/uiWorkflow.js'
 import { processDynamicPrompt, type Random } from './dynamicPrompts.js'
-import { FRONTEND_NODE_DEFS, VIRTUAL_NODE_TYPES } from './frontendNodes.js'
+import { FRONTEND_DISPLAY_NAMES, FRONTEND_EXTRA_WIDGETS, FRONTEND_NODE_DEFS, VIRTUAL_NODE_TYPES } from './frontendNodes.js'
 import { expandGroupNodes } from './groupNodes.js'
 import { normaliseWorkflow, type Graph, type GraphLink } from './graph.js'
 import { applyTextReplacements, type ReplacementNode } from './textReplacements.js'
@@ -30,6 +31,8 @@ export interface ToApiPromptOptions {
   random?: Random
   /** Clock for `%date:...%` tokens. */
   now?: () => Date
+  /** API-format input only: called for each node left out because its type is unknown. */
+  onDroppedNode?: (node: MissingNodeType) => void
 }
 
 const SUBGRAPH_INPUT = String(SUBGRAPH_INPUT_ID)
@@ -148,17 +151,29 @@ class Converter {
   private widgetValues(e: ExecNode, def: NodeDef): Map<string, unknown> {
     const values = new Map<string, unknown>()
     const layout = widgetLayout(def)
+    const extras = FRONTEND_EXTRA_WIDGETS[e.node.type] ?? []
     const saved = e.node.widgets_values
     if (Array.isArray(saved)) {
-      layout.forEach((w, i) => {
-        if (!w.input) return
-        values.set(w.input, i < saved.length ? saved[i] : defaultValue(w.spec))
+      // Saved values go, in order, to the widgets that persist their value.
+      let next = 0
+      layout.forEach((w) => {
+        const i = next++
+        if (w.input) values.set(w.input, i < saved.length ? saved[i] : defaultValue(w.spec))
       })
+      for (const extra of extras) {
+        if (!extra.persist) {
+          values.set(extra.name, extra.value)
+          continue
+        }
+        const i = next++
+        values.set(extra.name, i < saved.length ? saved[i] : extra.value)
+      }
     } else {
       for (const w of layout) {
         if (!w.input) continue
         values.set(w.input, saved && w.input in saved ? saved[w.input] : defaultValue(w.spec))
       }
+      for (const extra of extras) values.set(extra.name, saved && extra.name in saved ? saved[extra.name] : extra.value)
     }
     const fromPrimitive = this.primitiveValues.get(e.id)
     if (fromPrimitive) for (const [k, v] of fromPrimitive) if (values.has(k)) values.set(k, v)
@@ -298,7 +313,7 @@ class Converter {
       const mode = e.node.mode ?? NodeMode.ALWAYS
       const values = this.widgetValues(e, def)
       this.replacementNodes.push({
-        title: e.node.title ?? def.display_name ?? e.node.type,
+        title: this.defaultTitle(e.node, def),
         sAndRName: e.node.properties?.['Node name for S&R'] as string | undefined,
         widgets: values,
       })
@@ -321,7 +336,7 @@ class Converter {
       prompt[e.id] = {
         inputs,
         class_type: e.node.type,
-        _meta: { title: e.node.title ?? def.display_name ?? e.node.type },
+        _meta: { title: this.defaultTitle(e.node, def) },
       }
     }
     // Inputs linked to nodes that are not in the prompt (muted ones) are dropped.
@@ -331,6 +346,10 @@ class Converter {
       }
     }
     return prompt
+  }
+
+  private defaultTitle(node: UiNode, def: NodeDef): string {
+    return node.title ?? FRONTEND_DISPLAY_NAMES[node.type] ?? def.display_name ?? node.type
   }
 
   private serialiseWidget(name: string, value: unknown, spec: InputSpec | undefined): ApiInputValue {
@@ -354,11 +373,37 @@ class Converter {
  * @example
  * const prompt = toApiPrompt(workflowJson, await comfy.objectInfo(), { name: 'sweep.json' })
  */
-export function toApiPrompt(workflow: UiWorkflow, objectInfo: ObjectInfo, options: ToApiPromptOptions = {}): ApiPrompt {
-  if (typeof workflow !== 'object' || workflow === null || !Array.isArray(workflow.nodes)) {
-    throw new WorkflowFormatError(
-      `${options.name ?? 'workflow'} is not a ComfyUI UI workflow: it has no "nodes" array.`,
-    )
+export function toApiPrompt(
+  workflow: UiWorkflow | ApiPrompt,
+  objectInfo: ObjectInfo,
+  options: ToApiPromptOptions = {},
+): ApiPrompt {
+  const name = options.name ?? 'workflow'
+  if (isUiWorkflow(workflow)) return new Converter(workflow, objectInfo, options).convert()
+  if (isApiPrompt(workflow)) return loadApiPrompt(workflow, objectInfo, options)
+  throw new WorkflowFormatError(
+    `${name} is neither a ComfyUI workflow (no "nodes" array) nor an API prompt ({id: {class_type, inputs}}).`,
+  )
+}
+
+/**
+ * An API-format file, loaded the way the frontend loads one: nodes of unknown
+ * types cannot be created and are left out (reported through `onDroppedNode`),
+ * and links to them are removed.
+ */
+function loadApiPrompt(prompt: ApiPrompt, objectInfo: ObjectInfo, options: ToApiPromptOptions): ApiPrompt {
+  const out: ApiPrompt = {}
+  for (const [id, node] of Object.entries(prompt)) {
+    if (!objectInfo[node.class_type] && !FRONTEND_NODE_DEFS[node.class_type]) {
+      options.onDroppedNode?.({ nodeId: id, type: node.class_type })
+      continue
+    }
+    out[id] = { ...node, inputs: { ...node.inputs } }
   }
-  return new Converter(workflow, objectInfo, options).convert()
+  for (const node of Object.values(out)) {
+    for (const [key, value] of Object.entries(node.inputs)) {
+      if (isApiLink(value) && !(value[0] in out)) delete node.inputs[key]
+    }
+  }
+  return out
 }

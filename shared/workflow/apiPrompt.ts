@@ -21,3 +21,15 @@ export type ApiPrompt = Record<string, ApiNode>
 
 export const isApiLink = (v: unknown): v is ApiLink =>
   Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'number'
+
+/** An object whose every value is `{class_type: string, inputs: object}`. */
+export function isApiPrompt(value: unknown): value is ApiPrompt {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  return Object.values(value).every(
+    (n) =>
+      typeof n === 'object' &&
+      n !== null &&
+      typeof (n as { class_type?: unknown }).class_type === 'string' &&
+      typeof (n as { inputs?: unknown }).inputs === 'object',
+  )
+}

@@ -5,3 +5,14 @@ export * from './workflow/objectInfo.js'
 export * from './workflow/uiWorkflow.js'
 export { toApiPrompt, type ToApiPromptOptions } from './convert/toApiPrompt.js'
 export { DISCOMFORT_PORT, discomfortPortDef } from './convert/frontendNodes.js'
+export { discoverPorts, consumersOf, type Port, type PortMode, type Consumer } from './ports/discover.js'
+export {
+  ancestors,
+  pruneToPort,
+  removePassthru,
+  resolveThroughPorts,
+  stitch,
+  type Recipe,
+  type StitchedWorkflow,
+} from './ports/graphOps.js'
+export { cloneJson } from './util/cloneJson.js'

@@ -208,8 +208,8 @@ class Converter {
     const promoted = inputs.filter((io) =>
       (io.linkIds ?? []).some((id) => {
         const l = inner!.links.get(id)
-        const target = l && inner!.byId.get(l.targetId)
-        return target?.inputs?.[l.targetSlot]?.widget !== undefined
+        if (!l) return false
+        return inner!.byId.get(l.targetId)?.inputs?.[l.targetSlot]?.widget !== undefined
       }),
     )
     const index = promoted.findIndex((io) => io.name === inputName)

@@ -1,0 +1,126 @@
+/**
+ * DiscomfortPort pseudo-nodes in an API prompt: which ports there are, what
+ * each does (INPUT / OUTPUT / PASSTHRU, by its links) and the ComfyUI type it
+ * carries (from object_info, through chains of ports).
+ */
+import { DISCOMFORT_PORT } from '../convert/frontendNodes.js'
+import { PortError } from '../errors.js'
+import { isApiLink, type ApiLink, type ApiPrompt } from '../workflow/apiPrompt.js'
+import { specType, type ObjectInfo } from '../workflow/objectInfo.js'
+
+export type PortMode = 'INPUT' | 'OUTPUT' | 'PASSTHRU'
+
+export interface Consumer {
+  nodeId: string
+  input: string
+}
+
+export interface Port {
+  nodeId: string
+  uniqueId: string
+  mode: PortMode
+  /** The ComfyUI type the port carries (`*` when nothing tells). */
+  type: string
+  /** Where an OUTPUT or PASSTHRU port takes its value from. */
+  source?: ApiLink
+  /** Inputs that read this port's value. */
+  consumers: Consumer[]
+}
+
+export const isPortNode = (prompt: ApiPrompt, id: string): boolean => prompt[id]?.class_type === DISCOMFORT_PORT
+
+/** For each node id, the inputs that link to it. */
+export function consumersOf(prompt: ApiPrompt): Map<string, Consumer[]> {
+  const map = new Map<string, Consumer[]>()
+  for (const [nodeId, node] of Object.entries(prompt)) {
+    for (const [input, value] of Object.entries(node.inputs)) {
+      if (!isApiLink(value)) continue
+      let list = map.get(value[0])
+      if (!list) map.set(value[0], (list = []))
+      list.push({ nodeId, input })
+    }
+  }
+  return map
+}
+
+function inputType(objectInfo: ObjectInfo, classType: string | undefined, input: string): string | undefined {
+  const def = classType ? objectInfo[classType] : undefined
+  const spec = def?.input.required?.[input] ?? def?.input.optional?.[input]
+  return spec ? specType(spec) : undefined
+}
+
+/**
+ * Find the ports of a prompt.
+ *
+ * @throws PortError for an empty `unique_id`, or two INPUT (or two OUTPUT) ports sharing one.
+ *   An INPUT and an OUTPUT may share a `unique_id`: that is a feedback loop across iterations.
+ */
+export function discoverPorts(prompt: ApiPrompt, objectInfo: ObjectInfo, workflowName = 'workflow'): Port[] {
+  const consumers = consumersOf(prompt)
+  const ports: Port[] = []
+  for (const [nodeId, node] of Object.entries(prompt)) {
+    if (node.class_type !== DISCOMFORT_PORT) continue
+    const raw = node.inputs.unique_id
+    const uniqueId = typeof raw === 'string' ? raw.trim() : ''
+    if (!uniqueId) {
+      throw new PortError(
+        `${workflowName}: DiscomfortPort node ${nodeId}${node._meta?.title ? ` "${node._meta.title}"` : ''} has an empty unique_id. ` +
+          'Give it the context key it should read or write.',
+      )
+    }
+    const source = isApiLink(node.inputs.input_data) ? node.inputs.input_data : undefined
+    const out = consumers.get(nodeId) ?? []
+    const mode: PortMode = source ? (out.length > 0 ? 'PASSTHRU' : 'OUTPUT') : 'INPUT'
+    const port: Port = { nodeId, uniqueId, mode, type: '*', consumers: out }
+    if (source) port.source = source
+    ports.push(port)
+  }
+
+  const sourceType = (link: ApiLink, seen: Set<string>): string => {
+    const [id, slot] = link
+    const node = prompt[id]
+    if (!node) return '*'
+    if (node.class_type === DISCOMFORT_PORT) {
+      if (seen.has(id)) return '*'
+      seen.add(id)
+      const up = node.inputs.input_data
+      return isApiLink(up) ? sourceType(up, seen) : '*'
+    }
+    return objectInfo[node.class_type]?.output[slot] ?? '*'
+  }
+  const consumerType = (portId: string, seen: Set<string>): string => {
+    for (const c of consumers.get(portId) ?? []) {
+      const node = prompt[c.nodeId]
+      let t: string | undefined
+      if (node?.class_type === DISCOMFORT_PORT) {
+        if (seen.has(c.nodeId)) continue
+        seen.add(c.nodeId)
+        t = consumerType(c.nodeId, seen)
+      } else {
+        t = inputType(objectInfo, node?.class_type, c.input)
+      }
+      if (t && t !== '*') return t
+    }
+    return '*'
+  }
+  for (const port of ports) {
+    const seen = new Set([port.nodeId])
+    const fromSource = port.source ? sourceType(port.source, seen) : '*'
+    port.type = fromSource !== '*' ? fromSource : consumerType(port.nodeId, new Set([port.nodeId]))
+  }
+
+  for (const mode of ['INPUT', 'OUTPUT'] as const) {
+    const byId = new Map<string, string>()
+    for (const port of ports.filter((p) => p.mode === mode)) {
+      const other = byId.get(port.uniqueId)
+      if (other !== undefined) {
+        throw new PortError(
+          `${workflowName}: DiscomfortPort nodes ${other} and ${port.nodeId} are both ${mode} ports for "${port.uniqueId}". ` +
+            `A workflow can ${mode === 'INPUT' ? 'read' : 'write'} a key through one port only: rename one of them.`,
+        )
+      }
+      byId.set(port.uniqueId, port.nodeId)
+    }
+  }
+  return ports
+}

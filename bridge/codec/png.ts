@@ -1,0 +1,110 @@
+/**
+ * PNG frames as ComfyUI sees them: decoded to RGB(A) bytes, encoded from
+ * float tensors with ComfyUI's own quantisation (`clip(255·x)` truncated,
+ * not rounded, so a round trip through ComfyUI's savers loses < 1/255).
+ */
+import { PNG } from 'pngjs'
+
+export interface RgbaImage {
+  width: number
+  height: number
+  /** 4 bytes a pixel, row-major. */
+  rgba: Uint8Array
+  /** Whether the file carried an alpha channel (colour types 4 and 6, or tRNS). */
+  hasAlpha: boolean
+}
+
+export class PngError extends Error {
+  override name = 'PngError'
+}
+
+export function decodePng(bytes: Uint8Array): RgbaImage {
+  let png: PNG
+  try {
+    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  } catch (e) {
+    throw new PngError(`not a readable PNG: ${(e as Error).message}`)
+  }
+  const meta = png as unknown as { alpha?: boolean; colorType?: number }
+  return {
+    width: png.width,
+    height: png.height,
+    rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+    hasAlpha: meta.alpha === true || meta.colorType === 4 || meta.colorType === 6,
+  }
+}
+
+export interface EncodeOptions {
+  /** Keep the alpha channel (RGBA PNG); otherwise RGB. */
+  alpha?: boolean
+  /** tEXt chunks, as ComfyUI's SaveImage writes `prompt` and `workflow`. */
+  text?: Record<string, string>
+}
+
+export function encodePng(image: { width: number; height: number; rgba: Uint8Array }, options: EncodeOptions = {}): Uint8Array {
+  const png = new PNG({ width: image.width, height: image.height, colorType: options.alpha ? 6 : 2, inputHasAlpha: true })
+  Buffer.from(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength).copy(png.data)
+  let out: Buffer = PNG.sync.write(png, { colorType: options.alpha ? 6 : 2, inputHasAlpha: true })
+  if (options.text && Object.keys(options.text).length > 0) out = insertTextChunks(out, options.text)
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+}
+
+/** ComfyUI's float → byte conversion: `np.clip(255 * x, 0, 255).astype(uint8)`. */
+export const quantise = (x: number): number => {
+  const v = Math.floor(255 * x)
+  return v < 0 ? 0 : v > 255 ? 255 : Number.isNaN(v) ? 0 : v
+}
+
+// --- tEXt chunks --------------------------------------------------------------
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    table[n] = c >>> 0
+  }
+  return table
+})()
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8)
+  return (c ^ 0xffffffff) >>> 0
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.alloc(12 + data.length)
+  out.writeUInt32BE(data.length, 0)
+  out.write(type, 4, 'latin1')
+  data.copy(out, 8)
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
+  return out
+}
+
+function insertTextChunks(png: Buffer, text: Record<string, string>): Buffer {
+  // IHDR is always first: signature (8) + IHDR chunk (25).
+  const head = png.subarray(0, 33)
+  const rest = png.subarray(33)
+  const chunks = Object.entries(text).map(([k, v]) => chunk('tEXt', Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0]), Buffer.from(v, 'latin1')])))
+  return Buffer.concat([head, ...chunks, rest])
+}
+
+/** Read tEXt chunks (keyword → text). */
+export function readPngText(bytes: Uint8Array): Record<string, string> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out: Record<string, string> = {}
+  let at = 8
+  while (at + 8 <= buf.length) {
+    const length = buf.readUInt32BE(at)
+    const type = buf.toString('latin1', at + 4, at + 8)
+    if (type === 'tEXt') {
+      const data = buf.subarray(at + 8, at + 8 + length)
+      const zero = data.indexOf(0)
+      if (zero > 0) out[data.toString('latin1', 0, zero)] = data.toString('latin1', zero + 1)
+    }
+    if (type === 'IEND') break
+    at += 12 + length
+  }
+  return out
+}

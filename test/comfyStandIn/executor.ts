@@ -1,0 +1,331 @@
+/**
+ * The stand-in's prompt queue and executor: one worker, ComfyUI's classic
+ * cache (a node is reused when its class and inputs, recursively, match the
+ * previous prompt's, whatever its id), and the WebSocket events and history
+ * entries of ComfyUI 0.3.54 in the order the transcripts show.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { isApiLink, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import type { Folders } from './files.js'
+import { NodeException, NODES, type NodeContext } from './nodes.js'
+import { describeTensor, isTensor } from './tensors.js'
+
+export interface QueueItem {
+  number: number
+  promptId: string
+  prompt: ApiPrompt
+  extraData: Record<string, unknown> & { client_id?: string }
+  outputs: string[]
+}
+
+export type HistoryMessage = [string, Record<string, unknown>]
+
+export interface HistoryEntry {
+  prompt: [number, string, ApiPrompt, Record<string, unknown>, string[]]
+  outputs: Record<string, Record<string, unknown>>
+  status: { status_str: 'success' | 'error'; completed: boolean; messages: HistoryMessage[] }
+  meta: Record<string, { node_id: string; display_node: string; parent_node: null; real_node_id: string }>
+}
+
+/** Sends an event: `sid` null means every socket. */
+export type Send = (type: string, data: Record<string, unknown>, sid: string | null) => void
+
+interface CacheEntry {
+  outputs: unknown[]
+  ui?: Record<string, unknown>
+}
+
+class Interrupted extends Error {}
+
+export interface ExecutorOptions {
+  /** Extra milliseconds every executed node takes (to test cancellation and progress). */
+  nodeDelayMs?: number
+}
+
+export class Executor {
+  private pending: QueueItem[] = []
+  private running: QueueItem | undefined
+  readonly history = new Map<string, HistoryEntry>()
+  private cache = new Map<string, CacheEntry>()
+  private interruptFlag = false
+  private working = false
+  private counter = 0
+  readonly modelLoads = { count: 0 }
+  /** Node ids currently executing, by client (re-sent to a reconnecting socket, like ComfyUI). */
+  lastNode: { sid: string; node: string } | undefined
+
+  constructor(
+    private readonly objectInfo: ObjectInfo,
+    private readonly folders: Folders,
+    private readonly send: Send,
+    private readonly options: ExecutorOptions = {},
+  ) {}
+
+  get queueRemaining(): number {
+    return this.pending.length + (this.running ? 1 : 0)
+  }
+
+  nextNumber(front: boolean): number {
+    const n = front ? -this.counter : this.counter
+    this.counter += 1
+    return n
+  }
+
+  queueState(): { queue_running: unknown[]; queue_pending: unknown[] } {
+    const row = (i: QueueItem) => [i.number, i.promptId, i.prompt, i.extraData, i.outputs]
+    return { queue_running: this.running ? [row(this.running)] : [], queue_pending: this.pending.map(row) }
+  }
+
+  private broadcastStatus(): void {
+    this.send('status', { status: { exec_info: { queue_remaining: this.queueRemaining } } }, null)
+  }
+
+  enqueue(item: QueueItem): void {
+    this.pending.push(item)
+    this.pending.sort((a, b) => a.number - b.number)
+    this.broadcastStatus()
+    void this.work()
+  }
+
+  deletePending(ids: string[]): void {
+    this.pending = this.pending.filter((i) => !ids.includes(i.promptId))
+    this.broadcastStatus()
+  }
+
+  clearPending(): void {
+    this.pending = []
+    this.broadcastStatus()
+  }
+
+  interrupt(): void {
+    this.interruptFlag = true
+  }
+
+  freeMemory(): void {
+    this.cache.clear()
+  }
+
+  private async work(): Promise<void> {
+    if (this.working) return
+    this.working = true
+    try {
+      while (this.pending.length > 0) {
+        const item = this.pending.shift()!
+        this.running = item
+        this.broadcastStatus()
+        const entry = await this.execute(item)
+        this.history.set(item.promptId, entry)
+        this.running = undefined
+        this.broadcastStatus()
+        const client = item.extraData.client_id ?? null
+        if (client) this.send('executing', { node: null, prompt_id: item.promptId }, client)
+        this.lastNode = undefined
+      }
+    } finally {
+      this.working = false
+    }
+  }
+
+  /** A node's cache key: its class, file hashes for loaders, and its inputs with links replaced by their sources' keys. */
+  private signatures(prompt: ApiPrompt): Map<string, string> {
+    const sigs = new Map<string, string>()
+    const sig = (id: string, stack: Set<string>): string => {
+      const known = sigs.get(id)
+      if (known) return known
+      const node = prompt[id]!
+      if (stack.has(id)) return `cycle:${id}`
+      stack.add(id)
+      const inputs = Object.keys(node.inputs ?? {})
+        .sort()
+        .map((k) => {
+          const v = node.inputs[k]
+          return [k, isApiLink(v) && prompt[v[0]] ? ['link', sig(v[0], stack), v[1]] : v]
+        })
+      stack.delete(id)
+      const s = createHash('sha1')
+        .update(JSON.stringify([node.class_type, this.isChanged(node.class_type, node.inputs), inputs]))
+        .digest('hex')
+      sigs.set(id, s)
+      return s
+    }
+    for (const id of Object.keys(prompt)) sig(id, new Set())
+    return sigs
+  }
+
+  /** IS_CHANGED: LoadImage, LoadImageMask and LoadLatent hash their file. */
+  private isChanged(classType: string, inputs: Record<string, unknown>): string | null {
+    const name = classType === 'LoadLatent' ? inputs.latent : ['LoadImage', 'LoadImageMask'].includes(classType) ? inputs.image : undefined
+    if (typeof name !== 'string') return null
+    try {
+      return createHash('sha256').update(readFileSync(this.folders.annotatedPath(name))).digest('hex')
+    } catch {
+      return null
+    }
+  }
+
+  private async execute(item: QueueItem): Promise<HistoryEntry> {
+    const { prompt, promptId } = item
+    const client = item.extraData.client_id ?? null
+    const messages: HistoryMessage[] = []
+    const message = (type: string, data: Record<string, unknown>, broadcast: boolean) => {
+      const full = { ...data, timestamp: Date.now() }
+      messages.push([type, full])
+      if (client) this.send(type, full, client)
+      else if (broadcast) this.send(type, full, null)
+    }
+    this.interruptFlag = false
+    message('execution_start', { prompt_id: promptId }, false)
+
+    // Classic cache: keep only what the new prompt can reuse.
+    const sigs = this.signatures(prompt)
+    const wanted = new Set(sigs.values())
+    for (const key of [...this.cache.keys()]) if (!wanted.has(key)) this.cache.delete(key)
+    const isCached = (id: string) => this.cache.has(sigs.get(id)!)
+    message('execution_cached', { nodes: Object.keys(prompt).filter(isCached), prompt_id: promptId }, false)
+
+    // What to run: each output and, unless cached, its inputs.
+    const order: string[] = []
+    const visit = (id: string) => {
+      if (order.includes(id)) return
+      for (const v of Object.values(prompt[id]!.inputs ?? {})) {
+        if (isApiLink(v) && prompt[v[0]] && !isCached(v[0])) visit(v[0])
+      }
+      order.push(id)
+    }
+    for (const out of item.outputs) visit(out)
+    const isOutput = (id: string) => this.objectInfo[prompt[id]!.class_type]?.output_node === true
+    const deps = (id: string): string[] => {
+      const ids: string[] = []
+      for (const v of Object.values(prompt[id]!.inputs ?? {})) if (isApiLink(v) && order.includes(v[0])) ids.push(v[0])
+      return ids
+    }
+
+    const results = new Map<string, unknown[]>()
+    const outputsUi: HistoryEntry['outputs'] = {}
+    const meta: HistoryEntry['meta'] = {}
+    const progress: Record<string, Record<string, unknown>> = {}
+    const sendProgressState = () => this.send('progress_state', { prompt_id: promptId, nodes: structuredClone(progress) }, null)
+    const setProgress = (id: string, value: number, max: number, state: string) => {
+      progress[id] = { value, max, state, node_id: id, prompt_id: promptId, display_node_id: id, parent_node_id: null, real_node_id: id }
+    }
+    const executed: string[] = []
+    const done = new Set<string>()
+    const recordUi = (id: string, ui: Record<string, unknown>) => {
+      outputsUi[id] = ui
+      meta[id] = { node_id: id, display_node: id, parent_node: null, real_node_id: id }
+    }
+
+    let failure: { type: 'execution_error' | 'execution_interrupted'; data: Record<string, unknown> } | undefined
+    while (done.size < order.length) {
+      const ready = order.filter((id) => !done.has(id) && deps(id).every((d) => done.has(d)))
+      const id = ready.find(isOutput) ?? ready[0]!
+      const node = prompt[id]!
+      if (this.interruptFlag) {
+        failure = { type: 'execution_interrupted', data: { node_id: id, node_type: node.class_type, executed: [...executed] } }
+        break
+      }
+      const cached = this.cache.get(sigs.get(id)!)
+      if (cached) {
+        // A cached output node repeats its earlier ui.
+        if (client) this.send('executed', { node: id, display_node: id, output: cached.ui ?? null, prompt_id: promptId }, client)
+        if (cached.ui) recordUi(id, cached.ui)
+        results.set(id, cached.outputs)
+        done.add(id)
+        continue
+      }
+      setProgress(id, 0, 1, 'running')
+      sendProgressState()
+      if (client) {
+        this.send('executing', { node: id, display_node: id, prompt_id: promptId }, client)
+        this.lastNode = { sid: client, node: id }
+      }
+      const inputs: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(node.inputs ?? {})) {
+        if (isApiLink(v)) {
+          const source = results.get(v[0]) ?? this.cache.get(sigs.get(v[0]) ?? '')?.outputs
+          inputs[k] = source?.[v[1]]
+        } else if (typeof v === 'object' && v !== null && '__value__' in v) {
+          inputs[k] = (v as { __value__: unknown }).__value__
+        } else {
+          inputs[k] = v
+        }
+      }
+      const fn = NODES[node.class_type]
+      try {
+        if (!fn) throw new NodeException(`the ComfyUI stand-in does not execute ${node.class_type}`, 'NotImplementedError')
+        const ctx: NodeContext = {
+          folders: this.folders,
+          prompt,
+          extraPngInfo: item.extraData.extra_pnginfo as Record<string, unknown> | undefined,
+          progress: (value, max) => {
+            setProgress(id, value, max, 'running')
+            this.send('progress', { value, max, prompt_id: promptId, node: id }, client)
+            sendProgressState()
+          },
+          checkInterrupted: () => {
+            if (this.interruptFlag) throw new Interrupted()
+          },
+          modelLoads: this.modelLoads,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        }
+        if (this.options.nodeDelayMs) await ctx.sleep(this.options.nodeDelayMs)
+        ctx.checkInterrupted()
+        const result = await fn(inputs, ctx)
+        this.cache.set(sigs.get(id)!, result.ui ? { outputs: result.outputs, ui: result.ui } : { outputs: result.outputs })
+        results.set(id, result.outputs)
+        if (result.ui) {
+          if (client) this.send('executed', { node: id, display_node: id, output: result.ui, prompt_id: promptId }, client)
+          recordUi(id, result.ui)
+        }
+        setProgress(id, 1, 1, 'finished')
+        sendProgressState()
+        executed.push(id)
+        done.add(id)
+      } catch (e) {
+        if (e instanceof Interrupted) {
+          failure = { type: 'execution_interrupted', data: { node_id: id, node_type: node.class_type, executed: [...executed] } }
+          break
+        }
+        const ex = e instanceof NodeException ? e : new NodeException(String((e as Error).message ?? e), 'Exception')
+        const currentInputs: Record<string, unknown[]> = {}
+        for (const [k, v] of Object.entries(inputs)) {
+          currentInputs[k] = [v === null || ['string', 'number', 'boolean'].includes(typeof v) ? v : isTensor(v) ? describeTensor(v) : String(v)]
+        }
+        failure = {
+          type: 'execution_error',
+          data: {
+            node_id: id,
+            node_type: node.class_type,
+            executed: [...executed],
+            exception_message: ex.message,
+            exception_type: ex.exceptionType,
+            traceback: [`  File "<comfyui-stand-in>/nodes.ts", in ${node.class_type}\n    ${ex.message.trim()}\n`],
+            current_inputs: currentInputs,
+            current_outputs: Object.keys(prompt),
+          },
+        }
+        break
+      }
+    }
+
+    if (failure) {
+      // execution_error goes to the client only; an interruption is broadcast when there is none.
+      message(failure.type, { prompt_id: promptId, ...failure.data }, failure.type === 'execution_interrupted')
+      return {
+        prompt: [item.number, promptId, prompt, item.extraData, item.outputs],
+        outputs: outputsUi,
+        status: { status_str: 'error', completed: false, messages },
+        meta,
+      }
+    }
+    message('execution_success', { prompt_id: promptId }, false)
+    return {
+      prompt: [item.number, promptId, prompt, item.extraData, item.outputs],
+      outputs: outputsUi,
+      status: { status_str: 'success', completed: true, messages },
+      meta,
+    }
+  }
+}

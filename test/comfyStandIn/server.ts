@@ -20,6 +20,7 @@ import express, { type Request, type Response } from 'express'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import { decodePng, encodePng } from '../../bridge/codec/png.js'
 import { COMFY_FIXTURES, loadObjectInfo } from '../helpers/fixtures.js'
 import { Executor, type ExecutorOptions } from './executor.js'
 import { Folders, type FolderType } from './files.js'
@@ -278,15 +279,37 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
     const type = typeField as FolderType
     const subfolder = String(form.get('subfolder') ?? '')
     const overwrite = ['true', '1'].includes(String(form.get('overwrite') ?? ''))
-    let bytes = new Uint8Array(await file.arrayBuffer())
+    let bytes: Uint8Array = new Uint8Array(await file.arrayBuffer())
     if (mask) {
-      // /upload/mask copies the uploaded alpha into the original image; the stand-in stores the mask as sent.
-      const ref = form.get('original_ref')
-      if (typeof ref !== 'string') {
+      // /upload/mask: the original image with the uploaded image's alpha; nothing is written if the original is missing.
+      let ref: { filename?: string; subfolder?: string; type?: string }
+      try {
+        ref = JSON.parse(String(form.get('original_ref') ?? '')) as typeof ref
+      } catch {
         res.status(400).end()
         return
       }
-      bytes = new Uint8Array(bytes)
+      const refType = (ref.type ?? 'output') as FolderType
+      const originalPath = join(folders.dir(refType), ref.subfolder ?? '', basename(String(ref.filename ?? '')))
+      if (!existsSync(originalPath)) {
+        res.json({ name: basename(file.name), subfolder, type })
+        return
+      }
+      try {
+        const original = decodePng(readFileSync(originalPath))
+        const alpha = decodePng(bytes)
+        const rgba = new Uint8Array(original.rgba)
+        for (let p = 0; p < original.width * original.height; p++) {
+          const x = p % original.width
+          const y = Math.floor(p / original.width)
+          const inside = x < alpha.width && y < alpha.height
+          rgba[p * 4 + 3] = inside ? alpha.rgba[(y * alpha.width + x) * 4 + 3]! : 255
+        }
+        bytes = encodePng({ width: original.width, height: original.height, rgba }, { alpha: true })
+      } catch {
+        res.status(500).type('text/plain').send('500 Internal Server Error\n\nServer got itself in trouble')
+        return
+      }
     }
     let name: string
     try {

@@ -1,0 +1,375 @@
+/**
+ * The bridge's link to one ComfyUI server: HTTP + one WebSocket, and jobs
+ * that follow a prompt from queueing to its outputs.
+ *
+ * A job is queued with our own `prompt_id` and `client_id`. Completion is
+ * `executing` with `node: null` for that prompt; `/history` fills in anything
+ * the socket missed (after a reconnect, or when the prompt was queued for
+ * another client, like the ComfyUI page). A job never hangs: it has a time
+ * limit, and a prompt removed from the queue by someone else ends as cancelled.
+ */
+import { randomUUID } from 'node:crypto'
+import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import { ComfyHttp, type ComfyHttpOptions } from './comfyHttp.js'
+import { ComfySocket, type ComfySocketOptions } from './comfySocket.js'
+import {
+  ComfyCancelledError,
+  ComfyError,
+  ComfyExecutionError,
+  ComfyMissingOutputsError,
+  ComfyTimeoutError,
+  ComfyValidationError,
+} from './errors.js'
+import type { BinaryFrame, ComfyWsMessage, HistoryEntry, NodeUi } from './messages.js'
+
+export interface ComfyClientOptions extends ComfyHttpOptions, ComfySocketOptions {
+  /** Client id for our WebSocket (a fresh one by default). */
+  clientId?: string
+  /** Default time limit of a job (ms). Default 30 minutes. */
+  jobTimeoutMs?: number
+  /** How often a job checks `/history` while it cannot rely on the socket (ms). Default 500. */
+  pollIntervalMs?: number
+}
+
+export type JobEvent =
+  | { type: 'queued'; promptId: string; number: number }
+  | { type: 'started'; promptId: string }
+  | { type: 'cached'; promptId: string; nodes: string[] }
+  | { type: 'executing'; promptId: string; node: string }
+  | { type: 'progress'; promptId: string; node: string; value: number; max: number }
+  | { type: 'executed'; promptId: string; node: string; output: NodeUi | null }
+  | { type: 'preview'; promptId: string; frame: BinaryFrame }
+
+export interface SubmitOptions {
+  /** Names the workflow in errors. */
+  workflow?: string
+  /** Output node ids that must run; default every output node of the prompt. */
+  requiredOutputs?: string[]
+  extraData?: Record<string, unknown>
+  /** Queue for another client (e.g. the ComfyUI page): it sees the progress; we follow through `/history`. */
+  clientId?: string
+  front?: boolean
+  timeoutMs?: number
+  signal?: AbortSignal
+  onEvent?: (event: JobEvent) => void
+}
+
+export interface JobResult {
+  promptId: string
+  /** `ui` dict of each output node that produced one (cached ones included). */
+  outputs: Record<string, NodeUi>
+  /** Nodes ComfyUI served from its cache. */
+  cachedNodes: string[]
+  /** Nodes that actually ran. */
+  executedNodes: string[]
+}
+
+interface JobState {
+  promptId: string
+  workflow: string
+  prompt: ApiPrompt
+  foreignClient: boolean
+  outputs: Record<string, NodeUi>
+  cachedNodes: string[]
+  executedNodes: string[]
+  onEvent: ((event: JobEvent) => void) | undefined
+  settled: boolean
+  resolve: (result: JobResult) => void
+  reject: (error: Error) => void
+  timers: NodeJS.Timeout[]
+  cancelling: boolean
+}
+
+/** A queued prompt: await `done` for its outputs, or `cancel()` it. */
+export class ComfyJob {
+  constructor(
+    readonly promptId: string,
+    readonly number: number,
+    readonly done: Promise<JobResult>,
+    private readonly cancelFn: () => Promise<void>,
+  ) {}
+
+  /** Remove it from the queue when pending, interrupt it when running. `done` then rejects with ComfyCancelledError. */
+  cancel(): Promise<void> {
+    return this.cancelFn()
+  }
+}
+
+const registry = new Map<string, ComfyClient>()
+
+export class ComfyClient {
+  readonly http: ComfyHttp
+  readonly socket: ComfySocket
+  readonly clientId: string
+  private readonly jobs = new Map<string, JobState>()
+  private readonly jobTimeoutMs: number
+  private readonly pollIntervalMs: number
+  private connecting: Promise<void> | undefined
+
+  constructor(readonly url: string, options: ComfyClientOptions = {}) {
+    this.clientId = options.clientId ?? randomUUID().replace(/-/g, '')
+    this.http = new ComfyHttp(url, options)
+    this.socket = new ComfySocket(this.http.baseUrl, this.clientId, options)
+    this.jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000
+    this.pollIntervalMs = options.pollIntervalMs ?? 500
+    this.socket.on('message', (m) => this.onMessage(m))
+    this.socket.on('binary', (frame) => {
+      for (const job of this.jobs.values()) {
+        if (!frame.kind.startsWith('preview') || job.settled) continue
+        if (frame.kind === 'preview' && frame.promptId && frame.promptId !== job.promptId) continue
+        job.onEvent?.({ type: 'preview', promptId: job.promptId, frame })
+      }
+    })
+    this.socket.on('open', (reconnect) => {
+      // After a drop, whatever finished meanwhile is in /history.
+      if (reconnect) for (const job of this.jobs.values()) void this.checkHistory(job)
+    })
+  }
+
+  /** The shared client for a base URL: one socket and one upload cache per server. */
+  static for(url: string, options: ComfyClientOptions = {}): ComfyClient {
+    const key = url.replace(/\/+$/, '')
+    let client = registry.get(key)
+    if (!client) registry.set(key, (client = new ComfyClient(key, options)))
+    return client
+  }
+
+  /** Open the WebSocket (idempotent). */
+  connect(): Promise<void> {
+    this.connecting ??= this.socket.connect().catch((e: unknown) => {
+      this.connecting = undefined
+      throw e
+    })
+    return this.connecting
+  }
+
+  close(): void {
+    this.socket.close()
+    for (const job of this.jobs.values()) this.fail(job, new ComfyError(`the connection to ComfyUI at ${this.url} was closed`))
+    if (registry.get(this.http.baseUrl) === this) registry.delete(this.http.baseUrl)
+  }
+
+  /** Output node ids of a prompt, from object_info. */
+  async outputNodes(prompt: ApiPrompt): Promise<string[]> {
+    const info = await this.http.objectInfo()
+    return Object.keys(prompt).filter((id) => info[prompt[id]!.class_type]?.output_node === true)
+  }
+
+  /** Queue a prompt and follow it. Throws ComfyValidationError / ComfyMissingOutputsError when it cannot run as asked. */
+  async submit(prompt: ApiPrompt, options: SubmitOptions = {}): Promise<ComfyJob> {
+    const foreign = options.clientId !== undefined && options.clientId !== this.clientId
+    if (!foreign) await this.connect()
+    const workflow = options.workflow ?? 'the prompt'
+    const promptId = randomUUID()
+    let resolve!: (r: JobResult) => void
+    let reject!: (e: Error) => void
+    const done = new Promise<JobResult>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    done.catch(() => {})
+    const early: JobEvent[] = []
+    const job: JobState = {
+      promptId,
+      workflow,
+      prompt,
+      foreignClient: foreign,
+      outputs: {},
+      cachedNodes: [],
+      executedNodes: [],
+      // Socket messages can beat the HTTP answer: hold them until 'queued' is out.
+      onEvent: options.onEvent ? (e) => early.push(e) : undefined,
+      settled: false,
+      resolve,
+      reject,
+      timers: [],
+      cancelling: false,
+    }
+    // Registered before queueing, so no message can arrive unclaimed.
+    this.jobs.set(promptId, job)
+    let answer
+    try {
+      answer = await this.http.queuePrompt({
+        prompt,
+        client_id: options.clientId ?? this.clientId,
+        prompt_id: promptId,
+        ...(options.extraData ? { extra_data: options.extraData } : {}),
+        ...(options.front ? { front: true } : {}),
+      })
+    } catch (e) {
+      this.jobs.delete(promptId)
+      throw e
+    }
+    if (!answer.ok) {
+      this.jobs.delete(promptId)
+      throw new ComfyValidationError(workflow, answer.error, answer.node_errors, prompt)
+    }
+    const dropped = new Set(Object.values(answer.node_errors).flatMap((e) => e.dependent_outputs))
+    if (dropped.size > 0) {
+      const required = options.requiredOutputs ?? (await this.outputNodes(prompt))
+      const missing = required.filter((id) => dropped.has(id))
+      if (missing.length > 0) {
+        await this.cancelJob(job).catch(() => {})
+        this.jobs.delete(promptId)
+        throw new ComfyMissingOutputsError(workflow, missing, answer.node_errors, prompt)
+      }
+    }
+    if (options.onEvent) {
+      const onEvent = options.onEvent
+      onEvent({ type: 'queued', promptId, number: answer.number })
+      for (const e of early.splice(0)) onEvent(e)
+      job.onEvent = onEvent
+    }
+    const timeoutMs = options.timeoutMs ?? this.jobTimeoutMs
+    job.timers.push(
+      setTimeout(() => {
+        void this.cancelJob(job).catch(() => {})
+        this.fail(job, new ComfyTimeoutError(`${workflow} did not finish within ${timeoutMs} ms (prompt ${promptId}); it was cancelled.`))
+      }, timeoutMs),
+    )
+    // While the socket cannot tell us (foreign client, or dropped), look at /history and /queue.
+    job.timers.push(
+      setInterval(() => {
+        if (job.foreignClient || !this.socket.connected) void this.checkHistory(job, true)
+      }, this.pollIntervalMs),
+    )
+    if (options.signal) {
+      if (options.signal.aborted) void this.cancelJob(job)
+      else options.signal.addEventListener('abort', () => void this.cancelJob(job), { once: true })
+    }
+    return new ComfyJob(promptId, answer.number, done, () => this.cancelJob(job))
+  }
+
+  /** Submit and wait for the outputs. */
+  async run(prompt: ApiPrompt, options: SubmitOptions = {}): Promise<JobResult> {
+    return (await this.submit(prompt, options)).done
+  }
+
+  private settle(job: JobState): boolean {
+    if (job.settled) return false
+    job.settled = true
+    for (const t of job.timers) clearTimeout(t)
+    this.jobs.delete(job.promptId)
+    return true
+  }
+
+  private fail(job: JobState, error: Error): void {
+    if (this.settle(job)) job.reject(error)
+  }
+
+  private succeed(job: JobState, entry: HistoryEntry | undefined): void {
+    if (!this.settle(job)) return
+    const outputs = { ...job.outputs, ...(entry?.outputs ?? {}) }
+    job.resolve({ promptId: job.promptId, outputs, cachedNodes: job.cachedNodes, executedNodes: job.executedNodes })
+  }
+
+  private titleOf(job: JobState, nodeId: string): string | undefined {
+    return job.prompt[nodeId]?._meta?.title
+  }
+
+  private errorFromMessage(job: JobState, type: string, data: Record<string, unknown>): Error {
+    if (type === 'execution_interrupted') return new ComfyCancelledError(job.workflow, job.promptId, String(data.node_id ?? ''))
+    return new ComfyExecutionError(
+      job.workflow,
+      job.promptId,
+      String(data.node_id),
+      String(data.node_type),
+      String(data.exception_type),
+      String(data.exception_message),
+      (data.traceback as string[] | undefined) ?? [],
+      this.titleOf(job, String(data.node_id)),
+    )
+  }
+
+  /** Finish a job from its history entry, if it has one. With `checkQueue`, a prompt in neither is cancelled. */
+  private async checkHistory(job: JobState, checkQueue = false): Promise<void> {
+    if (job.settled) return
+    try {
+      let inQueue = true
+      if (checkQueue) {
+        const q = await this.http.queue()
+        inQueue = [...q.queue_running, ...q.queue_pending].some((item) => item[1] === job.promptId)
+      }
+      const entry = await this.http.history(job.promptId)
+      if (entry) {
+        this.finishFromHistory(job, entry)
+      } else if (!inQueue) {
+        this.fail(job, new ComfyCancelledError(job.workflow, job.promptId))
+      }
+    } catch {
+      // The server may be down for a moment; the next check or the time limit decides.
+    }
+  }
+
+  private finishFromHistory(job: JobState, entry: HistoryEntry): void {
+    if (entry.status.status_str === 'success') {
+      this.succeed(job, entry)
+      return
+    }
+    const failure = entry.status.messages.find(([t]) => t === 'execution_error' || t === 'execution_interrupted')
+    this.fail(job, failure ? this.errorFromMessage(job, failure[0], failure[1]) : new ComfyCancelledError(job.workflow, job.promptId))
+  }
+
+  private onMessage(message: ComfyWsMessage): void {
+    const data = message.data as Record<string, unknown>
+    const promptId = typeof data.prompt_id === 'string' ? data.prompt_id : undefined
+    const job = promptId ? this.jobs.get(promptId) : undefined
+    if (!job || job.settled) return
+    switch (message.type) {
+      case 'execution_start':
+        job.onEvent?.({ type: 'started', promptId: job.promptId })
+        break
+      case 'execution_cached':
+        job.cachedNodes = [...message.data.nodes]
+        job.onEvent?.({ type: 'cached', promptId: job.promptId, nodes: message.data.nodes })
+        break
+      case 'executing':
+        if (message.data.node === null) {
+          // History is written before this message: read it for the complete outputs.
+          void this.http.history(job.promptId).then(
+            (entry) => (entry ? this.finishFromHistory(job, entry) : this.succeed(job, undefined)),
+            () => this.succeed(job, undefined),
+          )
+        } else {
+          job.executedNodes.push(message.data.node)
+          job.onEvent?.({ type: 'executing', promptId: job.promptId, node: message.data.node })
+        }
+        break
+      case 'progress':
+        job.onEvent?.({ type: 'progress', promptId: job.promptId, node: message.data.node, value: message.data.value, max: message.data.max })
+        break
+      case 'executed':
+        if (message.data.output) job.outputs[message.data.node] = message.data.output
+        job.onEvent?.({ type: 'executed', promptId: job.promptId, node: message.data.node, output: message.data.output })
+        break
+      case 'execution_error':
+      case 'execution_interrupted':
+        this.fail(job, this.errorFromMessage(job, message.type, data))
+        break
+      default:
+        break
+    }
+  }
+
+  private async cancelJob(job: JobState): Promise<void> {
+    if (job.settled || job.cancelling) return
+    job.cancelling = true
+    try {
+      const q = await this.http.queue()
+      const pending = q.queue_pending.some((item) => item[1] === job.promptId)
+      const running = q.queue_running.some((item) => item[1] === job.promptId)
+      if (pending) {
+        await this.http.deleteFromQueue([job.promptId])
+        this.fail(job, new ComfyCancelledError(job.workflow, job.promptId))
+      } else if (running) {
+        await this.http.interrupt(job.promptId)
+        // execution_interrupted (or, without a socket, /history) ends the job.
+        if (job.foreignClient || !this.socket.connected) await this.checkHistory(job)
+      } else {
+        await this.checkHistory(job)
+      }
+    } finally {
+      job.cancelling = false
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * ComfyUI's HTTP API: object_info (cached), system stats, uploads under
+ * content-addressed names, `/view` downloads, the queue, interrupt and free.
+ * Every request has a timeout and fails with a typed error naming the route.
+ */
+import { createHash } from 'node:crypto'
+import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import { ComfyHttpError, ComfyTimeoutError, ComfyUnreachableError, type NodeErrorEntry, type ComfyNodeError } from './errors.js'
+import type { HistoryEntry, UiFile } from './messages.js'
+
+export interface ComfyHttpOptions {
+  /** Per-request limit (ms). Default 30 s. */
+  requestTimeoutMs?: number
+  /** Limit for uploads and downloads (ms). Default 120 s. */
+  transferTimeoutMs?: number
+  /** Injected fetch (tests); the global fetch by default. */
+  fetch?: typeof fetch
+}
+
+export interface QueuePromptBody {
+  prompt: ApiPrompt
+  client_id: string
+  prompt_id: string
+  extra_data?: Record<string, unknown>
+  front?: boolean
+  number?: number
+  partial_execution_targets?: string[]
+}
+
+export type QueuePromptAnswer =
+  | { ok: true; prompt_id: string; number: number; node_errors: Record<string, NodeErrorEntry> }
+  | { ok: false; error: ComfyNodeError; node_errors: Record<string, NodeErrorEntry> }
+
+export interface UploadResult {
+  name: string
+  subfolder: string
+  type: 'input' | 'temp' | 'output'
+}
+
+export interface SystemStats {
+  system: { comfyui_version?: string; ram_total?: number; ram_free?: number; [key: string]: unknown }
+  devices: Array<Record<string, unknown>>
+}
+
+export class ComfyHttp {
+  readonly baseUrl: string
+  private readonly doFetch: typeof fetch
+  private readonly requestTimeoutMs: number
+  private readonly transferTimeoutMs: number
+  private objectInfoCache: Promise<ObjectInfo> | undefined
+  /** sha256 of bytes already uploaded to this server → the name they are stored under. */
+  private readonly uploaded = new Map<string, UploadResult>()
+
+  constructor(baseUrl: string, options: ComfyHttpOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '')
+    this.doFetch = options.fetch ?? fetch
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
+    this.transferTimeoutMs = options.transferTimeoutMs ?? 120_000
+  }
+
+  private async request(method: string, path: string, init: RequestInit = {}, timeoutMs = this.requestTimeoutMs): Promise<Response> {
+    const url = `${this.baseUrl}${path}`
+    try {
+      return await this.doFetch(url, { ...init, method, signal: AbortSignal.timeout(timeoutMs) })
+    } catch (e) {
+      if ((e as Error).name === 'TimeoutError') {
+        throw new ComfyTimeoutError(`ComfyUI did not answer ${method} ${url} within ${timeoutMs} ms.`)
+      }
+      throw new ComfyUnreachableError(this.baseUrl, (e as Error).cause ?? e)
+    }
+  }
+
+  private async json<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
+    const res = await this.request(method, path, init)
+    const text = await res.text()
+    if (!res.ok) throw new ComfyHttpError(method, `${this.baseUrl}${path}`, res.status, text)
+    try {
+      return (text ? JSON.parse(text) : undefined) as T
+    } catch {
+      throw new ComfyHttpError(method, `${this.baseUrl}${path}`, res.status, `not JSON: ${text.slice(0, 200)}`)
+    }
+  }
+
+  private async post(path: string, body: unknown): Promise<void> {
+    const res = await this.request('POST', path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    if (!res.ok) throw new ComfyHttpError('POST', `${this.baseUrl}${path}`, res.status, await res.text())
+    await res.arrayBuffer()
+  }
+
+  /** Node definitions, fetched once and kept; `refresh` fetches again (after installing nodes or uploading files). */
+  objectInfo(refresh = false): Promise<ObjectInfo> {
+    if (refresh || !this.objectInfoCache) {
+      const pending = this.json<ObjectInfo>('GET', '/object_info')
+      this.objectInfoCache = pending
+      pending.catch(() => {
+        if (this.objectInfoCache === pending) this.objectInfoCache = undefined
+      })
+    }
+    return this.objectInfoCache
+  }
+
+  systemStats(): Promise<SystemStats> {
+    return this.json<SystemStats>('GET', '/system_stats')
+  }
+
+  /** The server's ComfyUI version, from system_stats. */
+  async version(): Promise<string | undefined> {
+    return (await this.systemStats()).system.comfyui_version
+  }
+
+  async queuePrompt(body: QueuePromptBody): Promise<QueuePromptAnswer> {
+    const res = await this.request('POST', '/prompt', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const text = await res.text()
+    let parsed: Record<string, unknown>
+    try {
+      parsed = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, text)
+    }
+    if (res.status === 200) {
+      return {
+        ok: true,
+        prompt_id: String(parsed.prompt_id),
+        number: Number(parsed.number),
+        node_errors: (parsed.node_errors ?? {}) as Record<string, NodeErrorEntry>,
+      }
+    }
+    if (res.status === 400 && parsed.error) {
+      return { ok: false, error: parsed.error as ComfyNodeError, node_errors: (parsed.node_errors ?? {}) as Record<string, NodeErrorEntry> }
+    }
+    throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, text)
+  }
+
+  /** The history entry of one prompt, or undefined while it is unknown or unfinished. */
+  async history(promptId: string): Promise<HistoryEntry | undefined> {
+    const all = await this.json<Record<string, HistoryEntry>>('GET', `/history/${encodeURIComponent(promptId)}`)
+    return all[promptId]
+  }
+
+  queue(): Promise<{ queue_running: unknown[][]; queue_pending: unknown[][] }> {
+    return this.json('GET', '/queue')
+  }
+
+  /** Remove pending prompts from the queue (a running prompt is not touched). */
+  deleteFromQueue(promptIds: string[]): Promise<void> {
+    return this.post('/queue', { delete: promptIds })
+  }
+
+  /** Interrupt the running prompt (newer servers only interrupt the given one). */
+  interrupt(promptId?: string): Promise<void> {
+    return this.post('/interrupt', promptId ? { prompt_id: promptId } : {})
+  }
+
+  /** Free memory: `freeMemory` also drops ComfyUI's node cache. */
+  free(options: { unloadModels?: boolean; freeMemory?: boolean } = {}): Promise<void> {
+    return this.post('/free', { unload_models: options.unloadModels ?? false, free_memory: options.freeMemory ?? false })
+  }
+
+  /** Upload bytes under a given name (`/upload/image` accepts any file). */
+  async upload(bytes: Uint8Array, name: string, options: { subfolder?: string; type?: 'input' | 'temp' | 'output'; overwrite?: boolean } = {}): Promise<UploadResult> {
+    const form = new FormData()
+    form.append('image', new Blob([new Uint8Array(bytes)]), name)
+    if (options.subfolder) form.append('subfolder', options.subfolder)
+    if (options.type) form.append('type', options.type)
+    if (options.overwrite) form.append('overwrite', 'true')
+    const res = await this.request('POST', '/upload/image', { body: form }, this.transferTimeoutMs)
+    const text = await res.text()
+    if (!res.ok) throw new ComfyHttpError('POST', `${this.baseUrl}/upload/image`, res.status, text)
+    return JSON.parse(text) as UploadResult
+  }
+
+  /**
+   * Upload under a content-addressed name (`discomfort/<sha256 prefix>.<ext>`),
+   * once per server: the same bytes again return the earlier name without a request.
+   */
+  async uploadContent(bytes: Uint8Array, extension: string): Promise<UploadResult & { reused: boolean }> {
+    const hash = createHash('sha256').update(bytes).digest('hex')
+    const key = `${hash}.${extension}`
+    const known = this.uploaded.get(key)
+    if (known) return { ...known, reused: true }
+    const result = await this.upload(bytes, `${hash.slice(0, 32)}.${extension}`, { subfolder: 'discomfort', overwrite: true })
+    this.uploaded.set(key, result)
+    return { ...result, reused: false }
+  }
+
+  /** The value a loader node's file input takes for an upload: `sub/name`, annotated for output/temp. */
+  static loaderPath(file: UploadResult | UiFile): string {
+    const name = 'name' in file ? file.name : file.filename
+    const path = file.subfolder ? `${file.subfolder}/${name}` : name
+    return file.type === 'input' ? path : `${path} [${file.type}]`
+  }
+
+  /** Download a file the server wrote (`/view`), byte for byte. */
+  async view(file: UiFile): Promise<Uint8Array> {
+    const query = new URLSearchParams({ filename: file.filename, subfolder: file.subfolder, type: file.type })
+    const res = await this.request('GET', `/view?${query}`, {}, this.transferTimeoutMs)
+    if (!res.ok) throw new ComfyHttpError('GET', `${this.baseUrl}/view?${query}`, res.status, await res.text())
+    return new Uint8Array(await res.arrayBuffer())
+  }
+}

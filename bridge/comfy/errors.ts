@@ -1,0 +1,165 @@
+/**
+ * Errors from talking to ComfyUI. Each names the server and, where there is
+ * one, the prompt, node (id, class and title) and input, and says what to do.
+ * Guards compare `name`, so they work across realms and after serialisation.
+ */
+import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+
+export class ComfyError extends Error {
+  override name = 'ComfyError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/** ComfyUI could not be reached at all (refused, DNS, reset). */
+export class ComfyUnreachableError extends ComfyError {
+  override name = 'ComfyUnreachableError'
+  constructor(readonly url: string, cause: unknown) {
+    super(`ComfyUI is not reachable at ${url} (${(cause as Error)?.message ?? String(cause)}). Is it running? Check the URL, or start it.`, { cause })
+  }
+}
+
+/** An HTTP answer that is not what the route promises. */
+export class ComfyHttpError extends ComfyError {
+  override name = 'ComfyHttpError'
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`ComfyUI answered ${status} to ${method} ${url}${body ? `: ${body.slice(0, 300)}` : ''}`)
+  }
+}
+
+/** A request or a job took longer than its configured limit. */
+export class ComfyTimeoutError extends ComfyError {
+  override name = 'ComfyTimeoutError'
+}
+
+export interface ComfyNodeError {
+  type: string
+  message: string
+  details: string
+  extra_info?: Record<string, unknown>
+}
+
+export interface NodeErrorEntry {
+  errors: ComfyNodeError[]
+  dependent_outputs: string[]
+  class_type: string
+}
+
+/** One problem, made readable: which node (id, class, title), which input, what. */
+export interface NodeProblem {
+  nodeId: string
+  classType: string
+  title?: string
+  input?: string
+  type: string
+  message: string
+  details: string
+}
+
+export function describeNodeErrors(nodeErrors: Record<string, NodeErrorEntry>, prompt?: ApiPrompt): NodeProblem[] {
+  const problems: NodeProblem[] = []
+  for (const [nodeId, entry] of Object.entries(nodeErrors)) {
+    for (const e of entry.errors) {
+      const p: NodeProblem = { nodeId, classType: entry.class_type, type: e.type, message: e.message, details: e.details }
+      const title = prompt?.[nodeId]?._meta?.title
+      if (title) p.title = title
+      const input = e.extra_info?.input_name
+      if (typeof input === 'string') p.input = input
+      problems.push(p)
+    }
+  }
+  return problems
+}
+
+const line = (p: NodeProblem): string =>
+  `  - node ${p.nodeId} (${p.classType}${p.title && p.title !== p.classType ? ` "${p.title}"` : ''})` +
+  `${p.input ? `, input "${p.input}"` : ''}: ${p.message}${p.details && p.details !== p.input ? ` — ${p.details}` : ''}`
+
+/** ComfyUI refused the prompt (HTTP 400): the graph or some nodes are invalid. */
+export class ComfyValidationError extends ComfyError {
+  override name = 'ComfyValidationError'
+  readonly problems: NodeProblem[]
+  constructor(
+    readonly workflow: string,
+    readonly error: ComfyNodeError,
+    readonly nodeErrors: Record<string, NodeErrorEntry>,
+    prompt?: ApiPrompt,
+  ) {
+    const problems = describeNodeErrors(nodeErrors, prompt)
+    super(
+      `ComfyUI rejected ${workflow}: ${error.message}${error.details ? ` (${error.details})` : ''}` +
+        (problems.length ? `\n${problems.map(line).join('\n')}` : ''),
+    )
+    this.problems = problems
+  }
+}
+
+/** ComfyUI accepted the prompt but dropped output nodes that were needed, because they failed validation. */
+export class ComfyMissingOutputsError extends ComfyError {
+  override name = 'ComfyMissingOutputsError'
+  readonly problems: NodeProblem[]
+  constructor(
+    readonly workflow: string,
+    readonly missingOutputs: string[],
+    readonly nodeErrors: Record<string, NodeErrorEntry>,
+    prompt?: ApiPrompt,
+  ) {
+    const problems = describeNodeErrors(nodeErrors, prompt)
+    super(
+      `ComfyUI would run ${workflow} without output node(s) ${missingOutputs.join(', ')}, which failed validation; ` +
+        `nothing was kept.\n${problems.map(line).join('\n')}`,
+    )
+    this.problems = problems
+  }
+}
+
+/** A node raised while the prompt ran (`execution_error`). */
+export class ComfyExecutionError extends ComfyError {
+  override name = 'ComfyExecutionError'
+  constructor(
+    readonly workflow: string,
+    readonly promptId: string,
+    readonly nodeId: string,
+    readonly nodeType: string,
+    readonly exceptionType: string,
+    readonly exceptionMessage: string,
+    readonly traceback: string[],
+    title?: string,
+  ) {
+    super(
+      `${workflow} failed in node ${nodeId} (${nodeType}${title && title !== nodeType ? ` "${title}"` : ''}): ` +
+        `${exceptionType}: ${exceptionMessage.trim()}`,
+    )
+  }
+}
+
+/** The prompt was interrupted or removed from the queue before it finished. */
+export class ComfyCancelledError extends ComfyError {
+  override name = 'ComfyCancelledError'
+  constructor(
+    readonly workflow: string,
+    readonly promptId: string,
+    readonly nodeId?: string,
+  ) {
+    super(`${workflow} was cancelled${nodeId ? ` at node ${nodeId}` : ''} (prompt ${promptId}).`)
+  }
+}
+
+const is = (name: string) => (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name
+
+export const isComfyError = (e: unknown): e is ComfyError =>
+  e instanceof ComfyError || (typeof e === 'object' && e !== null && String((e as { name?: unknown }).name).startsWith('Comfy'))
+export const isComfyUnreachableError = is('ComfyUnreachableError') as (e: unknown) => e is ComfyUnreachableError
+export const isComfyHttpError = is('ComfyHttpError') as (e: unknown) => e is ComfyHttpError
+export const isComfyTimeoutError = is('ComfyTimeoutError') as (e: unknown) => e is ComfyTimeoutError
+export const isComfyValidationError = is('ComfyValidationError') as (e: unknown) => e is ComfyValidationError
+export const isComfyMissingOutputsError = is('ComfyMissingOutputsError') as (e: unknown) => e is ComfyMissingOutputsError
+export const isComfyExecutionError = is('ComfyExecutionError') as (e: unknown) => e is ComfyExecutionError
+export const isComfyCancelledError = is('ComfyCancelledError') as (e: unknown) => e is ComfyCancelledError

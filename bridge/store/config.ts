@@ -1,0 +1,66 @@
+/**
+ * The original Discomfort's two config files, with the same keys and
+ * defaults: `workflow_context.json` (RAM capacity, contexts folder) and
+ * `pass_by_rules.json` (which ComfyUI types go by reference).
+ */
+import { readFileSync } from 'node:fs'
+import { freemem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { PassBy } from './values.js'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const CONFIG_DIR = join(HERE, '..', 'config')
+
+/** Where the shipped config files are: bridge/config, also when running from dist/bridge/store. */
+export function configDir(): string {
+  for (const dir of [CONFIG_DIR, join(HERE, '..', '..', '..', 'bridge', 'config')]) {
+    try {
+      readFileSync(join(dir, 'pass_by_rules.json'))
+      return dir
+    } catch {
+      // try the next one
+    }
+  }
+  return CONFIG_DIR
+}
+
+export interface WorkflowContextConfig {
+  MAX_RAM_PERCENT?: number
+  MAX_RAM_GB?: number
+  CONTEXTS_DIR_NAME: string
+}
+
+function readJson<T>(path: string, what: string): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T
+  } catch (e) {
+    throw new Error(`Cannot read ${what} at ${path}: ${(e as Error).message}`)
+  }
+}
+
+export function loadWorkflowContextConfig(path = join(configDir(), 'workflow_context.json')): WorkflowContextConfig {
+  const c = readJson<Partial<WorkflowContextConfig>>(path, 'workflow_context.json')
+  return { ...c, CONTEXTS_DIR_NAME: c.CONTEXTS_DIR_NAME ?? 'contexts' }
+}
+
+/** RAM capacity in bytes: MAX_RAM_PERCENT of free system RAM if set, else MAX_RAM_GB, else 2 GB. */
+export function ramCapacityBytes(config: WorkflowContextConfig, freeBytes = freemem()): number {
+  if (typeof config.MAX_RAM_PERCENT === 'number') return Math.floor((freeBytes * config.MAX_RAM_PERCENT) / 100)
+  if (typeof config.MAX_RAM_GB === 'number') return Math.floor(config.MAX_RAM_GB * 1024 ** 3)
+  return 2 * 1024 ** 3
+}
+
+export type PassByRules = Record<string, PassBy>
+
+export function loadPassByRules(path = join(configDir(), 'pass_by_rules.json')): PassByRules {
+  return readJson<PassByRules>(path, 'pass_by_rules.json')
+}
+
+/** Pass-by for a ComfyUI type: the rules, else `val` for known value types, else `ref`. */
+export function passByFor(type: string, rules: PassByRules): PassBy {
+  const rule = rules[type] ?? rules[type.toUpperCase()]
+  if (rule) return rule
+  if (type === '*' || type === 'COMBO') return 'val'
+  return 'ref'
+}

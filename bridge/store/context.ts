@@ -1,0 +1,606 @@
+/**
+ * A master context: the entries a script or the sidebar keeps between runs.
+ *
+ * Values live in RAM up to a capacity and spill to disk past it, least
+ * recently used first, loading back transparently. Every change goes through
+ * one queue per context, so concurrent saves and loads never lose an update.
+ * `receipts.json` records every entry (type, pass-by, tier, size, hash,
+ * version, producer) and the runs committed, written atomically.
+ *
+ * A run works through a receipt (`beginRun`): it reads the entries as they
+ * were when it began, stages what it produces, and the master commits all of
+ * it at once, or none of it.
+ */
+import { randomBytes, createHash } from 'node:crypto'
+import { mkdir, readFile, rm, stat, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from './atomicFile.js'
+import { passByFor, type PassByRules } from './config.js'
+import { decodeValue, defaultComfyType, encodeValue, valueHash, valueSize, type ContextValue, type ContextValueKind, type PassBy } from './values.js'
+
+export type Tier = 'ram' | 'disk'
+
+export interface EntryMeta {
+  key: string
+  comfyType: string
+  passBy: PassBy
+  kind: ContextValueKind
+  tier: Tier
+  sizeBytes: number
+  hash: string
+  version: number
+  /** The run that produced it, or "user" for direct saves. */
+  producer: string
+  updatedAt: string
+  /** File of this version on disk, if written. */
+  file?: string
+}
+
+export interface SaveOptions {
+  comfyType?: string
+  passBy?: PassBy
+  producer?: string
+}
+
+export interface Usage {
+  ram_usage_gb: number
+  ram_capacity_gb: number
+  temp_disk_usage_mb: number
+  stored_keys_count: number
+  ram_usage_bytes: number
+  ram_capacity_bytes: number
+  disk_usage_bytes: number
+}
+
+export interface StorageInfo {
+  key: string
+  storage_type: Tier
+  size: number
+  pass_by: PassBy
+  comfy_type: string
+  kind: ContextValueKind
+  version: number
+  hash: string
+  producer: string
+  updated_at: string
+  path?: string
+}
+
+export interface RunRecord {
+  runId: string
+  status: 'committed'
+  read: string[]
+  wrote: string[]
+  at: string
+}
+
+interface ReceiptsFile {
+  format: 1
+  contextId: string
+  name?: string
+  durable: boolean
+  createdAt: string
+  nextVersion: number
+  entries: Record<string, EntryMeta>
+  runs: RunRecord[]
+}
+
+export class ContextKeyError extends Error {
+  override name = 'ContextKeyError'
+}
+
+export class ContextClosedError extends Error {
+  override name = 'ContextClosedError'
+}
+
+const MAX_KEY_LENGTH = 200
+const KEPT_RUNS = 200
+
+/** Keys are `unique_id`s: 1–200 characters, no path separators or control characters. */
+export function validateKey(key: unknown, what = 'key'): string {
+  if (typeof key !== 'string' || key.length === 0) throw new ContextKeyError(`The ${what} must be a non-empty string.`)
+  if (key.length > MAX_KEY_LENGTH) throw new ContextKeyError(`The ${what} "${key.slice(0, 40)}..." is longer than ${MAX_KEY_LENGTH} characters.`)
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\\x00-\x1f\x7f]/.test(key) || key === '.' || key === '..') {
+    throw new ContextKeyError(`The ${what} "${key}" may not contain "/", "\\" or control characters, nor be "." or "..".`)
+  }
+  if (key.trim() !== key) throw new ContextKeyError(`The ${what} "${key}" has leading or trailing spaces.`)
+  return key
+}
+
+/** A serial queue: each task starts after the previous one settled. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve()
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task)
+    this.tail = next.catch(() => {})
+    return next
+  }
+}
+
+export interface ContextInit {
+  id: string
+  dir: string
+  durable: boolean
+  name?: string
+  ramCapacityBytes: number
+  passByRules: PassByRules
+  /** Called after each committed change (for live updates). */
+  onChange?: (context: Context, change: { keys: string[]; deleted?: boolean; runId?: string }) => void
+}
+
+export class Context {
+  readonly id: string
+  readonly dir: string
+  readonly durable: boolean
+  readonly name: string | undefined
+  readonly ramCapacityBytes: number
+  private readonly rules: PassByRules
+  private readonly entries = new Map<string, EntryMeta>()
+  /** RAM tier, least recently used first. */
+  private readonly ram = new Map<string, ContextValue>()
+  private readonly queue = new SerialQueue()
+  /** Files still read by open receipts: not deleted until released. */
+  private readonly pinned = new Map<string, number>()
+  private readonly doomed = new Set<string>()
+  private runs: RunRecord[] = []
+  private nextVersion = 1
+  private createdAt = new Date().toISOString()
+  private closed = false
+  private readonly onChange: ContextInit['onChange']
+
+  constructor(init: ContextInit) {
+    this.id = init.id
+    this.dir = init.dir
+    this.durable = init.durable
+    this.name = init.name
+    this.ramCapacityBytes = init.ramCapacityBytes
+    this.rules = init.passByRules
+    this.onChange = init.onChange
+  }
+
+  private get valuesDir(): string {
+    return join(this.dir, 'values')
+  }
+
+  /** Create the folder and its first receipts.json. */
+  async initialise(): Promise<void> {
+    await mkdir(this.valuesDir, { recursive: true })
+    await writeFileAtomic(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }))
+    await this.writeReceipts()
+  }
+
+  /** Reload a durable context from its folder (after a restart). */
+  async restore(): Promise<void> {
+    const file = JSON.parse(await readFile(join(this.dir, 'receipts.json'), 'utf8')) as ReceiptsFile
+    this.nextVersion = file.nextVersion
+    this.createdAt = file.createdAt
+    this.runs = file.runs ?? []
+    for (const [key, meta] of Object.entries(file.entries)) {
+      if (!meta.file) continue // a value that never reached disk cannot come back
+      this.entries.set(key, { ...meta, tier: 'disk' })
+    }
+    await writeFileAtomic(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }))
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ContextClosedError(`Context ${this.id} is closed.`)
+  }
+
+  // --- reading ---------------------------------------------------------------
+
+  listKeys(): string[] {
+    return [...this.entries.keys()]
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key)
+  }
+
+  meta(key: string): EntryMeta | undefined {
+    const m = this.entries.get(key)
+    return m ? { ...m } : undefined
+  }
+
+  allMeta(): EntryMeta[] {
+    return [...this.entries.values()].map((m) => ({ ...m }))
+  }
+
+  recentRuns(): RunRecord[] {
+    return [...this.runs]
+  }
+
+  /** The value stored under `key`. Throws ContextKeyError naming the key and the keys there are. */
+  load(key: string): Promise<ContextValue> {
+    return this.queue.run(async () => {
+      this.assertOpen()
+      const meta = this.entries.get(key)
+      if (!meta) throw this.missing(key)
+      return this.readValue(meta, true)
+    })
+  }
+
+  private missing(key: string): ContextKeyError {
+    const keys = this.listKeys()
+    return new ContextKeyError(
+      `Context ${this.id} has no key "${key}"` + (keys.length ? ` (it has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', ...' : ''}).` : ' (it is empty).'),
+    )
+  }
+
+  private async readValue(meta: EntryMeta, promote: boolean): Promise<ContextValue> {
+    const inRam = this.ram.get(meta.key)
+    if (inRam) {
+      this.ram.delete(meta.key)
+      this.ram.set(meta.key, inRam)
+      return inRam
+    }
+    if (!meta.file) throw new Error(`Context ${this.id}: "${meta.key}" is neither in RAM nor on disk.`)
+    const value = decodeValue(await readFile(join(this.valuesDir, meta.file)))
+    if (promote && meta.sizeBytes <= this.ramCapacityBytes) {
+      this.ram.set(meta.key, value)
+      meta.tier = 'ram'
+      await this.enforceCapacity(meta.key)
+    }
+    return value
+  }
+
+  getUsage(): Usage {
+    let ramBytes = 0
+    let diskBytes = 0
+    for (const meta of this.entries.values()) {
+      if (this.ram.has(meta.key)) ramBytes += meta.sizeBytes
+      if (meta.file && (meta.tier === 'disk' || this.durable)) diskBytes += meta.sizeBytes
+    }
+    return {
+      ram_usage_gb: ramBytes / 1024 ** 3,
+      ram_capacity_gb: this.ramCapacityBytes / 1024 ** 3,
+      temp_disk_usage_mb: diskBytes / 1024 ** 2,
+      stored_keys_count: this.entries.size,
+      ram_usage_bytes: ramBytes,
+      ram_capacity_bytes: this.ramCapacityBytes,
+      disk_usage_bytes: diskBytes,
+    }
+  }
+
+  getStorageInfo(key: string): StorageInfo {
+    const m = this.entries.get(key)
+    if (!m) throw this.missing(key)
+    const info: StorageInfo = {
+      key,
+      storage_type: this.ram.has(key) ? 'ram' : 'disk',
+      size: m.sizeBytes,
+      pass_by: m.passBy,
+      comfy_type: m.comfyType,
+      kind: m.kind,
+      version: m.version,
+      hash: m.hash,
+      producer: m.producer,
+      updated_at: m.updatedAt,
+    }
+    if (m.file) info.path = join(this.valuesDir, m.file)
+    return info
+  }
+
+  // --- writing ---------------------------------------------------------------
+
+  /** Store a value under `key` (a new version). The stored pass-by wins over the rules later. */
+  async save(key: string, value: ContextValue, options: SaveOptions = {}): Promise<EntryMeta> {
+    validateKey(key)
+    return this.queue.run(async () => {
+      this.assertOpen()
+      const [meta] = await this.apply([{ key, value, options }], undefined)
+      this.onChange?.(this, { keys: [key] })
+      return { ...meta! }
+    })
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.queue.run(async () => {
+      this.assertOpen()
+      const meta = this.entries.get(key)
+      if (!meta) return false
+      this.entries.delete(key)
+      this.ram.delete(key)
+      await this.writeReceipts()
+      if (meta.file) await this.removeFile(meta.file)
+      this.onChange?.(this, { keys: [key], deleted: true })
+      return true
+    })
+  }
+
+  /**
+   * Write several values as one change: new version files first, then the
+   * metadata swap and receipts.json. If a write fails, nothing changes.
+   */
+  private async apply(
+    items: Array<{ key: string; value: ContextValue; options: SaveOptions }>,
+    run: { runId: string; read: string[] } | undefined,
+  ): Promise<EntryMeta[]> {
+    const now = new Date().toISOString()
+    const prepared: Array<{ meta: EntryMeta; value: ContextValue; old?: EntryMeta }> = []
+    const written: string[] = []
+    try {
+      for (const { key, value, options } of items) {
+        const old = this.entries.get(key)
+        const comfyType = options.comfyType ?? old?.comfyType ?? defaultComfyType(value)
+        const passBy = value.kind === 'ref' ? 'ref' : (options.passBy ?? old?.passBy ?? passByFor(comfyType, this.rules))
+        const meta: EntryMeta = {
+          key,
+          comfyType,
+          passBy,
+          kind: value.kind,
+          tier: 'ram',
+          sizeBytes: valueSize(value),
+          hash: valueHash(value),
+          version: this.nextVersion + prepared.length,
+          producer: options.producer ?? 'user',
+          updatedAt: now,
+        }
+        // Durable contexts write through; a value larger than the whole RAM tier goes straight to disk.
+        if (this.durable || meta.sizeBytes > this.ramCapacityBytes) {
+          meta.file = this.fileName(key, meta.version)
+          await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value))
+          written.push(meta.file)
+          if (meta.sizeBytes > this.ramCapacityBytes) meta.tier = 'disk'
+        }
+        prepared.push(old ? { meta, value, old } : { meta, value })
+      }
+    } catch (e) {
+      for (const f of written) await unlink(join(this.valuesDir, f)).catch(() => {})
+      throw e
+    }
+    const previous = new Map(prepared.map((p) => [p.meta.key, { entry: p.old, ram: this.ram.get(p.meta.key) }]))
+    const previousRuns = this.runs
+    const previousVersion = this.nextVersion
+    for (const { meta, value } of prepared) {
+      this.entries.set(meta.key, meta)
+      this.ram.delete(meta.key)
+      if (meta.tier === 'ram') this.ram.set(meta.key, value)
+    }
+    this.nextVersion += prepared.length
+    if (run) {
+      this.runs = [...this.runs, { runId: run.runId, status: 'committed' as const, read: run.read, wrote: prepared.map((p) => p.meta.key), at: now }].slice(-KEPT_RUNS)
+    }
+    try {
+      await this.writeReceipts()
+    } catch (e) {
+      // Put everything back as it was.
+      for (const [key, { entry, ram }] of previous) {
+        if (entry) this.entries.set(key, entry)
+        else this.entries.delete(key)
+        this.ram.delete(key)
+        if (ram) this.ram.set(key, ram)
+      }
+      this.runs = previousRuns
+      this.nextVersion = previousVersion
+      for (const f of written) await unlink(join(this.valuesDir, f)).catch(() => {})
+      throw e
+    }
+    for (const { old } of prepared) if (old?.file) await this.removeFile(old.file)
+    await this.enforceCapacity(prepared.at(-1)?.meta.key)
+    return prepared.map((p) => p.meta)
+  }
+
+  private fileName(key: string, version: number): string {
+    return `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.v${version}.dcv`
+  }
+
+  /** Spill least recently used values to disk until RAM use fits the capacity; `keep` goes last. */
+  private async enforceCapacity(keep?: string): Promise<void> {
+    let used = 0
+    for (const key of this.ram.keys()) used += this.entries.get(key)?.sizeBytes ?? 0
+    if (used <= this.ramCapacityBytes) return
+    const order = [...this.ram.keys()].filter((k) => k !== keep)
+    if (keep && this.ram.has(keep)) order.push(keep)
+    let changed = false
+    for (const key of order) {
+      if (used <= this.ramCapacityBytes) break
+      const meta = this.entries.get(key)!
+      const value = this.ram.get(key)!
+      if (!meta.file) {
+        meta.file = this.fileName(key, meta.version)
+        await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value))
+        changed = true
+      }
+      this.ram.delete(key)
+      meta.tier = 'disk'
+      used -= meta.sizeBytes
+    }
+    if (changed) await this.writeReceipts()
+  }
+
+  private async removeFile(file: string): Promise<void> {
+    if ((this.pinned.get(file) ?? 0) > 0) {
+      this.doomed.add(file)
+      return
+    }
+    await unlink(join(this.valuesDir, file)).catch(() => {})
+  }
+
+  private async writeReceipts(): Promise<void> {
+    const file: ReceiptsFile = {
+      format: 1,
+      contextId: this.id,
+      durable: this.durable,
+      createdAt: this.createdAt,
+      nextVersion: this.nextVersion,
+      entries: Object.fromEntries([...this.entries].map(([k, m]) => [k, { ...m, tier: this.ram.has(k) ? 'ram' : 'disk' }])),
+      runs: this.runs,
+    }
+    if (this.name !== undefined) file.name = this.name
+    await writeFileAtomic(join(this.dir, 'receipts.json'), JSON.stringify(file, null, 1))
+  }
+
+  // --- runs ------------------------------------------------------------------
+
+  /** A worker receipt for one run: the entries it may read (all, or `keys`), as they are now. */
+  beginRun(runId: string, keys?: string[]): Promise<WorkerReceipt> {
+    return this.queue.run(async () => {
+      this.assertOpen()
+      const snapshot = new Map<string, { meta: EntryMeta; value?: ContextValue }>()
+      for (const [key, meta] of this.entries) {
+        if (keys && !keys.includes(key)) continue
+        const value = this.ram.get(key)
+        if (!value && meta.file) this.pinned.set(meta.file, (this.pinned.get(meta.file) ?? 0) + 1)
+        snapshot.set(key, value ? { meta: { ...meta }, value } : { meta: { ...meta } })
+      }
+      return new WorkerReceipt(this, runId, snapshot)
+    })
+  }
+
+  /** @internal Read a snapshot entry for a receipt. */
+  readSnapshot(entry: { meta: EntryMeta; value?: ContextValue }): Promise<ContextValue> {
+    return this.queue.run(async () => {
+      if (entry.value) return entry.value
+      const current = this.entries.get(entry.meta.key)
+      if (current && current.version === entry.meta.version) return this.readValue(current, true)
+      return decodeValue(await readFile(join(this.valuesDir, entry.meta.file!)))
+    })
+  }
+
+  /** @internal Commit a receipt's staged values, all at once. */
+  commitReceipt(receipt: WorkerReceipt): Promise<EntryMeta[]> {
+    return this.queue.run(async () => {
+      this.assertOpen()
+      const staged = receipt.stagedItems()
+      const metas = await this.apply(staged, { runId: receipt.runId, read: receipt.readKeys() })
+      await this.releasePins(receipt)
+      this.onChange?.(this, { keys: staged.map((s) => s.key), runId: receipt.runId })
+      return metas
+    })
+  }
+
+  /** @internal End a receipt without committing. */
+  discardReceipt(receipt: WorkerReceipt): Promise<void> {
+    return this.queue.run(() => this.releasePins(receipt))
+  }
+
+  private async releasePins(receipt: WorkerReceipt): Promise<void> {
+    for (const file of receipt.pinnedFiles()) {
+      const n = (this.pinned.get(file) ?? 1) - 1
+      if (n > 0) this.pinned.set(file, n)
+      else {
+        this.pinned.delete(file)
+        if (this.doomed.delete(file)) await unlink(join(this.valuesDir, file)).catch(() => {})
+      }
+    }
+  }
+
+  // --- lifecycle -------------------------------------------------------------
+
+  /** Remove all of the context's RAM and disk data. */
+  close(): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.closed) return
+      this.closed = true
+      this.ram.clear()
+      this.entries.clear()
+      await rm(this.dir, { recursive: true, force: true })
+    })
+  }
+
+  /** Stop using the context but keep a durable one's data on disk (bridge shutdown). */
+  detach(): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.closed) return
+      this.closed = true
+      this.ram.clear()
+      if (!this.durable) await rm(this.dir, { recursive: true, force: true })
+    })
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Bytes of this context's files on disk. */
+  async diskBytes(): Promise<number> {
+    let total = 0
+    for (const meta of this.entries.values()) {
+      if (!meta.file) continue
+      total += await stat(join(this.valuesDir, meta.file)).then((s) => s.size, () => 0)
+    }
+    return total
+  }
+}
+
+/**
+ * What one run may read, and what it produces. `commit()` hands the staged
+ * values to the master in one change; `discard()` drops them. Either ends it.
+ */
+export class WorkerReceipt {
+  private readonly staged = new Map<string, { value: ContextValue; options: SaveOptions }>()
+  private readonly read = new Set<string>()
+  private ended = false
+
+  constructor(
+    private readonly master: Context,
+    readonly runId: string,
+    private readonly snapshot: Map<string, { meta: EntryMeta; value?: ContextValue }>,
+  ) {}
+
+  keys(): string[] {
+    return [...this.snapshot.keys()]
+  }
+
+  meta(key: string): EntryMeta | undefined {
+    const s = this.snapshot.get(key)
+    return s ? { ...s.meta } : undefined
+  }
+
+  has(key: string): boolean {
+    return this.snapshot.has(key)
+  }
+
+  async load(key: string): Promise<ContextValue> {
+    const entry = this.snapshot.get(key)
+    if (!entry) {
+      throw new ContextKeyError(
+        `Context ${this.master.id} has no key "${key}" for run ${this.runId}` +
+          (this.snapshot.size ? ` (it has: ${this.keys().slice(0, 20).join(', ')}).` : ' (it is empty).'),
+      )
+    }
+    this.read.add(key)
+    return this.master.readSnapshot(entry)
+  }
+
+  stage(key: string, value: ContextValue, options: SaveOptions = {}): void {
+    validateKey(key)
+    if (this.ended) throw new ContextClosedError(`Run ${this.runId}'s receipt has already ended.`)
+    this.staged.set(key, { value, options: { producer: this.runId, ...options } })
+  }
+
+  stagedKeys(): string[] {
+    return [...this.staged.keys()]
+  }
+
+  /** @internal */
+  stagedItems(): Array<{ key: string; value: ContextValue; options: SaveOptions }> {
+    return [...this.staged].map(([key, s]) => ({ key, value: s.value, options: s.options }))
+  }
+
+  /** @internal */
+  readKeys(): string[] {
+    return [...this.read]
+  }
+
+  /** @internal */
+  pinnedFiles(): string[] {
+    return [...this.snapshot.values()].filter((s) => !s.value && s.meta.file).map((s) => s.meta.file!)
+  }
+
+  async commit(): Promise<EntryMeta[]> {
+    if (this.ended) throw new ContextClosedError(`Run ${this.runId}'s receipt has already ended.`)
+    this.ended = true
+    return this.master.commitReceipt(this)
+  }
+
+  async discard(): Promise<void> {
+    if (this.ended) return
+    this.ended = true
+    this.staged.clear()
+    await this.master.discardReceipt(this)
+  }
+}
+
+export const newContextId = (): string => `ctx-${randomBytes(6).toString('hex')}`

@@ -1,0 +1,143 @@
+/**
+ * All contexts the bridge owns, under one folder (`<root>/<CONTEXTS_DIR_NAME>/<id>`).
+ *
+ * At start-up, ephemeral contexts left behind by a bridge that was killed are
+ * removed; durable ones stay and can be opened again by id.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { loadPassByRules, loadWorkflowContextConfig, ramCapacityBytes, type PassByRules, type WorkflowContextConfig } from './config.js'
+import { Context, ContextKeyError, newContextId, validateKey } from './context.js'
+
+export interface ContextStoreOptions {
+  /** Folder that holds the contexts folder. */
+  root: string
+  config?: WorkflowContextConfig
+  /** Overrides the capacity the config gives (bytes, per context). */
+  ramCapacityBytes?: number
+  passByRules?: PassByRules
+  onChange?: ConstructorParameters<typeof Context>[0]['onChange']
+}
+
+export interface CreateContextOptions {
+  id?: string
+  name?: string
+  /** Keep every committed value on disk, and survive a bridge restart. */
+  durable?: boolean
+  ramCapacityBytes?: number
+}
+
+const pidAlive = (pid: number): boolean => {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export class ContextStore {
+  readonly dir: string
+  readonly passByRules: PassByRules
+  private readonly capacity: number
+  private readonly contexts = new Map<string, Context>()
+  private readonly onChange: ContextStoreOptions['onChange']
+
+  constructor(options: ContextStoreOptions) {
+    const config = options.config ?? loadWorkflowContextConfig()
+    this.dir = join(options.root, config.CONTEXTS_DIR_NAME)
+    this.capacity = options.ramCapacityBytes ?? ramCapacityBytes(config)
+    this.passByRules = options.passByRules ?? loadPassByRules()
+    this.onChange = options.onChange
+  }
+
+  /** Create the folder and clean up after bridges that died. Returns the ids of durable contexts found. */
+  async init(): Promise<{ durable: string[]; removed: string[] }> {
+    await mkdir(this.dir, { recursive: true })
+    const durable: string[] = []
+    const removed: string[] = []
+    for (const entry of await readdir(this.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue
+      const dir = join(this.dir, entry.name)
+      const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then((t) => JSON.parse(t) as { durable?: boolean }, () => undefined)
+      if (receipts?.durable) {
+        durable.push(entry.name)
+        continue
+      }
+      const owner = await readFile(join(dir, 'owner.json'), 'utf8').then((t) => JSON.parse(t) as { pid?: number }, () => undefined)
+      if (owner?.pid && owner.pid !== process.pid && pidAlive(owner.pid)) continue // another live bridge owns it
+      await rm(dir, { recursive: true, force: true })
+      removed.push(entry.name)
+    }
+    return { durable, removed }
+  }
+
+  async create(options: CreateContextOptions = {}): Promise<Context> {
+    const id = options.id === undefined ? newContextId() : validateKey(options.id, 'context id')
+    if (this.contexts.has(id) || existsSync(join(this.dir, id))) {
+      throw new ContextKeyError(`A context with id "${id}" already exists; open it, or choose another id.`)
+    }
+    const context = new Context({
+      id,
+      dir: join(this.dir, id),
+      durable: options.durable ?? false,
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      ramCapacityBytes: options.ramCapacityBytes ?? this.capacity,
+      passByRules: this.passByRules,
+      ...(this.onChange ? { onChange: this.onChange } : {}),
+    })
+    await context.initialise()
+    this.contexts.set(id, context)
+    this.onChange?.(context, { keys: [] })
+    return context
+  }
+
+  /** An open context, or a durable one from disk. */
+  async open(id: string): Promise<Context> {
+    const open = this.contexts.get(id)
+    if (open && !open.isClosed) return open
+    const dir = join(this.dir, validateKey(id, 'context id'))
+    const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then((t) => JSON.parse(t) as { durable?: boolean; name?: string }, () => undefined)
+    if (!receipts) throw new ContextKeyError(`There is no context "${id}". Create it first (contexts: ${this.list().map((c) => c.id).join(', ') || 'none'}).`)
+    if (!receipts.durable) throw new ContextKeyError(`Context "${id}" was not durable and belongs to another bridge process.`)
+    const context = new Context({
+      id,
+      dir,
+      durable: true,
+      ...(receipts.name !== undefined ? { name: receipts.name } : {}),
+      ramCapacityBytes: this.capacity,
+      passByRules: this.passByRules,
+      ...(this.onChange ? { onChange: this.onChange } : {}),
+    })
+    await context.restore()
+    this.contexts.set(id, context)
+    return context
+  }
+
+  get(id: string): Context | undefined {
+    const c = this.contexts.get(id)
+    return c && !c.isClosed ? c : undefined
+  }
+
+  list(): Context[] {
+    return [...this.contexts.values()].filter((c) => !c.isClosed)
+  }
+
+  /** Close a context: all of its RAM and disk data go. */
+  async close(id: string): Promise<boolean> {
+    const c = this.contexts.get(id)
+    if (!c) return false
+    await c.close()
+    this.contexts.delete(id)
+    this.onChange?.(c, { keys: [], deleted: true })
+    return true
+  }
+
+  /** Bridge shutdown: ephemeral contexts are removed, durable ones stay on disk. */
+  async shutdown(): Promise<void> {
+    for (const c of this.contexts.values()) await c.detach()
+    this.contexts.clear()
+  }
+}

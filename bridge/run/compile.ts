@@ -1,0 +1,229 @@
+/**
+ * Compile DiscomfortPort pseudo-nodes into core ComfyUI nodes, as the
+ * compile table of the design says:
+ *
+ * | port        | type                                   | becomes                                              |
+ * |-------------|----------------------------------------|------------------------------------------------------|
+ * | INPUT val   | STRING, INT, FLOAT, BOOLEAN, COMBO     | the literal, in every consumer input                 |
+ * | INPUT val   | IMAGE                                  | uploaded PNG(s) + LoadImage (batches: + ImageBatch)  |
+ * | INPUT val   | MASK                                   | uploaded PNG + LoadImageMask (red channel)           |
+ * | INPUT val   | LATENT                                 | uploaded .latent + LoadLatent (lossless)             |
+ * | INPUT ref   | any                                    | the recipe, stitched in under `ref:<key>:` ids       |
+ * | OUTPUT val  | IMAGE / MASK                           | PreviewImage (MASK through MaskToImage)              |
+ * | OUTPUT val  | LATENT                                 | SaveLatent                                           |
+ * | OUTPUT val  | STRING, INT, FLOAT, BOOLEAN, LIST, DICT| PreviewAny, its text parsed back                     |
+ * | OUTPUT ref  | any                                    | the prompt pruned to the port's ancestors (a recipe) |
+ * | PASSTHRU    | any                                    | removed, links joined                                |
+ */
+import { DISCOMFORT_PORT } from '../../shared/convert/frontendNodes.js'
+import { PortError } from '../../shared/errors.js'
+import { consumersOf, discoverPorts, type Port } from '../../shared/ports/discover.js'
+import { pruneToPort, removePassthru } from '../../shared/ports/graphOps.js'
+import { cloneJson } from '../../shared/util/cloneJson.js'
+import { isApiLink, type ApiLink, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import { passByFor, type PassByRules } from '../store/config.js'
+import type { WorkerReceipt } from '../store/context.js'
+import type { ContextValue, PassBy, Recipe } from '../store/values.js'
+
+export type CaptureHow = 'image' | 'mask' | 'latent' | 'text'
+
+/** An OUTPUT port captured by value: which node's ui holds it and how to read it. */
+export interface Capture {
+  uniqueId: string
+  type: string
+  nodeId: string
+  how: CaptureHow
+  portNodeId: string
+}
+
+export interface CompiledWorkflow {
+  prompt: ApiPrompt
+  ports: Port[]
+  captures: Capture[]
+  /** OUTPUT ports by reference: the recipes to stage. */
+  references: Array<{ uniqueId: string; recipe: Recipe }>
+  /** OUTPUT ports fed straight by an INPUT port's literal. */
+  directValues: Array<{ uniqueId: string; value: string | number | boolean }>
+  /** Output nodes the run needs (the workflow's own and the captures). */
+  requiredOutputs: string[]
+  /** Keys read from the context. */
+  inputsRead: string[]
+}
+
+/** Uploads bytes for a loader node and returns the value its file input takes. */
+export type Uploader = (bytes: Uint8Array, extension: 'png' | 'latent') => Promise<string>
+
+export interface CompileOptions {
+  workflow: string
+  objectInfo: ObjectInfo
+  receipt: WorkerReceipt
+  rules: PassByRules
+  upload: Uploader
+  /** Keys that hold a stored pass-by for OUTPUT ports (the master context's current entries). */
+  storedPassBy?: (key: string) => PassBy | undefined
+}
+
+const PRIMITIVES = new Set(['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'COMBO'])
+const TEXT_CAPTURE = new Set(['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'LIST', 'DICT', 'TUPLE', 'ANY', '*'])
+
+const where = (workflow: string, port: Port) => `${workflow}: ${port.mode} port "${port.uniqueId}" (node ${port.nodeId})`
+
+/** Node ids the compiler adds, namespaced so they cannot clash with the workflow's. */
+const portNodeId = (key: string, part: string) => `port:${key}:${part}`
+export const refNodeId = (key: string, id: string) => `ref:${key}:${id}`
+
+/** Stitch a recipe into a prompt under namespaced ids; returns the link to its output. */
+export function stitchRecipe(prompt: ApiPrompt, key: string, recipe: Recipe): ApiLink {
+  for (const [id, node] of Object.entries(recipe.prompt)) {
+    const copy = cloneJson(node)
+    for (const [name, v] of Object.entries(copy.inputs)) if (isApiLink(v)) copy.inputs[name] = [refNodeId(key, v[0]), v[1]]
+    prompt[refNodeId(key, id)] = copy
+  }
+  return [refNodeId(key, recipe.output[0]), recipe.output[1]]
+}
+
+function literalOf(value: ContextValue, port: Port, workflow: string): string | number | boolean {
+  switch (value.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value.value
+    default:
+      throw new PortError(
+        `${where(workflow, port)} feeds ${port.type} inputs, but the context holds ${value.kind === 'json' ? 'JSON (a list or dict)' : `a ${value.kind}`} there. ` +
+          `Save a ${port.type === 'COMBO' ? 'string' : port.type.toLowerCase()} under "${port.uniqueId}".`,
+      )
+  }
+}
+
+export async function compileWorkflow(source: ApiPrompt, options: CompileOptions): Promise<CompiledWorkflow> {
+  const { workflow, objectInfo, receipt, rules } = options
+  const ports = discoverPorts(source, objectInfo, workflow)
+  let prompt = removePassthru(source)
+  const consumers = consumersOf(prompt)
+  const captures: Capture[] = []
+  const references: CompiledWorkflow['references'] = []
+  const inputsRead: string[] = []
+  const directValues: CompiledWorkflow['directValues'] = []
+
+  // INPUT ports: literals, loader nodes, or stitched recipes.
+  for (const port of ports.filter((p) => p.mode === 'INPUT')) {
+    const targets = consumers.get(port.nodeId) ?? []
+    delete prompt[port.nodeId]
+    if (targets.length === 0) continue // an unconnected port reads nothing
+    if (!receipt.has(port.uniqueId)) {
+      throw new PortError(
+        `${where(workflow, port)} needs "${port.uniqueId}", which the context does not hold. ` +
+          `Pass it in inputs (inputs: { "${port.uniqueId}": ... }) or save it in the context first` +
+          (receipt.keys().length ? ` (the context has: ${receipt.keys().join(', ')}).` : ' (the context is empty).'),
+      )
+    }
+    inputsRead.push(port.uniqueId)
+    const meta = receipt.meta(port.uniqueId)!
+    const value = await receipt.load(port.uniqueId)
+    let link: ApiLink | undefined
+    if (value.kind === 'ref') {
+      link = stitchRecipe(prompt, port.uniqueId, value.recipe)
+    } else if (value.kind === 'image') {
+      const ids: string[] = []
+      for (let i = 0; i < value.frames.length; i++) {
+        const id = portNodeId(port.uniqueId, `image${i}`)
+        prompt[id] = { class_type: 'LoadImage', inputs: { image: await options.upload(value.frames[i]!, 'png') }, _meta: { title: `Context: ${port.uniqueId}` } }
+        ids.push(id)
+      }
+      link = [ids[0]!, 0]
+      for (let i = 1; i < ids.length; i++) {
+        const id = portNodeId(port.uniqueId, `batch${i}`)
+        prompt[id] = { class_type: 'ImageBatch', inputs: { image1: link, image2: [ids[i]!, 0] } }
+        link = [id, 0]
+      }
+    } else if (value.kind === 'mask') {
+      const id = portNodeId(port.uniqueId, 'mask')
+      prompt[id] = { class_type: 'LoadImageMask', inputs: { image: await options.upload(value.png, 'png'), channel: 'red' }, _meta: { title: `Context: ${port.uniqueId}` } }
+      link = [id, 0]
+    } else if (value.kind === 'latent') {
+      const id = portNodeId(port.uniqueId, 'latent')
+      prompt[id] = { class_type: 'LoadLatent', inputs: { latent: await options.upload(value.bytes, 'latent') }, _meta: { title: `Context: ${port.uniqueId}` } }
+      link = [id, 0]
+    }
+    if (link) {
+      for (const t of targets) prompt[t.nodeId]!.inputs[t.input] = link
+      continue
+    }
+    // A plain value: a literal in every consumer that takes one.
+    if (!PRIMITIVES.has(port.type) && port.type !== '*') {
+      throw new PortError(
+        `${where(workflow, port)} feeds ${port.type} inputs, which no core ComfyUI node can load from a ${meta.comfyType} value. ` +
+          `Pass a ${port.type} (an image, mask, latent, or a reference from another workflow).`,
+      )
+    }
+    const literal = literalOf(value, port, workflow)
+    for (const t of targets) prompt[t.nodeId]!.inputs[t.input] = literal
+  }
+
+  // OUTPUT ports: capture nodes, or recipes.
+  const compiledForRecipes = prompt
+  for (const port of ports.filter((p) => p.mode === 'OUTPUT')) {
+    const passBy = options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)
+    const portNode = prompt[port.nodeId]
+    const source = portNode?.inputs.input_data
+    if (source === undefined) continue
+    if (!isApiLink(source)) {
+      // An INPUT wired straight to an OUTPUT: the value is copied, nothing runs.
+      directValues.push({ uniqueId: port.uniqueId, value: source as string | number | boolean })
+      continue
+    }
+    if (passBy === 'ref') {
+      const recipe = pruneToPort(compiledForRecipes, port.nodeId, workflow)
+      references.push({ uniqueId: port.uniqueId, recipe: { prompt: recipe.prompt, output: recipe.output, type: port.type } })
+      continue
+    }
+    const title = { title: `Capture: ${port.uniqueId}` }
+    if (port.type === 'IMAGE') {
+      const id = portNodeId(port.uniqueId, 'preview')
+      prompt[id] = { class_type: 'PreviewImage', inputs: { images: source }, _meta: title }
+      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'image', portNodeId: port.nodeId })
+    } else if (port.type === 'MASK') {
+      const toImage = portNodeId(port.uniqueId, 'mask2image')
+      const id = portNodeId(port.uniqueId, 'preview')
+      prompt[toImage] = { class_type: 'MaskToImage', inputs: { mask: source } }
+      prompt[id] = { class_type: 'PreviewImage', inputs: { images: [toImage, 0] }, _meta: title }
+      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'mask', portNodeId: port.nodeId })
+    } else if (port.type === 'LATENT') {
+      const id = portNodeId(port.uniqueId, 'save')
+      prompt[id] = { class_type: 'SaveLatent', inputs: { samples: source, filename_prefix: `discomfort/latents/${port.uniqueId.replace(/[^A-Za-z0-9_.-]/g, '_')}` }, _meta: title }
+      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'latent', portNodeId: port.nodeId })
+    } else if (TEXT_CAPTURE.has(port.type) || PRIMITIVES.has(port.type)) {
+      const id = portNodeId(port.uniqueId, 'text')
+      prompt[id] = { class_type: 'PreviewAny', inputs: { source }, _meta: title }
+      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'text', portNodeId: port.nodeId })
+    } else {
+      throw new PortError(
+        `${where(workflow, port)} carries ${port.type}, which cannot be captured by value (no core node saves it). ` +
+          `Pass it by reference: set "${port.type}": "ref" in pass_by_rules.json, or save "${port.uniqueId}" with passBy "ref".`,
+      )
+    }
+  }
+  for (const port of ports) if (port.mode === 'OUTPUT') delete prompt[port.nodeId]
+  for (const [id, node] of Object.entries(prompt)) {
+    if (node.class_type === DISCOMFORT_PORT) {
+      throw new PortError(`${workflow}: DiscomfortPort node ${id} could not be compiled (it has neither consumers nor a source).`)
+    }
+  }
+  prompt = dropDanglingLinks(prompt)
+  const requiredOutputs = Object.keys(prompt).filter((id) => objectInfo[prompt[id]!.class_type]?.output_node === true)
+  return { prompt, ports, captures, references, directValues, requiredOutputs, inputsRead }
+}
+
+/** Unconnected INPUT ports leave no links behind; anything else pointing nowhere is a bug, caught here. */
+function dropDanglingLinks(prompt: ApiPrompt): ApiPrompt {
+  for (const [id, node] of Object.entries(prompt)) {
+    for (const [name, v] of Object.entries(node.inputs)) {
+      if (isApiLink(v) && !(v[0] in prompt)) {
+        throw new PortError(`Compiled prompt: node ${id} input "${name}" links to missing node ${v[0]}.`)
+      }
+    }
+  }
+  return prompt
+}

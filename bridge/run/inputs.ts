@@ -1,0 +1,65 @@
+/**
+ * What a user may pass as a run input or a saved value, and its conversion
+ * to a context value given the ComfyUI type of the port it feeds.
+ */
+import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { DiscomfortError } from '../../shared/errors.js'
+import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
+import type { ContextValue, ContextValueKind } from '../store/values.js'
+
+/** A file on disk to read as the port's type (`.png` → IMAGE, `.latent` → LATENT when the type is unknown). */
+export interface FileInput {
+  file: string
+}
+
+export type InputValue = string | number | boolean | null | unknown[] | Record<string, unknown> | Uint8Array | FileInput | ContextValue
+
+const KINDS = new Set<ContextValueKind>(['string', 'number', 'boolean', 'json', 'image', 'mask', 'latent', 'ref'])
+
+export const isContextValue = (v: unknown): v is ContextValue =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && KINDS.has((v as { kind?: ContextValueKind }).kind as ContextValueKind) &&
+  (('value' in v) || ('frames' in v) || ('png' in v) || ('bytes' in v) || ('recipe' in v))
+
+const isFileInput = (v: unknown): v is FileInput =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as FileInput).file === 'string' && Object.keys(v).length === 1
+
+function fromBytes(bytes: Uint8Array, type: string | undefined, what: string, hint?: string): ContextValue {
+  const t = type ?? (hint === '.latent' ? 'LATENT' : hint === '.png' ? 'IMAGE' : undefined)
+  if (t === 'IMAGE') return imageFromPngs([bytes], what)
+  if (t === 'MASK') return maskFromPng(bytes, what)
+  if (t === 'LATENT') return latentFromBytes(bytes, what)
+  throw new DiscomfortError(`${what}: bytes were given, but the port ${t ? `takes ${t}` : 'has no known type'}; bytes can be an IMAGE, MASK (PNG) or LATENT (.latent).`)
+}
+
+export async function toContextValue(raw: InputValue, type: string | undefined, what: string): Promise<ContextValue> {
+  if (isContextValue(raw)) return raw
+  if (raw instanceof Uint8Array) return fromBytes(raw, type, what)
+  if (isFileInput(raw)) {
+    let bytes: Uint8Array
+    try {
+      bytes = await readFile(raw.file)
+    } catch (e) {
+      throw new DiscomfortError(`${what}: cannot read "${raw.file}": ${(e as Error).message}`)
+    }
+    return fromBytes(bytes, type, what, extname(raw.file).toLowerCase())
+  }
+  if (type === 'IMAGE' || type === 'MASK' || type === 'LATENT') {
+    throw new DiscomfortError(
+      `${what} feeds ${type} inputs, but a ${Array.isArray(raw) ? 'list' : typeof raw} was given. ` +
+        `Pass ${type === 'LATENT' ? 'a .latent file' : 'a PNG'}: { file: "path" }, its bytes, or d.Tools.open${type === 'LATENT' ? 'Latent' : 'Image'}(path).`,
+    )
+  }
+  if (type === 'INT' && typeof raw === 'number' && !Number.isInteger(raw)) {
+    throw new DiscomfortError(`${what} feeds INT inputs, but ${raw} is not a whole number.`)
+  }
+  if ((type === 'INT' || type === 'FLOAT') && typeof raw !== 'number') {
+    throw new DiscomfortError(`${what} feeds ${type} inputs, but ${JSON.stringify(raw)} is not a number.`)
+  }
+  if (type === 'BOOLEAN' && typeof raw !== 'boolean') {
+    throw new DiscomfortError(`${what} feeds BOOLEAN inputs, but ${JSON.stringify(raw)} is not true or false.`)
+  }
+  const value = fromJs(raw, what)
+  if (type === 'FLOAT' && value.kind === 'number') return { ...value, integer: false }
+  return value
+}

@@ -1,0 +1,287 @@
+/**
+ * Runs lists of workflows against a context: for each iteration, each
+ * workflow in order takes a worker receipt, compiles its ports, runs on
+ * ComfyUI, reads back what its OUTPUT ports captured and commits it. An
+ * OUTPUT and an INPUT with the same unique_id therefore form a loop across
+ * iterations. A failed or cancelled workflow run commits nothing.
+ */
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
+import { DiscomfortError } from '../../shared/errors.js'
+import { discoverPorts } from '../../shared/ports/discover.js'
+import { isApiPrompt, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import { isUiWorkflow, type UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
+import { ComfyHttp } from '../comfy/comfyHttp.js'
+import type { ComfyClient, JobEvent } from '../comfy/comfyClient.js'
+import type { NodeUi } from '../comfy/messages.js'
+import { passByFor, type PassByRules } from '../store/config.js'
+import type { Context } from '../store/context.js'
+import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
+import type { ContextValue } from '../store/values.js'
+import { compileWorkflow, type Capture } from './compile.js'
+import { toContextValue, type InputValue } from './inputs.js'
+
+/** A workflow: a file path, a UI or API object, or one of those with a name. */
+export type WorkflowSpec = string | UiWorkflow | ApiPrompt | { name: string; workflow: UiWorkflow | ApiPrompt }
+
+export interface LoadedWorkflow {
+  name: string
+  prompt: ApiPrompt
+}
+
+export type RunEvent =
+  | { type: 'run-started'; runId: string; contextId: string; workflows: string[]; iterations: number; totalSteps: number }
+  | { type: 'workflow-started'; runId: string; workflow: string; index: number; iteration: number; step: number; totalSteps: number; nodes: number }
+  | { type: 'node'; runId: string; workflow: string; iteration: number; step: number; node: string; done: number; total: number }
+  | { type: 'progress'; runId: string; workflow: string; iteration: number; step: number; node: string; value: number; max: number }
+  | { type: 'workflow-finished'; runId: string; workflow: string; index: number; iteration: number; step: number; totalSteps: number; executed: number; cached: number; wrote: string[] }
+  | { type: 'run-finished'; runId: string; outputs: string[] }
+  | { type: 'run-failed'; runId: string; error: { name: string; message: string } }
+
+export interface RunOptions {
+  context: Context
+  inputs?: Record<string, InputValue>
+  iterations?: number
+  signal?: AbortSignal
+  onEvent?: (event: RunEvent) => void
+  runId?: string
+  /** Queue for this ComfyUI client id (the page's), so its progress shows in ComfyUI. */
+  clientId?: string
+}
+
+export interface RunResult {
+  runId: string
+  contextId: string
+  /** Each OUTPUT unique_id's value after the last iteration. */
+  outputs: Record<string, ContextValue>
+}
+
+/** The ComfyUI servers runs go to. Today one; later several, chosen by load or cache affinity. */
+export interface ComfyPool {
+  acquire(): Promise<ComfyClient>
+}
+
+export class SingleServerPool implements ComfyPool {
+  constructor(readonly client: ComfyClient) {}
+  acquire(): Promise<ComfyClient> {
+    return Promise.resolve(this.client)
+  }
+}
+
+export class RunError extends DiscomfortError {
+  override name = 'RunError'
+  constructor(
+    message: string,
+    readonly workflow: string,
+    readonly iteration: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+export class RunCancelledError extends DiscomfortError {
+  override name = 'RunCancelledError'
+}
+
+export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, index: number): Promise<LoadedWorkflow> {
+  let name: string
+  let data: unknown
+  if (typeof spec === 'string') {
+    name = basename(spec)
+    let text: string
+    try {
+      text = await readFile(spec, 'utf8')
+    } catch (e) {
+      throw new DiscomfortError(`Cannot read workflow "${spec}": ${(e as Error).message}`)
+    }
+    try {
+      data = JSON.parse(text)
+    } catch (e) {
+      throw new DiscomfortError(`Workflow "${spec}" is not valid JSON: ${(e as Error).message}`)
+    }
+  } else if (typeof spec === 'object' && spec !== null && 'workflow' in spec && 'name' in spec && typeof spec.name === 'string') {
+    name = spec.name
+    data = spec.workflow
+  } else {
+    name = `workflow ${index + 1}`
+    data = spec
+  }
+  if (isUiWorkflow(data)) return { name, prompt: toApiPrompt(data, objectInfo, { name }) }
+  if (isApiPrompt(data)) return { name, prompt: data }
+  throw new DiscomfortError(`${name} is neither a ComfyUI workflow (UI format, with "nodes") nor an API prompt.`)
+}
+
+/** Parse a PreviewAny text back into the port's type. */
+export function parseCapturedText(text: string, type: string, where: string): ContextValue {
+  switch (type) {
+    case 'STRING':
+    case 'COMBO':
+      return fromJs(text)
+    case 'INT':
+      if (!/^-?\d+$/.test(text.trim())) throw new DiscomfortError(`${where}: expected an INT, ComfyUI printed "${text.slice(0, 80)}".`)
+      return fromJs(Number.parseInt(text, 10))
+    case 'FLOAT': {
+      const n = Number(text.trim())
+      if (!Number.isFinite(n)) throw new DiscomfortError(`${where}: expected a finite FLOAT, ComfyUI printed "${text.slice(0, 80)}".`)
+      return { kind: 'number', value: n, integer: false }
+    }
+    case 'BOOLEAN':
+      if (text === 'True' || text === 'False') return fromJs(text === 'True')
+      throw new DiscomfortError(`${where}: expected a BOOLEAN, ComfyUI printed "${text.slice(0, 80)}".`)
+    default:
+      try {
+        return fromJs(JSON.parse(text) as unknown)
+      } catch {
+        return fromJs(text)
+      }
+  }
+}
+
+export class Runner {
+  constructor(
+    private readonly pool: ComfyPool,
+    private readonly rules: PassByRules,
+  ) {}
+
+  async objectInfo(): Promise<ObjectInfo> {
+    return (await this.pool.acquire()).http.objectInfo()
+  }
+
+  async loadWorkflows(specs: WorkflowSpec[]): Promise<LoadedWorkflow[]> {
+    if (specs.length === 0) throw new DiscomfortError('Give at least one workflow to run.')
+    const info = await this.objectInfo()
+    return Promise.all(specs.map((s, i) => loadWorkflow(s, info, i)))
+  }
+
+  /** Save inputs with the types their INPUT ports infer; every input is checked before any is saved. */
+  async saveInputs(workflows: LoadedWorkflow[], inputs: Record<string, InputValue>, context: Context): Promise<void> {
+    const info = await this.objectInfo()
+    const types = new Map<string, string>()
+    for (const w of workflows) {
+      for (const p of discoverPorts(w.prompt, info, w.name)) if (p.mode === 'INPUT' && p.type !== '*' && !types.has(p.uniqueId)) types.set(p.uniqueId, p.type)
+    }
+    const prepared: Array<[string, ContextValue, string | undefined]> = []
+    for (const [key, raw] of Object.entries(inputs)) {
+      const type = types.get(key)
+      prepared.push([key, await toContextValue(raw, type, `input "${key}"`), type])
+    }
+    for (const [key, value, type] of prepared) {
+      const comfyType = value.kind === 'ref' ? value.recipe.type : type
+      await context.save(key, value, comfyType ? { comfyType, passBy: value.kind === 'ref' ? 'ref' : 'val' } : {})
+    }
+  }
+
+  async run(specs: WorkflowSpec[], options: RunOptions): Promise<RunResult> {
+    const runId = options.runId ?? randomUUID()
+    const emit = (e: RunEvent) => options.onEvent?.(e)
+    const iterations = options.iterations ?? 1
+    if (!Number.isInteger(iterations) || iterations < 1) throw new DiscomfortError(`iterations must be a whole number ≥ 1 (got ${iterations}).`)
+    try {
+      const workflows = await this.loadWorkflows(specs)
+      if (options.inputs) await this.saveInputs(workflows, options.inputs, options.context)
+      const totalSteps = workflows.length * iterations
+      emit({ type: 'run-started', runId, contextId: options.context.id, workflows: workflows.map((w) => w.name), iterations, totalSteps })
+      const outputKeys = new Set<string>()
+      let step = 0
+      for (let iteration = 1; iteration <= iterations; iteration++) {
+        for (let index = 0; index < workflows.length; index++) {
+          step += 1
+          if (options.signal?.aborted) throw new RunCancelledError(`Run ${runId} was cancelled before ${workflows[index]!.name} (iteration ${iteration}).`)
+          const wrote = await this.runOne(workflows[index]!, { ...options, runId, iteration, index, step, totalSteps, iterations, emit })
+          for (const k of wrote) outputKeys.add(k)
+        }
+      }
+      const outputs: Record<string, ContextValue> = {}
+      for (const key of outputKeys) outputs[key] = await options.context.load(key)
+      emit({ type: 'run-finished', runId, outputs: [...outputKeys] })
+      return { runId, contextId: options.context.id, outputs }
+    } catch (e) {
+      const error = e as Error
+      emit({ type: 'run-failed', runId, error: { name: error.name, message: error.message } })
+      throw e
+    }
+  }
+
+  private async runOne(
+    workflow: LoadedWorkflow,
+    o: RunOptions & { runId: string; iteration: number; index: number; step: number; totalSteps: number; iterations: number; emit: (e: RunEvent) => void },
+  ): Promise<string[]> {
+    const client = await this.pool.acquire()
+    const info = await client.http.objectInfo()
+    const receipt = await o.context.beginRun(`${o.runId}:${o.iteration}:${o.index + 1}`)
+    const label = o.iterations > 1 ? `${workflow.name} (iteration ${o.iteration} of ${o.iterations})` : workflow.name
+    try {
+      const compiled = await compileWorkflow(workflow.prompt, {
+        workflow: workflow.name,
+        objectInfo: info,
+        receipt,
+        rules: this.rules,
+        upload: async (bytes, ext) => ComfyHttp.loaderPath(await client.http.uploadContent(bytes, ext)),
+        storedPassBy: (key) => o.context.meta(key)?.passBy,
+      })
+      const total = Object.keys(compiled.prompt).length
+      o.emit({ type: 'workflow-started', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, nodes: total })
+      let executed = 0
+      let cached = 0
+      let outputs: Record<string, NodeUi> = {}
+      if (compiled.requiredOutputs.length > 0) {
+        const onEvent = (e: JobEvent) => {
+          if (e.type === 'cached') cached = e.nodes.length
+          if (e.type === 'executing') {
+            executed += 1
+            o.emit({ type: 'node', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, done: cached + executed, total })
+          }
+          if (e.type === 'progress') {
+            o.emit({ type: 'progress', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, value: e.value, max: e.max })
+          }
+        }
+        const result = await client.run(compiled.prompt, {
+          workflow: label,
+          requiredOutputs: compiled.requiredOutputs,
+          onEvent,
+          ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.clientId ? { clientId: o.clientId } : {}),
+        })
+        outputs = result.outputs
+        cached = result.cachedNodes.length
+      }
+      for (const capture of compiled.captures) {
+        receipt.stage(capture.uniqueId, await this.readCapture(client, capture, outputs[capture.nodeId], label), { comfyType: capture.type })
+      }
+      for (const ref of compiled.references) receipt.stage(ref.uniqueId, { kind: 'ref', recipe: ref.recipe }, { comfyType: ref.recipe.type, passBy: 'ref' })
+      for (const d of compiled.directValues) receipt.stage(d.uniqueId, fromJs(d.value))
+      const wrote = receipt.stagedKeys()
+      await receipt.commit()
+      o.emit({ type: 'workflow-finished', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, executed, cached, wrote })
+      return wrote
+    } catch (e) {
+      await receipt.discard()
+      if ((e as Error).name === 'ComfyCancelledError' || o.signal?.aborted) {
+        throw new RunCancelledError(`Run ${o.runId} was cancelled during ${label}; nothing from that workflow was kept.`, { cause: e })
+      }
+      const message = (e as Error).message.startsWith(workflow.name) ? (e as Error).message : `${label}: ${(e as Error).message}`
+      throw new RunError(`${message}\nThe context keeps what it had before this workflow ran.`, workflow.name, o.iteration, { cause: e })
+    }
+  }
+
+  private async readCapture(client: ComfyClient, capture: Capture, ui: NodeUi | undefined, label: string): Promise<ContextValue> {
+    const where = `${label}: OUTPUT port "${capture.uniqueId}" (node ${capture.portNodeId})`
+    if (!ui) throw new DiscomfortError(`${where}: ComfyUI reported no output for capture node ${capture.nodeId}.`)
+    switch (capture.how) {
+      case 'image': {
+        const files = ui.images ?? []
+        return imageFromPngs(await Promise.all(files.map((f) => client.http.view(f))), where)
+      }
+      case 'mask':
+        return maskFromPng(await client.http.view(ui.images![0]!), where)
+      case 'latent':
+        return latentFromBytes(await client.http.view(ui.latents![0]!), where)
+      case 'text':
+        return parseCapturedText(ui.text?.[0] ?? '', capture.type, where)
+    }
+  }
+}

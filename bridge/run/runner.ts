@@ -15,9 +15,9 @@ import { isApiPrompt, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import { isUiWorkflow, type UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
 import { ComfyHttp } from '../comfy/comfyHttp.js'
-import type { ComfyClient, JobEvent } from '../comfy/comfyClient.js'
+import type { ComfyClient, ComfyJob, JobEvent } from '../comfy/comfyClient.js'
 import type { NodeUi } from '../comfy/messages.js'
-import { passByFor, type PassByRules } from '../store/config.js'
+import type { PassByRules } from '../store/config.js'
 import type { Context } from '../store/context.js'
 import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
 import type { ContextValue } from '../store/values.js'
@@ -69,6 +69,28 @@ export class SingleServerPool implements ComfyPool {
   acquire(): Promise<ComfyClient> {
     return Promise.resolve(this.client)
   }
+}
+
+interface StepOptions extends RunOptions {
+  runId: string
+  iteration: number
+  index: number
+  step: number
+  totalSteps: number
+  iterations: number
+  emit: (e: RunEvent) => void
+  extraData?: Record<string, unknown>
+  front?: boolean
+}
+
+/** A workflow handed to ComfyUI: its prompt id, and the commit still to come. */
+export interface StartedWorkflow {
+  runId: string
+  /** Absent when the workflow had nothing for ComfyUI to run (only references). */
+  promptId?: string
+  number?: number
+  done: Promise<string[]>
+  cancel?: () => Promise<void>
 }
 
 export class RunError extends DiscomfortError {
@@ -206,16 +228,71 @@ export class Runner {
     }
   }
 
-  private async runOne(
-    workflow: LoadedWorkflow,
-    o: RunOptions & { runId: string; iteration: number; index: number; step: number; totalSteps: number; iterations: number; emit: (e: RunEvent) => void },
-  ): Promise<string[]> {
+  private async runOne(workflow: LoadedWorkflow, o: StepOptions): Promise<string[]> {
+    const started = await this.startOne(workflow, o)
+    return started.done
+  }
+
+  /**
+   * Queue one API prompt with ports from the ComfyUI page: compiled against
+   * the context and queued for the page's client id, so the page shows the
+   * progress; resolves once ComfyUI accepted it. `done` commits the outputs.
+   */
+  async queueFromPage(
+    prompt: ApiPrompt,
+    options: { context: Context; clientId: string; extraData?: Record<string, unknown>; runId?: string; name?: string; onEvent?: (e: RunEvent) => void; front?: boolean },
+  ): Promise<StartedWorkflow> {
+    const runId = options.runId ?? randomUUID()
+    const name = options.name ?? 'workflow from the ComfyUI page'
+    const emit = (e: RunEvent) => options.onEvent?.(e)
+    emit({ type: 'run-started', runId, contextId: options.context.id, workflows: [name], iterations: 1, totalSteps: 1 })
+    const started = await this.startOne(
+      { name, prompt },
+      {
+        context: options.context,
+        runId,
+        iteration: 1,
+        index: 0,
+        step: 1,
+        totalSteps: 1,
+        iterations: 1,
+        emit,
+        clientId: options.clientId,
+        ...(options.extraData ? { extraData: options.extraData } : {}),
+        ...(options.front ? { front: true } : {}),
+      },
+    ).catch((e: unknown) => {
+      emit({ type: 'run-failed', runId, error: { name: (e as Error).name, message: (e as Error).message } })
+      throw e
+    })
+    started.done.then(
+      (wrote) => emit({ type: 'run-finished', runId, outputs: wrote }),
+      (e: unknown) => emit({ type: 'run-failed', runId, error: { name: (e as Error).name, message: (e as Error).message } }),
+    )
+    return started
+  }
+
+  /** Compile and queue; `done` settles when the outputs are committed (or nothing is). */
+  private async startOne(workflow: LoadedWorkflow, o: StepOptions): Promise<StartedWorkflow> {
     const client = await this.pool.acquire()
     const info = await client.http.objectInfo()
     const receipt = await o.context.beginRun(`${o.runId}:${o.iteration}:${o.index + 1}`)
     const label = o.iterations > 1 ? `${workflow.name} (iteration ${o.iteration} of ${o.iterations})` : workflow.name
+    const fail = async (e: unknown): Promise<never> => {
+      await receipt.discard()
+      if ((e as Error).name === 'ComfyCancelledError' || o.signal?.aborted) {
+        throw new RunCancelledError(`Run ${o.runId} was cancelled during ${label}; nothing from that workflow was kept.`, { cause: e })
+      }
+      if ((e as Error).name === 'RunError') throw e
+      const message = (e as Error).message.startsWith(workflow.name) ? (e as Error).message : `${label}: ${(e as Error).message}`
+      throw new RunError(`${message}\nThe context keeps what it had before this workflow ran.`, workflow.name, o.iteration, { cause: e })
+    }
+    let compiled: Awaited<ReturnType<typeof compileWorkflow>>
+    let job: ComfyJob | undefined
+    let executed = 0
+    let cached = 0
     try {
-      const compiled = await compileWorkflow(workflow.prompt, {
+      compiled = await compileWorkflow(workflow.prompt, {
         workflow: workflow.name,
         objectInfo: info,
         receipt,
@@ -225,9 +302,6 @@ export class Runner {
       })
       const total = Object.keys(compiled.prompt).length
       o.emit({ type: 'workflow-started', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, nodes: total })
-      let executed = 0
-      let cached = 0
-      let outputs: Record<string, NodeUi> = {}
       if (compiled.requiredOutputs.length > 0) {
         const onEvent = (e: JobEvent) => {
           if (e.type === 'cached') cached = e.nodes.length
@@ -239,33 +313,49 @@ export class Runner {
             o.emit({ type: 'progress', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, value: e.value, max: e.max })
           }
         }
-        const result = await client.run(compiled.prompt, {
+        job = await client.submit(compiled.prompt, {
           workflow: label,
           requiredOutputs: compiled.requiredOutputs,
           onEvent,
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.clientId ? { clientId: o.clientId } : {}),
+          ...(o.extraData ? { extraData: o.extraData } : {}),
+          ...(o.front ? { front: true } : {}),
         })
-        outputs = result.outputs
-        cached = result.cachedNodes.length
       }
-      for (const capture of compiled.captures) {
-        receipt.stage(capture.uniqueId, await this.readCapture(client, capture, outputs[capture.nodeId], label), { comfyType: capture.type })
-      }
-      for (const ref of compiled.references) receipt.stage(ref.uniqueId, { kind: 'ref', recipe: ref.recipe }, { comfyType: ref.recipe.type, passBy: 'ref' })
-      for (const d of compiled.directValues) receipt.stage(d.uniqueId, fromJs(d.value))
-      const wrote = receipt.stagedKeys()
-      await receipt.commit()
-      o.emit({ type: 'workflow-finished', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, executed, cached, wrote })
-      return wrote
     } catch (e) {
-      await receipt.discard()
-      if ((e as Error).name === 'ComfyCancelledError' || o.signal?.aborted) {
-        throw new RunCancelledError(`Run ${o.runId} was cancelled during ${label}; nothing from that workflow was kept.`, { cause: e })
-      }
-      const message = (e as Error).message.startsWith(workflow.name) ? (e as Error).message : `${label}: ${(e as Error).message}`
-      throw new RunError(`${message}\nThe context keeps what it had before this workflow ran.`, workflow.name, o.iteration, { cause: e })
+      return fail(e)
     }
+    const finish = async (): Promise<string[]> => {
+      try {
+        let outputs: Record<string, NodeUi> = {}
+        if (job) {
+          const result = await job.done
+          outputs = result.outputs
+          cached = result.cachedNodes.length
+        }
+        for (const capture of compiled.captures) {
+          receipt.stage(capture.uniqueId, await this.readCapture(client, capture, outputs[capture.nodeId], label), { comfyType: capture.type })
+        }
+        for (const ref of compiled.references) receipt.stage(ref.uniqueId, { kind: 'ref', recipe: ref.recipe }, { comfyType: ref.recipe.type, passBy: 'ref' })
+        for (const d of compiled.directValues) receipt.stage(d.uniqueId, fromJs(d.value))
+        const wrote = receipt.stagedKeys()
+        await receipt.commit()
+        o.emit({ type: 'workflow-finished', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, executed, cached, wrote })
+        return wrote
+      } catch (e) {
+        return fail(e)
+      }
+    }
+    const done = finish()
+    done.catch(() => {})
+    const started: StartedWorkflow = { runId: o.runId, done }
+    if (job) {
+      started.promptId = job.promptId
+      started.number = job.number
+      started.cancel = () => job!.cancel()
+    }
+    return started
   }
 
   private async readCapture(client: ComfyClient, capture: Capture, ui: NodeUi | undefined, label: string): Promise<ContextValue> {

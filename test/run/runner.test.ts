@@ -12,7 +12,7 @@ import type { Context } from '../../bridge/store/context.js'
 import { ContextStore } from '../../bridge/store/contextStore.js'
 import { fromJs, imageFromPngs, toJs } from '../../bridge/store/valueFrom.js'
 import type { ContextValue } from '../../bridge/store/values.js'
-import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import type { ApiNode, ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
 
@@ -38,7 +38,7 @@ beforeEach(async () => {
   ctx = await store.create()
 })
 
-const port = (unique_id: string, input_data?: [string, number]) => ({
+const port = (unique_id: string, input_data?: [string, number]): ApiNode => ({
   class_type: 'DiscomfortPort',
   inputs: input_data ? { unique_id, input_data } : { unique_id },
 })

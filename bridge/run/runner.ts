@@ -20,7 +20,8 @@ import type { NodeUi } from '../comfy/messages.js'
 import type { PassByRules } from '../store/config.js'
 import type { Context } from '../store/context.js'
 import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
-import type { ContextValue } from '../store/values.js'
+import type { ContextValue, PassBy } from '../store/values.js'
+import { stitch } from '../../shared/ports/graphOps.js'
 import { compileWorkflow, type Capture } from './compile.js'
 import { toContextValue, type InputValue } from './inputs.js'
 
@@ -50,6 +51,10 @@ export interface RunOptions {
   runId?: string
   /** Queue for this ComfyUI client id (the page's), so its progress shows in ComfyUI. */
   clientId?: string
+  /** Join the workflows into one prompt (INPUTs linked to earlier OUTPUTs of the same key) and run that. */
+  stitch?: boolean
+  /** Pass-by for OUTPUT keys, over the rules (e.g. keep a costly IMAGE as a reference). */
+  passBy?: Record<string, PassBy>
 }
 
 export interface RunResult {
@@ -203,7 +208,11 @@ export class Runner {
     const iterations = options.iterations ?? 1
     if (!Number.isInteger(iterations) || iterations < 1) throw new DiscomfortError(`iterations must be a whole number ≥ 1 (got ${iterations}).`)
     try {
-      const workflows = await this.loadWorkflows(specs)
+      let workflows = await this.loadWorkflows(specs)
+      if (options.stitch && workflows.length > 1) {
+        const joined = stitch(workflows, await this.objectInfo())
+        workflows = [{ name: workflows.map((w) => w.name).join(' + '), prompt: joined.prompt }]
+      }
       if (options.inputs) await this.saveInputs(workflows, options.inputs, options.context)
       const totalSteps = workflows.length * iterations
       emit({ type: 'run-started', runId, contextId: options.context.id, workflows: workflows.map((w) => w.name), iterations, totalSteps })
@@ -298,7 +307,7 @@ export class Runner {
         receipt,
         rules: this.rules,
         upload: async (bytes, ext) => ComfyHttp.loaderPath(await client.http.uploadContent(bytes, ext)),
-        storedPassBy: (key) => o.context.meta(key)?.passBy,
+        storedPassBy: (key) => o.passBy?.[key] ?? o.context.meta(key)?.passBy,
       })
       const total = Object.keys(compiled.prompt).length
       o.emit({ type: 'workflow-started', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, nodes: total })

@@ -1,0 +1,124 @@
+/**
+ * Start a bridge: the context store, the ComfyUI client, the runner, and the
+ * HTTP + WebSocket server, bound to 127.0.0.1 unless told otherwise (and then
+ * only with a token).
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { ComfyClient } from './comfy/comfyClient.js'
+import { ensureComfy, type ComfyLaunch, type LaunchedComfy } from './comfy/launcher.js'
+import { Runner, SingleServerPool } from './run/runner.js'
+import { createApp } from './server/app.js'
+import { RunManager } from './server/runManager.js'
+import { isLoopbackHost, originsFor } from './server/security.js'
+import { WsHub } from './server/wsHub.js'
+import { loadPassByRules, loadWorkflowContextConfig } from './store/config.js'
+import { ContextStore } from './store/contextStore.js'
+
+export const DEFAULT_BRIDGE_PORT = 8189
+export const DEFAULT_COMFY_URL = 'http://127.0.0.1:8188'
+
+export interface BridgeOptions {
+  host?: string
+  /** 0 for any free port. Default 8189. */
+  port?: number
+  comfyUrl?: string
+  /** Required when `host` is not loopback. Default: $DISCOMFORT_TOKEN. */
+  token?: string
+  /** Folder for contexts. Default: $DISCOMFORT_HOME or ~/.discomfort. */
+  root?: string
+  /** Browser origins allowed besides the ComfyUI URL's. */
+  allowOrigins?: string[]
+  /** Start ComfyUI with this when it does not answer. */
+  launch?: ComfyLaunch
+  /** RAM capacity per context (bytes), instead of workflow_context.json's. */
+  ramCapacityBytes?: number
+  log?: (line: string) => void
+}
+
+export interface Bridge {
+  url: string
+  host: string
+  port: number
+  store: ContextStore
+  runner: Runner
+  runs: RunManager
+  comfy: ComfyClient
+  /** The ComfyUI this bridge started, if it did. */
+  launched: LaunchedComfy | undefined
+  close(): Promise<void>
+}
+
+export class BridgeConfigError extends Error {
+  override name = 'BridgeConfigError'
+}
+
+export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
+  const host = options.host ?? '127.0.0.1'
+  const token = options.token ?? process.env.DISCOMFORT_TOKEN
+  if (!isLoopbackHost(host) && !token) {
+    throw new BridgeConfigError(
+      `Refusing to listen on ${host} without a token: anyone who can reach it could read your contexts and run workflows. ` +
+        'Set one with --token (or DISCOMFORT_TOKEN), or listen on 127.0.0.1.',
+    )
+  }
+  const log = options.log ?? (() => {})
+  const comfyUrl = (options.comfyUrl ?? process.env.DISCOMFORT_COMFY_URL ?? DEFAULT_COMFY_URL).replace(/\/+$/, '')
+  const root = options.root ?? process.env.DISCOMFORT_HOME ?? join(homedir(), '.discomfort')
+  const launched = await ensureComfy(comfyUrl, options.launch, log)
+
+  let hub: WsHub | undefined
+  const store = new ContextStore({
+    root,
+    config: loadWorkflowContextConfig(),
+    ...(options.ramCapacityBytes ? { ramCapacityBytes: options.ramCapacityBytes } : {}),
+    onChange: (context, change) => hub?.contextChanged(context, change),
+  })
+  const cleanup = await store.init()
+  if (cleanup.removed.length) log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
+  if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
+
+  const comfy = new ComfyClient(comfyUrl)
+  const runner = new Runner(new SingleServerPool(comfy), loadPassByRules())
+  const runs = new RunManager(runner, store)
+  const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
+  const app = createApp({ comfy, runner, store, runs, ...(token ? { token } : {}), allowedOrigins })
+  const server: Server = createServer(app)
+  hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins })
+  hub.attach(server)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? DEFAULT_BRIDGE_PORT, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  const url = `http://${shownHost}:${port}`
+  log(`Discomfort bridge listening on ${url} (ComfyUI at ${comfyUrl}; contexts in ${store.dir})`)
+  let closed = false
+  return {
+    url,
+    host,
+    port,
+    store,
+    runner,
+    runs,
+    comfy,
+    launched,
+    async close() {
+      if (closed) return
+      closed = true
+      for (const run of runs.list()) runs.cancel(run.id)
+      hub?.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      comfy.close()
+      await store.shutdown()
+      await launched?.stop()
+    },
+  }
+}

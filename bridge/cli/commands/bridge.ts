@@ -1,0 +1,31 @@
+import { startBridge, type BridgeOptions } from '../../bridge.js'
+import { readComfyServerlessConfig } from '../../comfy/launcher.js'
+import type { BridgeArgs } from '../args.js'
+
+/** Run the bridge until SIGINT / SIGTERM, then shut down cleanly. */
+export async function bridgeCommand(args: BridgeArgs, log: (line: string) => void): Promise<void> {
+  const options: BridgeOptions = { host: args.host, port: args.port, allowOrigins: args.allowOrigins, log }
+  if (args.comfyConfig) {
+    const config = readComfyServerlessConfig(args.comfyConfig)
+    options.comfyUrl = config.url
+    options.launch = config.launch
+  }
+  if (args.comfy) options.comfyUrl = args.comfy
+  if (args.comfyLaunch) options.launch = { command: args.comfyLaunch }
+  if (args.token) options.token = args.token
+  if (args.root) options.root = args.root
+  const bridge = await startBridge(options)
+  const health = await bridge.comfy.http.version().then(
+    (v) => `ComfyUI ${v ?? ''} answers at ${bridge.comfy.url}`,
+    () => `ComfyUI does not answer at ${bridge.comfy.url} yet; runs will fail until it does (start it, or pass --comfy-launch).`,
+  )
+  log(health)
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      log('Stopping the bridge...')
+      void bridge.close().then(resolve)
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}

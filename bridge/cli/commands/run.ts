@@ -1,0 +1,49 @@
+import { Discomfort, toValue, type DiscomfortOptions } from '../../client/discomfort.js'
+import { exportValue } from '../../store/exportData.js'
+import { describeValue } from '../../store/values.js'
+import type { InputValue } from '../../run/inputs.js'
+import { parseInputValue, type RunArgs } from '../args.js'
+import { PlainRenderer, TtyRenderer, type Renderer } from '../render.js'
+
+/** `discomfort run`: run workflows through the bridge, show progress, write outputs. */
+export async function runCommand(args: RunArgs, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+  const options: DiscomfortOptions = { bridge: { log: (line) => io.stderr.write(`${line}\n`) } }
+  if (args.bridge) options.bridgeUrl = args.bridge
+  if (args.comfy) options.comfyUrl = args.comfy
+  const d = await Discomfort.create(options)
+  const renderer: Renderer = io.stderr.isTTY ? new TtyRenderer(io.stderr) : new PlainRenderer(io.stderr)
+  const context = args.context ? d.Context({ id: args.context }) : d.Context({ name: 'cli run' })
+  const controller = new AbortController()
+  const onSigint = () => {
+    io.stderr.write('\nCancelling...\n')
+    controller.abort()
+  }
+  process.once('SIGINT', onSigint)
+  try {
+    const inputs: Record<string, InputValue> = Object.fromEntries(args.inputs.map(([k, v]) => [k, parseInputValue(v) as InputValue]))
+    const outputs = await d.runValues(args.workflows, {
+      context,
+      inputs,
+      iterations: args.iterations,
+      onProgress: (e) => renderer.event(e),
+      signal: controller.signal,
+    })
+    renderer.done()
+    for (const [key, path] of args.outputs) {
+      const value = outputs[key]
+      if (!value) throw new Error(`--output ${key}=${path}: no OUTPUT port "${key}" in these workflows (outputs: ${Object.keys(outputs).join(', ') || 'none'}).`)
+      const files = await exportValue(value, path)
+      io.stderr.write(`wrote ${key} → ${files.join(', ')}\n`)
+    }
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.kind === 'image' || v.kind === 'mask' || v.kind === 'latent' ? describeValue(v) : toValue(v)])), null, 2)}\n`)
+    } else {
+      for (const [key, value] of Object.entries(outputs)) io.stdout.write(`${key}: ${describeValue(value)}\n`)
+    }
+  } finally {
+    renderer.done()
+    process.off('SIGINT', onSigint)
+    if (!args.context) await context.close().catch(() => {})
+    await d.shutdown()
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The TypeScript client: what scripts use.
+ *
+ * @example
+ * const d = await Discomfort.create()
+ * await using ctx = d.Context()
+ * for (const seed of [1, 2, 3]) {
+ *   const out = await d.run(['sweep.json'], { context: ctx, inputs: { seed } })
+ *   console.log(out.caption)
+ * }
+ * await d.shutdown()
+ */
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { startBridge, DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, type Bridge, type BridgeOptions } from '../bridge.js'
+import type { ComfyLaunch } from '../comfy/launcher.js'
+import { readComfyServerlessConfig } from '../comfy/launcher.js'
+import type { InputValue } from '../run/inputs.js'
+import type { RunEvent } from '../run/runner.js'
+import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
+import { exportValue } from '../store/exportData.js'
+import { toJs } from '../store/valueFrom.js'
+import type { ContextValue } from '../store/values.js'
+import { BridgeError, BridgeHttp } from './bridgeHttp.js'
+import { Tools } from './tools.js'
+
+export interface DiscomfortOptions {
+  /** A running bridge to use. Default http://127.0.0.1:8189. */
+  bridgeUrl?: string
+  token?: string
+  /** ComfyUI for an embedded bridge. Default http://127.0.0.1:8188. */
+  comfyUrl?: string
+  /** Start a bridge in this process when none answers at bridgeUrl (default true). */
+  embedded?: boolean
+  /** Start ComfyUI when it does not answer: a command, or the original's comfy_serverless.json. */
+  comfyLaunch?: ComfyLaunch
+  comfyServerlessConfig?: string
+  /** Options for an embedded bridge (its data folder, RAM capacity...). */
+  bridge?: Omit<BridgeOptions, 'comfyUrl' | 'launch' | 'token'>
+}
+
+/** What `run` and `load` give back: plain values for strings, numbers, booleans and JSON; typed objects otherwise. */
+export type Value = string | number | boolean | null | unknown[] | Record<string, unknown> | ContextValue
+
+export const toValue = (v: ContextValue): Value => {
+  const js = toJs(v)
+  return js === undefined ? v : (js as Value)
+}
+
+export type WorkflowArg = string | object | { name: string; workflow: object }
+
+export interface RunArgs {
+  context?: ContextHandle
+  inputs?: Record<string, InputValue>
+  iterations?: number
+  onProgress?: (event: RunEvent) => void
+  signal?: AbortSignal
+  /** Join the workflows into one ComfyUI prompt (ports linked by unique_id) instead of running them one by one. */
+  stitch?: boolean
+  /** Pass-by for OUTPUT keys over pass_by_rules.json, e.g. { base: 'ref' } to keep a costly image as a recipe. */
+  passBy?: Record<string, 'val' | 'ref'>
+}
+
+/** A master context on the bridge. Created on first use; `close()` (or `await using`) removes it. */
+export class ContextHandle {
+  private readonly ready: Promise<string>
+  private closed = false
+
+  constructor(
+    private readonly http: BridgeHttp,
+    options: { id?: string; name?: string; durable?: boolean } = {},
+  ) {
+    this.ready = http.createContext(options).then((c) => c.id)
+    this.ready.catch(() => {})
+  }
+
+  /** The context id (the sidebar shows it). */
+  id(): Promise<string> {
+    return this.ready
+  }
+
+  async save(key: string, value: InputValue, options: { comfyType?: string; passBy?: 'val' | 'ref' } = {}): Promise<EntryMeta> {
+    return this.http.save(await this.ready, key, value, options)
+  }
+
+  async load(key: string): Promise<Value> {
+    return toValue((await this.http.load(await this.ready, key)).value)
+  }
+
+  /** The stored value itself (typed, with its kind), for any key. */
+  async loadValue(key: string): Promise<ContextValue> {
+    return (await this.http.load(await this.ready, key)).value
+  }
+
+  async listKeys(): Promise<string[]> {
+    return (await this.http.context(await this.ready)).entries.map((e) => e.key)
+  }
+
+  async getUsage(): Promise<Usage> {
+    return this.http.usage(await this.ready)
+  }
+
+  async getStorageInfo(key: string): Promise<StorageInfo> {
+    return this.http.storageInfo(await this.ready, key)
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.http.delete(await this.ready, key)
+  }
+
+  /** Write a value to a file here: PNG, .latent, JSON, or a runnable prompt for a reference. */
+  async exportData(key: string, path: string, overwrite = true): Promise<string[]> {
+    return exportValue(await this.loadValue(key), path, overwrite)
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.http.closeContext(await this.ready).catch((e: unknown) => {
+      if ((e as BridgeError).status !== 404) throw e
+    })
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+}
+
+async function workflowBody(w: WorkflowArg, index: number): Promise<{ name: string; workflow: object }> {
+  if (typeof w === 'string') {
+    let text: string
+    try {
+      text = await readFile(w, 'utf8')
+    } catch (e) {
+      throw new Error(`Cannot read workflow "${w}": ${(e as Error).message}`)
+    }
+    try {
+      return { name: basename(w), workflow: JSON.parse(text) as object }
+    } catch (e) {
+      throw new Error(`Workflow "${w}" is not valid JSON: ${(e as Error).message}`)
+    }
+  }
+  if ('workflow' in w && 'name' in w && typeof (w as { name: unknown }).name === 'string') return w as { name: string; workflow: object }
+  return { name: `workflow ${index + 1}`, workflow: w }
+}
+
+export class Discomfort {
+  readonly Tools = Tools
+  private constructor(
+    readonly http: BridgeHttp,
+    private readonly embedded: Bridge | undefined,
+  ) {}
+
+  /** Connect to a running bridge, or start one in this process when none answers. */
+  static async create(options: DiscomfortOptions = {}): Promise<Discomfort> {
+    const bridgeUrl = (options.bridgeUrl ?? process.env.DISCOMFORT_BRIDGE_URL ?? `http://127.0.0.1:${DEFAULT_BRIDGE_PORT}`).replace(/\/+$/, '')
+    const token = options.token ?? process.env.DISCOMFORT_TOKEN
+    const remote = new BridgeHttp(bridgeUrl, token)
+    try {
+      const health = await remote.health()
+      if (health.service === 'discomfort-bridge') return new Discomfort(remote, undefined)
+    } catch (e) {
+      if ((e as BridgeError).status === 401) throw e
+    }
+    if (options.embedded === false) {
+      throw new BridgeError(`No Discomfort bridge answers at ${bridgeUrl}. Start one with: npx discomfort bridge`, 0, 'unreachable')
+    }
+    let comfyUrl = options.comfyUrl ?? process.env.DISCOMFORT_COMFY_URL ?? DEFAULT_COMFY_URL
+    let launch = options.comfyLaunch
+    if (options.comfyServerlessConfig) {
+      const config = readComfyServerlessConfig(options.comfyServerlessConfig)
+      comfyUrl = options.comfyUrl ?? config.url
+      launch ??= config.launch
+    }
+    const url = new URL(bridgeUrl)
+    const base: BridgeOptions = { host: url.hostname, comfyUrl, ...options.bridge, ...(launch ? { launch } : {}), ...(token ? { token } : {}) }
+    let bridge: Bridge
+    try {
+      bridge = await startBridge({ ...base, port: options.bridge?.port ?? Number(url.port || DEFAULT_BRIDGE_PORT) })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e
+      bridge = await startBridge({ ...base, port: 0 })
+    }
+    return new Discomfort(new BridgeHttp(bridge.url, token), bridge)
+  }
+
+  /** The bridge URL in use. */
+  get url(): string {
+    return this.http.url
+  }
+
+  /** The in-process bridge, when this client started one. */
+  get bridge(): Bridge | undefined {
+    return this.embedded
+  }
+
+  /** A new master context (or an existing one by id). */
+  Context(options: { id?: string; name?: string; durable?: boolean } = {}): ContextHandle {
+    return new ContextHandle(this.http, options)
+  }
+
+  /**
+   * Run workflows in order, the whole list `iterations` times. Returns each
+   * OUTPUT port's value after the last iteration.
+   */
+  async run(workflows: WorkflowArg[], args: RunArgs = {}): Promise<Record<string, Value>> {
+    const result = await this.runValues(workflows, args)
+    return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, toValue(v)]))
+  }
+
+  /** Like `run`, but every output as a typed context value. */
+  async runValues(workflows: WorkflowArg[], args: RunArgs = {}): Promise<Record<string, ContextValue>> {
+    const bodies = await Promise.all(workflows.map(workflowBody))
+    const run = await this.http.submitRun({
+      workflows: bodies,
+      ...(args.context ? { context: await args.context.id() } : {}),
+      ...(args.inputs ? { inputs: args.inputs as Record<string, unknown> } : {}),
+      ...(args.iterations ? { iterations: args.iterations } : {}),
+      ...(args.stitch ? { stitch: true } : {}),
+      ...(args.passBy ? { pass_by: args.passBy } : {}),
+    })
+    const onAbort = () => void this.http.cancelRun(run.id).catch(() => {})
+    args.signal?.addEventListener('abort', onAbort, { once: true })
+    let failure: { name: string; message: string } | undefined
+    try {
+      await this.http.followRun(run.id, (e) => {
+        if (e.type === 'run-failed') failure = e.error
+        args.onProgress?.(e)
+      })
+    } finally {
+      args.signal?.removeEventListener('abort', onAbort)
+    }
+    if (failure) {
+      const error = new Error(failure.message)
+      error.name = failure.name
+      throw error
+    }
+    return this.http.runResult(run.id)
+  }
+
+  /** Stop the embedded bridge (and the ComfyUI it started). */
+  async shutdown(): Promise<void> {
+    await this.embedded?.close()
+  }
+}

@@ -1,0 +1,164 @@
+/** /api/contexts: contexts, their keys and values, usage and receipts. */
+import express, { Router, type Request } from 'express'
+import { decodePng } from '../../codec/png.js'
+import type { Context } from '../../store/context.js'
+import type { ContextStore } from '../../store/contextStore.js'
+import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFrom.js'
+import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
+import { toContextValue, type InputValue } from '../../run/inputs.js'
+import { BridgeHttpError } from '../errors.js'
+import { fromWire, toWire } from '../wire.js'
+
+export interface ContextSummary {
+  id: string
+  name?: string
+  durable: boolean
+  keys: number
+  usage: ReturnType<Context['getUsage']>
+}
+
+export const summarise = (c: Context): ContextSummary => ({
+  id: c.id,
+  ...(c.name !== undefined ? { name: c.name } : {}),
+  durable: c.durable,
+  keys: c.listKeys().length,
+  usage: c.getUsage(),
+})
+
+const param = (req: Request, name: string): string => String(req.params[name])
+
+export function contextsRouter(store: ContextStore, limits: { json: string; binary: string }): Router {
+  const router = Router()
+  const context = async (req: Request): Promise<Context> => {
+    const id = param(req, 'id')
+    return store.get(id) ?? store.open(id)
+  }
+
+  router.get('/', (_req, res) => {
+    res.json(store.list().map(summarise))
+  })
+
+  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
+    const body = (req.body ?? {}) as { id?: string; name?: string; durable?: boolean }
+    if (body.id !== undefined && store.get(body.id)) {
+      res.json(summarise(store.get(body.id)!))
+      return
+    }
+    const c = await store.create({
+      ...(body.id !== undefined ? { id: body.id } : {}),
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      durable: body.durable === true,
+    })
+    res.status(201).json(summarise(c))
+  })
+
+  router.get('/:id', async (req, res) => {
+    const c = await context(req)
+    res.json({ ...summarise(c), entries: c.allMeta(), runs: c.recentRuns() })
+  })
+
+  router.delete('/:id', async (req, res) => {
+    const closed = await store.close(param(req, 'id'))
+    if (!closed) throw new BridgeHttpError(404, `There is no open context "${param(req, 'id')}".`, 'not_found')
+    res.status(204).end()
+  })
+
+  router.get('/:id/usage', async (req, res) => {
+    res.json((await context(req)).getUsage())
+  })
+
+  router.get('/:id/receipts', async (req, res) => {
+    const c = await context(req)
+    res.json({ contextId: c.id, entries: Object.fromEntries(c.allMeta().map((m) => [m.key, m])), runs: c.recentRuns() })
+  })
+
+  router.get('/:id/keys', async (req, res) => {
+    const c = await context(req)
+    res.json(c.allMeta().map((m) => ({ ...m, storage_type: c.getStorageInfo(m.key).storage_type })))
+  })
+
+  router.get('/:id/values/:key/storage', async (req, res) => {
+    res.json((await context(req)).getStorageInfo(param(req, 'key')))
+  })
+
+  /** JSON by default; `?format=raw` gives the bytes (first image frame, or `?frame=N`). */
+  router.get('/:id/values/:key', async (req, res) => {
+    const c = await context(req)
+    const key = param(req, 'key')
+    const value = await c.load(key)
+    if (req.query.format === 'raw') {
+      sendRaw(res, value, Number(req.query.frame ?? 0), key)
+      return
+    }
+    res.json({ meta: c.meta(key), summary: describeValue(value), value: toWire(value) })
+  })
+
+  router.get('/:id/values/:key/thumbnail', async (req, res) => {
+    const value = await (await context(req)).load(param(req, 'key'))
+    if (value.kind !== 'image' && value.kind !== 'mask') {
+      throw new BridgeHttpError(404, `"${param(req, 'key')}" is ${value.kind === 'ref' ? 'a reference' : `a ${value.kind}`}, not an image: it has no thumbnail.`, 'no_thumbnail')
+    }
+    res.setHeader('Cache-Control', 'no-cache')
+    sendRaw(res, value, 0, param(req, 'key'))
+  })
+
+  /**
+   * Store a value: JSON `{value, comfyType?, passBy?}` (bytes as `{"$bytes": base64}`),
+   * or a raw body: `image/png` (an IMAGE, or a MASK with `?type=MASK`) or
+   * `application/octet-stream` with `?type=LATENT`.
+   */
+  router.put('/:id/values/:key', express.raw({ type: ['image/png', 'application/octet-stream'], limit: limits.binary }), express.json({ limit: limits.json }), async (req, res) => {
+    const c = await context(req)
+    const key = param(req, 'key')
+    let value: ContextValue
+    let comfyType: string | undefined
+    let passBy: PassBy | undefined
+    if (Buffer.isBuffer(req.body)) {
+      const type = String(req.query.type ?? (req.is('image/png') ? 'IMAGE' : 'LATENT')).toUpperCase()
+      const bytes = new Uint8Array(req.body)
+      value = type === 'MASK' ? maskFromPng(bytes, key) : type === 'LATENT' ? latentFromBytes(bytes, key) : imageFromPngs([bytes], key)
+      comfyType = type
+    } else {
+      const body = (req.body ?? {}) as { value?: unknown; comfyType?: string; passBy?: PassBy }
+      if (!('value' in body)) throw new BridgeHttpError(400, `PUT a JSON body {"value": ...} or PNG / .latent bytes to store "${key}".`)
+      comfyType = body.comfyType
+      passBy = body.passBy
+      if (passBy !== undefined && passBy !== 'val' && passBy !== 'ref') throw new BridgeHttpError(400, `passBy must be "val" or "ref" (got ${JSON.stringify(passBy)}).`)
+      value = await toContextValue(fromWire(body.value) as InputValue, comfyType, `value "${key}"`)
+    }
+    const meta = await c.save(key, value, { ...(comfyType ? { comfyType } : {}), ...(passBy ? { passBy } : {}) })
+    res.json(meta)
+  })
+
+  router.delete('/:id/values/:key', async (req, res) => {
+    const deleted = await (await context(req)).delete(param(req, 'key'))
+    if (!deleted) throw new BridgeHttpError(404, `Context ${param(req, 'id')} has no key "${param(req, 'key')}".`, 'not_found')
+    res.status(204).end()
+  })
+
+  return router
+}
+
+function sendRaw(res: express.Response, value: ContextValue, frame: number, key: string): void {
+  switch (value.kind) {
+    case 'image': {
+      const bytes = value.frames[frame]
+      if (!bytes) throw new BridgeHttpError(404, `"${key}" has ${value.frames.length} frame(s); there is no frame ${frame}.`, 'not_found')
+      res.type('image/png').send(Buffer.from(bytes))
+      return
+    }
+    case 'mask':
+      decodePng(value.png)
+      res.type('image/png').send(Buffer.from(value.png))
+      return
+    case 'latent':
+      res.type('application/octet-stream').setHeader('Content-Disposition', `attachment; filename="${key}.latent"`)
+      res.send(Buffer.from(value.bytes))
+      return
+    case 'ref':
+      res.json(value.recipe)
+      return
+    default:
+      res.json(value.value)
+  }
+}

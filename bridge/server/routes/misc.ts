@@ -1,0 +1,69 @@
+/** /api/health, /api/convert, and /api/queue (runs queued from the ComfyUI page). */
+import express, { Router } from 'express'
+import { toApiPrompt } from '../../../shared/convert/toApiPrompt.js'
+import { isApiPrompt } from '../../../shared/workflow/apiPrompt.js'
+import type { ComfyClient } from '../../comfy/comfyClient.js'
+import type { Runner } from '../../run/runner.js'
+import type { ContextStore } from '../../store/contextStore.js'
+import { BridgeHttpError, errorBody } from '../errors.js'
+import type { RunManager } from '../runManager.js'
+
+export const BRIDGE_VERSION = '0.1.0'
+
+export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: ContextStore; runs: RunManager; limits: { json: string } }): Router {
+  const router = Router()
+
+  router.get('/health', async (_req, res) => {
+    let comfy: { url: string; reachable: boolean; version?: string; error?: string } = { url: deps.comfy.url, reachable: false }
+    try {
+      const version = await deps.comfy.http.version()
+      comfy = { url: deps.comfy.url, reachable: true, ...(version ? { version } : {}) }
+    } catch (e) {
+      comfy.error = (e as Error).message
+    }
+    res.json({ ok: true, service: 'discomfort-bridge', version: BRIDGE_VERSION, comfy, contexts: deps.store.list().length })
+  })
+
+  router.post('/convert', express.json({ limit: deps.limits.json }), async (req, res) => {
+    const body = (req.body ?? {}) as { workflow?: unknown; name?: string }
+    if (typeof body.workflow !== 'object' || body.workflow === null) throw new BridgeHttpError(400, 'POST {"workflow": {...}} with a UI workflow.')
+    const info = await deps.comfy.http.objectInfo()
+    res.json({ prompt: toApiPrompt(body.workflow as Parameters<typeof toApiPrompt>[0], info, { name: body.name ?? 'workflow' }) })
+  })
+
+  /**
+   * The queue route the extension uses: an API prompt with ports (from the
+   * page's graphToPrompt), the active context and the page's client id.
+   * Answers in ComfyUI's /prompt shape; errors too, so the page shows them.
+   */
+  router.post('/queue', express.json({ limit: deps.limits.json }), async (req, res) => {
+    const body = (req.body ?? {}) as { prompt?: unknown; context_id?: string; client_id?: string; extra_data?: Record<string, unknown>; front?: boolean }
+    const comfyError = (status: number, type: string, message: string, nodeErrors: Record<string, unknown> = {}) =>
+      res.status(status).json({ error: { type, message, details: message, extra_info: {} }, node_errors: nodeErrors })
+    if (!isApiPrompt(body.prompt)) return comfyError(400, 'no_prompt', 'Discomfort: the request has no API prompt.')
+    if (!body.client_id) return comfyError(400, 'invalid_prompt', 'Discomfort: the request has no client_id.')
+    if (!body.context_id) return comfyError(400, 'invalid_prompt', 'Discomfort: choose a context in the Discomfort sidebar first.')
+    try {
+      const context = deps.store.get(body.context_id) ?? (await deps.store.open(body.context_id))
+      const runId = crypto.randomUUID()
+      const { emit } = deps.runs.track({ id: runId, contextId: context.id, temporaryContext: false, workflows: ['ComfyUI page'], iterations: 1, source: 'page' })
+      const started = await deps.runner.queueFromPage(body.prompt, {
+        context,
+        clientId: body.client_id,
+        runId,
+        onEvent: emit,
+        ...(body.extra_data ? { extraData: body.extra_data } : {}),
+        ...(body.front ? { front: true } : {}),
+      })
+      res.json({ prompt_id: started.promptId ?? runId, number: started.number ?? 0, node_errors: {}, discomfort: { run_id: runId, context_id: context.id } })
+    } catch (e) {
+      const err = e as Error & { cause?: { nodeErrors?: Record<string, unknown>; error?: { type: string } } }
+      const cause = err.cause
+      if (cause?.nodeErrors) return comfyError(400, cause.error?.type ?? 'prompt_outputs_failed_validation', err.message, cause.nodeErrors)
+      const { status, body: b } = errorBody(e)
+      return comfyError(status >= 500 ? status : 400, b.error.type, `Discomfort: ${b.error.message}`)
+    }
+  })
+
+  return router
+}

@@ -1,0 +1,117 @@
+/** /api/runs: submit, list, follow (Server-Sent Events), cancel, and read results. */
+import express, { Router, type Request, type Response } from 'express'
+import type { InputValue } from '../../run/inputs.js'
+import type { RunEvent, WorkflowSpec } from '../../run/runner.js'
+import { BridgeHttpError } from '../errors.js'
+import type { RunManager, RunRecord } from '../runManager.js'
+import { fromWire, toWire } from '../wire.js'
+
+export const runView = (run: RunRecord, withEvents = false) => ({
+  id: run.id,
+  status: run.status,
+  source: run.source,
+  contextId: run.contextId,
+  workflows: run.workflows,
+  iterations: run.iterations,
+  createdAt: run.createdAt,
+  ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+  ...(run.error ? { error: run.error } : {}),
+  ...(run.outputs ? { outputs: Object.keys(run.outputs) } : {}),
+  progress: lastProgress(run.events),
+  ...(withEvents ? { events: run.events } : {}),
+})
+
+function lastProgress(events: RunEvent[]): { step: number; totalSteps: number; workflow?: string; iteration?: number } {
+  let out: { step: number; totalSteps: number; workflow?: string; iteration?: number } = { step: 0, totalSteps: 0 }
+  for (const e of events) {
+    if (e.type === 'run-started') out = { step: 0, totalSteps: e.totalSteps }
+    if (e.type === 'workflow-started') out = { step: e.step, totalSteps: e.totalSteps, workflow: e.workflow, iteration: e.iteration }
+  }
+  return out
+}
+
+const isWorkflowObject = (w: unknown): w is { name: string; workflow: object } =>
+  typeof w === 'object' && w !== null && typeof (w as { name?: unknown }).name === 'string' && typeof (w as { workflow?: unknown }).workflow === 'object'
+
+export function runsRouter(runs: RunManager, limits: { json: string }): Router {
+  const router = Router()
+  const find = (req: Request): RunRecord => {
+    const run = runs.get(String(req.params.id))
+    if (!run) throw new BridgeHttpError(404, `There is no run "${String(req.params.id)}" (runs are kept while the bridge runs).`, 'not_found')
+    return run
+  }
+
+  router.get('/', (_req, res) => {
+    res.json(runs.list().map((r) => runView(r)))
+  })
+
+  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
+    const body = (req.body ?? {}) as { workflows?: unknown; context?: string; inputs?: unknown; iterations?: unknown; client_id?: string; stitch?: boolean; pass_by?: Record<string, 'val' | 'ref'> }
+    for (const [k, v] of Object.entries(body.pass_by ?? {})) {
+      if (v !== 'val' && v !== 'ref') throw new BridgeHttpError(400, `pass_by["${k}"] must be "val" or "ref" (got ${JSON.stringify(v)}).`)
+    }
+    if (!Array.isArray(body.workflows) || body.workflows.length === 0) {
+      throw new BridgeHttpError(400, 'POST {"workflows": [{"name": "a.json", "workflow": {...}}, ...]}: give at least one workflow.')
+    }
+    body.workflows.forEach((w, i) => {
+      if (!isWorkflowObject(w)) {
+        throw new BridgeHttpError(400, `workflows[${i}] must be {"name": ..., "workflow": {...}}; the bridge does not read files named by HTTP clients.`)
+      }
+    })
+    if (body.iterations !== undefined && (!Number.isInteger(body.iterations) || (body.iterations as number) < 1)) {
+      throw new BridgeHttpError(400, `iterations must be a whole number ≥ 1 (got ${JSON.stringify(body.iterations)}).`)
+    }
+    const run = await runs.submit({
+      workflows: body.workflows as WorkflowSpec[],
+      ...(body.context ? { contextId: body.context } : {}),
+      ...(body.inputs ? { inputs: fromWire(body.inputs) as Record<string, InputValue> } : {}),
+      ...(body.iterations ? { iterations: body.iterations as number } : {}),
+      ...(body.client_id ? { clientId: body.client_id } : {}),
+      ...(body.stitch ? { stitch: true } : {}),
+      ...(body.pass_by ? { passBy: body.pass_by } : {}),
+    })
+    res.status(202).json(runView(run))
+  })
+
+  router.get('/:id', (req, res) => {
+    res.json(runView(find(req), req.query.events === '1'))
+  })
+
+  router.post('/:id/cancel', (req, res) => {
+    const run = find(req)
+    const cancelled = runs.cancel(run.id)
+    res.status(cancelled ? 202 : 409).json({ ...runView(run), cancelled })
+  })
+
+  router.get('/:id/result', (req, res) => {
+    const run = find(req)
+    if (run.status !== 'succeeded' || !run.outputs) {
+      throw new BridgeHttpError(409, `Run ${run.id} is ${run.status}${run.error ? `: ${run.error.message}` : ''}; it has no result.`, `run_${run.status}`)
+    }
+    res.json({ runId: run.id, contextId: run.contextId, outputs: toWire(run.outputs) })
+  })
+
+  /** Every event of the run so far, then live ones, as Server-Sent Events; ends with the run. */
+  router.get('/:id/events', (req: Request, res: Response) => {
+    const run = find(req)
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
+    const send = (e: RunEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+    for (const e of run.events) send(e)
+    const ended = () => run.status !== 'queued' && run.status !== 'running'
+    if (ended()) {
+      res.end()
+      return
+    }
+    const off = runs.onEvent((r, e) => {
+      if (r.id !== run.id) return
+      send(e)
+      if (e.type === 'run-finished' || e.type === 'run-failed') {
+        off()
+        res.end()
+      }
+    })
+    req.on('close', off)
+  })
+
+  return router
+}

@@ -1,0 +1,182 @@
+/**
+ * The bridge's runs: submitted, followed, cancelled, and their events kept
+ * for late listeners. Runs go through a queue interface; today it runs them
+ * in this process.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Context } from '../store/context.js'
+import type { ContextStore } from '../store/contextStore.js'
+import type { ContextValue } from '../store/values.js'
+import type { InputValue } from '../run/inputs.js'
+import type { RunEvent, Runner, WorkflowSpec } from '../run/runner.js'
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+
+export interface RunRecord {
+  id: string
+  status: RunStatus
+  contextId: string
+  /** A context made for this run only, closed when it ends. */
+  temporaryContext: boolean
+  workflows: string[]
+  iterations: number
+  createdAt: string
+  finishedAt?: string
+  error?: { name: string; message: string }
+  events: RunEvent[]
+  outputs?: Record<string, ContextValue>
+  source: 'script' | 'page'
+}
+
+export interface SubmitRun {
+  workflows: WorkflowSpec[]
+  contextId?: string
+  inputs?: Record<string, InputValue>
+  iterations?: number
+  clientId?: string
+  stitch?: boolean
+  passBy?: Record<string, 'val' | 'ref'>
+}
+
+/** Where runs wait for their turn. In-process today; a shared queue (BullMQ) fits the same shape. */
+export interface RunQueue {
+  add(task: () => Promise<void>): void
+}
+
+export class InProcessRunQueue implements RunQueue {
+  private active = 0
+  private readonly waiting: Array<() => Promise<void>> = []
+  constructor(private readonly concurrency = 4) {}
+  add(task: () => Promise<void>): void {
+    this.waiting.push(task)
+    this.pump()
+  }
+  private pump(): void {
+    while (this.active < this.concurrency && this.waiting.length > 0) {
+      const task = this.waiting.shift()!
+      this.active += 1
+      void task().finally(() => {
+        this.active -= 1
+        this.pump()
+      })
+    }
+  }
+}
+
+const KEPT_EVENTS = 2000
+const KEPT_RUNS = 200
+
+export class RunManager {
+  private readonly runs = new Map<string, RunRecord>()
+  private readonly controllers = new Map<string, AbortController>()
+  private readonly listeners = new Set<(run: RunRecord, event: RunEvent) => void>()
+
+  constructor(
+    private readonly runner: Runner,
+    private readonly store: ContextStore,
+    private readonly queue: RunQueue = new InProcessRunQueue(),
+  ) {}
+
+  onEvent(listener: (run: RunRecord, event: RunEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  get(id: string): RunRecord | undefined {
+    return this.runs.get(id)
+  }
+
+  list(): RunRecord[] {
+    return [...this.runs.values()]
+  }
+
+  private record(run: RunRecord, event: RunEvent): void {
+    run.events.push(event)
+    if (run.events.length > KEPT_EVENTS) run.events.splice(0, run.events.length - KEPT_EVENTS)
+    for (const l of this.listeners) l(run, event)
+  }
+
+  /** @internal Register a run (scripted or from the page) so it is listed and its events reach listeners. */
+  track(init: Omit<RunRecord, 'events' | 'createdAt' | 'status'> & { status?: RunStatus }): { run: RunRecord; emit: (e: RunEvent) => void } {
+    const run: RunRecord = { ...init, status: init.status ?? 'queued', events: [], createdAt: new Date().toISOString() }
+    this.runs.set(run.id, run)
+    if (this.runs.size > KEPT_RUNS) {
+      for (const [id, r] of this.runs) {
+        if (this.runs.size <= KEPT_RUNS) break
+        if (r.status !== 'queued' && r.status !== 'running') this.runs.delete(id)
+      }
+    }
+    const emit = (e: RunEvent) => {
+      if (e.type === 'run-started') run.status = 'running'
+      if (e.type === 'run-finished') {
+        run.status = 'succeeded'
+        run.finishedAt = new Date().toISOString()
+      }
+      if (e.type === 'run-failed') {
+        run.status = e.error.name === 'RunCancelledError' || e.error.name === 'ComfyCancelledError' ? 'cancelled' : 'failed'
+        run.error = e.error
+        run.finishedAt = new Date().toISOString()
+      }
+      this.record(run, e)
+    }
+    return { run, emit }
+  }
+
+  async submit(spec: SubmitRun): Promise<RunRecord> {
+    let context: Context
+    let temporary = false
+    if (spec.contextId) {
+      context = this.store.get(spec.contextId) ?? (await this.store.open(spec.contextId))
+    } else {
+      context = await this.store.create({ name: 'run' })
+      temporary = true
+    }
+    const id = randomUUID()
+    const names = spec.workflows.map((w, i) => (typeof w === 'string' ? w : typeof w === 'object' && w !== null && 'name' in w && typeof w.name === 'string' ? w.name : `workflow ${i + 1}`))
+    const { run, emit } = this.track({ id, contextId: context.id, temporaryContext: temporary, workflows: names, iterations: spec.iterations ?? 1, source: 'script' })
+    const controller = new AbortController()
+    this.controllers.set(id, controller)
+    let resolveDone!: () => void
+    const finished = new Promise<void>((r) => (resolveDone = r))
+    this.queue.add(async () => {
+      try {
+        const result = await this.runner.run(spec.workflows, {
+          context,
+          runId: id,
+          signal: controller.signal,
+          onEvent: emit,
+          ...(spec.inputs ? { inputs: spec.inputs } : {}),
+          ...(spec.iterations ? { iterations: spec.iterations } : {}),
+          ...(spec.clientId ? { clientId: spec.clientId } : {}),
+          ...(spec.stitch ? { stitch: true } : {}),
+          ...(spec.passBy ? { passBy: spec.passBy } : {}),
+        })
+        run.outputs = result.outputs
+      } catch (e) {
+        // run-failed was emitted by the runner (or is emitted here for failures before it started)
+        if (run.status === 'queued' || run.status === 'running') {
+          emit({ type: 'run-failed', runId: id, error: { name: (e as Error).name, message: (e as Error).message } })
+        }
+      } finally {
+        this.controllers.delete(id)
+        if (temporary) await this.store.close(context.id).catch(() => {})
+        resolveDone()
+      }
+    })
+    Object.defineProperty(run, 'finished', { value: finished, enumerable: false })
+    return run
+  }
+
+  /** Cancel a queued or running run: its ComfyUI job is cancelled and nothing more is committed. */
+  cancel(id: string): boolean {
+    const controller = this.controllers.get(id)
+    if (!controller) return false
+    controller.abort()
+    return true
+  }
+
+  /** Wait for a run submitted here to end. */
+  finished(run: RunRecord): Promise<void> {
+    return (run as RunRecord & { finished?: Promise<void> }).finished ?? Promise.resolve()
+  }
+}

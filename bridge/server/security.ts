@@ -1,0 +1,70 @@
+/**
+ * Who may talk to the bridge: a token when one is configured (always when it
+ * listens beyond loopback), and browsers only from the allowed origins
+ * (the ComfyUI page). Other origins get 403, like ComfyUI's own origin check.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { RequestHandler } from 'express'
+
+export const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+
+export function tokenMatches(expected: string | undefined, given: string | undefined): boolean {
+  if (!expected) return true
+  if (!given) return false
+  const a = Buffer.from(expected)
+  const b = Buffer.from(given)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** The token of a request: `Authorization: Bearer <t>`, or `?token=<t>` (for EventSource, WebSocket and <img>). */
+export function requestToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization
+  if (auth?.startsWith('Bearer ')) return auth.slice(7)
+  const url = new URL(req.url ?? '/', 'http://bridge')
+  return url.searchParams.get('token') ?? undefined
+}
+
+export function originAllowed(origin: string | undefined, allowed: ReadonlySet<string>): boolean {
+  return origin === undefined || allowed.has(origin)
+}
+
+/** Allowed browser origins for a ComfyUI URL: it, and its localhost / 127.0.0.1 twin. */
+export function originsFor(comfyUrl: string, extra: string[] = []): Set<string> {
+  const origins = new Set(extra)
+  try {
+    const u = new URL(comfyUrl)
+    origins.add(u.origin)
+    if (u.hostname === '127.0.0.1') origins.add(u.origin.replace('127.0.0.1', 'localhost'))
+    if (u.hostname === 'localhost') origins.add(u.origin.replace('localhost', '127.0.0.1'))
+  } catch {
+    // not a URL: no origin from it
+  }
+  return origins
+}
+
+export function securityMiddleware(options: { token?: string; allowedOrigins: ReadonlySet<string> }): RequestHandler {
+  return function security(req, res, next) {
+    const origin = req.headers.origin
+    if (origin !== undefined) {
+      if (!originAllowed(origin, options.allowedOrigins)) {
+        res.status(403).json({ error: { type: 'forbidden_origin', message: `Requests from ${origin} are not allowed. Add it to the bridge's allowed origins (--allow-origin).` } })
+        return
+      }
+      res.setHeader('Access-Control-Allow-Origin', origin)
+      res.setHeader('Vary', 'Origin')
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS')
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization')
+      if (req.method === 'OPTIONS') {
+        res.status(204).end()
+        return
+      }
+    }
+    if (!tokenMatches(options.token, requestToken(req))) {
+      res.status(401).json({ error: { type: 'unauthorized', message: 'This bridge needs a token: send "Authorization: Bearer <token>" (or ?token=<token>).' } })
+      return
+    }
+    next()
+  }
+}

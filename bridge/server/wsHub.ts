@@ -1,0 +1,71 @@
+/**
+ * /api/ws: live updates for the sidebar and scripts. On connect, a `hello`
+ * with the contexts and recent runs; then `run-event` and `context-changed`.
+ */
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { RunEvent } from '../run/runner.js'
+import type { ContextStore } from '../store/contextStore.js'
+import { summarise, type ContextSummary } from './routes/contexts.js'
+import { runView } from './routes/runs.js'
+import type { RunManager, RunRecord } from './runManager.js'
+import { originAllowed, requestToken, tokenMatches } from './security.js'
+
+export type HubMessage =
+  | { type: 'hello'; contexts: ContextSummary[]; runs: ReturnType<typeof runView>[] }
+  | { type: 'run-event'; run: ReturnType<typeof runView>; event: RunEvent }
+  | { type: 'context-changed'; context: ContextSummary; keys: string[]; deleted?: boolean; closed?: boolean }
+
+export class WsHub {
+  private readonly wss = new WebSocketServer({ noServer: true })
+  private readonly clients = new Set<WebSocket>()
+
+  constructor(
+    private readonly store: ContextStore,
+    private readonly runs: RunManager,
+    private readonly options: { token?: string; allowedOrigins: ReadonlySet<string> },
+  ) {
+    runs.onEvent((run: RunRecord, event: RunEvent) => this.broadcast({ type: 'run-event', run: runView(run), event }))
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://bridge')
+      if (url.pathname !== '/api/ws') {
+        socket.destroy()
+        return
+      }
+      if (!originAllowed(req.headers.origin, this.options.allowedOrigins) || !tokenMatches(this.options.token, requestToken(req))) {
+        socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+        socket.destroy()
+        return
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.clients.add(ws)
+        ws.on('close', () => this.clients.delete(ws))
+        ws.on('error', () => this.clients.delete(ws))
+        this.send(ws, { type: 'hello', contexts: this.store.list().map(summarise), runs: this.runs.list().slice(-50).map((r) => runView(r)) })
+      })
+    })
+  }
+
+  contextChanged(context: Parameters<typeof summarise>[0], change: { keys: string[]; deleted?: boolean }): void {
+    const closed = context.isClosed
+    this.broadcast({ type: 'context-changed', context: closed ? { id: context.id, durable: context.durable, keys: 0, usage: context.getUsage() } : summarise(context), keys: change.keys, ...(change.deleted ? { deleted: true } : {}), ...(closed ? { closed: true } : {}) })
+  }
+
+  private send(ws: WebSocket, message: HubMessage): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+  }
+
+  broadcast(message: HubMessage): void {
+    const text = JSON.stringify(message)
+    for (const ws of this.clients) if (ws.readyState === ws.OPEN) ws.send(text)
+  }
+
+  close(): void {
+    for (const ws of this.clients) ws.terminate()
+    this.wss.close()
+  }
+}

@@ -244,3 +244,37 @@ describe('the stand-in answers like ComfyUI 0.3.54 (captured transcripts)', () =
     expectSameRun('exec_error_runtime', got)
   })
 })
+
+describe('8-bit image precision, as measured on the real server', () => {
+  it('LoadImage → PreviewImage is byte-exact; through ImageInvert 62% of values come back one step below exact', async () => {
+    const { encodePng, decodePng } = await import('../../bridge/codec/png.js')
+    const rgba = new Uint8Array(256 * 4)
+    for (let k = 0; k < 256; k++) rgba.set([k, k, k, 255], k * 4)
+    const form = new FormData()
+    form.append('image', new Blob([encodePng({ width: 256, height: 1, rgba })]), 'gradient.png')
+    await fetch(`${comfy.url}/upload/image`, { method: 'POST', body: form })
+    const run = async (prompt: Record<string, unknown>) => {
+      const res = (await (await fetch(`${comfy.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt }) })).json()) as { prompt_id: string }
+      for (;;) {
+        const h = (await (await fetch(`${comfy.url}/history/${res.prompt_id}`)).json()) as Record<string, { outputs: Record<string, { images: Array<{ filename: string; subfolder: string; type: string }> }> }>
+        const entry = h[res.prompt_id]
+        if (entry) {
+          const f = entry.outputs['3']!.images[0]!
+          const png = await fetch(`${comfy.url}/view?filename=${f.filename}&subfolder=${f.subfolder}&type=${f.type}`)
+          return decodePng(new Uint8Array(await png.arrayBuffer())).rgba
+        }
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    const same = await run({ '1': { class_type: 'LoadImage', inputs: { image: 'gradient.png' } }, '3': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } } })
+    expect(Array.from({ length: 256 }, (_, k) => same[k * 4])).toEqual(Array.from({ length: 256 }, (_, k) => k))
+    const inverted = await run({
+      '1': { class_type: 'LoadImage', inputs: { image: 'gradient.png' } },
+      '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+      '3': { class_type: 'PreviewImage', inputs: { images: ['2', 0] } },
+    })
+    const below = Array.from({ length: 256 }, (_, k) => 255 - k - inverted[k * 4]!)
+    expect(new Set(below)).toEqual(new Set([0, 1]))
+    expect(Math.round((below.filter((d) => d === 1).length / 256) * 100)).toBe(62)
+  })
+})

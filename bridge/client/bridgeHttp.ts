@@ -19,7 +19,37 @@ export class BridgeError extends Error {
   }
 }
 
-export class BridgeHttp {
+export interface RunBody {
+  workflows: Array<{ name: string; workflow: object }>
+  context?: string
+  inputs?: Record<string, unknown>
+  iterations?: number
+  stitch?: boolean
+  pass_by?: Record<string, 'val' | 'ref'>
+}
+
+export interface RunOutcome {
+  runId: string
+  outputs?: Record<string, ContextValue>
+  error?: { name: string; message: string }
+}
+
+/** What the TypeScript client needs of a bridge: over HTTP, or in this process. */
+export interface BridgeApi {
+  readonly url: string
+  createContext(options: { id?: string; name?: string; durable?: boolean }): Promise<{ id: string }>
+  closeContext(id: string): Promise<void>
+  context(id: string): Promise<{ entries: EntryMeta[] }>
+  usage(id: string): Promise<Usage>
+  storageInfo(id: string, key: string): Promise<StorageInfo>
+  load(id: string, key: string): Promise<{ meta: EntryMeta; value: ContextValue }>
+  save(id: string, key: string, value: unknown, options?: { comfyType?: string; passBy?: 'val' | 'ref' }): Promise<EntryMeta>
+  delete(id: string, key: string): Promise<void>
+  cancelRun(id: string): Promise<unknown>
+  submitAndFollow(body: RunBody, onEvent: ((e: RunEvent) => void) | undefined, onStart?: (runId: string) => void): Promise<RunOutcome>
+}
+
+export class BridgeHttp implements BridgeApi {
   constructor(
     readonly url: string,
     private readonly token?: string,
@@ -87,7 +117,7 @@ export class BridgeHttp {
     return this.request('DELETE', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`)
   }
 
-  submitRun(body: { workflows: Array<{ name: string; workflow: object }>; context?: string; inputs?: Record<string, unknown>; iterations?: number; stitch?: boolean; pass_by?: Record<string, 'val' | 'ref'> }): Promise<RunView> {
+  submitRun(body: RunBody): Promise<RunView> {
     return this.request('POST', '/runs', { ...body, ...(body.inputs ? { inputs: toWire(body.inputs) } : {}) })
   }
 
@@ -108,17 +138,56 @@ export class BridgeHttp {
   async followRun(id: string, onEvent: (e: RunEvent) => void, signal?: AbortSignal): Promise<void> {
     const res = await fetch(`${this.url}/api/runs/${encodeURIComponent(id)}/events`, { headers: this.headers(), ...(signal ? { signal } : {}) })
     if (!res.ok || !res.body) throw new BridgeError(`Cannot follow run ${id}: ${res.status}`, res.status, 'http')
-    const decoder = new TextDecoder()
-    let buffer = ''
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true })
-      let at: number
-      while ((at = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, at)
-        buffer = buffer.slice(at + 2)
-        const data = block.split('\n').find((l) => l.startsWith('data: '))
-        if (data) onEvent(JSON.parse(data.slice(6)) as RunEvent)
+    await readSse(res, (_type, data) => onEvent(data as RunEvent))
+  }
+
+  /**
+   * Submit a run and follow it in one request: its events as they come, then
+   * its outputs. `onStart` gets the run id as soon as it exists (to cancel it).
+   */
+  async submitAndFollow(body: RunBody, onEvent: ((e: RunEvent) => void) | undefined, onStart?: (runId: string) => void): Promise<RunOutcome> {
+    let res: Response
+    try {
+      res = await fetch(`${this.url}/api/runs`, {
+        method: 'POST',
+        headers: this.headers({ 'content-type': 'application/json', accept: 'text/event-stream', ...(onEvent ? {} : { 'x-discomfort-events': 'end' }) }),
+        body: JSON.stringify({ ...body, ...(body.inputs ? { inputs: toWire(body.inputs) } : {}) }),
+      })
+    } catch (e) {
+      throw new BridgeError(`The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`, 0, 'unreachable')
+    }
+    if (!res.ok || !res.body) {
+      const parsed = (await res.json().catch(() => undefined)) as { error?: { message?: string; type?: string } } | undefined
+      throw new BridgeError(parsed?.error?.message ?? `POST /runs answered ${res.status}`, res.status, parsed?.error?.type ?? 'http')
+    }
+    const runId = res.headers.get('x-discomfort-run') ?? ''
+    onStart?.(runId)
+    const out: RunOutcome = { runId }
+    await readSse(res, (type, data) => {
+      if (type === 'result') out.outputs = fromWire((data as { outputs: unknown }).outputs) as Record<string, ContextValue>
+      else {
+        if (type === 'run-failed') out.error = (data as { error: { name: string; message: string } }).error
+        onEvent?.(data as RunEvent)
       }
+    })
+    return out
+  }
+}
+
+/** Read a Server-Sent Events body to its end. */
+async function readSse(res: Response, onMessage: (type: string, data: unknown) => void): Promise<void> {
+  const decoder = new TextDecoder()
+  let buffer = ''
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true })
+    let at: number
+    while ((at = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, at)
+      buffer = buffer.slice(at + 2)
+      const lines = block.split('\n')
+      const type = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message'
+      const data = lines.find((l) => l.startsWith('data: '))
+      if (data) onMessage(type, JSON.parse(data.slice(6)) as unknown)
     }
   }
 }

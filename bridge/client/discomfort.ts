@@ -21,7 +21,8 @@ import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import { exportValue } from '../store/exportData.js'
 import { toJs } from '../store/valueFrom.js'
 import type { ContextValue } from '../store/values.js'
-import { BridgeError, BridgeHttp } from './bridgeHttp.js'
+import { BridgeError, BridgeHttp, type BridgeApi } from './bridgeHttp.js'
+import { InProcessBridgeApi } from './inProcessApi.js'
 import { Tools } from './tools.js'
 
 export interface DiscomfortOptions {
@@ -67,10 +68,10 @@ export class ContextHandle {
   private closed = false
 
   constructor(
-    private readonly http: BridgeHttp,
+    private readonly api: BridgeApi,
     options: { id?: string; name?: string; durable?: boolean } = {},
   ) {
-    this.ready = http.createContext(options).then((c) => c.id)
+    this.ready = api.createContext(options).then((c) => c.id)
     this.ready.catch(() => {})
   }
 
@@ -80,32 +81,32 @@ export class ContextHandle {
   }
 
   async save(key: string, value: InputValue, options: { comfyType?: string; passBy?: 'val' | 'ref' } = {}): Promise<EntryMeta> {
-    return this.http.save(await this.ready, key, value, options)
+    return this.api.save(await this.ready, key, value, options)
   }
 
   async load(key: string): Promise<Value> {
-    return toValue((await this.http.load(await this.ready, key)).value)
+    return toValue((await this.api.load(await this.ready, key)).value)
   }
 
   /** The stored value itself (typed, with its kind), for any key. */
   async loadValue(key: string): Promise<ContextValue> {
-    return (await this.http.load(await this.ready, key)).value
+    return (await this.api.load(await this.ready, key)).value
   }
 
   async listKeys(): Promise<string[]> {
-    return (await this.http.context(await this.ready)).entries.map((e) => e.key)
+    return (await this.api.context(await this.ready)).entries.map((e) => e.key)
   }
 
   async getUsage(): Promise<Usage> {
-    return this.http.usage(await this.ready)
+    return this.api.usage(await this.ready)
   }
 
   async getStorageInfo(key: string): Promise<StorageInfo> {
-    return this.http.storageInfo(await this.ready, key)
+    return this.api.storageInfo(await this.ready, key)
   }
 
   async delete(key: string): Promise<void> {
-    await this.http.delete(await this.ready, key)
+    await this.api.delete(await this.ready, key)
   }
 
   /** Write a value to a file here: PNG, .latent, JSON, or a runnable prompt for a reference. */
@@ -116,7 +117,7 @@ export class ContextHandle {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await this.http.closeContext(await this.ready).catch((e: unknown) => {
+    await this.api.closeContext(await this.ready).catch((e: unknown) => {
       if ((e as BridgeError).status !== 404) throw e
     })
   }
@@ -147,7 +148,8 @@ async function workflowBody(w: WorkflowArg, index: number): Promise<{ name: stri
 export class Discomfort {
   readonly Tools = Tools
   private constructor(
-    readonly http: BridgeHttp,
+    /** How this client reaches the bridge: HTTP, or direct calls when the bridge runs in this process. */
+    readonly api: BridgeApi,
     private readonly embedded: Bridge | undefined,
   ) {}
 
@@ -181,12 +183,12 @@ export class Discomfort {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e
       bridge = await startBridge({ ...base, port: 0 })
     }
-    return new Discomfort(new BridgeHttp(bridge.url, token), bridge)
+    return new Discomfort(new InProcessBridgeApi(bridge), bridge)
   }
 
   /** The bridge URL in use. */
   get url(): string {
-    return this.http.url
+    return this.api.url
   }
 
   /** The in-process bridge, when this client started one. */
@@ -196,7 +198,7 @@ export class Discomfort {
 
   /** A new master context (or an existing one by id). */
   Context(options: { id?: string; name?: string; durable?: boolean } = {}): ContextHandle {
-    return new ContextHandle(this.http, options)
+    return new ContextHandle(this.api, options)
   }
 
   /**
@@ -211,31 +213,37 @@ export class Discomfort {
   /** Like `run`, but every output as a typed context value. */
   async runValues(workflows: WorkflowArg[], args: RunArgs = {}): Promise<Record<string, ContextValue>> {
     const bodies = await Promise.all(workflows.map(workflowBody))
-    const run = await this.http.submitRun({
-      workflows: bodies,
-      ...(args.context ? { context: await args.context.id() } : {}),
-      ...(args.inputs ? { inputs: args.inputs as Record<string, unknown> } : {}),
-      ...(args.iterations ? { iterations: args.iterations } : {}),
-      ...(args.stitch ? { stitch: true } : {}),
-      ...(args.passBy ? { pass_by: args.passBy } : {}),
-    })
-    const onAbort = () => void this.http.cancelRun(run.id).catch(() => {})
+    let runId: string | undefined
+    const onAbort = () => {
+      if (runId) void this.api.cancelRun(runId).catch(() => {})
+    }
     args.signal?.addEventListener('abort', onAbort, { once: true })
-    let failure: { name: string; message: string } | undefined
     try {
-      await this.http.followRun(run.id, (e) => {
-        if (e.type === 'run-failed') failure = e.error
-        args.onProgress?.(e)
-      })
+      const result = await this.api.submitAndFollow(
+        {
+          workflows: bodies,
+          ...(args.context ? { context: await args.context.id() } : {}),
+          ...(args.inputs ? { inputs: args.inputs as Record<string, unknown> } : {}),
+          ...(args.iterations ? { iterations: args.iterations } : {}),
+          ...(args.stitch ? { stitch: true } : {}),
+          ...(args.passBy ? { pass_by: args.passBy } : {}),
+        },
+        args.onProgress,
+        (id) => {
+          runId = id
+          if (args.signal?.aborted) onAbort()
+        },
+      )
+      if (result.error) {
+        const error = new Error(result.error.message)
+        error.name = result.error.name
+        throw error
+      }
+      if (!result.outputs) throw new BridgeError(`Run ${result.runId} ended without a result.`, 0, 'no_result')
+      return result.outputs
     } finally {
       args.signal?.removeEventListener('abort', onAbort)
     }
-    if (failure) {
-      const error = new Error(failure.message)
-      error.name = failure.name
-      throw error
-    }
-    return this.http.runResult(run.id)
   }
 
   /** Stop the embedded bridge (and the ComfyUI it started). */

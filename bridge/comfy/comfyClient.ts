@@ -78,6 +78,10 @@ interface JobState {
   reject: (error: Error) => void
   timers: NodeJS.Timeout[]
   cancelling: boolean
+  /** The socket's open count when the job was queued (undefined: not following it by socket). */
+  socketEpoch: number | undefined
+  /** ComfyUI accepted it (before that, absence from the queue means nothing). */
+  queued: boolean
 }
 
 /** A queued prompt: await `done` for its outputs, or `cancel()` it. */
@@ -184,42 +188,12 @@ export class ComfyClient {
       reject,
       timers: [],
       cancelling: false,
+      socketEpoch: !foreign && this.socket.connected ? this.socket.opens : undefined,
+      queued: false,
     }
-    // Registered before queueing, so no message can arrive unclaimed.
+    // Registered, with its time limit and its /history watch, before queueing, so
+    // no message arrives unclaimed and a job that ends at once clears its timers.
     this.jobs.set(promptId, job)
-    let answer
-    try {
-      answer = await this.http.queuePrompt({
-        prompt,
-        client_id: options.clientId ?? this.clientId,
-        prompt_id: promptId,
-        ...(options.extraData ? { extra_data: options.extraData } : {}),
-        ...(options.front ? { front: true } : {}),
-      })
-    } catch (e) {
-      this.jobs.delete(promptId)
-      throw e
-    }
-    if (!answer.ok) {
-      this.jobs.delete(promptId)
-      throw new ComfyValidationError(workflow, answer.error, answer.node_errors, prompt)
-    }
-    const dropped = new Set(Object.values(answer.node_errors).flatMap((e) => e.dependent_outputs))
-    if (dropped.size > 0) {
-      const required = options.requiredOutputs ?? (await this.outputNodes(prompt))
-      const missing = required.filter((id) => dropped.has(id))
-      if (missing.length > 0) {
-        await this.cancelJob(job).catch(() => {})
-        this.jobs.delete(promptId)
-        throw new ComfyMissingOutputsError(workflow, missing, answer.node_errors, prompt)
-      }
-    }
-    if (options.onEvent) {
-      const onEvent = options.onEvent
-      onEvent({ type: 'queued', promptId, number: answer.number })
-      for (const e of early.splice(0)) onEvent(e)
-      job.onEvent = onEvent
-    }
     const timeoutMs = options.timeoutMs ?? this.jobTimeoutMs
     job.timers.push(
       setTimeout(() => {
@@ -233,6 +207,40 @@ export class ComfyClient {
         if (job.foreignClient || !this.socket.connected) void this.checkHistory(job, true)
       }, this.pollIntervalMs),
     )
+    let answer
+    try {
+      answer = await this.http.queuePrompt({
+        prompt,
+        client_id: options.clientId ?? this.clientId,
+        prompt_id: promptId,
+        ...(options.extraData ? { extra_data: options.extraData } : {}),
+        ...(options.front ? { front: true } : {}),
+      })
+    } catch (e) {
+      this.settle(job)
+      throw e
+    }
+    if (!answer.ok) {
+      this.settle(job)
+      throw new ComfyValidationError(workflow, answer.error, answer.node_errors, prompt)
+    }
+    job.queued = true
+    const dropped = new Set(Object.values(answer.node_errors).flatMap((e) => e.dependent_outputs))
+    if (dropped.size > 0) {
+      const required = options.requiredOutputs ?? (await this.outputNodes(prompt))
+      const missing = required.filter((id) => dropped.has(id))
+      if (missing.length > 0) {
+        await this.cancelJob(job).catch(() => {})
+        this.settle(job)
+        throw new ComfyMissingOutputsError(workflow, missing, answer.node_errors, prompt)
+      }
+    }
+    if (options.onEvent) {
+      const onEvent = options.onEvent
+      onEvent({ type: 'queued', promptId, number: answer.number })
+      for (const e of early.splice(0)) onEvent(e)
+      job.onEvent = onEvent
+    }
     if (options.signal) {
       if (options.signal.aborted) void this.cancelJob(job)
       else options.signal.addEventListener('abort', () => void this.cancelJob(job), { once: true })
@@ -283,7 +291,7 @@ export class ComfyClient {
 
   /** Finish a job from its history entry, if it has one. With `checkQueue`, a prompt in neither is cancelled. */
   private async checkHistory(job: JobState, checkQueue = false): Promise<void> {
-    if (job.settled) return
+    if (job.settled || !job.queued) return
     try {
       let inQueue = true
       if (checkQueue) {
@@ -325,7 +333,12 @@ export class ComfyClient {
         break
       case 'executing':
         if (message.data.node === null) {
-          // History is written before this message: read it for the complete outputs.
+          // The socket never dropped since queueing: every executed message arrived.
+          if (job.socketEpoch !== undefined && job.socketEpoch === this.socket.opens && this.socket.connected) {
+            this.succeed(job, undefined)
+            break
+          }
+          // Otherwise history, written before this message, has the complete outputs.
           void this.http.history(job.promptId).then(
             (entry) => (entry ? this.finishFromHistory(job, entry) : this.succeed(job, undefined)),
             () => this.succeed(job, undefined),

@@ -45,6 +45,9 @@ export class ComfySocket {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000
   }
 
+  /** How many times the socket has opened: a job that saw the same number throughout missed nothing. */
+  opens = 0
+
   get connected(): boolean {
     return this.ws?.readyState === WebSocket.OPEN
   }
@@ -84,6 +87,7 @@ export class ComfySocket {
     this.ws = ws
     ws.on('open', () => {
       this.attempts = 0
+      this.opens += 1
       const reconnect = this.everOpened
       this.everOpened = true
       this.emit('open', reconnect)

@@ -80,23 +80,33 @@ export async function ensureComfy(url: string, launch?: ComfyLaunch, log: (line:
   child.stderr?.on('data', keep)
   let exited: number | null | undefined
   child.on('exit', (code) => (exited = code))
+  /** Stop the whole process group (the shell and ComfyUI under it) and wait until it is gone. */
   const stop = async () => {
-    if (exited !== undefined || child.pid === undefined) return
-    const gone = new Promise<void>((r) => child.once('exit', () => r()))
-    try {
-      process.kill(-child.pid, 'SIGTERM')
-    } catch {
-      child.kill('SIGTERM')
-    }
-    const timer = setTimeout(() => {
+    const pid = child.pid
+    if (pid === undefined) return
+    const groupAlive = () => {
       try {
-        process.kill(-child.pid!, 'SIGKILL')
+        process.kill(-pid, 0)
+        return true
       } catch {
-        child.kill('SIGKILL')
+        return false
       }
-    }, 3000)
-    await gone
-    clearTimeout(timer)
+    }
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, s)
+      } catch {
+        if (exited === undefined) child.kill(s)
+      }
+    }
+    if (!groupAlive() && exited !== undefined) return
+    signal('SIGTERM')
+    const until = Date.now() + 5000
+    while (groupAlive() && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+    if (groupAlive()) signal('SIGKILL')
+    // Bounded: an unreaped zombie still counts as a member of the group.
+    const last = Date.now() + 2000
+    while (groupAlive() && Date.now() < last) await new Promise((r) => setTimeout(r, 20))
   }
   const deadline = Date.now() + (launch.startTimeoutMs ?? 120_000)
   while (Date.now() < deadline) {

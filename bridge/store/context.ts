@@ -144,6 +144,8 @@ export class Context {
   private readonly pinned = new Map<string, number>()
   private readonly doomed = new Set<string>()
   private runs: RunRecord[] = []
+  private receiptsDirty = false
+  private receiptsTimer: NodeJS.Timeout | undefined
   private nextVersion = 1
   private createdAt = new Date().toISOString()
   private closed = false
@@ -167,7 +169,7 @@ export class Context {
   async initialise(): Promise<void> {
     await mkdir(this.valuesDir, { recursive: true })
     await writeFileAtomic(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }))
-    await this.writeReceipts()
+    await this.writeReceiptsNow()
   }
 
   /** Reload a durable context from its folder (after a restart). */
@@ -339,7 +341,7 @@ export class Context {
         // Durable contexts write through; a value larger than the whole RAM tier goes straight to disk.
         if (this.durable || meta.sizeBytes > this.ramCapacityBytes) {
           meta.file = this.fileName(key, meta.version)
-          await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value))
+          await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value), { sync: this.durable })
           written.push(meta.file)
           if (meta.sizeBytes > this.ramCapacityBytes) meta.tier = 'disk'
         }
@@ -399,7 +401,7 @@ export class Context {
       const value = this.ram.get(key)!
       if (!meta.file) {
         meta.file = this.fileName(key, meta.version)
-        await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value))
+        await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value), { sync: this.durable })
         changed = true
       }
       this.ram.delete(key)
@@ -417,7 +419,33 @@ export class Context {
     await unlink(join(this.valuesDir, file)).catch(() => {})
   }
 
-  private async writeReceipts(): Promise<void> {
+  /**
+   * Durable contexts write receipts.json before a change resolves (fsync'd).
+   * Ephemeral ones, whose data does not outlive the bridge, coalesce writes:
+   * the file follows a moment later (`flush()` forces it).
+   */
+  private writeReceipts(): Promise<void> {
+    if (this.durable) return this.writeReceiptsNow()
+    this.receiptsDirty = true
+    this.receiptsTimer ??= setTimeout(() => {
+      this.receiptsTimer = undefined
+      void this.queue.run(() => this.flushReceipts()).catch(() => {})
+    }, 20)
+    return Promise.resolve()
+  }
+
+  private async flushReceipts(): Promise<void> {
+    if (!this.receiptsDirty || this.closed) return
+    this.receiptsDirty = false
+    await this.writeReceiptsNow()
+  }
+
+  /** Write any pending receipts.json change now. */
+  flush(): Promise<void> {
+    return this.queue.run(() => this.flushReceipts())
+  }
+
+  private async writeReceiptsNow(): Promise<void> {
     const file: ReceiptsFile = {
       format: 1,
       contextId: this.id,
@@ -428,7 +456,8 @@ export class Context {
       runs: this.runs,
     }
     if (this.name !== undefined) file.name = this.name
-    await writeFileAtomic(join(this.dir, 'receipts.json'), JSON.stringify(file, null, 1))
+    // Durable contexts survive power loss too; ephemeral ones are discarded at the next start anyway.
+    await writeFileAtomic(join(this.dir, 'receipts.json'), JSON.stringify(file), { sync: this.durable })
   }
 
   // --- runs ------------------------------------------------------------------
@@ -493,6 +522,7 @@ export class Context {
     return this.queue.run(async () => {
       if (this.closed) return
       this.closed = true
+      if (this.receiptsTimer) clearTimeout(this.receiptsTimer)
       this.ram.clear()
       this.entries.clear()
       await rm(this.dir, { recursive: true, force: true })
@@ -504,6 +534,7 @@ export class Context {
     return this.queue.run(async () => {
       if (this.closed) return
       this.closed = true
+      if (this.receiptsTimer) clearTimeout(this.receiptsTimer)
       this.ram.clear()
       if (!this.durable) await rm(this.dir, { recursive: true, force: true })
     })

@@ -70,6 +70,12 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
       ...(body.stitch ? { stitch: true } : {}),
       ...(body.pass_by ? { passBy: body.pass_by } : {}),
     })
+    if (req.headers.accept === 'text/event-stream') {
+      // One request for the whole run: its events (all, or with `x-discomfort-events: end`
+      // only the last), then the result or the failure.
+      streamRun(req, res, runs, run, true, req.headers['x-discomfort-events'] === 'end')
+      return
+    }
     res.status(202).json(runView(run))
   })
 
@@ -93,25 +99,35 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
 
   /** Every event of the run so far, then live ones, as Server-Sent Events; ends with the run. */
   router.get('/:id/events', (req: Request, res: Response) => {
-    const run = find(req)
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
-    const send = (e: RunEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
-    for (const e of run.events) send(e)
-    const ended = () => run.status !== 'queued' && run.status !== 'running'
-    if (ended()) {
-      res.end()
-      return
-    }
-    const off = runs.onEvent((r, e) => {
-      if (r.id !== run.id) return
-      send(e)
-      if (e.type === 'run-finished' || e.type === 'run-failed') {
-        off()
-        res.end()
-      }
-    })
-    req.on('close', off)
+    streamRun(req, res, runs, find(req), false)
   })
 
   return router
+}
+
+function streamRun(req: Request, res: Response, runs: RunManager, run: RunRecord, withResult: boolean, onlyEnd = false): void {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Discomfort-Run': run.id })
+  const send = (type: string, data: unknown) => {
+    if (onlyEnd && type !== 'run-failed' && type !== 'run-finished' && type !== 'result') return
+    res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
+  }
+  const end = () => {
+    if (withResult && run.status === 'succeeded' && run.outputs) send('result', { runId: run.id, contextId: run.contextId, outputs: toWire(run.outputs) })
+    res.end()
+  }
+  for (const e of run.events) send(e.type, e)
+  if (run.status !== 'queued' && run.status !== 'running') {
+    void runs.finished(run).then(end)
+    return
+  }
+  const off = runs.onEvent((r, e) => {
+    if (r.id !== run.id) return
+    send(e.type, e)
+    if (e.type === 'run-finished' || e.type === 'run-failed') {
+      off()
+      // The result is set when the run's task ends, right after its last event.
+      void runs.finished(run).then(end)
+    }
+  })
+  req.on('close', off)
 }

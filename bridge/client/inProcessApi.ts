@@ -1,0 +1,95 @@
+/**
+ * The bridge API without HTTP, for a bridge running in this process: the
+ * client calls the store and the run manager directly (no JSON or base64 for
+ * large images, no round trips).
+ */
+import type { Bridge } from '../bridge.js'
+import { toContextValue, type InputValue } from '../run/inputs.js'
+import type { RunEvent, WorkflowSpec } from '../run/runner.js'
+import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
+import type { Context } from '../store/context.js'
+import type { ContextValue } from '../store/values.js'
+import type { BridgeApi, RunBody, RunOutcome } from './bridgeHttp.js'
+
+export class InProcessBridgeApi implements BridgeApi {
+  constructor(private readonly bridge: Bridge) {}
+
+  get url(): string {
+    return this.bridge.url
+  }
+
+  private async ctx(id: string): Promise<Context> {
+    return this.bridge.store.get(id) ?? this.bridge.store.open(id)
+  }
+
+  async createContext(options: { id?: string; name?: string; durable?: boolean }): Promise<{ id: string }> {
+    if (options.id !== undefined && this.bridge.store.get(options.id)) return { id: options.id }
+    const c = await this.bridge.store.create({
+      ...(options.id !== undefined ? { id: options.id } : {}),
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      durable: options.durable === true,
+    })
+    return { id: c.id }
+  }
+
+  async closeContext(id: string): Promise<void> {
+    await this.bridge.store.close(id)
+  }
+
+  async context(id: string): Promise<{ entries: EntryMeta[] }> {
+    return { entries: (await this.ctx(id)).allMeta() }
+  }
+
+  async usage(id: string): Promise<Usage> {
+    return (await this.ctx(id)).getUsage()
+  }
+
+  async storageInfo(id: string, key: string): Promise<StorageInfo> {
+    return (await this.ctx(id)).getStorageInfo(key)
+  }
+
+  async load(id: string, key: string): Promise<{ meta: EntryMeta; value: ContextValue }> {
+    const c = await this.ctx(id)
+    const value = await c.load(key)
+    return { meta: c.meta(key)!, value }
+  }
+
+  async save(id: string, key: string, value: unknown, options: { comfyType?: string; passBy?: 'val' | 'ref' } = {}): Promise<EntryMeta> {
+    const v = await toContextValue(value as InputValue, options.comfyType, `value "${key}"`)
+    return (await this.ctx(id)).save(key, v, options)
+  }
+
+  async delete(id: string, key: string): Promise<void> {
+    await (await this.ctx(id)).delete(key)
+  }
+
+  async cancelRun(id: string): Promise<unknown> {
+    return this.bridge.runs.cancel(id)
+  }
+
+  async submitAndFollow(body: RunBody, onEvent: ((e: RunEvent) => void) | undefined, onStart?: (runId: string) => void): Promise<RunOutcome> {
+    const run = await this.bridge.runs.submit({
+      workflows: body.workflows as WorkflowSpec[],
+      ...(body.context ? { contextId: body.context } : {}),
+      ...(body.inputs ? { inputs: body.inputs as Record<string, InputValue> } : {}),
+      ...(body.iterations ? { iterations: body.iterations } : {}),
+      ...(body.stitch ? { stitch: true } : {}),
+      ...(body.pass_by ? { passBy: body.pass_by } : {}),
+    })
+    onStart?.(run.id)
+    let seen = 0
+    const deliver = () => {
+      if (!onEvent) return
+      for (; seen < run.events.length; seen++) onEvent(run.events[seen]!)
+    }
+    const off = onEvent ? this.bridge.runs.onEvent((r) => r.id === run.id && deliver()) : () => {}
+    try {
+      await this.bridge.runs.finished(run)
+      deliver()
+    } finally {
+      off()
+    }
+    if (run.status === 'succeeded' && run.outputs) return { runId: run.id, outputs: run.outputs }
+    return { runId: run.id, error: run.error ?? { name: 'Error', message: `Run ${run.id} ended ${run.status}.` } }
+  }
+}

@@ -164,10 +164,13 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
 
   // OUTPUT ports: capture nodes, or recipes.
   const compiledForRecipes = prompt
-  for (const port of ports.filter((p) => p.mode === 'OUTPUT')) {
-    const passBy = options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)
-    const portNode = prompt[port.nodeId]
+  for (const found of ports.filter((p) => p.mode === 'OUTPUT')) {
+    const portNode = prompt[found.nodeId]
     const source = portNode?.inputs.input_data
+    // An OUTPUT fed straight by an INPUT port learns its type from the loader compiled in its place.
+    const port: Port =
+      found.type === '*' && isApiLink(source) ? { ...found, type: objectInfo[prompt[source[0]]?.class_type ?? '']?.output[source[1]] ?? '*' } : found
+    const passBy = options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)
     if (source === undefined) continue
     if (!isApiLink(source)) {
       // An INPUT wired straight to an OUTPUT: the value is copied, nothing runs.

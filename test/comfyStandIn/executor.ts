@@ -219,6 +219,8 @@ export class Executor {
 
     let failure: { type: 'execution_error' | 'execution_interrupted'; data: Record<string, unknown> } | undefined
     while (done.size < order.length) {
+      // Like ComfyUI's worker thread, let the server answer requests between nodes.
+      await new Promise((r) => setImmediate(r))
       const ready = order.filter((id) => !done.has(id) && deps(id).every((d) => done.has(d)))
       const id = ready.find(isOutput) ?? ready[0]!
       const node = prompt[id]!

@@ -157,7 +157,7 @@ describe('the stand-in answers like ComfyUI 0.3.54 (captured transcripts)', () =
   it('uploads: same bytes twice keep one name', async () => {
     const upload = async (name: string, bytes: Uint8Array, subfolder = '') => {
       const form = new FormData()
-      form.append('image', new Blob([bytes]), name)
+      form.append('image', new Blob([new Uint8Array(bytes)]), name)
       if (subfolder) form.append('subfolder', subfolder)
       const res = await fetch(`${comfy.url}/upload/image`, { method: 'POST', body: form })
       return { status: res.status, body: await res.text() }
@@ -251,7 +251,7 @@ describe('8-bit image precision, as measured on the real server', () => {
     const rgba = new Uint8Array(256 * 4)
     for (let k = 0; k < 256; k++) rgba.set([k, k, k, 255], k * 4)
     const form = new FormData()
-    form.append('image', new Blob([encodePng({ width: 256, height: 1, rgba })]), 'gradient.png')
+    form.append('image', new Blob([new Uint8Array(encodePng({ width: 256, height: 1, rgba }))]), 'gradient.png')
     await fetch(`${comfy.url}/upload/image`, { method: 'POST', body: form })
     const run = async (prompt: Record<string, unknown>) => {
       const res = (await (await fetch(`${comfy.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt }) })).json()) as { prompt_id: string }

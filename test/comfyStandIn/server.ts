@@ -260,7 +260,7 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
       form = await new globalThis.Request('http://stand-in/upload', {
         method: 'POST',
         headers: { 'content-type': String(req.headers['content-type'] ?? '') },
-        body: raw,
+        body: new Uint8Array(raw),
       }).formData()
     } catch {
       res.status(400).end()

@@ -1,0 +1,79 @@
+/** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
+
+export interface ContextSummary {
+  id: string
+  name?: string
+  durable: boolean
+  keys: number
+  usage: { ram_usage_bytes: number; ram_capacity_bytes: number; disk_usage_bytes: number; stored_keys_count: number }
+}
+
+export interface EntryMeta {
+  key: string
+  comfyType: string
+  passBy: 'val' | 'ref'
+  kind: string
+  tier: 'ram' | 'disk'
+  sizeBytes: number
+  version: number
+  producer: string
+  updatedAt: string
+}
+
+export class BridgeDownError extends Error {
+  override name = 'BridgeDownError'
+}
+
+export class BridgeClient {
+  constructor(public url: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response
+    try {
+      res = await fetch(`${this.url.replace(/\/+$/, '')}/api${path}`, {
+        method,
+        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+      })
+    } catch {
+      throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`)
+    }
+    const text = await res.text()
+    const data = text ? (JSON.parse(text) as unknown) : undefined
+    if (!res.ok && !(path === '/queue' && res.status === 400)) {
+      throw new Error((data as { error?: { message?: string } })?.error?.message ?? `${method} ${path}: ${res.status}`)
+    }
+    return data as T
+  }
+
+  health() {
+    return this.call<{ ok: boolean; comfy: { url: string; reachable: boolean } }>('GET', '/health')
+  }
+  contexts() {
+    return this.call<ContextSummary[]>('GET', '/contexts')
+  }
+  createContext(name: string) {
+    return this.call<ContextSummary>('POST', '/contexts', { name })
+  }
+  keys(contextId: string) {
+    return this.call<Array<EntryMeta & { storage_type: string }>>('GET', `/contexts/${encodeURIComponent(contextId)}/keys`)
+  }
+  value(contextId: string, key: string) {
+    return this.call<{ summary: string }>('GET', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`)
+  }
+  deleteKey(contextId: string, key: string) {
+    return this.call<void>('DELETE', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`)
+  }
+  thumbnailUrl(contextId: string, key: string, version: number): string {
+    return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}`
+  }
+  rawUrl(contextId: string, key: string): string {
+    return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw`
+  }
+  /** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
+  queue(body: { prompt: unknown; context_id: string; client_id: string; extra_data?: unknown }) {
+    return this.call<{ prompt_id?: string; number?: number; node_errors?: unknown; error?: { message: string } }>('POST', '/queue', body)
+  }
+  socket(): WebSocket {
+    return new WebSocket(`${this.url.replace(/^http/, 'ws')}/api/ws`)
+  }
+}

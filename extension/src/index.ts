@@ -1,0 +1,82 @@
+/**
+ * The Discomfort ComfyUI extension: the DiscomfortPort node, the context
+ * sidebar, and runs with ports routed through the bridge.
+ */
+import type { ComfyApp, ComfyExtension } from '@comfyorg/comfyui-frontend-types'
+// The page's own modules (kept as imports by the build).
+import { api } from '../../scripts/api.js'
+import { app } from '../../scripts/app.js'
+import { definePortNode, PORT_TYPE, refreshPort, type PortNodeInstance } from './portNode.js'
+import { installQueueHook, type ApiLike } from './queueHook.js'
+import { renderSidebar } from './sidebar.js'
+import { DiscomfortStore } from './state.js'
+
+const URL_SETTING = 'Discomfort.BridgeUrl'
+const DEFAULT_URL = 'http://127.0.0.1:8189'
+
+let store: DiscomfortStore | undefined
+const getStore = () => store
+
+interface LiteGraphGlobal {
+  registerNodeType(type: string, ctor: unknown): void
+}
+
+const w = window as unknown as { LiteGraph: LiteGraphGlobal; LGraphNode: new () => PortNodeInstance }
+
+function refreshAllPorts(comfy: ComfyApp): void {
+  const graph = (comfy as unknown as { graph?: { _nodes?: PortNodeInstance[]; nodes?: PortNodeInstance[] } }).graph
+  for (const node of graph?.nodes ?? graph?._nodes ?? []) {
+    if ((node as unknown as { type?: string }).type === PORT_TYPE) refreshPort(node, store)
+  }
+}
+
+const extension: ComfyExtension = {
+  name: 'Discomfort',
+  settings: [
+    {
+      id: URL_SETTING,
+      name: 'Discomfort bridge URL',
+      type: 'text',
+      defaultValue: DEFAULT_URL,
+      category: ['Discomfort', 'Bridge', 'URL'],
+      onChange: (value: unknown) => store?.setUrl(String(value || DEFAULT_URL)),
+    },
+  ],
+  registerCustomNodes() {
+    const node = definePortNode(w.LGraphNode, getStore) as unknown as { category: string }
+    w.LiteGraph.registerNodeType(PORT_TYPE, node)
+    // Registration resets the category; put it back (as rgthree-comfy does).
+    node.category = 'Discomfort'
+  },
+  /** Frontend-only nodes get a synthesised definition: give ours its name, category and help. */
+  beforeRegisterVueAppNodeDefs(defs: unknown[]) {
+    for (const def of defs as Array<Record<string, unknown>>) {
+      if (def.name !== PORT_TYPE) continue
+      def.display_name = 'Discomfort Port'
+      def.category = 'Discomfort'
+      def.python_module = 'custom_nodes.discomfort'
+      def.description = 'Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.'
+    }
+  },
+  async setup(comfy: ComfyApp) {
+    const url = String((comfy as unknown as { extensionManager: { setting: { get(id: string): unknown } } }).extensionManager.setting.get(URL_SETTING) || DEFAULT_URL)
+    store = new DiscomfortStore(url)
+    store.connect()
+    store.subscribe(() => refreshAllPorts(comfy))
+    const manager = (comfy as unknown as { extensionManager: { registerSidebarTab(tab: unknown): void; toast: { add(t: unknown): void } } }).extensionManager
+    manager.registerSidebarTab({
+      id: 'discomfort',
+      icon: 'pi pi-database',
+      title: 'Discomfort',
+      tooltip: 'Discomfort contexts',
+      type: 'custom',
+      render: (el: HTMLElement) => {
+        ;(el as HTMLElement & { discomfortCleanup?: () => void }).discomfortCleanup = renderSidebar(el, store!)
+      },
+      destroy: () => {},
+    })
+    installQueueHook(api as unknown as ApiLike, () => store!, (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }))
+  },
+}
+
+app.registerExtension(extension)

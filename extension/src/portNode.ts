@@ -1,0 +1,142 @@
+/**
+ * The DiscomfortPort node: a frontend-registered node (not virtual, so
+ * graphToPrompt emits it as a pseudo-node the bridge compiles away). Its mode
+ * follows its links and shows in its title, colour and a badge line; INPUT
+ * ports show what the active context holds for their key, OUTPUT ports what
+ * they captured last.
+ */
+import { MODE_STYLES, portMode, portTitle, type PortMode } from './portMode.js'
+import type { DiscomfortStore } from './state.js'
+
+/** The parts of litegraph this node uses (the frontend exposes them as globals). */
+interface Widget {
+  name: string
+  value: unknown
+  type?: string
+  options?: Record<string, unknown>
+  serialize?: boolean
+}
+interface Slot {
+  name: string
+  type: string
+  link?: number | null
+  links?: number[] | null
+}
+interface GraphLike {
+  links: Record<number, { origin_id: number; origin_slot: number; target_id: number; target_slot: number; type: string }> | Map<number, unknown>
+  getNodeById(id: number): { outputs?: Slot[]; inputs?: Slot[] } | null
+}
+export interface PortNodeInstance {
+  title: string
+  color?: string
+  bgcolor?: string
+  inputs: Slot[]
+  outputs: Slot[]
+  widgets?: Widget[]
+  graph?: GraphLike | null
+  properties: Record<string, unknown>
+  mode?: number
+  addInput(name: string, type: string, extra?: Record<string, unknown>): void
+  addOutput(name: string, type: string): void
+  addWidget(type: string, name: string, value: unknown, callback?: (v: unknown) => void, options?: Record<string, unknown>): Widget
+  setDirtyCanvas?(fg: boolean, bg: boolean): void
+}
+
+export const PORT_TYPE = 'DiscomfortPort'
+
+/** The mode of a port instance, from its slots. */
+export function modeOf(node: Pick<PortNodeInstance, 'inputs' | 'outputs'>): PortMode {
+  return portMode(node.inputs?.[0]?.link != null, node.outputs?.[0]?.links?.length ?? 0)
+}
+
+export function uniqueIdOf(node: Pick<PortNodeInstance, 'widgets'>): string {
+  return String(node.widgets?.find((w) => w.name === 'unique_id')?.value ?? '')
+}
+
+/** The type carried: the neighbour's slot type (links into a `*` input are typed `*`). */
+export function carriedType(node: PortNodeInstance): string | undefined {
+  const graph = node.graph
+  if (!graph) return undefined
+  type Link = { origin_id: number; origin_slot: number; target_id: number; target_slot: number; type?: string }
+  const linkOf = (id: number | null | undefined): Link | undefined => {
+    if (id == null) return undefined
+    const links = graph.links as unknown as { get?: (k: number) => unknown } & Record<number, unknown>
+    return (typeof links.get === 'function' ? links.get(id) : links[id]) as Link | undefined
+  }
+  const known = (t: unknown): t is string => typeof t === 'string' && t !== '*' && t !== ''
+  const incoming = linkOf(node.inputs?.[0]?.link)
+  if (incoming) {
+    const t = graph.getNodeById(incoming.origin_id)?.outputs?.[incoming.origin_slot]?.type
+    if (known(t)) return t
+    if (known(incoming.type)) return incoming.type
+  }
+  for (const id of node.outputs?.[0]?.links ?? []) {
+    const l = linkOf(id)
+    if (!l) continue
+    const t = graph.getNodeById(l.target_id)?.inputs?.[l.target_slot]?.type
+    if (known(t)) return t
+    if (known(l.type)) return l.type
+  }
+  return undefined
+}
+
+/** Title, colours and the status line, from the links and the active context. */
+export function refreshPort(node: PortNodeInstance, store: DiscomfortStore | undefined, typeHint?: string): void {
+  const mode = modeOf(node)
+  const uniqueId = uniqueIdOf(node)
+  const type = carriedType(node) ?? (typeHint && typeHint !== '*' ? typeHint : undefined) ?? (node.properties.discomfortType as string | undefined)
+  if (type) node.properties.discomfortType = type
+  if (mode === 'INPUT' && !(node.outputs?.[0]?.links?.length ?? 0)) delete node.properties.discomfortType
+  node.title = portTitle(uniqueId, mode, type)
+  node.color = MODE_STYLES[mode].color
+  node.bgcolor = MODE_STYLES[mode].bgcolor
+  node.properties.discomfortMode = mode
+  const status = node.widgets?.find((w) => w.name === 'context')
+  if (status) {
+    const entry = store?.entry(uniqueId)
+    const summary = entry ? (store?.state.summaries[uniqueId] ?? `${entry.comfyType}, ${entry.kind}`) : undefined
+    status.value =
+      store?.state.status !== 'up'
+        ? 'bridge not connected'
+        : !store.state.activeContext
+          ? 'no active context'
+          : mode === 'OUTPUT'
+            ? entry ? `last: ${summary}` : 'nothing captured yet'
+            : entry ? `context: ${summary}` : `context has no "${uniqueId}"`
+  }
+  node.setDirtyCanvas?.(true, true)
+}
+
+/** Define the node class on the page's litegraph. */
+export function definePortNode(base: new () => PortNodeInstance, getStore: () => DiscomfortStore | undefined): new () => PortNodeInstance {
+  class DiscomfortPortNode extends base {
+    static title = 'Discomfort Port'
+    static category = 'Discomfort'
+    static description = 'Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.'
+    comfyClass = PORT_TYPE
+    isVirtualNode = false
+    serialize_widgets = true
+
+    constructor() {
+      super()
+      this.addInput('input_data', '*', { shape: 7 })
+      this.addOutput('output_data', '*')
+      this.addWidget('text', 'unique_id', '', () => refreshPort(this, getStore()))
+      // A read-only line with the context's value for this key; not saved, not sent.
+      const status = this.addWidget('text', 'context', '', () => {}, { serialize: false, readonly: true, disabled: true })
+      status.serialize = false
+      if (status.options) status.options.serialize = false
+      this.properties = { ...this.properties, 'Node name for S&R': PORT_TYPE }
+      refreshPort(this, getStore())
+    }
+
+    onConnectionsChange(_side: unknown, _slot: unknown, connected: boolean, link?: { type?: unknown } | null): void {
+      refreshPort(this, getStore(), connected && typeof link?.type === 'string' ? link.type : undefined)
+    }
+
+    onConfigure(): void {
+      refreshPort(this, getStore())
+    }
+  }
+  return DiscomfortPortNode
+}

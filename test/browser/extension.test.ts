@@ -1,0 +1,196 @@
+/// <reference lib="dom" />
+/**
+ * The extension inside the real ComfyUI frontend (comfyui-frontend-package
+ * from PyPI, fetched by `npm run frontend:fetch`), in Debian's headless
+ * Chromium driven by playwright-core, served by the stand-in with the bridge
+ * beside it. Screenshots go to test-artifacts/.
+ */
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBridge, type Bridge } from '../../bridge/bridge.js'
+import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
+import { ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const ARTIFACTS = join(ROOT, 'test-artifacts')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const VERSIONS = (process.env.DISCOMFORT_FRONTEND_VERSIONS ?? '1.32.9 1.25.11').split(/\s+/).filter(Boolean)
+
+type W = Window & { app: any; LiteGraph: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (version) => {
+  let comfy: ComfyStandIn
+  let bridge: Bridge
+  let browser: Browser
+  let page: Page
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${version}-${name}.png`) })
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    comfy = await startComfyStandIn({ frontendDir: join(ROOT, '.frontends', version, 'static'), extensions: { discomfort: join(ROOT, 'web') } })
+    bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root: mkdtempSync(join(tmpdir(), 'browser-bridge-')) })
+    await bridge.store.create({ id: 'page-ctx', name: 'browser test' })
+    await fetch(`${comfy.url}/api/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ 'Discomfort.BridgeUrl': bridge.url, 'Comfy.TutorialCompleted': true }),
+    })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    await page.goto(comfy.url)
+    await page.waitForFunction(() => (window as unknown as W).app?.graph != null && (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null, null, { timeout: 60_000 })
+    await page.evaluate(() => localStorage.setItem('Discomfort.ActiveContext', 'page-ctx'))
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await bridge?.close()
+    await comfy?.close()
+  })
+
+  it('finds the node in the node library under Discomfort', async () => {
+    await page.evaluate(() => (window as unknown as W).app.graph.clear())
+    await page.locator('.node-library-tab-button').first().click()
+    await page.locator('input[placeholder*="Search"]').first().fill('Discomfort')
+    await page.waitForFunction(() => document.body.innerText.includes('Discomfort Port'), null, { timeout: 10_000 })
+    await shot('node-library')
+    await page.locator('.node-library-tab-button').first().click()
+  })
+
+  it('changes mode on connect and disconnect', async () => {
+    const seen = await page.evaluate(() => {
+      const { app, LiteGraph } = window as unknown as W
+      app.graph.clear()
+      const img = LiteGraph.createNode('EmptyImage')
+      img.pos = [50, 150]
+      app.graph.add(img)
+      const inv = LiteGraph.createNode('ImageInvert')
+      inv.pos = [400, 150]
+      app.graph.add(inv)
+      const port = LiteGraph.createNode('DiscomfortPort')
+      port.pos = [700, 150]
+      app.graph.add(port)
+      const modes = [port.properties.discomfortMode]
+      img.connect(0, inv, 0)
+      inv.connect(0, port, 0)
+      modes.push(port.properties.discomfortMode)
+      const after = LiteGraph.createNode('ImageInvert')
+      after.pos = [1000, 150]
+      app.graph.add(after)
+      port.connect(0, after, 0)
+      modes.push(port.properties.discomfortMode)
+      port.disconnectInput(0)
+      modes.push(port.properties.discomfortMode, port.title)
+      return modes
+    })
+    expect(seen).toEqual(['INPUT', 'OUTPUT', 'PASSTHRU', 'INPUT', '▶ (no unique_id) · INPUT · IMAGE'])
+    await shot('modes')
+  })
+
+  it('loads a workflow saved by the original Discomfort, keeping its values', async () => {
+    const workflow = JSON.parse(readFileSync(join(ORIGINAL_WORKFLOWS, 'discomfort_test1.json'), 'utf8'))
+    const ports = await page.evaluate(async (wf) => {
+      const { app } = window as unknown as W
+      await app.loadGraphData(wf)
+      return (app.graph.nodes as Array<{ type: string; widgets: Array<{ name: string; value: unknown }>; properties: { discomfortMode?: string } }>)
+        .filter((n) => n.type === 'DiscomfortPort')
+        .map((n) => `${n.widgets.find((w) => w.name === 'unique_id')!.value}:${n.properties.discomfortMode}`)
+        .sort()
+    }, workflow)
+    expect(ports).toEqual(['cfg:INPUT', 'output_image:OUTPUT', 'seed:INPUT'])
+    const missing = await page.evaluate(() => document.body.innerText.includes('missing') || document.body.innerText.includes('Missing'))
+    expect(missing).toBe(false)
+    await shot('original-workflow')
+  })
+
+  it('runs from the page: the OUTPUT lands in the context and shows in the sidebar with its thumbnail', async () => {
+    const ctx = bridge.store.get('page-ctx')!
+    await page.evaluate(async () => {
+      const { app, LiteGraph } = window as unknown as W
+      app.graph.clear()
+      const img = LiteGraph.createNode('EmptyImage')
+      img.pos = [50, 150]
+      app.graph.add(img)
+      const inv = LiteGraph.createNode('ImageInvert')
+      inv.pos = [400, 150]
+      app.graph.add(inv)
+      const port = LiteGraph.createNode('DiscomfortPort')
+      port.pos = [700, 150]
+      app.graph.add(port)
+      img.connect(0, inv, 0)
+      inv.connect(0, port, 0)
+      port.widgets.find((w: { name: string }) => w.name === 'unique_id').value = 'page_image'
+      await app.queuePrompt(0, 1)
+    })
+    for (let i = 0; i < 100 && !ctx.has('page_image'); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(ctx.meta('page_image')).toMatchObject({ comfyType: 'IMAGE', kind: 'image' })
+    await page.locator('.pi-database').first().click()
+    const row = page.locator('[data-testid=discomfort-keys] tr[data-key=page_image]')
+    await row.waitFor({ timeout: 10_000 })
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid=discomfort-keys] tr[data-key=page_image] img') as HTMLImageElement | null
+      return img !== null && img.complete && img.naturalWidth > 0
+    }, null, { timeout: 10_000 })
+    expect(await row.innerText()).toMatch(/IMAGE · val/)
+    expect(await page.locator('[data-testid=discomfort-status]').innerText()).toMatch(/Bridge connected/)
+    await shot('run-from-page')
+    await page.locator('.pi-database').first().click()
+  })
+
+  it('without ports, queueing goes to ComfyUI untouched', async () => {
+    const before = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
+    await page.evaluate(async () => {
+      const { app, LiteGraph } = window as unknown as W
+      app.graph.clear()
+      const text = LiteGraph.createNode('PrimitiveString')
+      app.graph.add(text)
+      const preview = LiteGraph.createNode('PreviewAny')
+      app.graph.add(preview)
+      text.connect(0, preview, 0)
+      text.widgets[0].value = `plain ${Date.now()}`
+      await app.queuePrompt(0, 1)
+    })
+    for (let i = 0; i < 50; i++) {
+      const n = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
+      if (n > before) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const runs = bridge.runs.list().filter((r) => r.source === 'page')
+    expect(runs).toHaveLength(1)
+    expect(Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length).toBe(before + 1)
+  })
+
+  it('with the bridge down, a toast says how to start it and nothing is queued', async () => {
+    const before = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
+    const queued = await page.evaluate(async () => {
+      const { app, LiteGraph } = window as unknown as W
+      app.graph.clear()
+      const img = LiteGraph.createNode('EmptyImage')
+      app.graph.add(img)
+      const port = LiteGraph.createNode('DiscomfortPort')
+      app.graph.add(port)
+      img.connect(0, port, 0)
+      port.widgets.find((w: { name: string }) => w.name === 'unique_id').value = 'never'
+      await app.extensionManager.setting.set('Discomfort.BridgeUrl', 'http://127.0.0.1:9')
+      try {
+        await app.queuePrompt(0, 1)
+      } catch {
+        // the page reports it; nothing else to do here
+      }
+      return true
+    })
+    expect(queued).toBe(true)
+    await page.waitForFunction(() => document.body.innerText.includes('not reachable at http://127.0.0.1:9'), null, { timeout: 10_000 })
+    expect(await page.evaluate(() => document.body.innerText.includes('npx discomfort bridge'))).toBe(true)
+    await shot('bridge-down-toast')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length).toBe(before)
+    await page.evaluate((url) => (window as unknown as W).app.extensionManager.setting.set('Discomfort.BridgeUrl', url), bridge.url)
+  })
+})

@@ -1,0 +1,539 @@
+import { api } from "../../scripts/api.js";
+import { app } from "../../scripts/app.js";
+// extension/src/portMode.ts
+function portMode(hasIncomingLink, outgoingLinks) {
+	if (!hasIncomingLink) return "INPUT";
+	return outgoingLinks > 0 ? "PASSTHRU" : "OUTPUT";
+}
+/** Colours that read on both the classic canvas and the Vue-rendered nodes. */
+var MODE_STYLES = {
+	INPUT: {
+		color: "#1f5f3a",
+		bgcolor: "#2a7a4b",
+		badge: "⇢ INPUT"
+	},
+	OUTPUT: {
+		color: "#5f3a1f",
+		bgcolor: "#7a4b2a",
+		badge: "OUTPUT ⇢"
+	},
+	PASSTHRU: {
+		color: "#3a3a5f",
+		bgcolor: "#4b4b7a",
+		badge: "⇢ PASSTHRU ⇢"
+	}
+};
+/** The node title: the key and the mode, and the type once connected. */
+function portTitle(uniqueId, mode, type) {
+	const key = uniqueId.trim() || "(no unique_id)";
+	return `${mode === "INPUT" ? "▶ " : mode === "OUTPUT" ? "◀ " : "⇄ "}${key} · ${mode}${type && type !== "*" ? ` · ${type}` : ""}`;
+}
+function formatBytes(n) {
+	if (n < 1024) return `${n} B`;
+	if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+	if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+	return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+// extension/src/portNode.ts
+/**
+* The DiscomfortPort node: a frontend-registered node (not virtual, so
+* graphToPrompt emits it as a pseudo-node the bridge compiles away). Its mode
+* follows its links and shows in its title, colour and a badge line; INPUT
+* ports show what the active context holds for their key, OUTPUT ports what
+* they captured last.
+*/
+var PORT_TYPE = "DiscomfortPort";
+/** The mode of a port instance, from its slots. */
+function modeOf(node) {
+	return portMode(node.inputs?.[0]?.link != null, node.outputs?.[0]?.links?.length ?? 0);
+}
+function uniqueIdOf(node) {
+	return String(node.widgets?.find((w) => w.name === "unique_id")?.value ?? "");
+}
+/** The type carried: the neighbour's slot type (links into a `*` input are typed `*`). */
+function carriedType(node) {
+	const graph = node.graph;
+	if (!graph) return void 0;
+	const linkOf = (id) => {
+		if (id == null) return void 0;
+		const links = graph.links;
+		return typeof links.get === "function" ? links.get(id) : links[id];
+	};
+	const known = (t) => typeof t === "string" && t !== "*" && t !== "";
+	const incoming = linkOf(node.inputs?.[0]?.link);
+	if (incoming) {
+		const t = graph.getNodeById(incoming.origin_id)?.outputs?.[incoming.origin_slot]?.type;
+		if (known(t)) return t;
+		if (known(incoming.type)) return incoming.type;
+	}
+	for (const id of node.outputs?.[0]?.links ?? []) {
+		const l = linkOf(id);
+		if (!l) continue;
+		const t = graph.getNodeById(l.target_id)?.inputs?.[l.target_slot]?.type;
+		if (known(t)) return t;
+		if (known(l.type)) return l.type;
+	}
+}
+/** Title, colours and the status line, from the links and the active context. */
+function refreshPort(node, store, typeHint) {
+	const mode = modeOf(node);
+	const uniqueId = uniqueIdOf(node);
+	const type = carriedType(node) ?? (typeHint && typeHint !== "*" ? typeHint : void 0) ?? node.properties.discomfortType;
+	if (type) node.properties.discomfortType = type;
+	if (mode === "INPUT" && !(node.outputs?.[0]?.links?.length ?? 0)) delete node.properties.discomfortType;
+	node.title = portTitle(uniqueId, mode, type);
+	node.color = MODE_STYLES[mode].color;
+	node.bgcolor = MODE_STYLES[mode].bgcolor;
+	node.properties.discomfortMode = mode;
+	const status = node.widgets?.find((w) => w.name === "context");
+	if (status) {
+		const entry = store?.entry(uniqueId);
+		const summary = entry ? store?.state.summaries[uniqueId] ?? `${entry.comfyType}, ${entry.kind}` : void 0;
+		status.value = store?.state.status !== "up" ? "bridge not connected" : !store.state.activeContext ? "no active context" : mode === "OUTPUT" ? entry ? `last: ${summary}` : "nothing captured yet" : entry ? `context: ${summary}` : `context has no "${uniqueId}"`;
+	}
+	node.setDirtyCanvas?.(true, true);
+}
+/** Define the node class on the page's litegraph. */
+function definePortNode(base, getStore) {
+	class DiscomfortPortNode extends base {
+		static title = "Discomfort Port";
+		static category = "Discomfort";
+		static description = "Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.";
+		comfyClass = PORT_TYPE;
+		isVirtualNode = false;
+		serialize_widgets = true;
+		constructor() {
+			super();
+			this.addInput("input_data", "*", { shape: 7 });
+			this.addOutput("output_data", "*");
+			this.addWidget("text", "unique_id", "", () => refreshPort(this, getStore()));
+			const status = this.addWidget("text", "context", "", () => {}, {
+				serialize: false,
+				readonly: true,
+				disabled: true
+			});
+			status.serialize = false;
+			if (status.options) status.options.serialize = false;
+			this.properties = {
+				...this.properties,
+				"Node name for S&R": PORT_TYPE
+			};
+			refreshPort(this, getStore());
+		}
+		onConnectionsChange(_side, _slot, connected, link) {
+			refreshPort(this, getStore(), connected && typeof link?.type === "string" ? link.type : void 0);
+		}
+		onConfigure() {
+			refreshPort(this, getStore());
+		}
+	}
+	return DiscomfortPortNode;
+}
+// extension/src/bridgeClient.ts
+var BridgeDownError = class extends Error {
+	name = "BridgeDownError";
+};
+var BridgeClient = class {
+	url;
+	constructor(url) {
+		this.url = url;
+	}
+	async call(method, path, body) {
+		let res;
+		try {
+			res = await fetch(`${this.url.replace(/\/+$/, "")}/api${path}`, {
+				method,
+				...body !== void 0 ? {
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify(body)
+				} : {}
+			});
+		} catch {
+			throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`);
+		}
+		const text = await res.text();
+		const data = text ? JSON.parse(text) : void 0;
+		if (!res.ok && !(path === "/queue" && res.status === 400)) throw new Error(data?.error?.message ?? `${method} ${path}: ${res.status}`);
+		return data;
+	}
+	health() {
+		return this.call("GET", "/health");
+	}
+	contexts() {
+		return this.call("GET", "/contexts");
+	}
+	createContext(name) {
+		return this.call("POST", "/contexts", { name });
+	}
+	keys(contextId) {
+		return this.call("GET", `/contexts/${encodeURIComponent(contextId)}/keys`);
+	}
+	value(contextId, key) {
+		return this.call("GET", `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`);
+	}
+	deleteKey(contextId, key) {
+		return this.call("DELETE", `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`);
+	}
+	thumbnailUrl(contextId, key, version) {
+		return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}`;
+	}
+	rawUrl(contextId, key) {
+		return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw`;
+	}
+	/** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
+	queue(body) {
+		return this.call("POST", "/queue", body);
+	}
+	socket() {
+		return new WebSocket(`${this.url.replace(/^http/, "ws")}/api/ws`);
+	}
+};
+// extension/src/queueHook.ts
+/**
+* Queueing from the page: when the prompt contains DiscomfortPort nodes, it
+* goes to the bridge with the active context and the page's client id; the
+* bridge compiles and queues it, so progress shows in ComfyUI as usual.
+* Without ports, queueing is untouched. If the bridge is down, nothing is
+* queued and a toast says how to start it.
+*/
+var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
+function installQueueHook(api, store, toast) {
+	const original = api.queuePrompt.bind(api);
+	api.queuePrompt = async function queuePrompt(number, data, ...rest) {
+		if (!hasPorts(data.output)) return original(number, data, ...rest);
+		const s = store();
+		const contextId = s.state.activeContext;
+		if (!contextId) {
+			const message = "Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.";
+			toast("error", "Discomfort", message);
+			throw new Error(message);
+		}
+		let answer;
+		try {
+			answer = await s.client.queue({
+				prompt: data.output,
+				context_id: contextId,
+				client_id: api.clientId ?? api.initialClientId ?? "",
+				extra_data: { extra_pnginfo: { workflow: data.workflow } }
+			});
+		} catch (e) {
+			toast("error", "Discomfort bridge", e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`);
+			throw e;
+		}
+		if (answer.error) {
+			const error = new Error(answer.error.message);
+			error.response = answer;
+			toast("error", "Discomfort", answer.error.message);
+			throw error;
+		}
+		return answer;
+	};
+}
+// extension/src/sidebar.ts
+/**
+* The "Discomfort" sidebar tab: bridge status and URL, the contexts, and for
+* the selected one its keys (type, pass-by, tier, size, last update,
+* thumbnails), RAM and disk usage, delete and download, and live run progress.
+*/
+var STYLE = `
+.discomfort { padding: 8px; font-size: 12px; display: flex; flex-direction: column; gap: 8px; }
+.discomfort h3 { margin: 4px 0; font-size: 13px; }
+.discomfort .status.up { color: #4caf50; } .discomfort .status.down { color: #f44336; }
+.discomfort select, .discomfort button { font-size: 12px; }
+.discomfort table { width: 100%; border-collapse: collapse; }
+.discomfort td, .discomfort th { border-bottom: 1px solid #4448; padding: 2px 4px; text-align: left; vertical-align: middle; }
+.discomfort img.thumb { max-width: 48px; max-height: 48px; image-rendering: pixelated; }
+.discomfort .bar { height: 6px; background: #4446; border-radius: 3px; overflow: hidden; }
+.discomfort .bar > div { height: 100%; background: #4a90e2; }
+.discomfort .run.failed { color: #f44336; }
+`;
+var el = (tag, props = {}, ...children) => {
+	const node = Object.assign(document.createElement(tag), props);
+	node.append(...children);
+	return node;
+};
+var bar = (used, capacity) => {
+	const pct = capacity > 0 ? Math.min(100, used / capacity * 100) : 0;
+	const inner = el("div");
+	inner.style.width = `${pct}%`;
+	return el("div", {
+		className: "bar",
+		title: `${formatBytes(used)} of ${formatBytes(capacity)}`
+	}, inner);
+};
+function renderSidebar(root, store) {
+	const style = el("style", { textContent: STYLE });
+	const container = el("div", { className: "discomfort" });
+	root.append(style, container);
+	const draw = (s) => {
+		container.replaceChildren(...view(s, store));
+	};
+	const off = store.subscribe(draw);
+	if (store.state.status === "up") store.refreshEntries();
+	return () => {
+		off();
+		root.replaceChildren();
+	};
+}
+function view(s, store) {
+	const out = [];
+	const status = el("div", { className: `status ${s.status}` }, s.status === "up" ? `● Bridge connected: ${store.client.url}` : s.status === "down" ? `● Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"` : "● Connecting…");
+	status.setAttribute("data-testid", "discomfort-status");
+	out.push(status);
+	if (s.status !== "up") return out;
+	const select = el("select");
+	select.setAttribute("data-testid", "discomfort-context-select");
+	for (const c of s.contexts) select.append(el("option", {
+		value: c.id,
+		selected: c.id === s.activeContext
+	}, `${c.name ? `${c.name} — ` : ""}${c.id} (${c.keys} keys${c.durable ? ", durable" : ""})`));
+	select.onchange = () => store.setActive(select.value);
+	const create = el("button", { textContent: "New context" });
+	create.onclick = async () => {
+		const c = await store.client.createContext("from ComfyUI");
+		store.setActive(c.id);
+	};
+	out.push(el("h3", {}, "Context"), el("div", {}, select, " ", create));
+	const active = s.contexts.find((c) => c.id === s.activeContext);
+	if (active) {
+		out.push(el("div", {}, `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`), bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes));
+		out.push(el("div", {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`), bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)));
+		const table = el("table");
+		table.setAttribute("data-testid", "discomfort-keys");
+		table.append(el("tr", {}, el("th", {}, "key"), el("th", {}, "value"), el("th", {}, "type"), el("th", {}, "tier"), el("th", {}, "size"), el("th", {}, "")));
+		for (const e of s.entries) {
+			const value = e.kind === "image" || e.kind === "mask" ? el("img", {
+				className: "thumb",
+				src: store.client.thumbnailUrl(active.id, e.key, e.version),
+				alt: e.key
+			}) : el("span", {}, s.summaries[e.key] ?? e.kind);
+			const del = el("button", {
+				textContent: "✕",
+				title: `Delete "${e.key}"`
+			});
+			del.onclick = () => void store.client.deleteKey(active.id, e.key);
+			const download = el("a", {
+				textContent: "⤓",
+				href: store.client.rawUrl(active.id, e.key),
+				title: `Download "${e.key}"`,
+				download: e.key
+			});
+			const row = el("tr", { title: `version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", {}, value), el("td", {}, `${e.comfyType} · ${e.passBy}`), el("td", {}, e.storage_type), el("td", {}, formatBytes(e.sizeBytes)), el("td", {}, download, " ", del));
+			row.setAttribute("data-key", e.key);
+			table.append(row);
+		}
+		out.push(el("h3", {}, `Keys (${s.entries.length})`), table);
+	}
+	const runs = Object.values(s.runs).slice(-5).reverse();
+	if (runs.length) {
+		out.push(el("h3", {}, "Runs"));
+		for (const r of runs) {
+			const text = `${r.source === "page" ? "page" : "script"} · ${r.status}${r.workflow ? ` · ${r.workflow}` : ""} · step ${r.step}/${r.totalSteps}${r.nodesTotal ? ` · nodes ${r.nodesDone}/${r.nodesTotal}` : ""}${r.error ? ` · ${r.error}` : ""}`;
+			out.push(el("div", { className: `run ${r.status}` }, text), bar(r.step, r.totalSteps || 1));
+		}
+	}
+	return out;
+}
+// extension/src/state.ts
+/**
+* What the page knows of the bridge: its status, the contexts, the active
+* context's entries and the runs in progress, kept live over the bridge's
+* WebSocket. Views subscribe; the store outlives them (a closed and reopened
+* sidebar picks up where it was).
+*/
+var ACTIVE_KEY = "Discomfort.ActiveContext";
+var DiscomfortStore = class {
+	client;
+	state = {
+		status: "connecting",
+		contexts: [],
+		activeContext: void 0,
+		entries: [],
+		summaries: {},
+		runs: {}
+	};
+	listeners = /* @__PURE__ */ new Set();
+	ws;
+	retry;
+	constructor(url) {
+		this.client = new BridgeClient(url);
+		this.state.activeContext = localStorage.getItem(ACTIVE_KEY) ?? void 0;
+	}
+	subscribe(listener) {
+		this.listeners.add(listener);
+		listener(this.state);
+		return () => this.listeners.delete(listener);
+	}
+	emit() {
+		for (const l of this.listeners) l(this.state);
+	}
+	setUrl(url) {
+		if (url === this.client.url) return;
+		this.client.url = url;
+		this.connect();
+	}
+	/** Connect (again) to the bridge's live feed; retries every few seconds while it is down. */
+	connect() {
+		if (this.retry) clearTimeout(this.retry);
+		this.ws?.close();
+		let ws;
+		try {
+			ws = this.client.socket();
+		} catch {
+			this.down();
+			return;
+		}
+		this.ws = ws;
+		ws.onopen = () => {
+			this.state.status = "up";
+			this.emit();
+		};
+		ws.onclose = () => {
+			if (this.ws === ws) this.down();
+		};
+		ws.onmessage = (m) => this.onMessage(JSON.parse(String(m.data)));
+	}
+	down() {
+		this.state.status = "down";
+		this.emit();
+		this.retry = setTimeout(() => this.connect(), 3e3);
+	}
+	onMessage(message) {
+		if (message.type === "hello") {
+			this.state.contexts = message.contexts;
+			if (!this.state.activeContext || !message.contexts.some((c) => c.id === this.state.activeContext)) this.state.activeContext = message.contexts[0]?.id;
+			this.refreshEntries();
+		} else if (message.type === "context-changed") {
+			const others = this.state.contexts.filter((c) => c.id !== message.context.id);
+			this.state.contexts = message.closed ? others : [...others, message.context].sort((a, b) => a.id.localeCompare(b.id));
+			if (message.context.id === this.state.activeContext) this.refreshEntries();
+			if (!this.state.activeContext && !message.closed) this.setActive(message.context.id);
+		} else if (message.type === "run-event") {
+			const e = message.event;
+			const run = this.state.runs[e.runId] ?? {
+				runId: e.runId,
+				source: message.run.source,
+				status: "running",
+				step: 0,
+				totalSteps: 0
+			};
+			run.status = message.run.status;
+			if (e.type === "run-started") run.totalSteps = e.totalSteps ?? 0;
+			if (e.type === "workflow-started") Object.assign(run, {
+				step: e.step,
+				totalSteps: e.totalSteps,
+				workflow: e.workflow,
+				nodesDone: 0,
+				nodesTotal: void 0
+			});
+			if (e.type === "node") Object.assign(run, {
+				nodesDone: e.done,
+				nodesTotal: e.total
+			});
+			if (e.type === "run-failed" && e.error) run.error = e.error.message;
+			this.state.runs = {
+				...this.state.runs,
+				[e.runId]: run
+			};
+		}
+		this.emit();
+	}
+	setActive(id) {
+		this.state.activeContext = id;
+		if (id) localStorage.setItem(ACTIVE_KEY, id);
+		this.refreshEntries();
+		this.emit();
+	}
+	async refreshEntries() {
+		const id = this.state.activeContext;
+		if (!id) {
+			this.state.entries = [];
+			this.emit();
+			return;
+		}
+		try {
+			const entries = await this.client.keys(id);
+			const summaries = {};
+			await Promise.all(entries.filter((e) => ![
+				"image",
+				"mask",
+				"latent"
+			].includes(e.kind)).map(async (e) => {
+				summaries[e.key] = (await this.client.value(id, e.key)).summary;
+			}));
+			if (this.state.activeContext !== id) return;
+			this.state.entries = entries;
+			this.state.summaries = summaries;
+		} catch {
+			this.state.entries = [];
+		}
+		this.emit();
+	}
+	entry(key) {
+		return this.state.entries.find((e) => e.key === key);
+	}
+};
+// extension/src/index.ts
+var URL_SETTING = "Discomfort.BridgeUrl";
+var DEFAULT_URL = "http://127.0.0.1:8189";
+var store;
+var getStore = () => store;
+var w = window;
+function refreshAllPorts(comfy) {
+	const graph = comfy.graph;
+	for (const node of graph?.nodes ?? graph?._nodes ?? []) if (node.type === "DiscomfortPort") refreshPort(node, store);
+}
+var extension = {
+	name: "Discomfort",
+	settings: [{
+		id: URL_SETTING,
+		name: "Discomfort bridge URL",
+		type: "text",
+		defaultValue: DEFAULT_URL,
+		category: [
+			"Discomfort",
+			"Bridge",
+			"URL"
+		],
+		onChange: (value) => store?.setUrl(String(value || DEFAULT_URL))
+	}],
+	registerCustomNodes() {
+		const node = definePortNode(w.LGraphNode, getStore);
+		w.LiteGraph.registerNodeType(PORT_TYPE, node);
+		node.category = "Discomfort";
+	},
+	/** Frontend-only nodes get a synthesised definition: give ours its name, category and help. */
+	beforeRegisterVueAppNodeDefs(defs) {
+		for (const def of defs) {
+			if (def.name !== "DiscomfortPort") continue;
+			def.display_name = "Discomfort Port";
+			def.category = "Discomfort";
+			def.python_module = "custom_nodes.discomfort";
+			def.description = "Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.";
+		}
+	},
+	async setup(comfy) {
+		store = new DiscomfortStore(String(comfy.extensionManager.setting.get(URL_SETTING) || DEFAULT_URL));
+		store.connect();
+		store.subscribe(() => refreshAllPorts(comfy));
+		const manager = comfy.extensionManager;
+		manager.registerSidebarTab({
+			id: "discomfort",
+			icon: "pi pi-database",
+			title: "Discomfort",
+			tooltip: "Discomfort contexts",
+			type: "custom",
+			render: (el) => {
+				el.discomfortCleanup = renderSidebar(el, store);
+			},
+			destroy: () => {}
+		});
+		installQueueHook(api, () => store, (severity, summary, detail) => manager.toast.add({
+			severity,
+			summary,
+			detail,
+			life: 8e3
+		}));
+	}
+};
+app.registerExtension(extension);

@@ -9,7 +9,6 @@
  *    small loop both ways.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Discomfort } from '../bridge/client/discomfort.js'
@@ -20,6 +19,7 @@ import { fromJs } from '../bridge/store/valueFrom.js'
 import type { ContextValue } from '../bridge/store/values.js'
 import { toApiPrompt } from '../shared/index.js'
 import type { ApiPrompt, UiWorkflow } from '../shared/index.js'
+import { freePort } from '../test/helpers/net.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import { GRAPH_TO_PROMPT, loadObjectInfo, readJson } from '../test/helpers/fixtures.js'
 
@@ -106,12 +106,7 @@ for (const [name, runs, target] of [
 // --- 3. bridge overhead ----------------------------------------------------------
 {
   const comfy = await startComfyStandIn()
-  const port = await new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => res(p))
-    })
-  })
+  const port = await freePort()
   const root = mkdtempSync(join(tmpdir(), 'discomfort-bench-bridge-'))
   const d = await Discomfort.create({ bridgeUrl: `http://127.0.0.1:${port}`, comfyUrl: comfy.url, bridge: { root } })
   const direct = new ComfyClient(comfy.url)

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +8,7 @@ import { feedbackLoop } from '../examples/feedbackLoop.js'
 import { parameterSweep } from '../examples/parameterSweep.js'
 import { partialWorkflows } from '../examples/partialWorkflows.js'
 import { referenceReuse } from '../examples/referenceReuse.js'
+import { freePort } from './helpers/net.js'
 import { startComfyStandIn, type ComfyStandIn } from './comfyStandIn/server.js'
 
 let comfy: ComfyStandIn
@@ -17,12 +17,7 @@ let out: string
 
 beforeAll(async () => {
   comfy = await startComfyStandIn()
-  const port = await new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => res(p))
-    })
-  })
+  const port = await freePort()
   d = await Discomfort.create({ bridgeUrl: `http://127.0.0.1:${port}`, comfyUrl: comfy.url, bridge: { root: mkdtempSync(join(tmpdir(), 'examples-')) } })
   out = mkdtempSync(join(tmpdir(), 'examples-out-'))
 })

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { freePort } from '../helpers/net.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Discomfort } from '../../bridge/client/discomfort.js'
 import { decodePng } from '../../bridge/codec/png.js'
@@ -17,13 +17,6 @@ afterAll(async () => {
   await comfy.close()
 })
 
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => res(port))
-    })
-  })
 
 const root = () => mkdtempSync(join(tmpdir(), 'discomfort-client-'))
 

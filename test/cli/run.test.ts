@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { freePort } from '../helpers/net.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodePng } from '../../bridge/codec/png.js'
 import { parseArgs, parseInputValue } from '../../bridge/cli/args.js'
@@ -34,13 +34,6 @@ afterAll(async () => {
   await comfy.close()
 })
 
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => res(port))
-    })
-  })
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home') }

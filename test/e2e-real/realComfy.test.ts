@@ -5,21 +5,14 @@
  * DISCOMFORT_COMFYUI_URL set, that running server is used instead.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { ensureComfy } from '../../bridge/comfy/launcher.js'
+import { freePort } from '../helpers/net.js'
 import { endToEndSuite } from '../e2e/suite.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const DIR = process.env.DISCOMFORT_COMFYUI_DIR ?? join(ROOT, '.comfyui')
 
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => res(p))
-    })
-  })
 
 endToEndSuite('a real ComfyUI', async () => {
   const given = process.env.DISCOMFORT_COMFYUI_URL

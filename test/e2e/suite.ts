@@ -5,20 +5,21 @@
  * `npm run test:comfyui` — the same tests, so the two must agree.
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../helpers/net.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Discomfort, type ImageValue } from '../../bridge/index.js'
 import { decodeLatent, encodeLatent } from '../../bridge/codec/latent.js'
-import { decodePng, encodePng } from '../../bridge/codec/png.js'
+import { decodePng } from '../../bridge/codec/png.js'
 import { ComfyClient } from '../../bridge/comfy/comfyClient.js'
 import { conditionalBranch } from '../../examples/conditionalBranch.js'
 import { feedbackLoop } from '../../examples/feedbackLoop.js'
 import { parameterSweep } from '../../examples/parameterSweep.js'
 import { partialWorkflows } from '../../examples/partialWorkflows.js'
 import { referenceReuse } from '../../examples/referenceReuse.js'
-import type { ApiNode, ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import { caught, port, solidPng } from '../helpers/prompts.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
 
 export interface ComfyTarget {
@@ -26,33 +27,7 @@ export interface ComfyTarget {
   close(): Promise<void>
 }
 
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => res(p))
-    })
-  })
 
-const port = (unique_id: string, input_data?: [string, number]): ApiNode => ({
-  class_type: 'DiscomfortPort',
-  inputs: input_data ? { unique_id, input_data } : { unique_id },
-})
-
-const solidPng = (w: number, h: number, rgb: [number, number, number]) => {
-  const rgba = new Uint8Array(w * h * 4)
-  for (let i = 0; i < w * h; i++) rgba.set([...rgb, 255], i * 4)
-  return encodePng({ width: w, height: h, rgba })
-}
-
-async function caught(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 export function endToEndSuite(label: string, start: () => Promise<ComfyTarget>, timeoutMs = 60_000): void {
   describe(`end to end on ${label}`, () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { decodeLatent, encodeLatent } from '../../bridge/codec/latent.js'
-import { decodePng, encodePng } from '../../bridge/codec/png.js'
+import { decodePng } from '../../bridge/codec/png.js'
 import { ComfyClient } from '../../bridge/comfy/comfyClient.js'
 import { parseCapturedText, Runner, SingleServerPool } from '../../bridge/run/runner.js'
 import { loadPassByRules } from '../../bridge/store/config.js'
@@ -12,7 +12,8 @@ import type { Context } from '../../bridge/store/context.js'
 import { ContextStore } from '../../bridge/store/contextStore.js'
 import { fromJs, imageFromPngs, toJs } from '../../bridge/store/valueFrom.js'
 import type { ContextValue } from '../../bridge/store/values.js'
-import type { ApiNode, ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
+import { caught, port, solidPng } from '../helpers/prompts.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
 
@@ -38,30 +39,12 @@ beforeEach(async () => {
   ctx = await store.create()
 })
 
-const port = (unique_id: string, input_data?: [string, number]): ApiNode => ({
-  class_type: 'DiscomfortPort',
-  inputs: input_data ? { unique_id, input_data } : { unique_id },
-})
-
-const solidPng = (w: number, h: number, rgb: [number, number, number]) => {
-  const rgba = new Uint8Array(w * h * 4)
-  for (let i = 0; i < w * h; i++) rgba.set([...rgb, 255], i * 4)
-  return encodePng({ width: w, height: h, rgba })
-}
 const pixel = (v: ContextValue, frame = 0) => {
   if (v.kind !== 'image') throw new Error(`not an image: ${v.kind}`)
   const png = decodePng(v.frames[frame]!)
   return { w: png.width, h: png.height, rgb: Array.from(png.rgba.subarray(0, 3)) }
 }
 
-async function caught(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('compile table, end to end on the stand-in', () => {
   it('INPUT STRING literal, OUTPUT STRING through PreviewAny', async () => {

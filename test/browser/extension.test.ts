@@ -17,7 +17,7 @@ import { ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
 const ROOT = resolve(import.meta.dirname, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const VERSIONS = (process.env.DISCOMFORT_FRONTEND_VERSIONS ?? '1.32.9 1.25.11').split(/\s+/).filter(Boolean)
+const VERSIONS = (process.env.DISCOMFORT_FRONTEND_VERSIONS ?? '1.41.3 1.32.9 1.25.11').split(/\s+/).filter(Boolean)
 
 type W = Window & { app: any; LiteGraph: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -194,3 +194,43 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.evaluate((url) => (window as unknown as W).app.extensionManager.setting.set('Discomfort.BridgeUrl', url), bridge.url)
   })
 })
+
+/** Nodes 2.0 (Vue-rendered nodes) exist from frontend 1.32 on. */
+const VUE_VERSIONS = VERSIONS.filter((v) => Number(v.split('.')[1]) >= 32)
+
+describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (version) => {
+  it('shows its mode and key in the node title', async () => {
+    const comfy = await startComfyStandIn({ frontendDir: join(ROOT, '.frontends', version, 'static'), extensions: { discomfort: join(ROOT, 'web') } })
+    await fetch(`${comfy.url}/api/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ 'Comfy.TutorialCompleted': true, 'Comfy.VueNodes.Enabled': true }),
+    })
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+      await page.goto(comfy.url)
+      await page.waitForFunction(() => (window as unknown as W).app?.graph != null && (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null, null, { timeout: 60_000 })
+      await page.evaluate(() => {
+        const { app, LiteGraph } = window as unknown as W
+        app.graph.clear()
+        const img = LiteGraph.createNode('EmptyImage')
+        img.pos = [50, 150]
+        app.graph.add(img)
+        const port = LiteGraph.createNode('DiscomfortPort')
+        port.pos = [500, 150]
+        app.graph.add(port)
+        port.widgets.find((w: { name: string }) => w.name === 'unique_id').value = 'vue_port'
+        img.connect(0, port, 0)
+      })
+      await page.waitForFunction(() => document.body.innerText.includes('vue_port · OUTPUT'), null, { timeout: 10_000 })
+      await page.screenshot({ path: join(ARTIFACTS, `${version}-vue-nodes.png`) })
+    } finally {
+      await browser.close()
+      await comfy.close()
+    }
+  })
+})

@@ -10,12 +10,11 @@
  * }
  * await d.shutdown()
  */
-import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
 import { startBridge, DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, type Bridge, type BridgeOptions } from '../bridge.js'
 import type { ComfyLaunch } from '../comfy/launcher.js'
 import { readComfyServerlessConfig } from '../comfy/launcher.js'
 import type { InputValue } from '../run/inputs.js'
+import { readWorkflowFile } from '../run/workflowFile.js'
 import type { RunEvent } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import { exportValue } from '../store/exportData.js'
@@ -128,19 +127,7 @@ export class ContextHandle {
 }
 
 async function workflowBody(w: WorkflowArg, index: number): Promise<{ name: string; workflow: object }> {
-  if (typeof w === 'string') {
-    let text: string
-    try {
-      text = await readFile(w, 'utf8')
-    } catch (e) {
-      throw new Error(`Cannot read workflow "${w}": ${(e as Error).message}`)
-    }
-    try {
-      return { name: basename(w), workflow: JSON.parse(text) as object }
-    } catch (e) {
-      throw new Error(`Workflow "${w}" is not valid JSON: ${(e as Error).message}`)
-    }
-  }
+  if (typeof w === 'string') return readWorkflowFile(w)
   if ('workflow' in w && 'name' in w && typeof (w as { name: unknown }).name === 'string') return w as { name: string; workflow: object }
   return { name: `workflow ${index + 1}`, workflow: w }
 }

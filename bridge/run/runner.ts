@@ -6,8 +6,6 @@
  * iterations. A failed or cancelled workflow run commits nothing.
  */
 import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
 import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
 import { DiscomfortError } from '../../shared/errors.js'
 import { discoverPorts } from '../../shared/ports/discover.js'
@@ -24,6 +22,7 @@ import type { ContextValue, PassBy } from '../store/values.js'
 import { stitch } from '../../shared/ports/graphOps.js'
 import { compileWorkflow, type Capture } from './compile.js'
 import { toContextValue, type InputValue } from './inputs.js'
+import { readWorkflowFile } from './workflowFile.js'
 
 /** A workflow: a file path, a UI or API object, or one of those with a name. */
 export type WorkflowSpec = string | UiWorkflow | ApiPrompt | { name: string; workflow: UiWorkflow | ApiPrompt }
@@ -118,18 +117,7 @@ export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, i
   let name: string
   let data: unknown
   if (typeof spec === 'string') {
-    name = basename(spec)
-    let text: string
-    try {
-      text = await readFile(spec, 'utf8')
-    } catch (e) {
-      throw new DiscomfortError(`Cannot read workflow "${spec}": ${(e as Error).message}`)
-    }
-    try {
-      data = JSON.parse(text)
-    } catch (e) {
-      throw new DiscomfortError(`Workflow "${spec}" is not valid JSON: ${(e as Error).message}`)
-    }
+    ;({ name, workflow: data } = await readWorkflowFile(spec))
   } else if (typeof spec === 'object' && spec !== null && 'workflow' in spec && 'name' in spec && typeof spec.name === 'string') {
     name = spec.name
     data = spec.workflow

@@ -19,6 +19,13 @@ const ARTIFACTS = join(ROOT, 'test-artifacts')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const VERSIONS = (process.env.DISCOMFORT_FRONTEND_VERSIONS ?? '1.41.3 1.32.9 1.25.11').split(/\s+/).filter(Boolean)
 
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+const launchChromium = () =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+
 type W = Window & { app: any; LiteGraph: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (version) => {
@@ -38,10 +45,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ 'Discomfort.BridgeUrl': bridge.url, 'Comfy.TutorialCompleted': true }),
     })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await page.goto(comfy.url)
     await page.waitForFunction(() => (window as unknown as W).app?.graph != null && (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null, null, { timeout: 60_000 })
@@ -206,10 +210,7 @@ describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ 'Comfy.TutorialCompleted': true, 'Comfy.VueNodes.Enabled': true }),
     })
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
       await page.goto(comfy.url)

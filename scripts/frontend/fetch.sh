@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=${DISCOMFORT_FRONTENDS_DIR:-$ROOT/.frontends}
 PY=${PYTHON:-python3}
-for version in "${@:-1.41.3 1.32.9 1.25.11}"; do
+for version in "${@:-1.58.1 1.41.3 1.32.9 1.25.11}"; do
   for v in $version; do
     [ -f "$DIR/$v/static/index.html" ] && continue
     mkdir -p "$DIR/$v"

@@ -26,7 +26,33 @@ const launchChromium = () =>
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
 
-type W = Window & { app: any; LiteGraph: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+type W = Window & { app: any; LiteGraph: any; discomfortTest: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Installed in the page: a fresh graph EmptyImage → ImageInvert, and a
+ * DiscomfortPort after it (linked to the invert when `linked`).
+ */
+function installPageHelpers(): void {
+  const w = window as unknown as W
+  w.discomfortTest = {
+    chain(linked: boolean) {
+      const { app, LiteGraph } = w
+      app.graph.clear()
+      const add = (type: string, x: number) => {
+        const node = LiteGraph.createNode(type)
+        node.pos = [x, 150]
+        app.graph.add(node)
+        return node
+      }
+      const img = add('EmptyImage', 50)
+      const inv = add('ImageInvert', 400)
+      const port = add('DiscomfortPort', 700)
+      img.connect(0, inv, 0)
+      if (linked) inv.connect(0, port, 0)
+      return { img, inv, port }
+    },
+  }
+}
 
 describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (version) => {
   let comfy: ComfyStandIn
@@ -47,6 +73,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    await page.addInitScript(installPageHelpers)
     await page.goto(comfy.url)
     await page.waitForFunction(() => (window as unknown as W).app?.graph != null && (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null, null, { timeout: 60_000 })
     await page.evaluate(() => localStorage.setItem('Discomfort.ActiveContext', 'page-ctx'))
@@ -71,18 +98,8 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
   it('changes mode on connect and disconnect', async () => {
     const seen = await page.evaluate(() => {
       const { app, LiteGraph } = window as unknown as W
-      app.graph.clear()
-      const img = LiteGraph.createNode('EmptyImage')
-      img.pos = [50, 150]
-      app.graph.add(img)
-      const inv = LiteGraph.createNode('ImageInvert')
-      inv.pos = [400, 150]
-      app.graph.add(inv)
-      const port = LiteGraph.createNode('DiscomfortPort')
-      port.pos = [700, 150]
-      app.graph.add(port)
+      const { inv, port } = (window as unknown as W).discomfortTest.chain(false)
       const modes = [port.properties.discomfortMode]
-      img.connect(0, inv, 0)
       inv.connect(0, port, 0)
       modes.push(port.properties.discomfortMode)
       const after = LiteGraph.createNode('ImageInvert')
@@ -121,19 +138,8 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
   it('runs from the page: the OUTPUT lands in the context and shows in the sidebar with its thumbnail', async () => {
     const ctx = bridge.store.get('page-ctx')!
     await page.evaluate(async () => {
-      const { app, LiteGraph } = window as unknown as W
-      app.graph.clear()
-      const img = LiteGraph.createNode('EmptyImage')
-      img.pos = [50, 150]
-      app.graph.add(img)
-      const inv = LiteGraph.createNode('ImageInvert')
-      inv.pos = [400, 150]
-      app.graph.add(inv)
-      const port = LiteGraph.createNode('DiscomfortPort')
-      port.pos = [700, 150]
-      app.graph.add(port)
-      img.connect(0, inv, 0)
-      inv.connect(0, port, 0)
+      const { app } = window as unknown as W
+      const { port } = (window as unknown as W).discomfortTest.chain(true)
       port.widgets.find((w: { name: string }) => w.name === 'unique_id').value = 'page_image'
       await app.queuePrompt(0, 1)
     })

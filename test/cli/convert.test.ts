@@ -1,24 +1,13 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.js'
 import { COMFY_FIXTURES, GRAPH_TO_PROMPT, graphToPromptExpected } from '../helpers/fixtures.js'
 
-const run = promisify(execFile)
-const BIN = resolve(import.meta.dirname, '../../bin/discomfort.js')
 const OBJECT_INFO = join(COMFY_FIXTURES, 'object_info.json')
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string }
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr }
-  }
-}
+const cli = (...args: string[]) => runCli(args)
 
 describe('discomfort convert', () => {
   it('prints the API prompt of a UI workflow as JSON', async () => {

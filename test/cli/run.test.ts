@@ -1,17 +1,14 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { freePort } from '../helpers/net.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodePng } from '../../bridge/codec/png.js'
 import { parseArgs, parseInputValue } from '../../bridge/cli/args.js'
+import { BIN, runCli } from '../helpers/cli.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
 
-const run = promisify(execFile)
-const BIN = resolve(import.meta.dirname, '../../bin/discomfort.js')
 let comfy: ComfyStandIn
 let dir: string
 
@@ -35,16 +32,7 @@ afterAll(async () => {
 })
 
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home') }
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env })
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string }
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr }
-  }
-}
+const cli = (args: string[]) => runCli(args, { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home') })
 
 describe('discomfort run', () => {
   it('runs a workflow with inputs (a file and a number), shows progress lines, writes the output', async () => {

@@ -1,11 +1,11 @@
-/** Paths to, and loaders for, the captured fixtures in ../shared/fixtures. */
+/** Paths to, and loaders for, the captured fixtures in test/fixtures (see its README for where each came from). */
 import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const FIXTURES = resolve(here, '../../../shared/fixtures')
+export const FIXTURES = resolve(here, '../fixtures')
 export const COMFY_FIXTURES = join(FIXTURES, 'comfyui-0.3.54')
 export const GRAPH_TO_PROMPT = join(FIXTURES, 'frontend-graphToPrompt')
 export const ORIGINAL_WORKFLOWS = join(FIXTURES, 'original-discomfort-workflows')

@@ -77,6 +77,8 @@ interface JobState {
   resolve: (result: JobResult) => void
   reject: (error: Error) => void
   timers: NodeJS.Timeout[]
+  /** Run once when the job settles (listeners it added elsewhere). */
+  cleanups: Array<() => void>
   cancelling: boolean
   /** The socket's open count when the job was queued (undefined: not following it by socket). */
   socketEpoch: number | undefined
@@ -187,6 +189,7 @@ export class ComfyClient {
       resolve,
       reject,
       timers: [],
+      cleanups: [],
       cancelling: false,
       socketEpoch: !foreign && this.socket.connected ? this.socket.opens : undefined,
       queued: false,
@@ -243,7 +246,12 @@ export class ComfyClient {
     }
     if (options.signal) {
       if (options.signal.aborted) void this.cancelJob(job)
-      else options.signal.addEventListener('abort', () => void this.cancelJob(job), { once: true })
+      else {
+        const signal = options.signal
+        const onAbort = () => void this.cancelJob(job)
+        signal.addEventListener('abort', onAbort, { once: true })
+        job.cleanups.push(() => signal.removeEventListener('abort', onAbort))
+      }
     }
     return new ComfyJob(promptId, answer.number, done, () => this.cancelJob(job))
   }
@@ -257,6 +265,7 @@ export class ComfyClient {
     if (job.settled) return false
     job.settled = true
     for (const t of job.timers) clearTimeout(t)
+    for (const cleanup of job.cleanups.splice(0)) cleanup()
     this.jobs.delete(job.promptId)
     return true
   }

@@ -4,7 +4,8 @@
  * values, and for a reference a runnable API-format prompt (its recipe with a
  * PreviewAny on the output, so ComfyUI accepts it as is).
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
+import { makeDirs } from '../util/makeDirs.js'
 import { dirname, extname } from 'node:path'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ContextValue } from './values.js'
@@ -21,7 +22,7 @@ export function runnableRecipe(value: Extract<ContextValue, { kind: 'ref' }>): A
 
 /** Write the value at `path`; a batch of images writes `name.png`, `name_1.png`, ... Returns the files written. */
 export async function exportValue(value: ContextValue, path: string, overwrite = true): Promise<string[]> {
-  await mkdir(dirname(path), { recursive: true })
+  await makeDirs(dirname(path))
   const flag = overwrite ? 'w' : 'wx'
   const write = (p: string, data: Uint8Array | string) => writeFile(p, data, { flag })
   switch (value.kind) {

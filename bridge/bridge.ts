@@ -5,8 +5,6 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { ComfyClient } from './comfy/comfyClient.js'
 import { ensureComfy, type ComfyLaunch, type LaunchedComfy } from './comfy/launcher.js'
 import { Runner, SingleServerPool } from './run/runner.js'
@@ -16,9 +14,10 @@ import { isLoopbackHost, originsFor } from './server/security.js'
 import { WsHub } from './server/wsHub.js'
 import { loadPassByRules, loadWorkflowContextConfig } from './store/config.js'
 import { ContextStore } from './store/contextStore.js'
+import { discomfortHome, env } from './env.js'
+import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
 
-export const DEFAULT_BRIDGE_PORT = 8189
-export const DEFAULT_COMFY_URL = 'http://127.0.0.1:8188'
+export { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
 
 export interface BridgeOptions {
   host?: string
@@ -55,9 +54,43 @@ export class BridgeConfigError extends Error {
   override name = 'BridgeConfigError'
 }
 
+/** The port is taken: by a Discomfort bridge (then say how to use it) or by something else (then how to pick another). */
+export class PortInUseError extends BridgeConfigError {
+  override name = 'PortInUseError'
+  readonly code = 'EADDRINUSE'
+  constructor(
+    message: string,
+    /** The URL of the Discomfort bridge already there, if it is one. */
+    readonly bridgeUrl?: string,
+  ) {
+    super(message)
+  }
+}
+
+async function portInUse(host: string, port: number): Promise<PortInUseError> {
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  try {
+    const answer = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1500) })
+    const health = (await answer.json()) as { service?: string; version?: string; comfy?: { url?: string } }
+    if (health.service === 'discomfort-bridge') {
+      return new PortInUseError(
+        `A Discomfort bridge (${health.version ?? 'unknown version'}, driving ComfyUI at ${health.comfy?.url ?? '?'}) is already running at ${url}. ` +
+          `Use it: \`discomfort run ... --bridge ${url}\` or DISCOMFORT_BRIDGE_URL=${url}; or stop it first.`,
+        url,
+      )
+    }
+  } catch {
+    // not a bridge (or not HTTP at all)
+  }
+  return new PortInUseError(
+    `Port ${port} on ${host} is taken by another program (not a Discomfort bridge). Pick another with --port ${port + 1} ` +
+      `(then point clients at it with --bridge http://127.0.0.1:${port + 1} or DISCOMFORT_BRIDGE_URL).`,
+  )
+}
+
 export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1'
-  const token = options.token ?? process.env.DISCOMFORT_TOKEN
+  const token = options.token ?? env('DISCOMFORT_TOKEN')
   if (!isLoopbackHost(host) && !token) {
     throw new BridgeConfigError(
       `Refusing to listen on ${host} without a token: anyone who can reach it could read your contexts and run workflows. ` +
@@ -65,8 +98,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     )
   }
   const log = options.log ?? (() => {})
-  const comfyUrl = (options.comfyUrl ?? process.env.DISCOMFORT_COMFY_URL ?? DEFAULT_COMFY_URL).replace(/\/+$/, '')
-  const root = options.root ?? process.env.DISCOMFORT_HOME ?? join(homedir(), '.discomfort')
+  const comfyUrl = (options.comfyUrl ?? env('DISCOMFORT_COMFY_URL') ?? DEFAULT_COMFY_URL).replace(/\/+$/, '')
+  const root = options.root ?? discomfortHome()
   const launched = await ensureComfy(comfyUrl, options.launch, log)
 
   let hub: WsHub | undefined
@@ -88,13 +121,23 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const server: Server = createServer(app)
   hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins })
   hub.attach(server)
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? DEFAULT_BRIDGE_PORT, host, () => {
-      server.off('error', reject)
-      resolve()
+  const wantedPort = options.port ?? DEFAULT_BRIDGE_PORT
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(wantedPort, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (e) {
+    hub.close()
+    comfy.close()
+    await store.shutdown()
+    await launched?.stop()
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw await portInUse(host, wantedPort)
+    throw e
+  }
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`

@@ -1,32 +1,122 @@
-/** Pure argument parsing for the `discomfort` command. */
+/**
+ * The `discomfort` command line: each command's options (with their help
+ * text) declared once, parsed with node:util's parseArgs into typed
+ * arguments. Pure: nothing here touches the network or the disk.
+ */
+import { parseArgs as parseNodeArgs } from 'node:util'
+import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, MAX_ITERATIONS } from '../defaults.js'
 
-export const USAGE = `Usage: discomfort <command> [options]
+export class UsageError extends Error {
+  override name = 'UsageError'
+  constructor(
+    message: string,
+    /** The command whose usage to show. */
+    readonly command?: CommandName,
+  ) {
+    super(message)
+  }
+}
 
-Commands:
-  bridge [--port 8189] [--host 127.0.0.1] [--comfy http://127.0.0.1:8188] [--token T]
-         [--root DIR] [--allow-origin URL]... [--comfy-launch "python main.py --cpu"] [--comfy-config comfy_serverless.json]
-      Run the bridge: contexts, runs, the HTTP API and the ComfyUI extension's backend.
-      Beyond 127.0.0.1 it needs a token (--token or DISCOMFORT_TOKEN).
+interface OptionSpec {
+  type: 'string' | 'boolean'
+  multiple?: boolean
+  short?: string
+  /** The value's placeholder in help, e.g. "URL". */
+  value?: string
+  help: string
+}
 
-  run <workflow.json>... [--input key=value]... [--iterations N] [--output key=path]...
-      [--context ID] [--bridge URL] [--comfy URL] [--json]
-      Run workflows in order, N times, through the bridge (started in this process when
-      none answers). Input values: numbers, true/false and JSON are parsed, @file reads a
-      file (PNG → IMAGE, .latent → LATENT), anything else is a string.
-      --output writes a port's final value to a file (PNG, .latent, JSON).
+interface CommandSpec {
+  /** Positional arguments as shown in help. */
+  synopsis: string
+  summary: string
+  details?: string
+  options: Record<string, OptionSpec>
+}
 
-  convert <workflow.json> [--object-info <file> | --comfy <url>]
-      Print the API prompt ComfyUI would run for a UI workflow (JSON on stdout).
+const HELP: OptionSpec = { type: 'boolean', short: 'h', help: 'Show this help.' }
 
-  help
-      Show this text.
-`
+export const COMMANDS = {
+  up: {
+    synopsis: '[options]',
+    summary: 'Start everything: ComfyUI with the Discomfort extension, and the bridge. Ctrl+C stops what it started.',
+    details: `Uses, in this order: a ComfyUI already answering at --comfy (checks that its page serves the
+extension); your ComfyUI folder (--comfyui-dir or DISCOMFORT_COMFYUI_DIR: links this package into its
+custom_nodes and starts it with that folder's Python); the ComfyUI that --install put in the home folder;
+else, with --install (or a yes at the prompt), installs a CPU ComfyUI there first (a few minutes).`,
+    options: {
+      'comfyui-dir': { type: 'string', value: 'DIR', help: 'Your ComfyUI folder (with main.py).' },
+      python: { type: 'string', value: 'PATH', help: "Python to start ComfyUI with (default: the folder's venv, .venv or python_embeded, else python3)." },
+      'comfy-args': { type: 'string', value: 'ARGS', help: 'Extra arguments for ComfyUI, e.g. "--cpu" or "--lowvram".' },
+      install: { type: 'boolean', help: 'Install a CPU ComfyUI into the home folder if none is found, without asking.' },
+      comfy: { type: 'string', value: 'URL', help: `ComfyUI's address (default ${DEFAULT_COMFY_URL}).` },
+      port: { type: 'string', value: 'N', help: `Bridge port (default ${DEFAULT_BRIDGE_PORT}).` },
+      root: { type: 'string', value: 'DIR', help: 'Folder for contexts (default: the home folder).' },
+      help: HELP,
+    },
+  },
+  bridge: {
+    synopsis: '[options]',
+    summary: "Run the bridge: contexts, runs, the HTTP API and the ComfyUI extension's backend.",
+    details: 'Beyond 127.0.0.1 it needs a token (--token or DISCOMFORT_TOKEN).',
+    options: {
+      port: { type: 'string', value: 'N', help: `Port (default ${DEFAULT_BRIDGE_PORT}; 0 for any free port).` },
+      host: { type: 'string', value: 'HOST', help: 'Address to listen on (default 127.0.0.1).' },
+      comfy: { type: 'string', value: 'URL', help: `ComfyUI's address (default ${DEFAULT_COMFY_URL}).` },
+      token: { type: 'string', value: 'T', help: 'Require this bearer token from clients.' },
+      root: { type: 'string', value: 'DIR', help: 'Folder for contexts (default: the home folder).' },
+      'allow-origin': { type: 'string', multiple: true, value: 'URL', help: "A browser origin allowed besides ComfyUI's (repeatable)." },
+      'comfy-launch': { type: 'string', value: 'CMD', help: 'Start ComfyUI with this command when it does not answer (e.g. "python main.py --cpu").' },
+      'comfy-config': { type: 'string', value: 'FILE', help: "The original Discomfort's comfy_serverless.json." },
+      help: HELP,
+    },
+  },
+  run: {
+    synopsis: '<workflow.json>... [options]',
+    summary: 'Run workflows in order, N times, through the bridge (started in this process when none answers).',
+    details: `Input values: numbers (also 0x… hex), true/false and JSON are parsed, @file reads a file
+(PNG → IMAGE, .latent → LATENT), anything else is a string.`,
+    options: {
+      input: { type: 'string', multiple: true, short: 'i', value: 'KEY=VALUE', help: 'A value for an INPUT port (repeatable).' },
+      output: { type: 'string', multiple: true, short: 'o', value: 'KEY=PATH', help: "Write an OUTPUT port's final value to a file: PNG, .latent or JSON (repeatable)." },
+      iterations: { type: 'string', short: 'n', value: 'N', help: `Run the whole list N times (1 to ${MAX_ITERATIONS}; default 1).` },
+      context: { type: 'string', value: 'ID', help: 'Run in this context (kept afterwards); default: a new one, removed at the end.' },
+      bridge: { type: 'string', value: 'URL', help: `Bridge to use (default http://127.0.0.1:${DEFAULT_BRIDGE_PORT}).` },
+      comfy: { type: 'string', value: 'URL', help: 'ComfyUI for a bridge started in this process.' },
+      json: { type: 'boolean', help: 'Print the outputs as JSON.' },
+      help: HELP,
+    },
+  },
+  convert: {
+    synopsis: '<workflow.json> [options]',
+    summary: 'Print the API prompt of a UI workflow (JSON on stdout).',
+    details: `Without --compiled this is what the ComfyUI frontend would send: DiscomfortPort nodes stay in it
+as pseudo-nodes (class_type "DiscomfortPort"), which only the bridge understands. With --compiled, the
+ports are compiled as a run would (INPUT values from --input, OUTPUT ports as capture nodes): the prompt
+ComfyUI itself would run. Files for IMAGE, MASK and LATENT inputs are named by their content hash.`,
+    options: {
+      'object-info': { type: 'string', value: 'FILE', help: "A saved /object_info instead of asking ComfyUI." },
+      comfy: { type: 'string', value: 'URL', help: `ComfyUI to ask for /object_info (default ${DEFAULT_COMFY_URL}).` },
+      compiled: { type: 'boolean', help: 'Compile the ports: print the prompt ComfyUI would run.' },
+      input: { type: 'string', multiple: true, short: 'i', value: 'KEY=VALUE', help: 'With --compiled: a value for an INPUT port (repeatable).' },
+      help: HELP,
+    },
+  },
+  help: { synopsis: '[command]', summary: 'Show help for all commands, or for one.', options: {} },
+  version: { synopsis: '', summary: 'Print the version.', options: {} },
+} as const satisfies Record<string, CommandSpec>
 
-export interface ConvertArgs {
-  command: 'convert'
-  workflow: string
-  objectInfo?: string
-  comfy: string
+export type CommandName = keyof typeof COMMANDS
+
+export interface UpArgs {
+  command: 'up'
+  comfyuiDir?: string
+  python?: string
+  comfyArgs?: string
+  install: boolean
+  comfy?: string
+  port: number
+  root?: string
 }
 
 export interface BridgeArgs {
@@ -53,115 +143,145 @@ export interface RunArgs {
   json: boolean
 }
 
-export type CliArgs = ConvertArgs | BridgeArgs | RunArgs | { command: 'help' }
-
-export class UsageError extends Error {
-  override name = 'UsageError'
+export interface ConvertArgs {
+  command: 'convert'
+  workflow: string
+  objectInfo?: string
+  comfy: string
+  compiled: boolean
+  inputs: Array<[string, string]>
 }
 
-const BOOLEAN_FLAGS = new Set(['json'])
+export type CliArgs =
+  | UpArgs
+  | BridgeArgs
+  | RunArgs
+  | ConvertArgs
+  | { command: 'help'; topic?: CommandName }
+  | { command: 'version' }
 
-/** Reads `--flag value`, `--flag=value` and repeated flags; everything else is positional. */
-function split(argv: readonly string[]): { positional: string[]; flags: Map<string, string[]> } {
-  const positional: string[] = []
-  const flags = new Map<string, string[]>()
-  const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v])
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (!arg.startsWith('--')) {
-      positional.push(arg)
-      continue
-    }
-    const eq = arg.indexOf('=')
-    if (eq > 0) {
-      add(arg.slice(2, eq), arg.slice(eq + 1))
-      continue
-    }
-    const name = arg.slice(2)
-    if (BOOLEAN_FLAGS.has(name)) {
-      add(name, 'true')
-      continue
-    }
-    const value = argv[i + 1]
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value.`)
-    add(name, value)
-    i += 1
-  }
-  return { positional, flags }
-}
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name)
 
-function only(flags: Map<string, string[]>, command: string, allowed: string[]): void {
-  for (const key of flags.keys()) if (!allowed.includes(key)) throw new UsageError(`${command}: unknown option --${key}.`)
-}
-
-const last = (flags: Map<string, string[]>, key: string): string | undefined => flags.get(key)?.at(-1)
-
-function pair(value: string, flag: string): [string, string] {
+function pair(value: string, flag: string, command: CommandName): [string, string] {
   const eq = value.indexOf('=')
-  if (eq <= 0) throw new UsageError(`--${flag} takes key=value (got "${value}").`)
+  if (eq <= 0) throw new UsageError(`--${flag} takes key=value (got "${value}").`, command)
   return [value.slice(0, eq), value.slice(eq + 1)]
 }
 
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+function wholeNumber(value: string | undefined, flag: string, command: CommandName, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} takes a whole number (got "${value}").`)
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${flag} takes a whole number from ${min} to ${max} (got "${value}").`, command)
+  }
   return n
 }
 
-export function parseArgs(argv: readonly string[]): CliArgs {
-  const [command, ...rest] = argv
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' }
-  const { positional, flags } = split(rest)
-  if (command === 'convert') {
-    only(flags, 'convert', ['object-info', 'comfy'])
-    const [workflow, extra] = positional
-    if (!workflow) throw new UsageError('convert: name the workflow file, e.g. discomfort convert my_workflow.json')
-    if (extra) throw new UsageError(`convert: one workflow at a time (got "${workflow}" and "${extra}").`)
-    if (flags.has('object-info') && flags.has('comfy')) throw new UsageError('convert: give either --object-info or --comfy, not both.')
-    const args: ConvertArgs = { command: 'convert', workflow, comfy: last(flags, 'comfy') ?? 'http://127.0.0.1:8188' }
-    const objectInfo = last(flags, 'object-info')
-    if (objectInfo) args.objectInfo = objectInfo
-    return args
+/** Turn node:util's parse errors into sentences that name the command. */
+function parseCommand(command: CommandName, argv: readonly string[]): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    const options: Record<string, OptionSpec> = COMMANDS[command].options
+    const { values, positionals } = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: true })
+    return { values, positionals }
+  } catch (e) {
+    const err = e as Error & { code?: string }
+    const option = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1]
+    switch (err.code) {
+      case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+        throw new UsageError(`${command}: unknown option ${option ?? ''}. See: discomfort help ${command}`, command)
+      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+        if (/ambiguous/.test(err.message)) {
+          throw new UsageError(`${command}: ${option ?? 'an option'} needs a value; for one that starts with "-", write it with "=": ${option ?? '--option'}=--cpu`, command)
+        }
+        throw new UsageError(`${command}: ${option ?? 'an option'} ${/argument missing/.test(err.message) ? 'needs a value' : "doesn't take a value"}.`, command)
+      default:
+        throw new UsageError(`${command}: ${err.message}`, command)
+    }
   }
-  if (command === 'bridge') {
-    only(flags, 'bridge', ['port', 'host', 'comfy', 'token', 'root', 'allow-origin', 'comfy-launch', 'comfy-config'])
-    if (positional.length) throw new UsageError(`bridge: unexpected argument "${positional[0]}".`)
-    const args: BridgeArgs = {
-      command: 'bridge',
-      host: last(flags, 'host') ?? '127.0.0.1',
-      port: positiveInt(last(flags, 'port'), 'port', 8189),
-      allowOrigins: flags.get('allow-origin') ?? [],
-    }
-    for (const [flag, key] of [['comfy', 'comfy'], ['token', 'token'], ['root', 'root'], ['comfy-launch', 'comfyLaunch'], ['comfy-config', 'comfyConfig']] as const) {
-      const v = last(flags, flag)
-      if (v !== undefined) args[key] = v
-    }
-    return args
-  }
-  if (command === 'run') {
-    only(flags, 'run', ['input', 'output', 'iterations', 'context', 'bridge', 'comfy', 'json'])
-    if (positional.length === 0) throw new UsageError('run: name at least one workflow file, e.g. discomfort run a.json b.json')
-    const iterations = positiveInt(last(flags, 'iterations'), 'iterations', 1)
-    if (iterations < 1) throw new UsageError('--iterations must be at least 1.')
-    const args: RunArgs = {
-      command: 'run',
-      workflows: positional,
-      inputs: (flags.get('input') ?? []).map((v) => pair(v, 'input')),
-      outputs: (flags.get('output') ?? []).map((v) => pair(v, 'output')),
-      iterations,
-      json: flags.has('json'),
-    }
-    for (const key of ['context', 'bridge', 'comfy'] as const) {
-      const v = last(flags, key)
-      if (v !== undefined) args[key] = v
-    }
-    return args
-  }
-  throw new UsageError(`Unknown command "${command}".`)
 }
 
-/** `--input` values: numbers, booleans, null and JSON parse; `@path` is a file; the rest is a string. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const [first, ...rest] = argv
+  if (first === undefined || first === '--help' || first === '-h') return { command: 'help' }
+  if (first === '--version' || first === '-v' || first === 'version') return { command: 'version' }
+  if (first === 'help') {
+    const topic = rest[0]
+    if (topic === undefined) return { command: 'help' }
+    if (!isCommand(topic)) throw new UsageError(`help: no command "${topic}".`)
+    return { command: 'help', topic }
+  }
+  if (!isCommand(first)) throw new UsageError(`Unknown command "${first}".`)
+  const command = first
+  const { values: v, positionals } = parseCommand(command, rest)
+  if (v.help === true) return { command: 'help', topic: command }
+
+  switch (command) {
+    case 'up': {
+      if (positionals.length) throw new UsageError(`up: unexpected argument "${positionals[0]}".`, command)
+      const args: UpArgs = { command, install: v.install === true, port: wholeNumber(str(v.port), 'port', command, DEFAULT_BRIDGE_PORT, 0, 65535) }
+      const dir = str(v['comfyui-dir'])
+      if (dir !== undefined) args.comfyuiDir = dir
+      for (const [flag, key] of [['python', 'python'], ['comfy-args', 'comfyArgs'], ['comfy', 'comfy'], ['root', 'root']] as const) {
+        const value = str(v[flag])
+        if (value !== undefined) args[key] = value
+      }
+      return args
+    }
+    case 'bridge': {
+      if (positionals.length) throw new UsageError(`bridge: unexpected argument "${positionals[0]}".`, command)
+      const args: BridgeArgs = {
+        command,
+        host: str(v.host) ?? '127.0.0.1',
+        port: wholeNumber(str(v.port), 'port', command, DEFAULT_BRIDGE_PORT, 0, 65535),
+        allowOrigins: list(v['allow-origin']),
+      }
+      for (const [flag, key] of [['comfy', 'comfy'], ['token', 'token'], ['root', 'root'], ['comfy-launch', 'comfyLaunch'], ['comfy-config', 'comfyConfig']] as const) {
+        const value = str(v[flag])
+        if (value !== undefined) args[key] = value
+      }
+      return args
+    }
+    case 'run': {
+      if (positionals.length === 0) throw new UsageError('run: name at least one workflow file, e.g. discomfort run a.json b.json', command)
+      const args: RunArgs = {
+        command,
+        workflows: positionals,
+        inputs: list(v.input).map((x) => pair(x, 'input', command)),
+        outputs: list(v.output).map((x) => pair(x, 'output', command)),
+        iterations: wholeNumber(str(v.iterations), 'iterations', command, 1, 1, MAX_ITERATIONS),
+        json: v.json === true,
+      }
+      for (const key of ['context', 'bridge', 'comfy'] as const) {
+        const value = str(v[key])
+        if (value !== undefined) args[key] = value
+      }
+      return args
+    }
+    case 'convert': {
+      const [workflow, extra] = positionals
+      if (!workflow) throw new UsageError('convert: name the workflow file, e.g. discomfort convert my_workflow.json', command)
+      if (extra) throw new UsageError(`convert: one workflow at a time (got "${workflow}" and "${extra}").`, command)
+      if (v['object-info'] !== undefined && v.comfy !== undefined) throw new UsageError('convert: give either --object-info or --comfy, not both.', command)
+      const inputs = list(v.input).map((x) => pair(x, 'input', command))
+      if (inputs.length && v.compiled !== true) throw new UsageError('convert: --input only makes sense with --compiled.', command)
+      const args: ConvertArgs = { command, workflow, comfy: str(v.comfy) ?? DEFAULT_COMFY_URL, compiled: v.compiled === true, inputs }
+      const objectInfo = str(v['object-info'])
+      if (objectInfo !== undefined) args.objectInfo = objectInfo
+      return args
+    }
+    default:
+      // help and version were handled before parsing.
+      return { command: 'help', topic: command }
+  }
+}
+
+/**
+ * `--input` values: numbers, booleans, null and JSON parse; `@path` is a file;
+ * the rest is a string (a `0x…` string becomes a number where the port takes INT or FLOAT).
+ */
 export function parseInputValue(raw: string): unknown {
   if (raw.startsWith('@')) return { file: raw.slice(1) }
   if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) || raw === 'true' || raw === 'false' || raw === 'null' || /^[[{"]/.test(raw)) {

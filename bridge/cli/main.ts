@@ -1,15 +1,21 @@
-/** The `discomfort` command. */
+/** The `discomfort` command: parse, dispatch, and turn errors into a message and an exit code. */
+import { VERSION } from '../version.js'
+import { parseArgs, UsageError } from './args.js'
 import { bridgeCommand } from './commands/bridge.js'
 import { convertCommand } from './commands/convert.js'
 import { runCommand } from './commands/run.js'
-import { parseArgs, USAGE, UsageError } from './args.js'
+import { upCommand } from './commands/up.js'
+import { commandHelp, usage } from './help.js'
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const args = parseArgs(argv)
     switch (args.command) {
       case 'help':
-        process.stdout.write(USAGE)
+        process.stdout.write(args.topic ? commandHelp(args.topic) : usage())
+        return 0
+      case 'version':
+        process.stdout.write(`discomfort ${VERSION}\n`)
         return 0
       case 'convert':
         await convertCommand(args, (text) => process.stdout.write(text))
@@ -17,6 +23,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'bridge':
         await bridgeCommand(args, (line) => process.stderr.write(`${line}\n`))
         return 0
+      case 'up':
+        return await upCommand(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin })
       case 'run':
         await runCommand(args, { stdout: process.stdout, stderr: process.stderr })
         return 0
@@ -24,7 +32,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
     process.stderr.write(`discomfort: ${message}\n`)
-    if (e instanceof UsageError) process.stderr.write(`\n${USAGE}`)
-    return e instanceof UsageError ? 2 : 1
+    if (e instanceof UsageError) {
+      const help = e.command ? commandHelp(e.command) : usage()
+      process.stderr.write(`${help.split('\n')[0]}\nSee \`discomfort help${e.command ? ` ${e.command}` : ''}\` for the options.\n`)
+      return 2
+    }
+    return 1
   }
 }

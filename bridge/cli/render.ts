@@ -32,10 +32,10 @@ export class TtyRenderer implements Renderer {
         this.show(`${e.step}/${e.totalSteps} ${e.workflow} #${e.iteration} ${bar(0, e.nodes)} 0/${e.nodes}`)
         break
       case 'node':
-        this.show(`${e.step}/${this.totalSteps} ${e.workflow} #${e.iteration} ${bar(e.done, e.total)} ${e.done}/${e.total} node ${e.node}`)
+        this.show(`${e.step}/${this.totalSteps} ${e.workflow} #${e.iteration} ${bar(e.done, e.total)} ${e.done}/${e.total} ${e.title}`)
         break
       case 'progress':
-        this.show(`${e.step} ${e.workflow} #${e.iteration} node ${e.node} ${bar(e.value, e.max)} ${e.value}/${e.max}`)
+        this.show(`${e.step} ${e.workflow} #${e.iteration} ${e.title} ${bar(e.value, e.max)} ${e.value}/${e.max}`)
         break
       case 'workflow-finished':
         this.out.write(`\r\x1b[2K✓ ${e.step}/${e.totalSteps} ${e.workflow} #${e.iteration} (${e.executed} ran, ${e.cached} cached)${e.wrote.length ? ` → ${e.wrote.join(', ')}` : ''}\n`)

@@ -2,11 +2,10 @@
 import type { RunEvent } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import type { ContextValue } from '../store/values.js'
-import type { ContextSummary } from '../server/routes/contexts.js'
-import type { runView } from '../server/routes/runs.js'
+import type { ContextSummary, RunView } from '../protocol.js'
 import { fromWire, toWire } from '../server/wire.js'
 
-export type RunView = ReturnType<typeof runView>
+export type { RunView }
 
 export class BridgeError extends Error {
   override name = 'BridgeError'
@@ -26,6 +25,8 @@ export interface RunBody {
   iterations?: number
   stitch?: boolean
   pass_by?: Record<string, 'val' | 'ref'>
+  /** OUTPUT keys the caller will read; a run whose workflows lack one fails before anything runs. */
+  expect_outputs?: string[]
 }
 
 export interface RunOutcome {

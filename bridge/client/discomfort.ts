@@ -23,6 +23,7 @@ import type { ContextValue } from '../store/values.js'
 import { BridgeError, BridgeHttp, type BridgeApi } from './bridgeHttp.js'
 import { InProcessBridgeApi } from './inProcessApi.js'
 import { Tools } from './tools.js'
+import { env } from '../env.js'
 
 export interface DiscomfortOptions {
   /** A running bridge to use. Default http://127.0.0.1:8189. */
@@ -59,6 +60,8 @@ export interface RunArgs {
   stitch?: boolean
   /** Pass-by for OUTPUT keys over pass_by_rules.json, e.g. { base: 'ref' } to keep a costly image as a recipe. */
   passBy?: Record<string, 'val' | 'ref'>
+  /** OUTPUT keys you will read: the run fails before anything runs when the workflows lack one. */
+  expectOutputs?: string[]
 }
 
 /** A master context on the bridge. Created on first use; `close()` (or `await using`) removes it. */
@@ -142,8 +145,8 @@ export class Discomfort {
 
   /** Connect to a running bridge, or start one in this process when none answers. */
   static async create(options: DiscomfortOptions = {}): Promise<Discomfort> {
-    const bridgeUrl = (options.bridgeUrl ?? process.env.DISCOMFORT_BRIDGE_URL ?? `http://127.0.0.1:${DEFAULT_BRIDGE_PORT}`).replace(/\/+$/, '')
-    const token = options.token ?? process.env.DISCOMFORT_TOKEN
+    const bridgeUrl = (options.bridgeUrl ?? env('DISCOMFORT_BRIDGE_URL') ?? `http://127.0.0.1:${DEFAULT_BRIDGE_PORT}`).replace(/\/+$/, '')
+    const token = options.token ?? env('DISCOMFORT_TOKEN')
     const remote = new BridgeHttp(bridgeUrl, token)
     try {
       const health = await remote.health()
@@ -154,7 +157,7 @@ export class Discomfort {
     if (options.embedded === false) {
       throw new BridgeError(`No Discomfort bridge answers at ${bridgeUrl}. Start one with: npx discomfort bridge`, 0, 'unreachable')
     }
-    let comfyUrl = options.comfyUrl ?? process.env.DISCOMFORT_COMFY_URL ?? DEFAULT_COMFY_URL
+    let comfyUrl = options.comfyUrl ?? env('DISCOMFORT_COMFY_URL') ?? DEFAULT_COMFY_URL
     let launch = options.comfyLaunch
     if (options.comfyServerlessConfig) {
       const config = readComfyServerlessConfig(options.comfyServerlessConfig)
@@ -214,6 +217,7 @@ export class Discomfort {
           ...(args.iterations ? { iterations: args.iterations } : {}),
           ...(args.stitch ? { stitch: true } : {}),
           ...(args.passBy ? { pass_by: args.passBy } : {}),
+          ...(args.expectOutputs?.length ? { expect_outputs: args.expectOutputs } : {}),
         },
         args.onProgress,
         (id) => {

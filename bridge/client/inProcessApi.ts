@@ -75,6 +75,7 @@ export class InProcessBridgeApi implements BridgeApi {
       ...(body.iterations ? { iterations: body.iterations } : {}),
       ...(body.stitch ? { stitch: true } : {}),
       ...(body.pass_by ? { passBy: body.pass_by } : {}),
+      ...(body.expect_outputs ? { expectOutputs: body.expect_outputs } : {}),
     })
     onStart?.(run.id)
     let seen = 0

@@ -174,12 +174,18 @@ export class ComfyHttp {
    * Upload under a content-addressed name (`discomfort/<sha256 prefix>.<ext>`),
    * once per server: the same bytes again return the earlier name without a request.
    */
-  async uploadContent(bytes: Uint8Array, extension: string): Promise<UploadResult & { reused: boolean }> {
+  /** The name content-addressed uploads get: the content's hash, in the `discomfort` subfolder of input/. */
+  static contentName(bytes: Uint8Array, extension: string): { hash: string; name: string; subfolder: string } {
     const hash = createHash('sha256').update(bytes).digest('hex')
+    return { hash, name: `${hash.slice(0, 32)}.${extension}`, subfolder: 'discomfort' }
+  }
+
+  async uploadContent(bytes: Uint8Array, extension: string): Promise<UploadResult & { reused: boolean }> {
+    const { hash, name, subfolder } = ComfyHttp.contentName(bytes, extension)
     const key = `${hash}.${extension}`
     const known = this.uploaded.get(key)
     if (known) return { ...known, reused: true }
-    const result = await this.upload(bytes, `${hash.slice(0, 32)}.${extension}`, { subfolder: 'discomfort', overwrite: true })
+    const result = await this.upload(bytes, name, { subfolder, overwrite: true })
     this.uploaded.set(key, result)
     return { ...result, reused: false }
   }

@@ -50,6 +50,12 @@ export async function toContextValue(raw: InputValue, type: string | undefined, 
         `Pass ${type === 'LATENT' ? 'a .latent file' : 'a PNG'}: { file: "path" }, its bytes, or d.Tools.open${type === 'LATENT' ? 'Latent' : 'Image'}(path).`,
     )
   }
+  if ((type === 'INT' || type === 'FLOAT') && typeof raw === 'string' && /^[+-]?0x[0-9a-f]+$/i.test(raw.trim())) {
+    // Hex, as colours are often written (0x204080).
+    const t = raw.trim()
+    const n = Number.parseInt(t.replace(/^[+-]/, ''), 16) * (t.startsWith('-') ? -1 : 1)
+    return toContextValue(n, type, what)
+  }
   if (type === 'INT' && typeof raw === 'number' && !Number.isInteger(raw)) {
     throw new DiscomfortError(`${what} feeds INT inputs, but ${raw} is not a whole number.`)
   }

@@ -23,6 +23,7 @@ import { stitch } from '../../shared/ports/graphOps.js'
 import { compileWorkflow, type Capture } from './compile.js'
 import { toContextValue, type InputValue } from './inputs.js'
 import { readWorkflowFile } from './workflowFile.js'
+import { MAX_ITERATIONS } from '../defaults.js'
 
 /** A workflow: a file path, a UI or API object, or one of those with a name. */
 export type WorkflowSpec = string | UiWorkflow | ApiPrompt | { name: string; workflow: UiWorkflow | ApiPrompt }
@@ -35,8 +36,8 @@ export interface LoadedWorkflow {
 export type RunEvent =
   | { type: 'run-started'; runId: string; contextId: string; workflows: string[]; iterations: number; totalSteps: number }
   | { type: 'workflow-started'; runId: string; workflow: string; index: number; iteration: number; step: number; totalSteps: number; nodes: number }
-  | { type: 'node'; runId: string; workflow: string; iteration: number; step: number; node: string; done: number; total: number }
-  | { type: 'progress'; runId: string; workflow: string; iteration: number; step: number; node: string; value: number; max: number }
+  | { type: 'node'; runId: string; workflow: string; iteration: number; step: number; node: string; title: string; done: number; total: number }
+  | { type: 'progress'; runId: string; workflow: string; iteration: number; step: number; node: string; title: string; value: number; max: number }
   | { type: 'workflow-finished'; runId: string; workflow: string; index: number; iteration: number; step: number; totalSteps: number; executed: number; cached: number; wrote: string[] }
   | { type: 'run-finished'; runId: string; outputs: string[] }
   | { type: 'run-failed'; runId: string; error: { name: string; message: string } }
@@ -54,6 +55,8 @@ export interface RunOptions {
   stitch?: boolean
   /** Pass-by for OUTPUT keys, over the rules (e.g. keep a costly IMAGE as a reference). */
   passBy?: Record<string, PassBy>
+  /** OUTPUT keys the caller will read: checked against the workflows' OUTPUT ports before anything runs. */
+  expectOutputs?: string[]
 }
 
 export interface RunResult {
@@ -130,6 +133,23 @@ export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, i
   throw new DiscomfortError(`${name} is neither a ComfyUI workflow (UI format, with "nodes") nor an API prompt.`)
 }
 
+/** Save run inputs with the types their INPUT ports infer; every input is checked before any is saved. */
+export async function saveRunInputs(workflows: LoadedWorkflow[], inputs: Record<string, InputValue>, context: Context, info: ObjectInfo): Promise<void> {
+  const types = new Map<string, string>()
+  for (const w of workflows) {
+    for (const p of discoverPorts(w.prompt, info, w.name)) if (p.mode === 'INPUT' && p.type !== '*' && !types.has(p.uniqueId)) types.set(p.uniqueId, p.type)
+  }
+  const prepared: Array<[string, ContextValue, string | undefined]> = []
+  for (const [key, raw] of Object.entries(inputs)) {
+    const type = types.get(key)
+    prepared.push([key, await toContextValue(raw, type, `input "${key}"`), type])
+  }
+  for (const [key, value, type] of prepared) {
+    const comfyType = value.kind === 'ref' ? value.recipe.type : type
+    await context.save(key, value, comfyType ? { comfyType, passBy: value.kind === 'ref' ? 'ref' : 'val' } : {})
+  }
+}
+
 /** Parse a PreviewAny text back into the port's type. */
 export function parseCapturedText(text: string, type: string, where: string): ContextValue {
   switch (type) {
@@ -172,35 +192,38 @@ export class Runner {
     return Promise.all(specs.map((s, i) => loadWorkflow(s, info, i)))
   }
 
+  /** Fail, naming what is there, when a key the caller wants is no OUTPUT port of these workflows. */
+  async checkOutputs(workflows: LoadedWorkflow[], keys: string[]): Promise<void> {
+    const info = await this.objectInfo()
+    const outputs = new Set(workflows.flatMap((w) => discoverPorts(w.prompt, info, w.name).filter((p) => p.mode === 'OUTPUT').map((p) => p.uniqueId)))
+    const missing = keys.filter((k) => !outputs.has(k))
+    if (missing.length) {
+      throw new DiscomfortError(
+        `${missing.map((k) => `"${k}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not an OUTPUT port of ${workflows.map((w) => w.name).join(', ')} ` +
+          `(OUTPUT ports: ${[...outputs].map((k) => `"${k}"`).join(', ') || 'none'}). Nothing was run.`,
+      )
+    }
+  }
+
   /** Save inputs with the types their INPUT ports infer; every input is checked before any is saved. */
   async saveInputs(workflows: LoadedWorkflow[], inputs: Record<string, InputValue>, context: Context): Promise<void> {
-    const info = await this.objectInfo()
-    const types = new Map<string, string>()
-    for (const w of workflows) {
-      for (const p of discoverPorts(w.prompt, info, w.name)) if (p.mode === 'INPUT' && p.type !== '*' && !types.has(p.uniqueId)) types.set(p.uniqueId, p.type)
-    }
-    const prepared: Array<[string, ContextValue, string | undefined]> = []
-    for (const [key, raw] of Object.entries(inputs)) {
-      const type = types.get(key)
-      prepared.push([key, await toContextValue(raw, type, `input "${key}"`), type])
-    }
-    for (const [key, value, type] of prepared) {
-      const comfyType = value.kind === 'ref' ? value.recipe.type : type
-      await context.save(key, value, comfyType ? { comfyType, passBy: value.kind === 'ref' ? 'ref' : 'val' } : {})
-    }
+    await saveRunInputs(workflows, inputs, context, await this.objectInfo())
   }
 
   async run(specs: WorkflowSpec[], options: RunOptions): Promise<RunResult> {
     const runId = options.runId ?? randomUUID()
     const emit = (e: RunEvent) => options.onEvent?.(e)
     const iterations = options.iterations ?? 1
-    if (!Number.isInteger(iterations) || iterations < 1) throw new DiscomfortError(`iterations must be a whole number ≥ 1 (got ${iterations}).`)
+    if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
+      throw new DiscomfortError(`iterations must be a whole number from 1 to ${MAX_ITERATIONS} (got ${iterations}); for more, submit several runs.`)
+    }
     try {
       let workflows = await this.loadWorkflows(specs)
       if (options.stitch && workflows.length > 1) {
         const joined = stitch(workflows, await this.objectInfo())
         workflows = [{ name: workflows.map((w) => w.name).join(' + '), prompt: joined.prompt }]
       }
+      if (options.expectOutputs?.length) await this.checkOutputs(workflows, options.expectOutputs)
       if (options.inputs) await this.saveInputs(workflows, options.inputs, options.context)
       const totalSteps = workflows.length * iterations
       emit({ type: 'run-started', runId, contextId: options.context.id, workflows: workflows.map((w) => w.name), iterations, totalSteps })
@@ -209,6 +232,9 @@ export class Runner {
       for (let iteration = 1; iteration <= iterations; iteration++) {
         for (let index = 0; index < workflows.length; index++) {
           step += 1
+          // Let the event loop breathe between workflow runs: a run whose workflows
+          // need nothing from ComfyUI would otherwise never yield.
+          await new Promise<void>((resolve) => setImmediate(resolve))
           if (options.signal?.aborted) throw new RunCancelledError(`Run ${runId} was cancelled before ${workflows[index]!.name} (iteration ${iteration}).`)
           const wrote = await this.runOne(workflows[index]!, { ...options, runId, iteration, index, step, totalSteps, iterations, emit })
           for (const k of wrote) outputKeys.add(k)
@@ -298,16 +324,19 @@ export class Runner {
         storedPassBy: (key) => o.passBy?.[key] ?? o.context.meta(key)?.passBy,
       })
       const total = Object.keys(compiled.prompt).length
+      const prompt = compiled.prompt
+      /** What a person recognises a node by: its title, else its class. */
+      const titleOf = (node: string) => prompt[node]?._meta?.title ?? prompt[node]?.class_type ?? node
       o.emit({ type: 'workflow-started', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, nodes: total })
       if (compiled.requiredOutputs.length > 0) {
         const onEvent = (e: JobEvent) => {
           if (e.type === 'cached') cached = e.nodes.length
           if (e.type === 'executing') {
             executed += 1
-            o.emit({ type: 'node', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, done: cached + executed, total })
+            o.emit({ type: 'node', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, title: titleOf(e.node), done: cached + executed, total })
           }
           if (e.type === 'progress') {
-            o.emit({ type: 'progress', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, value: e.value, max: e.max })
+            o.emit({ type: 'progress', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, title: titleOf(e.node), value: e.value, max: e.max })
           }
         }
         job = await client.submit(compiled.prompt, {

@@ -10,7 +10,8 @@ import type { ContextValue } from '../store/values.js'
 import type { InputValue } from '../run/inputs.js'
 import type { RunEvent, Runner, WorkflowSpec } from '../run/runner.js'
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+import type { RunStatus } from '../protocol.js'
+export type { RunStatus }
 
 export interface RunRecord {
   id: string
@@ -36,6 +37,7 @@ export interface SubmitRun {
   clientId?: string
   stitch?: boolean
   passBy?: Record<string, 'val' | 'ref'>
+  expectOutputs?: string[]
 }
 
 /** Where runs wait for their turn. In-process today; a shared queue (BullMQ) fits the same shape. */
@@ -150,6 +152,7 @@ export class RunManager {
           ...(spec.clientId ? { clientId: spec.clientId } : {}),
           ...(spec.stitch ? { stitch: true } : {}),
           ...(spec.passBy ? { passBy: spec.passBy } : {}),
+          ...(spec.expectOutputs ? { expectOutputs: spec.expectOutputs } : {}),
         })
         run.outputs = result.outputs
       } catch (e) {

@@ -7,15 +7,13 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { RunEvent } from '../run/runner.js'
 import type { ContextStore } from '../store/contextStore.js'
-import { summarise, type ContextSummary } from './routes/contexts.js'
-import { runView } from './routes/runs.js'
+import { summarise } from './routes/contexts.js'
+import { runView } from './runView.js'
+import type { HubMessage } from '../protocol.js'
 import type { RunManager, RunRecord } from './runManager.js'
 import { originAllowed, requestToken, tokenMatches } from './security.js'
 
-export type HubMessage =
-  | { type: 'hello'; contexts: ContextSummary[]; runs: ReturnType<typeof runView>[] }
-  | { type: 'run-event'; run: ReturnType<typeof runView>; event: RunEvent }
-  | { type: 'context-changed'; context: ContextSummary; keys: string[]; deleted?: boolean; closed?: boolean }
+export type { HubMessage }
 
 export class WsHub {
   private readonly wss = new WebSocketServer({ noServer: true })

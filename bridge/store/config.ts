@@ -5,25 +5,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { freemem } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../version.js'
 import type { PassBy } from './values.js'
 
-const HERE = dirname(fileURLToPath(import.meta.url))
-const CONFIG_DIR = join(HERE, '..', 'config')
-
-/** Where the shipped config files are: bridge/config, also when running from dist/bridge/store. */
-export function configDir(): string {
-  for (const dir of [CONFIG_DIR, join(HERE, '..', '..', '..', 'bridge', 'config')]) {
-    try {
-      readFileSync(join(dir, 'pass_by_rules.json'))
-      return dir
-    } catch {
-      // try the next one
-    }
-  }
-  return CONFIG_DIR
-}
+/** Where the shipped config files are: the package's bridge/config (shipped in the package, read from bridge/ and dist/). */
+export const configDir = (): string => join(PACKAGE_ROOT, 'bridge', 'config')
 
 export interface WorkflowContextConfig {
   MAX_RAM_PERCENT?: number

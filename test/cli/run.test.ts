@@ -76,7 +76,7 @@ describe('discomfort run', () => {
     expect(parseInputValue('@in.png')).toEqual({ file: 'in.png' })
     expect(parseInputValue('[1,2]')).toEqual([1, 2])
     expect(parseInputValue('a cat')).toBe('a cat')
-    expect(() => parseArgs(['run', 'a.json', '--iterations', '0'])).toThrow(/at least 1/)
+    expect(() => parseArgs(['run', 'a.json', '--iterations', '0'])).toThrow(/from 1 to 100000/)
     expect(() => parseArgs(['run', 'a.json', '--input', 'novalue'])).toThrow(/key=value/)
     expect(parseArgs(['bridge', '--port', '9000', '--allow-origin', 'http://a', '--allow-origin', 'http://b'])).toMatchObject({ port: 9000, allowOrigins: ['http://a', 'http://b'], host: '127.0.0.1' })
   })

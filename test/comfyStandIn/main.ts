@@ -1,17 +1,48 @@
 /**
- * Run the stand-in as its own process: `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR]`.
+ * Run the stand-in as its own process:
+ * `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR] [--custom-nodes DIR] [--frontend DIR]`.
  * Used by tests of the ComfyUI launcher and the CLI, and handy for trying the bridge without ComfyUI.
+ *
+ * --custom-nodes does what ComfyUI does with its custom_nodes folder for a
+ * JavaScript-only node pack: each sub-folder whose __init__.py sets
+ * WEB_DIRECTORY has that folder served at /extensions/<sub-folder>/.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { startComfyStandIn } from './server.js'
 
-const args = process.argv.slice(2)
-const flag = (name: string) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : undefined
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8188' },
+    listen: { type: 'string' },
+    root: { type: 'string' },
+    'custom-nodes': { type: 'string' },
+    frontend: { type: 'string' },
+  },
+  strict: false,
+})
+
+function webDirectories(customNodes: string): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (const entry of readdirSync(customNodes, { withFileTypes: true })) {
+    const init = join(customNodes, entry.name, '__init__.py')
+    if (!existsSync(init)) continue
+    const web = /^WEB_DIRECTORY\s*=\s*["']([^"']+)["']/m.exec(readFileSync(init, 'utf8'))?.[1]
+    if (web) found[entry.name] = resolve(customNodes, entry.name, web)
+  }
+  return found
 }
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+const customNodes = str(values['custom-nodes'])
+const root = str(values.root)
+const frontend = str(values.frontend)
 const comfy = await startComfyStandIn({
-  port: Number(flag('port') ?? 8188),
-  ...(flag('root') ? { root: flag('root')! } : {}),
+  port: Number(str(values.port)),
+  ...(root ? { root } : {}),
+  ...(customNodes ? { extensions: webDirectories(customNodes) } : {}),
+  ...(frontend ? { frontendDir: frontend } : {}),
 })
 process.stdout.write(`ComfyUI stand-in listening on ${comfy.url}\n`)
 const stop = () => void comfy.close().then(() => process.exit(0))

@@ -11,7 +11,7 @@ import { freePort } from '../helpers/net.js'
 import type { ComfyTarget } from '../e2e/suite.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const DIR = process.env.DISCOMFORT_COMFYUI_DIR ?? join(ROOT, '.comfyui')
+const DIR = process.env.COMFYUI_INSTALL_DIR ?? join(ROOT, '.comfyui')
 
 export async function startRealComfy(): Promise<ComfyTarget> {
   const given = process.env.DISCOMFORT_COMFYUI_URL

@@ -1,42 +1,39 @@
 import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
-import { toApiPrompt } from '../../../shared/index.js'
 import type { ObjectInfo } from '../../../shared/index.js'
-import type { ConvertArgs } from '../args.js'
+import { ComfyHttp } from '../../comfy/comfyHttp.js'
+import { compileOnly } from '../../run/compileOnly.js'
+import type { InputValue } from '../../run/inputs.js'
+import { loadWorkflow } from '../../run/runner.js'
+import { parseInputValue, type ConvertArgs } from '../args.js'
 
-async function readJsonFile(path: string, what: string): Promise<unknown> {
+async function readObjectInfo(path: string): Promise<ObjectInfo> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (e) {
-    throw new Error(`Cannot read ${what} "${path}": ${(e as Error).message}`)
+    throw new Error(`Cannot read the object_info file "${path}": ${(e as Error).message}`)
   }
   try {
-    return JSON.parse(text)
+    return JSON.parse(text) as ObjectInfo
   } catch (e) {
-    throw new Error(`${what} "${path}" is not valid JSON: ${(e as Error).message}`)
+    throw new Error(`The object_info file "${path}" is not valid JSON: ${(e as Error).message}`)
   }
 }
 
 async function fetchObjectInfo(base: string): Promise<ObjectInfo> {
-  const url = new URL('/object_info', base)
-  let response: Response
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(30_000) })
+    return await new ComfyHttp(base, { requestTimeoutMs: 30_000 }).objectInfo()
   } catch (e) {
-    throw new Error(
-      `Cannot reach ComfyUI at ${base} (${(e as Error).message}). Start ComfyUI, pass --comfy <url>, or use --object-info <file>.`,
-    )
+    throw new Error(`Cannot reach ComfyUI at ${base} (${(e as Error).message}). Start ComfyUI, pass --comfy <url>, or use --object-info <file>.`)
   }
-  if (!response.ok) throw new Error(`ComfyUI at ${base} answered ${response.status} for /object_info.`)
-  return (await response.json()) as ObjectInfo
 }
 
+/** `discomfort convert`: the API prompt of a workflow, with its ports as pseudo-nodes or (--compiled) compiled. */
 export async function convertCommand(args: ConvertArgs, out: (text: string) => void): Promise<void> {
-  const workflow = await readJsonFile(args.workflow, 'workflow')
-  const objectInfo = args.objectInfo
-    ? ((await readJsonFile(args.objectInfo, 'object_info file')) as ObjectInfo)
-    : await fetchObjectInfo(args.comfy)
-  const prompt = toApiPrompt(workflow as Parameters<typeof toApiPrompt>[0], objectInfo, { name: basename(args.workflow) })
+  const objectInfo = args.objectInfo ? await readObjectInfo(args.objectInfo) : await fetchObjectInfo(args.comfy)
+  const workflow = await loadWorkflow(args.workflow, objectInfo, 0)
+  const prompt = args.compiled
+    ? await compileOnly(workflow, Object.fromEntries(args.inputs.map(([k, v]) => [k, parseInputValue(v) as InputValue])), objectInfo)
+    : workflow.prompt
   out(JSON.stringify(prompt, null, 2) + '\n')
 }

@@ -1,12 +1,34 @@
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { Discomfort, toValue, type DiscomfortOptions } from '../../client/discomfort.js'
+import type { InputValue } from '../../run/inputs.js'
 import { exportValue } from '../../store/exportData.js'
 import { describeValue } from '../../store/values.js'
-import type { InputValue } from '../../run/inputs.js'
+import { makeDirs } from '../../util/makeDirs.js'
 import { parseInputValue, type RunArgs } from '../args.js'
 import { PlainRenderer, TtyRenderer, type Renderer } from '../render.js'
 
+/** Fail before anything runs when an --output file could not be written. */
+async function checkWritable(key: string, path: string): Promise<void> {
+  const full = resolve(path)
+  const problem = (why: string) => new Error(`--output ${key}=${path}: ${why}. Nothing was run.`)
+  try {
+    if ((await stat(full)).isDirectory()) throw problem('that is a folder; name a file')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e instanceof Error && e.message.startsWith('--output') ? e : problem((e as Error).message)
+  }
+  try {
+    await makeDirs(dirname(full))
+    await access(dirname(full), constants.W_OK)
+  } catch (e) {
+    throw problem(`cannot write in ${dirname(full)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+}
+
 /** `discomfort run`: run workflows through the bridge, show progress, write outputs. */
 export async function runCommand(args: RunArgs, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+  for (const [key, path] of args.outputs) await checkWritable(key, path)
   const options: DiscomfortOptions = { bridge: { log: (line) => io.stderr.write(`${line}\n`) } }
   if (args.bridge) options.bridgeUrl = args.bridge
   if (args.comfy) options.comfyUrl = args.comfy
@@ -25,14 +47,20 @@ export async function runCommand(args: RunArgs, io: { stdout: NodeJS.WriteStream
       context,
       inputs,
       iterations: args.iterations,
+      expectOutputs: args.outputs.map(([key]) => key),
       onProgress: (e) => renderer.event(e),
       signal: controller.signal,
     })
     renderer.done()
     for (const [key, path] of args.outputs) {
       const value = outputs[key]
-      if (!value) throw new Error(`--output ${key}=${path}: no OUTPUT port "${key}" in these workflows (outputs: ${Object.keys(outputs).join(', ') || 'none'}).`)
-      const files = await exportValue(value, path)
+      if (!value) throw new Error(`--output ${key}=${path}: the run gave no value for "${key}" (outputs: ${Object.keys(outputs).join(', ') || 'none'}).`)
+      let files: string[]
+      try {
+        files = await exportValue(value, path)
+      } catch (e) {
+        throw new Error(`--output ${key}=${path}: could not write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`)
+      }
       io.stderr.write(`wrote ${key} → ${files.join(', ')}\n`)
     }
     if (args.json) {

@@ -8,14 +8,9 @@ import { describeValue, type ContextValue, type PassBy } from '../../store/value
 import { toContextValue, type InputValue } from '../../run/inputs.js'
 import { BridgeHttpError } from '../errors.js'
 import { fromWire, toWire } from '../wire.js'
+import type { ContextSummary } from '../../protocol.js'
 
-export interface ContextSummary {
-  id: string
-  name?: string
-  durable: boolean
-  keys: number
-  usage: ReturnType<Context['getUsage']>
-}
+export type { ContextSummary }
 
 export const summarise = (c: Context): ContextSummary => ({
   id: c.id,

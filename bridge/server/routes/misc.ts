@@ -7,8 +7,7 @@ import type { Runner } from '../../run/runner.js'
 import type { ContextStore } from '../../store/contextStore.js'
 import { BridgeHttpError, errorBody } from '../errors.js'
 import type { RunManager } from '../runManager.js'
-
-export const BRIDGE_VERSION = '0.1.0'
+import { VERSION } from '../../version.js'
 
 export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: ContextStore; runs: RunManager; limits: { json: string } }): Router {
   const router = Router()
@@ -21,7 +20,7 @@ export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: Co
     } catch (e) {
       comfy.error = (e as Error).message
     }
-    res.json({ ok: true, service: 'discomfort-bridge', version: BRIDGE_VERSION, comfy, contexts: deps.store.list().length })
+    res.json({ ok: true, service: 'discomfort-bridge', version: VERSION, comfy, contexts: deps.store.list().length })
   })
 
   router.post('/convert', express.json({ limit: deps.limits.json }), async (req, res) => {

@@ -5,30 +5,9 @@ import type { RunEvent, WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../errors.js'
 import type { RunManager, RunRecord } from '../runManager.js'
 import { fromWire, toWire } from '../wire.js'
+import { MAX_ITERATIONS } from '../../defaults.js'
+import { runView } from '../runView.js'
 
-export const runView = (run: RunRecord, withEvents = false) => ({
-  id: run.id,
-  status: run.status,
-  source: run.source,
-  contextId: run.contextId,
-  workflows: run.workflows,
-  iterations: run.iterations,
-  createdAt: run.createdAt,
-  ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
-  ...(run.error ? { error: run.error } : {}),
-  ...(run.outputs ? { outputs: Object.keys(run.outputs) } : {}),
-  progress: lastProgress(run.events),
-  ...(withEvents ? { events: run.events } : {}),
-})
-
-function lastProgress(events: RunEvent[]): { step: number; totalSteps: number; workflow?: string; iteration?: number } {
-  let out: { step: number; totalSteps: number; workflow?: string; iteration?: number } = { step: 0, totalSteps: 0 }
-  for (const e of events) {
-    if (e.type === 'run-started') out = { step: 0, totalSteps: e.totalSteps }
-    if (e.type === 'workflow-started') out = { step: e.step, totalSteps: e.totalSteps, workflow: e.workflow, iteration: e.iteration }
-  }
-  return out
-}
 
 const isWorkflowObject = (w: unknown): w is { name: string; workflow: object } =>
   typeof w === 'object' && w !== null && typeof (w as { name?: unknown }).name === 'string' && typeof (w as { workflow?: unknown }).workflow === 'object'
@@ -46,7 +25,7 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
   })
 
   router.post('/', express.json({ limit: limits.json }), async (req, res) => {
-    const body = (req.body ?? {}) as { workflows?: unknown; context?: string; inputs?: unknown; iterations?: unknown; client_id?: string; stitch?: boolean; pass_by?: Record<string, 'val' | 'ref'> }
+    const body = (req.body ?? {}) as { workflows?: unknown; context?: string; inputs?: unknown; iterations?: unknown; client_id?: string; stitch?: boolean; pass_by?: Record<string, 'val' | 'ref'>; expect_outputs?: unknown }
     for (const [k, v] of Object.entries(body.pass_by ?? {})) {
       if (v !== 'val' && v !== 'ref') throw new BridgeHttpError(400, `pass_by["${k}"] must be "val" or "ref" (got ${JSON.stringify(v)}).`)
     }
@@ -58,8 +37,12 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
         throw new BridgeHttpError(400, `workflows[${i}] must be {"name": ..., "workflow": {...}}; the bridge does not read files named by HTTP clients.`)
       }
     })
-    if (body.iterations !== undefined && (!Number.isInteger(body.iterations) || (body.iterations as number) < 1)) {
-      throw new BridgeHttpError(400, `iterations must be a whole number ≥ 1 (got ${JSON.stringify(body.iterations)}).`)
+    if (body.iterations !== undefined && (!Number.isInteger(body.iterations) || (body.iterations as number) < 1 || (body.iterations as number) > MAX_ITERATIONS)) {
+      throw new BridgeHttpError(400, `iterations must be a whole number from 1 to ${MAX_ITERATIONS} (got ${JSON.stringify(body.iterations)}); for more, submit several runs.`)
+    }
+    const expectOutputs = body.expect_outputs
+    if (expectOutputs !== undefined && (!Array.isArray(expectOutputs) || expectOutputs.length > 1000 || !expectOutputs.every((k) => typeof k === 'string'))) {
+      throw new BridgeHttpError(400, 'expect_outputs must be a list of OUTPUT port names (strings).')
     }
     const run = await runs.submit({
       workflows: body.workflows as WorkflowSpec[],
@@ -69,6 +52,7 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
       ...(body.client_id ? { clientId: body.client_id } : {}),
       ...(body.stitch ? { stitch: true } : {}),
       ...(body.pass_by ? { passBy: body.pass_by } : {}),
+      ...(expectOutputs ? { expectOutputs: expectOutputs as string[] } : {}),
     })
     if (req.headers.accept === 'text/event-stream') {
       // One request for the whole run: its events (all, or with `x-discomfort-events: end`

@@ -1,0 +1,7 @@
+/** Defaults and limits that the bridge, its clients and the CLI share. */
+
+export const DEFAULT_BRIDGE_PORT = 8189
+export const DEFAULT_COMFY_URL = 'http://127.0.0.1:8188'
+
+/** The largest `iterations` of one run (CLI and HTTP): a run longer than that is a sweep, not a loop. */
+export const MAX_ITERATIONS = 100_000

@@ -14,6 +14,7 @@ import { isLoopbackHost, originsFor } from './server/security.js'
 import { WsHub } from './server/wsHub.js'
 import { loadPassByRules, loadWorkflowContextConfig } from './store/config.js'
 import { ContextStore } from './store/contextStore.js'
+import { setMaxImagePixels } from './store/valueFrom.js'
 import { discomfortHome, env } from './env.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
 
@@ -103,9 +104,11 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const launched = await ensureComfy(comfyUrl, options.launch, log)
 
   let hub: WsHub | undefined
+  const contextConfig = loadWorkflowContextConfig()
+  if (contextConfig.MAX_IMAGE_PIXELS !== undefined) setMaxImagePixels(contextConfig.MAX_IMAGE_PIXELS)
   const store = new ContextStore({
     root,
-    config: loadWorkflowContextConfig(),
+    config: contextConfig,
     ...(options.ramCapacityBytes ? { ramCapacityBytes: options.ramCapacityBytes } : {}),
     onChange: (context, change) => hub?.contextChanged(context, change),
   })
@@ -117,9 +120,9 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const runner = new Runner(new SingleServerPool(comfy), loadPassByRules())
   const runs = new RunManager(runner, store)
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
-  const app = createApp({ comfy, runner, store, runs, ...(token ? { token } : {}), allowedOrigins })
+  const app = createApp({ comfy, runner, store, runs, ...(token ? { token } : {}), allowedOrigins, host })
   const server: Server = createServer(app)
-  hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins })
+  hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins, host })
   hub.attach(server)
   const wantedPort = options.port ?? DEFAULT_BRIDGE_PORT
   try {

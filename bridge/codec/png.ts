@@ -18,6 +18,29 @@ export class PngError extends Error {
   override name = 'PngError'
 }
 
+export interface PngHeader {
+  width: number
+  height: number
+  bitDepth: number
+  colorType: number
+}
+
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+
+/**
+ * Size and format from the IHDR chunk, without decoding: enough to check an
+ * image and to refuse one whose declared size would take too much memory.
+ */
+export function readPngHeader(bytes: Uint8Array): PngHeader {
+  if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new PngError('not a PNG (no PNG signature)')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (view.getUint32(8) !== 13 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') throw new PngError('not a PNG (no IHDR chunk first)')
+  const header = { width: view.getUint32(16), height: view.getUint32(20), bitDepth: bytes[24]!, colorType: bytes[25]! }
+  if (header.width === 0 || header.height === 0) throw new PngError(`not a valid PNG (${header.width}×${header.height})`)
+  if (![1, 2, 4, 8, 16].includes(header.bitDepth) || ![0, 2, 3, 4, 6].includes(header.colorType)) throw new PngError('not a valid PNG (bad bit depth or colour type)')
+  return header
+}
+
 export function decodePng(bytes: Uint8Array): RgbaImage {
   let png: PNG
   try {

@@ -21,7 +21,7 @@ export const isContextValue = (v: unknown): v is ContextValue =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && KINDS.has((v as { kind?: ContextValueKind }).kind as ContextValueKind) &&
   (('value' in v) || ('frames' in v) || ('png' in v) || ('bytes' in v) || ('recipe' in v))
 
-const isFileInput = (v: unknown): v is FileInput =>
+export const isFileInput = (v: unknown): v is FileInput =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as FileInput).file === 'string' && Object.keys(v).length === 1
 
 function fromBytes(bytes: Uint8Array, type: string | undefined, what: string, hint?: string): ContextValue {

@@ -26,6 +26,19 @@ export function requestToken(req: IncomingMessage): string | undefined {
   return url.searchParams.get('token') ?? undefined
 }
 
+/**
+ * Whether a request's Host header names this bridge. A page on another name
+ * that resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host, so
+ * a bridge on loopback answers only to loopback names. A bridge on a wildcard
+ * address (0.0.0.0, ::) cannot know its names, and there a token is required.
+ */
+export function hostAllowed(hostHeader: string | undefined, bridgeHost: string): boolean {
+  if (bridgeHost === '0.0.0.0' || bridgeHost === '::' || bridgeHost === '[::]') return true
+  if (!hostHeader) return false
+  const name = (hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.replace(/:\d+$/, '')).toLowerCase()
+  return isLoopbackHost(name) || name === bridgeHost.toLowerCase() || name === `[${bridgeHost.toLowerCase()}]`
+}
+
 export function originAllowed(origin: string | undefined, allowed: ReadonlySet<string>): boolean {
   return origin === undefined || allowed.has(origin)
 }
@@ -44,8 +57,19 @@ export function originsFor(comfyUrl: string, extra: string[] = []): Set<string> 
   return origins
 }
 
-export function securityMiddleware(options: { token?: string; allowedOrigins: ReadonlySet<string> }): RequestHandler {
+export interface AccessRules {
+  token?: string
+  allowedOrigins: ReadonlySet<string>
+  /** The address the bridge listens on (decides which Host headers are its own). */
+  host: string
+}
+
+export function securityMiddleware(options: AccessRules): RequestHandler {
   return function security(req, res, next) {
+    if (!hostAllowed(req.headers.host, options.host)) {
+      res.status(421).json({ error: { type: 'misdirected_host', message: `This bridge does not answer to the name "${req.headers.host ?? ''}"; use 127.0.0.1 or localhost.` } })
+      return
+    }
     const origin = req.headers.origin
     if (origin !== undefined) {
       if (!originAllowed(origin, options.allowedOrigins)) {

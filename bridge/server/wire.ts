@@ -2,6 +2,8 @@
  * JSON form of context values for the HTTP API: bytes travel as
  * `{"$bytes": "<base64>"}`, everything else as is.
  */
+import { isFileInput, type InputValue } from '../run/inputs.js'
+import { BridgeHttpError } from './errors.js'
 
 export function toWire(value: unknown): unknown {
   if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
@@ -20,4 +22,29 @@ export function fromWire(value: unknown): unknown {
     return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fromWire(v)]))
   }
   return value
+}
+
+/**
+ * A value sent by an HTTP client, as the bridge may use it: bytes or JSON,
+ * never a path. Files are read only for callers in this process (the CLI and
+ * the in-process client), for the caller's own files.
+ */
+export function inputFromClient(raw: unknown, where: string): InputValue {
+  const value = fromWire(raw)
+  if (isFileInput(value)) {
+    throw new BridgeHttpError(
+      400,
+      `${where}: the bridge does not read files named by HTTP clients. Send the file's bytes instead ({"$bytes": "<base64>"}, or PUT the raw PNG / .latent).`,
+    )
+  }
+  return value as InputValue
+}
+
+const COMFY_TYPE = /^[A-Za-z0-9_*]{1,64}$/
+
+/** A ComfyUI type name from a client: a short word (IMAGE, INT, MY_TYPE...), or a 400. */
+export function comfyTypeFromClient(raw: unknown, where: string): string | undefined {
+  if (raw === undefined) return undefined
+  if (typeof raw !== 'string' || !COMFY_TYPE.test(raw)) throw new BridgeHttpError(400, `${where}: a ComfyUI type is a word of letters, digits and _ (got ${JSON.stringify(raw).slice(0, 80)}).`)
+  return raw
 }

@@ -11,7 +11,7 @@ import { summarise } from './routes/contexts.js'
 import { runView } from './runView.js'
 import type { HubMessage } from '../protocol.js'
 import type { RunManager, RunRecord } from './runManager.js'
-import { originAllowed, requestToken, tokenMatches } from './security.js'
+import { hostAllowed, originAllowed, requestToken, tokenMatches, type AccessRules } from './security.js'
 
 export type { HubMessage }
 
@@ -22,7 +22,7 @@ export class WsHub {
   constructor(
     private readonly store: ContextStore,
     private readonly runs: RunManager,
-    private readonly options: { token?: string; allowedOrigins: ReadonlySet<string> },
+    private readonly options: AccessRules,
   ) {
     runs.onEvent((run: RunRecord, event: RunEvent) => this.broadcast({ type: 'run-event', run: runView(run), event }))
   }
@@ -34,7 +34,7 @@ export class WsHub {
         socket.destroy()
         return
       }
-      if (!originAllowed(req.headers.origin, this.options.allowedOrigins) || !tokenMatches(this.options.token, requestToken(req))) {
+      if (!hostAllowed(req.headers.host, this.options.host) || !originAllowed(req.headers.origin, this.options.allowedOrigins) || !tokenMatches(this.options.token, requestToken(req))) {
         socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
         socket.destroy()
         return

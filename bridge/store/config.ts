@@ -15,6 +15,8 @@ export const configDir = (): string => join(PACKAGE_ROOT, 'bridge', 'config')
 export interface WorkflowContextConfig {
   MAX_RAM_PERCENT?: number
   MAX_RAM_GB?: number
+  /** The largest image a context accepts, width × height per frame (default 8192 × 8192). */
+  MAX_IMAGE_PIXELS?: number
   CONTEXTS_DIR_NAME: string
 }
 

@@ -41,6 +41,8 @@ const pidAlive = (pid: number): boolean => {
 export class ContextStore {
   readonly dir: string
   readonly passByRules: PassByRules
+  /** Opens under way, by id, so concurrent opens share one. */
+  private readonly opening = new Map<string, Promise<Context>>()
   private readonly capacity: number
   private readonly contexts = new Map<string, Context>()
   private readonly onChange: ContextStoreOptions['onChange']
@@ -94,10 +96,23 @@ export class ContextStore {
     return context
   }
 
-  /** An open context, or a durable one from disk. */
-  async open(id: string): Promise<Context> {
+  /**
+   * An open context, or a durable one from disk. Concurrent opens of the same
+   * context share one open: two copies restored side by side would each
+   * write receipts.json, and the last writer would drop the other's keys.
+   */
+  open(id: string): Promise<Context> {
     const open = this.contexts.get(id)
-    if (open && !open.isClosed) return open
+    if (open && !open.isClosed) return Promise.resolve(open)
+    let pending = this.opening.get(id)
+    if (!pending) {
+      pending = this.restore(id).finally(() => this.opening.delete(id))
+      this.opening.set(id, pending)
+    }
+    return pending
+  }
+
+  private async restore(id: string): Promise<Context> {
     const dir = join(this.dir, validateKey(id, 'context id'))
     const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then((t) => JSON.parse(t) as { durable?: boolean; name?: string }, () => undefined)
     if (!receipts) throw new ContextKeyError(`There is no context "${id}". Create it first (contexts: ${this.list().map((c) => c.id).join(', ') || 'none'}).`)

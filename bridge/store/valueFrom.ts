@@ -1,7 +1,33 @@
 /** Building context values from files, bytes and plain JavaScript values. */
 import { decodeLatent } from '../codec/latent.js'
-import { decodePng } from '../codec/png.js'
+import { readPngHeader } from '../codec/png.js'
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../defaults.js'
 import type { ContextValue } from './values.js'
+
+let maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS
+
+/** The largest image (width × height, per frame) a context accepts; set from workflow_context.json's MAX_IMAGE_PIXELS. */
+export function setMaxImagePixels(pixels: number): void {
+  if (!Number.isInteger(pixels) || pixels < 1) throw new ValueError(`MAX_IMAGE_PIXELS must be a whole number ≥ 1 (got ${pixels}).`)
+  maxImagePixels = pixels
+}
+
+/** Width and height from the PNG header, refused before any decoding when over the pixel limit. */
+function pngSize(bytes: Uint8Array, what: string): { width: number; height: number } {
+  let header
+  try {
+    header = readPngHeader(bytes)
+  } catch (e) {
+    throw new ValueError(`${what}: ${(e as Error).message}.`)
+  }
+  if (header.width * header.height > maxImagePixels) {
+    throw new ValueError(
+      `${what}: the PNG declares ${header.width}×${header.height} pixels, over the limit of ${maxImagePixels.toLocaleString('en')} ` +
+        '(MAX_IMAGE_PIXELS in workflow_context.json).',
+    )
+  }
+  return header
+}
 
 export class ValueError extends Error {
   override name = 'ValueError'
@@ -13,12 +39,7 @@ export function imageFromPngs(frames: Uint8Array[], what = 'image'): ContextValu
   let width = 0
   let height = 0
   frames.forEach((bytes, i) => {
-    let png
-    try {
-      png = decodePng(bytes)
-    } catch (e) {
-      throw new ValueError(`${what}: frame ${i} is not a PNG (${(e as Error).message}).`)
-    }
+    const png = pngSize(bytes, frames.length > 1 ? `${what}: frame ${i}` : what)
     if (i === 0) {
       width = png.width
       height = png.height
@@ -30,12 +51,8 @@ export function imageFromPngs(frames: Uint8Array[], what = 'image'): ContextValu
 }
 
 export function maskFromPng(bytes: Uint8Array, what = 'mask'): ContextValue {
-  try {
-    const png = decodePng(bytes)
-    return { kind: 'mask', png: bytes, width: png.width, height: png.height }
-  } catch (e) {
-    throw new ValueError(`${what}: not a PNG (${(e as Error).message}).`)
-  }
+  const png = pngSize(bytes, what)
+  return { kind: 'mask', png: bytes, width: png.width, height: png.height }
 }
 
 export function latentFromBytes(bytes: Uint8Array, what = 'latent'): ContextValue {

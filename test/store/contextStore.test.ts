@@ -69,7 +69,7 @@ describe('context values', () => {
     await expect(ctx.save('', fromJs(1))).rejects.toThrow(/non-empty/)
     expect(() => validateKey('x'.repeat(201))).toThrow(/longer than 200/)
     await expect(ctx.load('nope')).rejects.toThrow(/has no key "nope" \(it is empty\)/)
-    expect(() => imageFromPngs([new Uint8Array([1, 2, 3])], 'input image')).toThrow(/input image: frame 0 is not a PNG/)
+    expect(() => imageFromPngs([new Uint8Array([1, 2, 3])], 'input image')).toThrow(/input image: not a PNG/)
   })
 })
 

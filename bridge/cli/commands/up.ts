@@ -134,6 +134,8 @@ interface ComfyStart {
   dir: string
   python: string
   args: string[]
+  /** Folders ComfyUI expects to exist before it starts. */
+  folders?: string[]
 }
 
 /** Where a ComfyUI installed by `up --install` keeps its tree, and its arguments (CPU, folders in the home). */
@@ -145,6 +147,7 @@ function installedComfy(target: string): ComfyStart | undefined {
   return {
     dir,
     python: join(target, 'venv', 'bin', 'python'),
+    folders: ['input', 'output', 'user'].map((f) => join(data, f)),
     args: [
       '--cpu',
       '--input-directory', join(data, 'input'),
@@ -202,6 +205,7 @@ export async function upCommand(args: UpArgs, io: UpIo): Promise<number> {
         if (args.python) start.python = args.python
       }
       linkIntoCustomNodes(start.dir, say)
+      for (const folder of start.folders ?? []) await makeDirs(folder)
       const url = new URL(comfyUrl)
       if (!['127.0.0.1', 'localhost'].includes(url.hostname)) throw new UpError(`up starts ComfyUI on this machine only; ${comfyUrl} is not a loopback address.`)
       const command = [

@@ -1,13 +1,12 @@
 /** /api/contexts: contexts, their keys and values, usage and receipts. */
 import express, { Router, type Request } from 'express'
-import { decodePng } from '../../codec/png.js'
 import type { Context } from '../../store/context.js'
 import type { ContextStore } from '../../store/contextStore.js'
 import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFrom.js'
 import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
 import { toContextValue, type InputValue } from '../../run/inputs.js'
 import { BridgeHttpError } from '../errors.js'
-import { fromWire, toWire } from '../wire.js'
+import { comfyTypeFromClient, inputFromClient, toWire } from '../wire.js'
 import type { ContextSummary } from '../../protocol.js'
 
 export type { ContextSummary }
@@ -110,16 +109,17 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
     let passBy: PassBy | undefined
     if (Buffer.isBuffer(req.body)) {
       const type = String(req.query.type ?? (req.is('image/png') ? 'IMAGE' : 'LATENT')).toUpperCase()
+      if (type !== 'IMAGE' && type !== 'MASK' && type !== 'LATENT') throw new BridgeHttpError(400, `?type= for raw bytes is IMAGE, MASK or LATENT (got "${String(req.query.type).slice(0, 40)}").`)
       const bytes = new Uint8Array(req.body)
       value = type === 'MASK' ? maskFromPng(bytes, key) : type === 'LATENT' ? latentFromBytes(bytes, key) : imageFromPngs([bytes], key)
       comfyType = type
     } else {
       const body = (req.body ?? {}) as { value?: unknown; comfyType?: string; passBy?: PassBy }
       if (!('value' in body)) throw new BridgeHttpError(400, `PUT a JSON body {"value": ...} or PNG / .latent bytes to store "${key}".`)
-      comfyType = body.comfyType
+      comfyType = comfyTypeFromClient(body.comfyType, `value "${key}"`)
       passBy = body.passBy
       if (passBy !== undefined && passBy !== 'val' && passBy !== 'ref') throw new BridgeHttpError(400, `passBy must be "val" or "ref" (got ${JSON.stringify(passBy)}).`)
-      value = await toContextValue(fromWire(body.value) as InputValue, comfyType, `value "${key}"`)
+      value = await toContextValue(inputFromClient(body.value, `value "${key}"`), comfyType, `value "${key}"`)
     }
     const meta = await c.save(key, value, { ...(comfyType ? { comfyType } : {}), ...(passBy ? { passBy } : {}) })
     res.json(meta)
@@ -143,7 +143,6 @@ function sendRaw(res: express.Response, value: ContextValue, frame: number, key:
       return
     }
     case 'mask':
-      decodePng(value.png)
       res.type('image/png').send(Buffer.from(value.png))
       return
     case 'latent':

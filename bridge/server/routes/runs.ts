@@ -4,13 +4,18 @@ import type { InputValue } from '../../run/inputs.js'
 import type { RunEvent, WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../errors.js'
 import type { RunManager, RunRecord } from '../runManager.js'
-import { fromWire, toWire } from '../wire.js'
+import { inputFromClient, toWire } from '../wire.js'
 import { MAX_ITERATIONS } from '../../defaults.js'
 import { runView } from '../runView.js'
 
 
 const isWorkflowObject = (w: unknown): w is { name: string; workflow: object } =>
   typeof w === 'object' && w !== null && typeof (w as { name?: unknown }).name === 'string' && typeof (w as { workflow?: unknown }).workflow === 'object'
+
+function inputsFromClient(raw: unknown): Record<string, InputValue> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BridgeHttpError(400, 'inputs must be an object of key → value.')
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, inputFromClient(v, `inputs["${k}"]`)]))
+}
 
 export function runsRouter(runs: RunManager, limits: { json: string }): Router {
   const router = Router()
@@ -47,7 +52,7 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
     const run = await runs.submit({
       workflows: body.workflows as WorkflowSpec[],
       ...(body.context ? { contextId: body.context } : {}),
-      ...(body.inputs ? { inputs: fromWire(body.inputs) as Record<string, InputValue> } : {}),
+      ...(body.inputs ? { inputs: inputsFromClient(body.inputs) } : {}),
       ...(body.iterations ? { iterations: body.iterations as number } : {}),
       ...(body.client_id ? { clientId: body.client_id } : {}),
       ...(body.stitch ? { stitch: true } : {}),

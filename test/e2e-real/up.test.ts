@@ -5,7 +5,7 @@
  * a run from the CLI lands in the context, and SIGTERM stops everything.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, it } from 'vitest'
@@ -20,6 +20,7 @@ it('up --comfyui-dir: the real page serves the extension, and a CLI run lands in
   if (!existsSync(treeFile)) throw new Error(`No ComfyUI installed in ${INSTALL}. Run: npm run comfyui:install`)
   const tree = readFileSync(treeFile, 'utf8').trim()
   const data = mkdtempSync(join(tmpdir(), 'discomfort-up-real-'))
+  for (const d of ['input', 'output', 'user']) mkdirSync(join(data, d))
   const comfy = `http://127.0.0.1:${await freePort()}`
   const bridge = `http://127.0.0.1:${await freePort()}`
   const comfyArgs = `--cpu --input-directory ${join(data, 'input')} --output-directory ${join(data, 'output')} --temp-directory ${data} --user-directory ${join(data, 'user')} --database-url sqlite:///${join(data, 'comfyui.db')}`

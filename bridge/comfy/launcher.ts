@@ -45,7 +45,8 @@ export interface LaunchedComfy {
   stop(): Promise<void>
 }
 
-async function reachable(http: ComfyHttp): Promise<boolean> {
+/** Whether ComfyUI answers (its /system_stats). */
+export async function reachable(http: ComfyHttp): Promise<boolean> {
   try {
     await http.systemStats()
     return true

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { startBridge, type Bridge } from '../../bridge.js'
 import { ComfyHttp } from '../../comfy/comfyHttp.js'
-import { ensureComfy, type LaunchedComfy } from '../../comfy/launcher.js'
+import { ensureComfy, reachable, type LaunchedComfy } from '../../comfy/launcher.js'
 import { DEFAULT_COMFY_URL } from '../../defaults.js'
 import { discomfortHome, env } from '../../env.js'
 import { makeDirs } from '../../util/makeDirs.js'
@@ -40,15 +40,6 @@ async function servesExtension(http: ComfyHttp): Promise<boolean> {
   if (!response.ok) return false
   const list = (await response.json()) as unknown
   return Array.isArray(list) && list.some((p) => typeof p === 'string' && p.endsWith(`/${EXTENSION_FILE}`))
-}
-
-async function answers(http: ComfyHttp): Promise<boolean> {
-  try {
-    await http.systemStats()
-    return true
-  } catch {
-    return false
-  }
 }
 
 const linkHint = (comfyDir = '<ComfyUI>') => `ln -s "${PACKAGE_ROOT}" "${join(comfyDir, 'custom_nodes', NODE_FOLDER)}"`
@@ -172,7 +163,7 @@ export async function upCommand(args: UpArgs, io: UpIo): Promise<number> {
     await launched?.stop()
   }
   try {
-    if (await answers(http)) {
+    if (await reachable(http)) {
       say(`ComfyUI answers at ${comfyUrl}; using it.`)
       if (!(await servesExtension(http))) {
         say(

@@ -4,6 +4,7 @@
  * arguments. Pure: nothing here touches the network or the disk.
  */
 import { parseArgs as parseNodeArgs } from 'node:util'
+import type { InputValue } from '../run/inputs.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, MAX_ITERATIONS } from '../defaults.js'
 
 export class UsageError extends Error {
@@ -293,3 +294,7 @@ export function parseInputValue(raw: string): unknown {
   }
   return raw
 }
+
+/** `--input key=value` pairs as run inputs. */
+export const parseInputs = (pairs: Array<[string, string]>): Record<string, InputValue> =>
+  Object.fromEntries(pairs.map(([key, raw]) => [key, parseInputValue(raw) as InputValue]))

@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises'
 import type { ObjectInfo } from '../../../shared/index.js'
 import { ComfyHttp } from '../../comfy/comfyHttp.js'
 import { compileOnly } from '../../run/compileOnly.js'
-import type { InputValue } from '../../run/inputs.js'
 import { loadWorkflow } from '../../run/runner.js'
-import { parseInputValue, type ConvertArgs } from '../args.js'
+import { parseInputs, type ConvertArgs } from '../args.js'
 
 async function readObjectInfo(path: string): Promise<ObjectInfo> {
   let text: string
@@ -33,7 +32,7 @@ export async function convertCommand(args: ConvertArgs, out: (text: string) => v
   const objectInfo = args.objectInfo ? await readObjectInfo(args.objectInfo) : await fetchObjectInfo(args.comfy)
   const workflow = await loadWorkflow(args.workflow, objectInfo, 0)
   const prompt = args.compiled
-    ? await compileOnly(workflow, Object.fromEntries(args.inputs.map(([k, v]) => [k, parseInputValue(v) as InputValue])), objectInfo)
+    ? await compileOnly(workflow, parseInputs(args.inputs), objectInfo)
     : workflow.prompt
   out(JSON.stringify(prompt, null, 2) + '\n')
 }

@@ -2,11 +2,10 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { Discomfort, toValue, type DiscomfortOptions } from '../../client/discomfort.js'
-import type { InputValue } from '../../run/inputs.js'
 import { exportValue } from '../../store/exportData.js'
 import { describeValue } from '../../store/values.js'
 import { makeDirs } from '../../util/makeDirs.js'
-import { parseInputValue, type RunArgs } from '../args.js'
+import { parseInputs, type RunArgs } from '../args.js'
 import { PlainRenderer, TtyRenderer, type Renderer } from '../render.js'
 
 /** Fail before anything runs when an --output file could not be written. */
@@ -42,10 +41,9 @@ export async function runCommand(args: RunArgs, io: { stdout: NodeJS.WriteStream
   }
   process.once('SIGINT', onSigint)
   try {
-    const inputs: Record<string, InputValue> = Object.fromEntries(args.inputs.map(([k, v]) => [k, parseInputValue(v) as InputValue]))
     const outputs = await d.runValues(args.workflows, {
       context,
-      inputs,
+      inputs: parseInputs(args.inputs),
       iterations: args.iterations,
       expectOutputs: args.outputs.map(([key]) => key),
       onProgress: (e) => renderer.event(e),

@@ -14,6 +14,10 @@ import { ComfyHttp, type ComfyHttpOptions } from './comfyHttp.js'
 import { ComfySocket, type ComfySocketOptions } from './comfySocket.js'
 import {
   ComfyCancelledError,
+  ComfyLostError,
+  ComfyStoppedError,
+  isComfyTimeoutError,
+  isComfyUnreachableError,
   ComfyError,
   ComfyExecutionError,
   ComfyMissingOutputsError,
@@ -29,6 +33,8 @@ export interface ComfyClientOptions extends ComfyHttpOptions, ComfySocketOptions
   jobTimeoutMs?: number
   /** How often a job checks `/history` while it cannot rely on the socket (ms). Default 500. */
   pollIntervalMs?: number
+  /** A job fails when ComfyUI has not answered for this long (ms). Default 5 s. */
+  lostAfterMs?: number
 }
 
 export type JobEvent =
@@ -84,6 +90,10 @@ interface JobState {
   socketEpoch: number | undefined
   /** ComfyUI accepted it (before that, absence from the queue means nothing). */
   queued: boolean
+  /** Since when ComfyUI has not answered this job's checks (ms since epoch), if it has not. */
+  silentSince: number | undefined
+  /** The socket's open count when the job was created: a different count later means the connection dropped meanwhile. */
+  opensAtStart: number
 }
 
 /** A queued prompt: await `done` for its outputs, or `cancel()` it. */
@@ -110,6 +120,7 @@ export class ComfyClient {
   private readonly jobs = new Map<string, JobState>()
   private readonly jobTimeoutMs: number
   private readonly pollIntervalMs: number
+  private readonly lostAfterMs: number
   private connecting: Promise<void> | undefined
 
   constructor(readonly url: string, options: ComfyClientOptions = {}) {
@@ -118,6 +129,7 @@ export class ComfyClient {
     this.socket = new ComfySocket(this.http.baseUrl, this.clientId, options)
     this.jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000
     this.pollIntervalMs = options.pollIntervalMs ?? 500
+    this.lostAfterMs = options.lostAfterMs ?? 5000
     this.socket.on('message', (m) => this.onMessage(m))
     this.socket.on('binary', (frame) => {
       for (const job of this.jobs.values()) {
@@ -127,8 +139,8 @@ export class ComfyClient {
       }
     })
     this.socket.on('open', (reconnect) => {
-      // After a drop, whatever finished meanwhile is in /history.
-      if (reconnect) for (const job of this.jobs.values()) void this.checkHistory(job)
+      // After a drop, whatever finished meanwhile is in /history; what is in neither it nor the queue was lost.
+      if (reconnect) for (const job of this.jobs.values()) void this.checkHistory(job, true)
     })
   }
 
@@ -164,7 +176,8 @@ export class ComfyClient {
   /** Queue a prompt and follow it. Throws ComfyValidationError / ComfyMissingOutputsError when it cannot run as asked. */
   async submit(prompt: ApiPrompt, options: SubmitOptions = {}): Promise<ComfyJob> {
     const foreign = options.clientId !== undefined && options.clientId !== this.clientId
-    if (!foreign) await this.connect()
+    // Also for prompts queued for another client: the socket tells whether the server dropped meanwhile.
+    await this.connect()
     const workflow = options.workflow ?? 'the prompt'
     const promptId = randomUUID()
     let resolve!: (r: JobResult) => void
@@ -193,6 +206,8 @@ export class ComfyClient {
       cancelling: false,
       socketEpoch: !foreign && this.socket.connected ? this.socket.opens : undefined,
       queued: false,
+      silentSince: undefined,
+      opensAtStart: this.socket.opens,
     }
     // Registered, with its time limit and its /history watch, before queueing, so
     // no message arrives unclaimed and a job that ends at once clears its timers.
@@ -308,13 +323,23 @@ export class ComfyClient {
         inQueue = [...q.queue_running, ...q.queue_pending].some((item) => item[1] === job.promptId)
       }
       const entry = await this.http.history(job.promptId)
+      job.silentSince = undefined
       if (entry) {
         this.finishFromHistory(job, entry)
       } else if (!inQueue) {
-        this.fail(job, new ComfyCancelledError(job.workflow, job.promptId))
+        // Gone from both. With the socket up all along, someone removed it (a cancel); after a drop, the
+        // server most likely restarted and forgot it: that is a failure, not a cancel.
+        const dropped = job.opensAtStart !== this.socket.opens || !this.socket.connected
+        this.fail(job, dropped ? new ComfyLostError(job.workflow, job.promptId, this.url) : new ComfyCancelledError(job.workflow, job.promptId))
       }
-    } catch {
-      // The server may be down for a moment; the next check or the time limit decides.
+    } catch (e) {
+      // The server may be down for a moment; past lostAfterMs of silence the job fails.
+      if (!isComfyUnreachableError(e) && !isComfyTimeoutError(e)) return
+      const now = Date.now()
+      job.silentSince ??= now
+      if (now - job.silentSince >= this.lostAfterMs) {
+        this.fail(job, new ComfyStoppedError(job.workflow, job.promptId, this.url, now - job.silentSince))
+      }
     }
   }
 

@@ -151,6 +151,31 @@ export class ComfyCancelledError extends ComfyError {
   }
 }
 
+/** ComfyUI stopped answering while a prompt was queued or running. */
+export class ComfyStoppedError extends ComfyError {
+  override name = 'ComfyStoppedError'
+  constructor(
+    readonly workflow: string,
+    readonly promptId: string,
+    readonly url: string,
+    readonly silentMs: number,
+  ) {
+    super(`ComfyUI at ${url} stopped answering while running ${workflow} (prompt ${promptId}; no answer for ${Math.round(silentMs / 1000)} s). Is it still running? Start it again and re-run.`)
+  }
+}
+
+/** The prompt vanished from ComfyUI's queue and history after the connection dropped: the server restarted or dropped it. */
+export class ComfyLostError extends ComfyError {
+  override name = 'ComfyLostError'
+  constructor(
+    readonly workflow: string,
+    readonly promptId: string,
+    readonly url: string,
+  ) {
+    super(`ComfyUI at ${url} lost ${workflow} (prompt ${promptId}): the connection dropped and the prompt is in neither its queue nor its history, so the server most likely restarted. Re-run it.`)
+  }
+}
+
 const is = (name: string) => (e: unknown): boolean =>
   typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name
 
@@ -163,3 +188,5 @@ export const isComfyValidationError = is('ComfyValidationError') as (e: unknown)
 export const isComfyMissingOutputsError = is('ComfyMissingOutputsError') as (e: unknown) => e is ComfyMissingOutputsError
 export const isComfyExecutionError = is('ComfyExecutionError') as (e: unknown) => e is ComfyExecutionError
 export const isComfyCancelledError = is('ComfyCancelledError') as (e: unknown) => e is ComfyCancelledError
+export const isComfyStoppedError = is('ComfyStoppedError') as (e: unknown) => e is ComfyStoppedError
+export const isComfyLostError = is('ComfyLostError') as (e: unknown) => e is ComfyLostError

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { DiscomfortError } from '../../shared/errors.js'
-import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
+import { checkedContextValue, fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
 import type { ContextValue, ContextValueKind } from '../store/values.js'
 
 /** A file on disk to read as the port's type (`.png` → IMAGE, `.latent` → LATENT when the type is unknown). */
@@ -33,7 +33,7 @@ function fromBytes(bytes: Uint8Array, type: string | undefined, what: string, hi
 }
 
 export async function toContextValue(raw: InputValue, type: string | undefined, what: string): Promise<ContextValue> {
-  if (isContextValue(raw)) return raw
+  if (isContextValue(raw)) return checkedContextValue(raw, what)
   if (raw instanceof Uint8Array) return fromBytes(raw, type, what)
   if (isFileInput(raw)) {
     let bytes: Uint8Array

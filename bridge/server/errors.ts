@@ -18,6 +18,7 @@ const STATUS_BY_NAME: Record<string, [number, string]> = {
   UnknownNodeTypesError: [400, 'unknown_node_types'],
   WorkflowFormatError: [400, 'bad_workflow'],
   PortError: [400, 'port_error'],
+  KeyFormatError: [400, 'bad_key'],
   ContextKeyError: [404, 'not_found'],
   ContextClosedError: [409, 'context_closed'],
   ValueError: [400, 'bad_value'],

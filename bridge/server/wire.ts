@@ -4,6 +4,7 @@
  */
 import { isFileInput, type InputValue } from '../run/inputs.js'
 import { BridgeHttpError } from './errors.js'
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../store/valueFrom.js'
 
 export function toWire(value: unknown): unknown {
   if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
@@ -30,6 +31,7 @@ export function fromWire(value: unknown): unknown {
  * the in-process client), for the caller's own files.
  */
 export function inputFromClient(raw: unknown, where: string): InputValue {
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH + 2)) throw new BridgeHttpError(400, `${where}: JSON nested deeper than ${MAX_JSON_DEPTH} levels is not stored.`)
   const value = fromWire(raw)
   if (isFileInput(value)) {
     throw new BridgeHttpError(

@@ -12,7 +12,7 @@
  * it at once, or none of it.
  */
 import { randomBytes, createHash } from 'node:crypto'
-import { mkdir, readFile, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomicFile.js'
 import { passByFor, type PassByRules } from './config.js'
@@ -89,22 +89,28 @@ export class ContextKeyError extends Error {
   override name = 'ContextKeyError'
 }
 
+/** A key or context id that can never exist (empty, too long, a path): the caller's mistake, not a missing entry. */
+export class KeyFormatError extends ContextKeyError {
+  override name = 'KeyFormatError'
+}
+
 export class ContextClosedError extends Error {
   override name = 'ContextClosedError'
 }
 
-const MAX_KEY_LENGTH = 200
+const MAX_KEY_BYTES = 200
 const KEPT_RUNS = 200
 
 /** Keys are `unique_id`s: 1–200 characters, no path separators or control characters. */
 export function validateKey(key: unknown, what = 'key'): string {
-  if (typeof key !== 'string' || key.length === 0) throw new ContextKeyError(`The ${what} must be a non-empty string.`)
-  if (key.length > MAX_KEY_LENGTH) throw new ContextKeyError(`The ${what} "${key.slice(0, 40)}..." is longer than ${MAX_KEY_LENGTH} characters.`)
+  if (typeof key !== 'string' || key.length === 0) throw new KeyFormatError(`The ${what} must be a non-empty string.`)
+  // Bytes, not characters: it becomes a file name, and file systems count bytes (255 at most).
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new KeyFormatError(`The ${what} "${key.slice(0, 40)}..." is longer than ${MAX_KEY_BYTES} bytes.`)
   // eslint-disable-next-line no-control-regex
   if (/[/\\\x00-\x1f\x7f]/.test(key) || key === '.' || key === '..') {
-    throw new ContextKeyError(`The ${what} "${key}" may not contain "/", "\\" or control characters, nor be "." or "..".`)
+    throw new KeyFormatError(`The ${what} "${key}" may not contain "/", "\\" or control characters, nor be "." or "..".`)
   }
-  if (key.trim() !== key) throw new ContextKeyError(`The ${what} "${key}" has leading or trailing spaces.`)
+  if (key.trim() !== key) throw new KeyFormatError(`The ${what} "${key}" has leading or trailing spaces.`)
   return key
 }
 
@@ -182,7 +188,18 @@ export class Context {
       if (!meta.file) continue // a value that never reached disk cannot come back
       this.entries.set(key, { ...meta, tier: 'disk' })
     }
+    await this.removeLeftovers()
     await writeFileAtomic(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }))
+  }
+
+  /** After a crash: temp files of interrupted writes, and value files no entry refers to (written, never committed). */
+  private async removeLeftovers(): Promise<void> {
+    const referenced = new Set([...this.entries.values()].flatMap((m) => (m.file ? [m.file] : [])))
+    for (const dir of [this.dir, this.valuesDir]) {
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (name.endsWith('.tmp') || (dir === this.valuesDir && !referenced.has(name))) await rm(join(dir, name), { force: true, recursive: true })
+      }
+    }
   }
 
   private assertOpen(): void {

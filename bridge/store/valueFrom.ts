@@ -2,7 +2,7 @@
 import { decodeLatent } from '../codec/latent.js'
 import { readPngHeader } from '../codec/png.js'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../defaults.js'
-import type { ContextValue } from './values.js'
+import type { ContextValue, Recipe } from './values.js'
 
 let maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS
 
@@ -63,6 +63,21 @@ export function latentFromBytes(bytes: Uint8Array, what = 'latent'): ContextValu
   }
 }
 
+/** How deep JSON values may nest (deeper ones are refused, not walked: they would overflow the stack). */
+export const MAX_JSON_DEPTH = 100
+
+/** Whether a JSON-like value nests deeper than `max` (measured without recursion). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length) {
+    const [v, depth] = stack.pop()!
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue
+    if (depth >= max) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1])
+  }
+  return false
+}
+
 /** A string, number, boolean or JSON value. */
 export function fromJs(value: unknown, what = 'value'): ContextValue {
   if (typeof value === 'string') return { kind: 'string', value }
@@ -72,6 +87,7 @@ export function fromJs(value: unknown, what = 'value'): ContextValue {
   }
   if (typeof value === 'boolean') return { kind: 'boolean', value }
   if (value === null || typeof value === 'object') {
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) throw new ValueError(`${what}: JSON nested deeper than ${MAX_JSON_DEPTH} levels is not stored.`)
     try {
       return { kind: 'json', value: JSON.parse(JSON.stringify(value)) as unknown }
     } catch (e) {
@@ -79,6 +95,47 @@ export function fromJs(value: unknown, what = 'value'): ContextValue {
     }
   }
   throw new ValueError(`${what}: a ${typeof value} cannot be stored in a context.`)
+}
+
+/**
+ * A value that claims to be a context value already (`{kind: ...}`), checked
+ * as if it were new, so that whatever is stored can always be read back.
+ */
+export function checkedContextValue(v: ContextValue, what: string): ContextValue {
+  switch (v.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean': {
+      const checked = fromJs(v.value, what)
+      if (checked.kind !== v.kind) throw new ValueError(`${what}: a "${v.kind}" value holds a ${typeof v.value}.`)
+      return checked
+    }
+    case 'json': {
+      const checked = fromJs(v.value ?? null, what)
+      return { kind: 'json', value: checked.kind === 'json' ? checked.value : v.value }
+    }
+    case 'image':
+      if (!Array.isArray(v.frames) || !v.frames.every((f) => f instanceof Uint8Array)) throw new ValueError(`${what}: an image value needs frames of PNG bytes.`)
+      return imageFromPngs(v.frames, what)
+    case 'mask':
+      if (!(v.png instanceof Uint8Array)) throw new ValueError(`${what}: a mask value needs PNG bytes.`)
+      return maskFromPng(v.png, what)
+    case 'latent':
+      if (!(v.bytes instanceof Uint8Array)) throw new ValueError(`${what}: a latent value needs .latent bytes.`)
+      return latentFromBytes(v.bytes, what)
+    case 'ref': {
+      const r = v.recipe as Partial<Recipe> | undefined
+      const output = r?.output
+      const ok =
+        r !== undefined && typeof r.prompt === 'object' && r.prompt !== null && !Array.isArray(r.prompt) && typeof r.type === 'string' &&
+        Array.isArray(output) && output.length === 2 && typeof output[0] === 'string' && typeof output[1] === 'number' && Object.hasOwn(r.prompt, output[0])
+      if (!ok) throw new ValueError(`${what}: a reference needs a recipe {prompt, output: [node id in prompt, output index], type}.`)
+      if (nestsDeeperThan(r.prompt, MAX_JSON_DEPTH)) throw new ValueError(`${what}: the recipe nests deeper than ${MAX_JSON_DEPTH} levels.`)
+      return v
+    }
+    default:
+      throw new ValueError(`${what}: unknown value kind "${String((v as { kind: unknown }).kind)}".`)
+  }
 }
 
 /** The plain JavaScript form of a primitive or JSON value (undefined for binary and reference values). */

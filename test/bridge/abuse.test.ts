@@ -176,3 +176,46 @@ describe('durable contexts after a restart', () => {
     await b.close()
   })
 })
+
+describe('malformed ids, keys and values: a 4xx that says why, and nothing stored', () => {
+  it('ids and keys that can never exist are 400 (not 404 or 500), without the home folder in the message', async () => {
+    const cases: Array<[string, string, unknown]> = [
+      ['POST', '/contexts', { id: 123 }],
+      ['POST', '/contexts', { id: '' }],
+      ['POST', '/contexts', { id: '../evil' }],
+      ['POST', '/contexts', { id: 'a\\b' }],
+      ['POST', '/contexts', { id: 'x'.repeat(300) }],
+      ['POST', '/contexts', { id: '🙂'.repeat(60) }], // 60 characters, 240 bytes
+      ['PUT', `/contexts/${ctx}/values/${'k'.repeat(256)}`, { value: 1 }],
+      ['PUT', `/contexts/${ctx}/values/${encodeURIComponent('🙂'.repeat(60))}`, { value: 1 }],
+      ['PUT', `/contexts/${ctx}/values/${encodeURIComponent(' padded ')}`, { value: 1 }],
+    ]
+    for (const [method, path, body] of cases) {
+      const r = await send(method, path, { body })
+      expect(r.status, `${method} ${path.slice(0, 60)}`).toBe(400)
+      expect(r.json.error!.message).not.toContain(root)
+    }
+  })
+
+  it('values that claim a kind are checked like new ones; deep JSON is refused', async () => {
+    const bad: unknown[] = [
+      { kind: 'latent', bytes: { $bytes: 'AAAA' }, shape: 'x' },
+      { kind: 'image', frames: [{ $bytes: 'AAAA' }], width: 1, height: 1 },
+      { kind: 'mask', png: { $bytes: Buffer.from('nope').toString('base64') } },
+      { kind: 'number', value: 'seven' },
+      { kind: 'ref', recipe: { prompt: {}, output: ['9', 0], type: 'MODEL' } },
+    ]
+    for (const [i, value] of bad.entries()) {
+      const r = await send('PUT', `/contexts/${ctx}/values/bad${i}`, { body: { value } })
+      expect(r.status, JSON.stringify(value).slice(0, 60)).toBe(400)
+      expect((await send('GET', `/contexts/${ctx}/values/bad${i}`)).status).toBe(404)
+    }
+    const deep = Buffer.from(`{"value":${'['.repeat(10_000)}${']'.repeat(10_000)}}`)
+    const r = await send('PUT', `/contexts/${ctx}/values/deep`, { raw: deep })
+    expect(r.status).toBe(400)
+    expect(r.json.error!.message).toMatch(/nested deeper than 100 levels/)
+    const good = await send('PUT', `/contexts/${ctx}/values/fine`, { body: { value: { kind: 'image', frames: [{ $bytes: PNG.toString('base64') }], width: 1, height: 1 } } })
+    expect(good.json).toMatchObject({ kind: 'image' })
+    expect((await send('GET', `/contexts/${ctx}/values/fine`)).json).toMatchObject({ value: { width: 64, height: 48 } })
+  })
+})

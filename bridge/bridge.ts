@@ -17,6 +17,7 @@ import { ContextStore } from './store/contextStore.js'
 import { setMaxImagePixels } from './store/valueFrom.js'
 import { discomfortHome, env } from './env.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
+import { DiscomfortError } from '../shared/errors.js'
 
 export { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
 
@@ -51,14 +52,16 @@ export interface Bridge {
   close(): Promise<void>
 }
 
-export class BridgeConfigError extends Error {
+export class BridgeConfigError extends DiscomfortError {
+  static override code = 'bad_config'
   override name = 'BridgeConfigError'
 }
 
 /** The port is taken: by a Discomfort bridge (then say how to use it) or by something else (then how to pick another). */
 export class PortInUseError extends BridgeConfigError {
+  static override code = 'port_in_use'
+  static override status = 409
   override name = 'PortInUseError'
-  readonly code = 'EADDRINUSE'
   constructor(
     message: string,
     /** The URL of the Discomfort bridge already there, if it is one. */

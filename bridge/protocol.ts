@@ -3,7 +3,7 @@
  * messages), declared once, apart from the server's implementation, so the
  * clients import them without pulling in express or ws.
  */
-import type { RunEvent } from './run/runner.js'
+import type { RunEvent, RunFailure } from './run/runner.js'
 import type { Usage } from './store/context.js'
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
@@ -33,7 +33,7 @@ export interface RunView {
   iterations: number
   createdAt: string
   finishedAt?: string
-  error?: { name: string; message: string }
+  error?: RunFailure
   /** The OUTPUT keys the run wrote. */
   outputs?: string[]
   progress: RunProgress

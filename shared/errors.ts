@@ -1,17 +1,40 @@
 /**
- * Errors raised by the core. Every error names what the user has to look at
- * (the workflow, node, link or port) and says what to do about it.
+ * The root of every Discomfort error, and the core's own errors. Every error
+ * names what the user has to look at (the workflow, node, link or port) and
+ * says what to do about it.
  *
- * Guards compare `name` rather than using `instanceof`, so they also work on
- * errors that crossed a realm (a worker, an iframe, a JSON round trip).
+ * Each class declares a stable `code` (the HTTP API's `error.type`) and the
+ * HTTP `status` the bridge answers with, as static fields that every instance
+ * carries too: renaming a class changes neither. Guards compare `code`, so
+ * they also work on errors that crossed a realm (a worker, a JSON round trip).
  */
 
+export interface DiscomfortErrorOptions {
+  cause?: unknown
+  /** Overrides the class's code (for errors that carry one from elsewhere, e.g. an HTTP answer). */
+  code?: string
+  /** Overrides the class's HTTP status. */
+  status?: number
+}
+
 export class DiscomfortError extends Error {
+  static code = 'bad_request'
+  static status = 400
   override name = 'DiscomfortError'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /** Stable, machine-readable: the HTTP API's `error.type`. */
+  readonly code: string
+  /** The HTTP status the bridge answers with. */
+  readonly status: number
+  constructor(message: string, options: DiscomfortErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    const kind = new.target as typeof DiscomfortError
+    this.code = options.code ?? kind.code
+    this.status = options.status ?? kind.status
   }
 }
+
+/** Whether `e` is a Discomfort error with this code (works across realms). */
+export const hasCode = (e: unknown, code: string): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code
 
 /** A node type used by the workflow is not known to the ComfyUI server. */
 export interface MissingNodeType {
@@ -20,6 +43,7 @@ export interface MissingNodeType {
 }
 
 export class UnknownNodeTypesError extends DiscomfortError {
+  static override code = 'unknown_node_types'
   override name = 'UnknownNodeTypesError'
   readonly missing: readonly MissingNodeType[]
   constructor(workflow: string, missing: readonly MissingNodeType[]) {
@@ -38,21 +62,18 @@ export class UnknownNodeTypesError extends DiscomfortError {
 
 /** The workflow file is not a well-formed ComfyUI workflow (bad shape, dangling link, cycle...). */
 export class WorkflowFormatError extends DiscomfortError {
+  static override code = 'bad_workflow'
   override name = 'WorkflowFormatError'
 }
 
 /** Port discovery, stitching or compilation found a problem with DiscomfortPort nodes. */
 export class PortError extends DiscomfortError {
+  static override code = 'port_error'
   override name = 'PortError'
 }
 
-const hasName = (e: unknown, name: string): boolean =>
-  typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name
-
 export const isDiscomfortError = (e: unknown): e is DiscomfortError =>
-  e instanceof DiscomfortError ||
-  ['DiscomfortError', 'UnknownNodeTypesError', 'WorkflowFormatError', 'PortError'].some((n) => hasName(e, n))
-export const isUnknownNodeTypesError = (e: unknown): e is UnknownNodeTypesError =>
-  hasName(e, 'UnknownNodeTypesError')
-export const isWorkflowFormatError = (e: unknown): e is WorkflowFormatError => hasName(e, 'WorkflowFormatError')
-export const isPortError = (e: unknown): e is PortError => hasName(e, 'PortError')
+  e instanceof DiscomfortError || (e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { status?: unknown }).status === 'number')
+export const isUnknownNodeTypesError = (e: unknown): e is UnknownNodeTypesError => hasCode(e, UnknownNodeTypesError.code)
+export const isWorkflowFormatError = (e: unknown): e is WorkflowFormatError => hasCode(e, WorkflowFormatError.code)
+export const isPortError = (e: unknown): e is PortError => hasCode(e, PortError.code)

@@ -129,8 +129,28 @@ function definePortNode(base, getStore) {
 	}
 	return DiscomfortPortNode;
 }
+// shared/errors.ts
+var DiscomfortError = class extends Error {
+	static code = "bad_request";
+	static status = 400;
+	name = "DiscomfortError";
+	/** Stable, machine-readable: the HTTP API's `error.type`. */
+	code;
+	/** The HTTP status the bridge answers with. */
+	status;
+	constructor(message, options = {}) {
+		super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+		const kind = new.target;
+		this.code = options.code ?? kind.code;
+		this.status = options.status ?? kind.status;
+	}
+};
 // extension/src/bridgeClient.ts
-var BridgeDownError = class extends Error {
+/** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
+/** The bridge does not answer: the page says how to start it, and queues nothing. */
+var BridgeDownError = class extends DiscomfortError {
+	static code = "bridge_down";
+	static status = 503;
 	name = "BridgeDownError";
 };
 var BridgeClient = class {

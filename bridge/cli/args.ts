@@ -6,8 +6,10 @@
 import { parseArgs as parseNodeArgs } from 'node:util'
 import type { InputValue } from '../run/inputs.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, MAX_ITERATIONS } from '../defaults.js'
+import { DiscomfortError } from '../../shared/errors.js'
 
-export class UsageError extends Error {
+export class UsageError extends DiscomfortError {
+  static override code = 'usage'
   override name = 'UsageError'
   constructor(
     message: string,

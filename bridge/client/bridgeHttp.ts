@@ -1,20 +1,20 @@
 /** A typed HTTP client for a running bridge. Errors carry the bridge's message. */
-import type { RunEvent } from '../run/runner.js'
+import type { RunEvent, RunFailure } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import type { ContextValue } from '../store/values.js'
 import type { ContextSummary, RunView } from '../protocol.js'
 import { fromWire, toWire } from '../server/wire.js'
+import { DiscomfortError } from '../../shared/errors.js'
 
 export type { RunView }
 
-export class BridgeError extends Error {
+/** What a bridge answered (its error's code and HTTP status), or `unreachable` with status 0. */
+export class BridgeError extends DiscomfortError {
+  static override code = 'bridge_error'
+  static override status = 502
   override name = 'BridgeError'
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly type: string,
-  ) {
-    super(message)
+  constructor(message: string, status: number, code: string) {
+    super(message, { status, code })
   }
 }
 
@@ -32,7 +32,7 @@ export interface RunBody {
 export interface RunOutcome {
   runId: string
   outputs?: Record<string, ContextValue>
-  error?: { name: string; message: string }
+  error?: RunFailure
 }
 
 /** What the TypeScript client needs of a bridge: over HTTP, or in this process. */
@@ -167,7 +167,7 @@ export class BridgeHttp implements BridgeApi {
     await readSse(res, (type, data) => {
       if (type === 'result') out.outputs = fromWire((data as { outputs: unknown }).outputs) as Record<string, ContextValue>
       else {
-        if (type === 'run-failed') out.error = (data as { error: { name: string; message: string } }).error
+        if (type === 'run-failed') out.error = (data as { error: RunFailure }).error
         onEvent?.(data as RunEvent)
       }
     })

@@ -10,12 +10,12 @@
  * }
  * await d.shutdown()
  */
-import { startBridge, DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, type Bridge, type BridgeOptions } from '../bridge.js'
+import { startBridge, PortInUseError, DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, type Bridge, type BridgeOptions } from '../bridge.js'
 import type { ComfyLaunch } from '../comfy/launcher.js'
 import { readComfyServerlessConfig } from '../comfy/launcher.js'
 import type { InputValue } from '../run/inputs.js'
 import { readWorkflowFile } from '../run/workflowFile.js'
-import type { RunEvent } from '../run/runner.js'
+import { isCancellation, type RunEvent } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import { exportValue } from '../store/exportData.js'
 import { toJs } from '../store/valueFrom.js'
@@ -170,7 +170,7 @@ export class Discomfort {
     try {
       bridge = await startBridge({ ...base, port: options.bridge?.port ?? Number(url.port || DEFAULT_BRIDGE_PORT) })
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e
+      if (!(e instanceof PortInUseError)) throw e
       bridge = await startBridge({ ...base, port: 0 })
     }
     return new Discomfort(new InProcessBridgeApi(bridge), bridge)
@@ -226,7 +226,8 @@ export class Discomfort {
         },
       )
       if (result.error) {
-        const error = new Error(result.error.message)
+        // The bridge's error, with its class name and code, whether the bridge runs here or elsewhere.
+        const error = new BridgeError(result.error.message, isCancellation(result.error) ? 409 : 422, result.error.code)
         error.name = result.error.name
         throw error
       }

@@ -91,6 +91,6 @@ export class InProcessBridgeApi implements BridgeApi {
       off()
     }
     if (run.status === 'succeeded' && run.outputs) return { runId: run.id, outputs: run.outputs }
-    return { runId: run.id, error: run.error ?? { name: 'Error', message: `Run ${run.id} ended ${run.status}.` } }
+    return { runId: run.id, error: run.error ?? { name: 'Error', code: 'internal', message: `Run ${run.id} ended ${run.status}.` } }
   }
 }

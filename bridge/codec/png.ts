@@ -4,6 +4,7 @@
  * not rounded, so a round trip through ComfyUI's savers loses < 1/255).
  */
 import { PNG } from 'pngjs'
+import { DiscomfortError } from '../../shared/errors.js'
 
 export interface RgbaImage {
   width: number
@@ -14,7 +15,8 @@ export interface RgbaImage {
   hasAlpha: boolean
 }
 
-export class PngError extends Error {
+export class PngError extends DiscomfortError {
+  static override code = 'bad_png'
   override name = 'PngError'
 }
 

@@ -3,6 +3,7 @@
  * an 8-byte little-endian header length, a JSON header (tensor dtype, shape,
  * byte range; optional `__metadata__` of strings), then the raw tensor bytes.
  */
+import { DiscomfortError } from '../../shared/errors.js'
 
 export type DType = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'U8'
 
@@ -12,7 +13,8 @@ export interface TensorEntry {
   data: Uint8Array
 }
 
-export class SafetensorsError extends Error {
+export class SafetensorsError extends DiscomfortError {
+  static override code = 'bad_latent'
   override name = 'SafetensorsError'
 }
 

@@ -1,19 +1,21 @@
 /**
  * Errors from talking to ComfyUI. Each names the server and, where there is
  * one, the prompt, node (id, class and title) and input, and says what to do.
- * Guards compare `name`, so they work across realms and after serialisation.
+ * Guards compare the stable `code`, so they work across realms and after serialisation.
  */
+import { DiscomfortError, hasCode } from '../../shared/errors.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 
-export class ComfyError extends Error {
+export class ComfyError extends DiscomfortError {
+  static override code = 'comfy_error'
+  static override status = 502
   override name = 'ComfyError'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
 }
 
 /** ComfyUI could not be reached at all (refused, DNS, reset). */
 export class ComfyUnreachableError extends ComfyError {
+  static override code = 'comfy_unreachable'
+  static override status = 502
   override name = 'ComfyUnreachableError'
   constructor(readonly url: string, cause: unknown) {
     super(`ComfyUI is not reachable at ${url} (${(cause as Error)?.message ?? String(cause)}). Is it running? Check the URL, or start it.`, { cause })
@@ -22,19 +24,24 @@ export class ComfyUnreachableError extends ComfyError {
 
 /** An HTTP answer that is not what the route promises. */
 export class ComfyHttpError extends ComfyError {
+  static override code = 'comfy_http'
+  static override status = 502
   override name = 'ComfyHttpError'
   constructor(
     readonly method: string,
     readonly url: string,
-    readonly status: number,
+    /** What ComfyUI answered (the bridge itself answers 502). */
+    readonly httpStatus: number,
     readonly body: string,
   ) {
-    super(`ComfyUI answered ${status} to ${method} ${url}${body ? `: ${body.slice(0, 300)}` : ''}`)
+    super(`ComfyUI answered ${httpStatus} to ${method} ${url}${body ? `: ${body.slice(0, 300)}` : ''}`)
   }
 }
 
 /** A request or a job took longer than its configured limit. */
 export class ComfyTimeoutError extends ComfyError {
+  static override code = 'comfy_timeout'
+  static override status = 504
   override name = 'ComfyTimeoutError'
 }
 
@@ -83,6 +90,8 @@ const line = (p: NodeProblem): string =>
 
 /** ComfyUI refused the prompt (HTTP 400): the graph or some nodes are invalid. */
 export class ComfyValidationError extends ComfyError {
+  static override code = 'comfy_validation'
+  static override status = 400
   override name = 'ComfyValidationError'
   readonly problems: NodeProblem[]
   constructor(
@@ -102,6 +111,8 @@ export class ComfyValidationError extends ComfyError {
 
 /** ComfyUI accepted the prompt but dropped output nodes that were needed, because they failed validation. */
 export class ComfyMissingOutputsError extends ComfyError {
+  static override code = 'comfy_missing_outputs'
+  static override status = 400
   override name = 'ComfyMissingOutputsError'
   readonly problems: NodeProblem[]
   constructor(
@@ -121,6 +132,8 @@ export class ComfyMissingOutputsError extends ComfyError {
 
 /** A node raised while the prompt ran (`execution_error`). */
 export class ComfyExecutionError extends ComfyError {
+  static override code = 'comfy_execution'
+  static override status = 422
   override name = 'ComfyExecutionError'
   constructor(
     readonly workflow: string,
@@ -141,6 +154,8 @@ export class ComfyExecutionError extends ComfyError {
 
 /** The prompt was interrupted or removed from the queue before it finished. */
 export class ComfyCancelledError extends ComfyError {
+  static override code = 'comfy_cancelled'
+  static override status = 409
   override name = 'ComfyCancelledError'
   constructor(
     readonly workflow: string,
@@ -153,6 +168,8 @@ export class ComfyCancelledError extends ComfyError {
 
 /** ComfyUI stopped answering while a prompt was queued or running. */
 export class ComfyStoppedError extends ComfyError {
+  static override code = 'comfy_stopped'
+  static override status = 502
   override name = 'ComfyStoppedError'
   constructor(
     readonly workflow: string,
@@ -166,6 +183,8 @@ export class ComfyStoppedError extends ComfyError {
 
 /** The prompt vanished from ComfyUI's queue and history after the connection dropped: the server restarted or dropped it. */
 export class ComfyLostError extends ComfyError {
+  static override code = 'comfy_lost'
+  static override status = 502
   override name = 'ComfyLostError'
   constructor(
     readonly workflow: string,
@@ -176,17 +195,14 @@ export class ComfyLostError extends ComfyError {
   }
 }
 
-const is = (name: string) => (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name
-
 export const isComfyError = (e: unknown): e is ComfyError =>
-  e instanceof ComfyError || (typeof e === 'object' && e !== null && String((e as { name?: unknown }).name).startsWith('Comfy'))
-export const isComfyUnreachableError = is('ComfyUnreachableError') as (e: unknown) => e is ComfyUnreachableError
-export const isComfyHttpError = is('ComfyHttpError') as (e: unknown) => e is ComfyHttpError
-export const isComfyTimeoutError = is('ComfyTimeoutError') as (e: unknown) => e is ComfyTimeoutError
-export const isComfyValidationError = is('ComfyValidationError') as (e: unknown) => e is ComfyValidationError
-export const isComfyMissingOutputsError = is('ComfyMissingOutputsError') as (e: unknown) => e is ComfyMissingOutputsError
-export const isComfyExecutionError = is('ComfyExecutionError') as (e: unknown) => e is ComfyExecutionError
-export const isComfyCancelledError = is('ComfyCancelledError') as (e: unknown) => e is ComfyCancelledError
-export const isComfyStoppedError = is('ComfyStoppedError') as (e: unknown) => e is ComfyStoppedError
-export const isComfyLostError = is('ComfyLostError') as (e: unknown) => e is ComfyLostError
+  e instanceof ComfyError || (typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('comfy_'))
+export const isComfyUnreachableError = (e: unknown): e is ComfyUnreachableError => hasCode(e, ComfyUnreachableError.code)
+export const isComfyHttpError = (e: unknown): e is ComfyHttpError => hasCode(e, ComfyHttpError.code)
+export const isComfyTimeoutError = (e: unknown): e is ComfyTimeoutError => hasCode(e, ComfyTimeoutError.code)
+export const isComfyValidationError = (e: unknown): e is ComfyValidationError => hasCode(e, ComfyValidationError.code)
+export const isComfyMissingOutputsError = (e: unknown): e is ComfyMissingOutputsError => hasCode(e, ComfyMissingOutputsError.code)
+export const isComfyExecutionError = (e: unknown): e is ComfyExecutionError => hasCode(e, ComfyExecutionError.code)
+export const isComfyCancelledError = (e: unknown): e is ComfyCancelledError => hasCode(e, ComfyCancelledError.code)
+export const isComfyStoppedError = (e: unknown): e is ComfyStoppedError => hasCode(e, ComfyStoppedError.code)
+export const isComfyLostError = (e: unknown): e is ComfyLostError => hasCode(e, ComfyLostError.code)

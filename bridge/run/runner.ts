@@ -24,6 +24,7 @@ import { compileWorkflow, type Capture } from './compile.js'
 import { toContextValue, type InputValue } from './inputs.js'
 import { readWorkflowFile } from './workflowFile.js'
 import { MAX_ITERATIONS } from '../defaults.js'
+import { ComfyCancelledError } from '../comfy/errors.js'
 
 /** A workflow: a file path, a UI or API object, or one of those with a name. */
 export type WorkflowSpec = string | UiWorkflow | ApiPrompt | { name: string; workflow: UiWorkflow | ApiPrompt }
@@ -40,7 +41,23 @@ export type RunEvent =
   | { type: 'progress'; runId: string; workflow: string; iteration: number; step: number; node: string; title: string; value: number; max: number }
   | { type: 'workflow-finished'; runId: string; workflow: string; index: number; iteration: number; step: number; totalSteps: number; executed: number; cached: number; wrote: string[] }
   | { type: 'run-finished'; runId: string; outputs: string[] }
-  | { type: 'run-failed'; runId: string; error: { name: string; message: string } }
+  | { type: 'run-failed'; runId: string; error: RunFailure }
+
+/** Why a run failed, as clients see it: the error's class name, its stable code and its message. */
+export interface RunFailure {
+  name: string
+  code: string
+  message: string
+}
+
+export const runFailure = (e: unknown): RunFailure => ({
+  name: e instanceof Error ? e.name : 'Error',
+  code: e instanceof DiscomfortError ? e.code : 'internal',
+  message: e instanceof Error ? e.message : String(e),
+})
+
+/** Failures that mean someone cancelled the run (not that it went wrong). */
+export const isCancellation = (f: RunFailure): boolean => f.code === RunCancelledError.code || f.code === ComfyCancelledError.code
 
 export interface RunOptions {
   context: Context
@@ -101,6 +118,8 @@ export interface StartedWorkflow {
 }
 
 export class RunError extends DiscomfortError {
+  static override code = 'run_failed'
+  static override status = 422
   override name = 'RunError'
   constructor(
     message: string,
@@ -113,6 +132,8 @@ export class RunError extends DiscomfortError {
 }
 
 export class RunCancelledError extends DiscomfortError {
+  static override code = 'run_cancelled'
+  static override status = 409
   override name = 'RunCancelledError'
 }
 
@@ -246,7 +267,7 @@ export class Runner {
       return { runId, contextId: options.context.id, outputs }
     } catch (e) {
       const error = e as Error
-      emit({ type: 'run-failed', runId, error: { name: error.name, message: error.message } })
+      emit({ type: 'run-failed', runId, error: runFailure(error) })
       throw e
     }
   }
@@ -285,12 +306,12 @@ export class Runner {
         ...(options.front ? { front: true } : {}),
       },
     ).catch((e: unknown) => {
-      emit({ type: 'run-failed', runId, error: { name: (e as Error).name, message: (e as Error).message } })
+      emit({ type: 'run-failed', runId, error: runFailure(e) })
       throw e
     })
     started.done.then(
       (wrote) => emit({ type: 'run-finished', runId, outputs: wrote }),
-      (e: unknown) => emit({ type: 'run-failed', runId, error: { name: (e as Error).name, message: (e as Error).message } }),
+      (e: unknown) => emit({ type: 'run-failed', runId, error: runFailure(e) }),
     )
     return started
   }
@@ -303,10 +324,10 @@ export class Runner {
     const label = o.iterations > 1 ? `${workflow.name} (iteration ${o.iteration} of ${o.iterations})` : workflow.name
     const fail = async (e: unknown): Promise<never> => {
       await receipt.discard()
-      if ((e as Error).name === 'ComfyCancelledError' || o.signal?.aborted) {
+      if (e instanceof ComfyCancelledError || o.signal?.aborted) {
         throw new RunCancelledError(`Run ${o.runId} was cancelled during ${label}; nothing from that workflow was kept.`, { cause: e })
       }
-      if ((e as Error).name === 'RunError') throw e
+      if (e instanceof RunError) throw e
       const message = (e as Error).message.startsWith(workflow.name) ? (e as Error).message : `${label}: ${(e as Error).message}`
       throw new RunError(`${message}\nThe context keeps what it had before this workflow ran.`, workflow.name, o.iteration, { cause: e })
     }

@@ -8,7 +8,7 @@ import type { Context } from '../store/context.js'
 import type { ContextStore } from '../store/contextStore.js'
 import type { ContextValue } from '../store/values.js'
 import type { InputValue } from '../run/inputs.js'
-import type { RunEvent, Runner, WorkflowSpec } from '../run/runner.js'
+import { isCancellation, runFailure, type RunEvent, type RunFailure, type Runner, type WorkflowSpec } from '../run/runner.js'
 
 import type { RunStatus } from '../protocol.js'
 export type { RunStatus }
@@ -23,7 +23,7 @@ export interface RunRecord {
   iterations: number
   createdAt: string
   finishedAt?: string
-  error?: { name: string; message: string }
+  error?: RunFailure
   events: RunEvent[]
   outputs?: Record<string, ContextValue>
   source: 'script' | 'page'
@@ -115,7 +115,7 @@ export class RunManager {
         run.finishedAt = new Date().toISOString()
       }
       if (e.type === 'run-failed') {
-        run.status = e.error.name === 'RunCancelledError' || e.error.name === 'ComfyCancelledError' ? 'cancelled' : 'failed'
+        run.status = isCancellation(e.error) ? 'cancelled' : 'failed'
         run.error = e.error
         run.finishedAt = new Date().toISOString()
       }
@@ -158,7 +158,7 @@ export class RunManager {
       } catch (e) {
         // run-failed was emitted by the runner (or is emitted here for failures before it started)
         if (run.status === 'queued' || run.status === 'running') {
-          emit({ type: 'run-failed', runId: id, error: { name: (e as Error).name, message: (e as Error).message } })
+          emit({ type: 'run-failed', runId: id, error: runFailure(e) })
         }
       } finally {
         this.controllers.delete(id)

@@ -3,7 +3,7 @@
  * `{"$bytes": "<base64>"}`, everything else as is.
  */
 import { isFileInput, type InputValue } from '../run/inputs.js'
-import { BridgeHttpError } from './errors.js'
+import { BridgeHttpError } from './httpError.js'
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../store/valueFrom.js'
 
 export function toWire(value: unknown): unknown {

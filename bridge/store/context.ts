@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { writeFileAtomic } from './atomicFile.js'
 import { passByFor, type PassByRules } from './config.js'
 import { decodeValue, defaultComfyType, encodeValue, valueHash, valueSize, type ContextValue, type ContextValueKind, type PassBy } from './values.js'
+import { DiscomfortError } from '../../shared/errors.js'
 
 export type Tier = 'ram' | 'disk'
 
@@ -85,16 +86,22 @@ interface ReceiptsFile {
   runs: RunRecord[]
 }
 
-export class ContextKeyError extends Error {
+export class ContextKeyError extends DiscomfortError {
+  static override code = 'not_found'
+  static override status = 404
   override name = 'ContextKeyError'
 }
 
 /** A key or context id that can never exist (empty, too long, a path): the caller's mistake, not a missing entry. */
 export class KeyFormatError extends ContextKeyError {
+  static override code = 'bad_key'
+  static override status = 400
   override name = 'KeyFormatError'
 }
 
-export class ContextClosedError extends Error {
+export class ContextClosedError extends DiscomfortError {
+  static override code = 'context_closed'
+  static override status = 409
   override name = 'ContextClosedError'
 }
 

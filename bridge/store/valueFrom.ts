@@ -3,6 +3,7 @@ import { decodeLatent } from '../codec/latent.js'
 import { readPngHeader } from '../codec/png.js'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../defaults.js'
 import type { ContextValue, Recipe } from './values.js'
+import { DiscomfortError } from '../../shared/errors.js'
 
 let maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS
 
@@ -29,7 +30,8 @@ function pngSize(bytes: Uint8Array, what: string): { width: number; height: numb
   return header
 }
 
-export class ValueError extends Error {
+export class ValueError extends DiscomfortError {
+  static override code = 'bad_value'
   override name = 'ValueError'
 }
 

@@ -1,4 +1,5 @@
 /** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
+import { DiscomfortError } from '../../shared/errors.js'
 
 export interface ContextSummary {
   id: string
@@ -20,7 +21,10 @@ export interface EntryMeta {
   updatedAt: string
 }
 
-export class BridgeDownError extends Error {
+/** The bridge does not answer: the page says how to start it, and queues nothing. */
+export class BridgeDownError extends DiscomfortError {
+  static override code = 'bridge_down'
+  static override status = 503
   override name = 'BridgeDownError'
 }
 

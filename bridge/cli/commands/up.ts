@@ -16,6 +16,7 @@ import { discomfortHome, env } from '../../env.js'
 import { makeDirs } from '../../util/makeDirs.js'
 import { PACKAGE_ROOT } from '../../version.js'
 import type { UpArgs } from '../args.js'
+import { DiscomfortError } from '../../../shared/errors.js'
 
 interface UpIo {
   stdout: NodeJS.WriteStream
@@ -30,7 +31,9 @@ const EXTENSION_FILE = 'discomfort.js'
 /** Where `up --install` puts ComfyUI: in the home folder, never in the package. */
 const installDir = (): string => join(discomfortHome(), 'comfyui')
 
-class UpError extends Error {
+/** `discomfort up` cannot go on: no ComfyUI, a folder that is not one, a link it cannot make. */
+export class UpError extends DiscomfortError {
+  static override code = 'up_failed'
   override name = 'UpError'
 }
 

@@ -5,7 +5,7 @@ import type { ContextStore } from '../../store/contextStore.js'
 import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFrom.js'
 import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
 import { toContextValue, type InputValue } from '../../run/inputs.js'
-import { BridgeHttpError } from '../errors.js'
+import { BridgeHttpError } from '../httpError.js'
 import { comfyTypeFromClient, inputFromClient, toWire } from '../wire.js'
 import type { ContextSummary } from '../../protocol.js'
 

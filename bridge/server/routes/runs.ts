@@ -2,7 +2,7 @@
 import express, { Router, type Request, type Response } from 'express'
 import type { InputValue } from '../../run/inputs.js'
 import type { RunEvent, WorkflowSpec } from '../../run/runner.js'
-import { BridgeHttpError } from '../errors.js'
+import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../runManager.js'
 import { inputFromClient, toWire } from '../wire.js'
 import { MAX_ITERATIONS } from '../../defaults.js'

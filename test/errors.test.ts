@@ -13,7 +13,7 @@ import { errorBody } from '../bridge/server/errors.js'
 const ROOT = resolve(import.meta.dirname, '..')
 type ErrorClass = (abstract new (...args: never[]) => Error) & { code?: unknown; status?: unknown }
 
-const exported = Object.entries(pkg).filter(
+const exported = (Object.entries(pkg) as Array<[string, unknown]>).filter(
   (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && (entry[1] as { prototype?: unknown }).prototype instanceof Error,
 )
 

@@ -355,12 +355,6 @@ function view(s, store) {
 	return out;
 }
 // extension/src/state.ts
-/**
-* What the page knows of the bridge: its status, the contexts, the active
-* context's entries and the runs in progress, kept live over the bridge's
-* WebSocket. Views subscribe; the store outlives them (a closed and reopened
-* sidebar picks up where it was).
-*/
 var ACTIVE_KEY = "Discomfort.ActiveContext";
 var DiscomfortStore = class {
 	client;
@@ -438,7 +432,7 @@ var DiscomfortStore = class {
 				totalSteps: 0
 			};
 			run.status = message.run.status;
-			if (e.type === "run-started") run.totalSteps = e.totalSteps ?? 0;
+			if (e.type === "run-started") run.totalSteps = e.totalSteps;
 			if (e.type === "workflow-started") Object.assign(run, {
 				step: e.step,
 				totalSteps: e.totalSteps,
@@ -450,7 +444,7 @@ var DiscomfortStore = class {
 				nodesDone: e.done,
 				nodesTotal: e.total
 			});
-			if (e.type === "run-failed" && e.error) run.error = e.error.message;
+			if (e.type === "run-failed") run.error = e.error.message;
 			this.state.runs = {
 				...this.state.runs,
 				[e.runId]: run

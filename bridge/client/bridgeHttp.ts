@@ -2,7 +2,7 @@
 import type { RunEvent, RunFailure } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import type { ContextValue } from '../store/values.js'
-import type { ContextSummary, RunView } from '../protocol.js'
+import type { ContextSummary, CreateContextBody, Health, RunBody, RunView } from '../../shared/protocol/index.js'
 import { fromWire, toWire } from '../server/wire.js'
 import { DiscomfortError } from '../../shared/errors.js'
 
@@ -18,16 +18,7 @@ export class BridgeError extends DiscomfortError {
   }
 }
 
-export interface RunBody {
-  workflows: Array<{ name: string; workflow: object }>
-  context?: string
-  inputs?: Record<string, unknown>
-  iterations?: number
-  stitch?: boolean
-  pass_by?: Record<string, 'val' | 'ref'>
-  /** OUTPUT keys the caller will read; a run whose workflows lack one fails before anything runs. */
-  expect_outputs?: string[]
-}
+export type { RunBody }
 
 export interface RunOutcome {
   runId: string
@@ -38,7 +29,7 @@ export interface RunOutcome {
 /** What the TypeScript client needs of a bridge: over HTTP, or in this process. */
 export interface BridgeApi {
   readonly url: string
-  createContext(options: { id?: string; name?: string; durable?: boolean }): Promise<{ id: string }>
+  createContext(options: CreateContextBody): Promise<ContextSummary>
   closeContext(id: string): Promise<void>
   context(id: string): Promise<{ entries: EntryMeta[] }>
   usage(id: string): Promise<Usage>
@@ -81,11 +72,11 @@ export class BridgeHttp implements BridgeApi {
     return parsed as T
   }
 
-  health(timeoutMs = 1500): Promise<{ ok: boolean; service: string; version: string; comfy: { url: string; reachable: boolean; version?: string } }> {
+  health(timeoutMs = 1500): Promise<Health> {
     return this.request('GET', '/health', undefined, timeoutMs)
   }
 
-  createContext(options: { id?: string; name?: string; durable?: boolean }): Promise<ContextSummary> {
+  createContext(options: CreateContextBody): Promise<ContextSummary> {
     return this.request('POST', '/contexts', options)
   }
 

@@ -23,6 +23,7 @@ import type { ContextValue } from '../store/values.js'
 import { BridgeError, BridgeHttp, type BridgeApi } from './bridgeHttp.js'
 import { InProcessBridgeApi } from './inProcessApi.js'
 import { Tools } from './tools.js'
+import type { NamedWorkflow } from '../../shared/protocol/index.js'
 import { env } from '../env.js'
 
 export interface DiscomfortOptions {
@@ -129,10 +130,10 @@ export class ContextHandle {
   }
 }
 
-async function workflowBody(w: WorkflowArg, index: number): Promise<{ name: string; workflow: object }> {
+async function workflowBody(w: WorkflowArg, index: number): Promise<NamedWorkflow> {
   if (typeof w === 'string') return readWorkflowFile(w)
-  if ('workflow' in w && 'name' in w && typeof (w as { name: unknown }).name === 'string') return w as { name: string; workflow: object }
-  return { name: `workflow ${index + 1}`, workflow: w }
+  if ('workflow' in w && 'name' in w && typeof (w as { name: unknown }).name === 'string') return w as NamedWorkflow
+  return { name: `workflow ${index + 1}`, workflow: w as Record<string, unknown> }
 }
 
 export class Discomfort {

@@ -10,6 +10,7 @@ import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import type { Context } from '../store/context.js'
 import type { ContextValue } from '../store/values.js'
 import type { BridgeApi, RunBody, RunOutcome } from './bridgeHttp.js'
+import type { ContextSummary, CreateContextBody } from '../../shared/protocol/index.js'
 
 export class InProcessBridgeApi implements BridgeApi {
   constructor(private readonly bridge: Bridge) {}
@@ -22,14 +23,15 @@ export class InProcessBridgeApi implements BridgeApi {
     return this.bridge.store.get(id) ?? this.bridge.store.open(id)
   }
 
-  async createContext(options: { id?: string; name?: string; durable?: boolean }): Promise<{ id: string }> {
-    if (options.id !== undefined && this.bridge.store.get(options.id)) return { id: options.id }
+  async createContext(options: CreateContextBody): Promise<ContextSummary> {
+    const open = options.id !== undefined ? this.bridge.store.get(options.id) : undefined
+    if (open) return open.summary()
     const c = await this.bridge.store.create({
       ...(options.id !== undefined ? { id: options.id } : {}),
       ...(options.name !== undefined ? { name: options.name } : {}),
       durable: options.durable === true,
     })
-    return { id: c.id }
+    return c.summary()
   }
 
   async closeContext(id: string): Promise<void> {

@@ -24,6 +24,7 @@ import { compileWorkflow, type Capture } from './compile.js'
 import { toContextValue, type InputValue } from './inputs.js'
 import { readWorkflowFile } from './workflowFile.js'
 import { MAX_ITERATIONS } from '../defaults.js'
+import type { RunEvent, RunFailure } from '../../shared/protocol/index.js'
 import { ComfyCancelledError } from '../comfy/errors.js'
 
 /** A workflow: a file path, a UI or API object, or one of those with a name. */
@@ -34,21 +35,7 @@ export interface LoadedWorkflow {
   prompt: ApiPrompt
 }
 
-export type RunEvent =
-  | { type: 'run-started'; runId: string; contextId: string; workflows: string[]; iterations: number; totalSteps: number }
-  | { type: 'workflow-started'; runId: string; workflow: string; index: number; iteration: number; step: number; totalSteps: number; nodes: number }
-  | { type: 'node'; runId: string; workflow: string; iteration: number; step: number; node: string; title: string; done: number; total: number }
-  | { type: 'progress'; runId: string; workflow: string; iteration: number; step: number; node: string; title: string; value: number; max: number }
-  | { type: 'workflow-finished'; runId: string; workflow: string; index: number; iteration: number; step: number; totalSteps: number; executed: number; cached: number; wrote: string[] }
-  | { type: 'run-finished'; runId: string; outputs: string[] }
-  | { type: 'run-failed'; runId: string; error: RunFailure }
-
-/** Why a run failed, as clients see it: the error's class name, its stable code and its message. */
-export interface RunFailure {
-  name: string
-  code: string
-  message: string
-}
+export type { RunEvent, RunFailure }
 
 export const runFailure = (e: unknown): RunFailure => ({
   name: e instanceof Error ? e.name : 'Error',

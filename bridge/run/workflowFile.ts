@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { DiscomfortError } from '../../shared/errors.js'
+import type { NamedWorkflow } from '../../shared/protocol/index.js'
 
-export async function readWorkflowFile(path: string): Promise<{ name: string; workflow: object }> {
+export async function readWorkflowFile(path: string): Promise<NamedWorkflow> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -11,7 +12,7 @@ export async function readWorkflowFile(path: string): Promise<{ name: string; wo
     throw new DiscomfortError(`Cannot read workflow "${path}": ${(e as Error).message}`)
   }
   try {
-    return { name: basename(path), workflow: JSON.parse(text) as object }
+    return { name: basename(path), workflow: JSON.parse(text) as Record<string, unknown> }
   } catch (e) {
     throw new DiscomfortError(`Workflow "${path}" is not valid JSON: ${(e as Error).message}`)
   }

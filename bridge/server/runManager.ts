@@ -10,7 +10,7 @@ import type { ContextValue } from '../store/values.js'
 import type { InputValue } from '../run/inputs.js'
 import { isCancellation, runFailure, type RunEvent, type RunFailure, type Runner, type WorkflowSpec } from '../run/runner.js'
 
-import type { RunStatus } from '../protocol.js'
+import type { RunStatus } from '../../shared/protocol/index.js'
 export type { RunStatus }
 
 export interface RunRecord {

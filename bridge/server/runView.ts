@@ -1,5 +1,5 @@
 /** A run record as clients see it (see RunView in protocol.ts). */
-import type { RunProgress, RunView } from '../protocol.js'
+import type { RunProgress, RunView } from '../../shared/protocol/index.js'
 import type { RunEvent } from '../run/runner.js'
 import type { RunRecord } from './runManager.js'
 

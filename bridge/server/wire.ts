@@ -41,12 +41,3 @@ export function inputFromClient(raw: unknown, where: string): InputValue {
   }
   return value as InputValue
 }
-
-const COMFY_TYPE = /^[A-Za-z0-9_*]{1,64}$/
-
-/** A ComfyUI type name from a client: a short word (IMAGE, INT, MY_TYPE...), or a 400. */
-export function comfyTypeFromClient(raw: unknown, where: string): string | undefined {
-  if (raw === undefined) return undefined
-  if (typeof raw !== 'string' || !COMFY_TYPE.test(raw)) throw new BridgeHttpError(400, `${where}: a ComfyUI type is a word of letters, digits and _ (got ${JSON.stringify(raw).slice(0, 80)}).`)
-  return raw
-}

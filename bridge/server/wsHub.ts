@@ -6,10 +6,10 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { RunEvent } from '../run/runner.js'
+import type { Context } from '../store/context.js'
 import type { ContextStore } from '../store/contextStore.js'
-import { summarise } from './routes/contexts.js'
 import { runView } from './runView.js'
-import type { HubMessage } from '../protocol.js'
+import type { HubMessage } from '../../shared/protocol/index.js'
 import type { RunManager, RunRecord } from './runManager.js'
 import { hostAllowed, originAllowed, requestToken, tokenMatches, type AccessRules } from './security.js'
 
@@ -43,14 +43,14 @@ export class WsHub {
         this.clients.add(ws)
         ws.on('close', () => this.clients.delete(ws))
         ws.on('error', () => this.clients.delete(ws))
-        this.send(ws, { type: 'hello', contexts: this.store.list().map(summarise), runs: this.runs.list().slice(-50).map((r) => runView(r)) })
+        this.send(ws, { type: 'hello', contexts: this.store.list().map((c) => c.summary()), runs: this.runs.list().slice(-50).map((r) => runView(r)) })
       })
     })
   }
 
-  contextChanged(context: Parameters<typeof summarise>[0], change: { keys: string[]; deleted?: boolean }): void {
+  contextChanged(context: Context, change: { keys: string[]; deleted?: boolean }): void {
     const closed = context.isClosed
-    this.broadcast({ type: 'context-changed', context: closed ? { id: context.id, durable: context.durable, keys: 0, usage: context.getUsage() } : summarise(context), keys: change.keys, ...(change.deleted ? { deleted: true } : {}), ...(closed ? { closed: true } : {}) })
+    this.broadcast({ type: 'context-changed', context: closed ? { id: context.id, durable: context.durable, keys: 0, usage: context.getUsage() } : context.summary(), keys: change.keys, ...(change.deleted ? { deleted: true } : {}), ...(closed ? { closed: true } : {}) })
   }
 
   private send(ws: WebSocket, message: HubMessage): void {

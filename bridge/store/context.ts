@@ -18,61 +18,14 @@ import { writeFileAtomic } from './atomicFile.js'
 import { passByFor, type PassByRules } from './config.js'
 import { decodeValue, defaultComfyType, encodeValue, valueHash, valueSize, type ContextValue, type ContextValueKind, type PassBy } from './values.js'
 import { DiscomfortError } from '../../shared/errors.js'
+import type { CommittedRun as RunRecord, ContextSummary, EntryMeta, StorageInfo, Tier, Usage } from '../../shared/protocol/index.js'
 
-export type Tier = 'ram' | 'disk'
-
-export interface EntryMeta {
-  key: string
-  comfyType: string
-  passBy: PassBy
-  kind: ContextValueKind
-  tier: Tier
-  sizeBytes: number
-  hash: string
-  version: number
-  /** The run that produced it, or "user" for direct saves. */
-  producer: string
-  updatedAt: string
-  /** File of this version on disk, if written. */
-  file?: string
-}
+export type { EntryMeta, RunRecord, StorageInfo, Tier, Usage }
 
 export interface SaveOptions {
   comfyType?: string
   passBy?: PassBy
   producer?: string
-}
-
-export interface Usage {
-  ram_usage_gb: number
-  ram_capacity_gb: number
-  temp_disk_usage_mb: number
-  stored_keys_count: number
-  ram_usage_bytes: number
-  ram_capacity_bytes: number
-  disk_usage_bytes: number
-}
-
-export interface StorageInfo {
-  key: string
-  storage_type: Tier
-  size: number
-  pass_by: PassBy
-  comfy_type: string
-  kind: ContextValueKind
-  version: number
-  hash: string
-  producer: string
-  updated_at: string
-  path?: string
-}
-
-export interface RunRecord {
-  runId: string
-  status: 'committed'
-  read: string[]
-  wrote: string[]
-  at: string
 }
 
 interface ReceiptsFile {
@@ -268,6 +221,11 @@ export class Context {
       await this.enforceCapacity(meta.key)
     }
     return value
+  }
+
+  /** How clients list it: id, name, durability, key count and usage. */
+  summary(): ContextSummary {
+    return { id: this.id, ...(this.name !== undefined ? { name: this.name } : {}), durable: this.durable, keys: this.entries.size, usage: this.getUsage() }
   }
 
   getUsage(): Usage {

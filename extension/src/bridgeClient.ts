@@ -1,25 +1,8 @@
 /** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
 import { DiscomfortError } from '../../shared/errors.js'
+import type { ContextSummary, EntryMeta } from '../../shared/protocol/index.js'
 
-export interface ContextSummary {
-  id: string
-  name?: string
-  durable: boolean
-  keys: number
-  usage: { ram_usage_bytes: number; ram_capacity_bytes: number; disk_usage_bytes: number; stored_keys_count: number }
-}
-
-export interface EntryMeta {
-  key: string
-  comfyType: string
-  passBy: 'val' | 'ref'
-  kind: string
-  tier: 'ram' | 'disk'
-  sizeBytes: number
-  version: number
-  producer: string
-  updatedAt: string
-}
+export type { ContextSummary, EntryMeta }
 
 /** The bridge does not answer: the page says how to start it, and queues nothing. */
 export class BridgeDownError extends DiscomfortError {

@@ -4,9 +4,10 @@
  * WebSocket. Views subscribe; the store outlives them (a closed and reopened
  * sidebar picks up where it was).
  */
+import type { HubMessage } from '../../shared/protocol/index.js'
 import { BridgeClient, type ContextSummary, type EntryMeta } from './bridgeClient.js'
 
-export interface RunProgress {
+export interface LiveRun {
   runId: string
   source: string
   status: string
@@ -24,7 +25,7 @@ export interface DiscomfortState {
   activeContext: string | undefined
   entries: Array<EntryMeta & { storage_type: string }>
   summaries: Record<string, string>
-  runs: Record<string, RunProgress>
+  runs: Record<string, LiveRun>
 }
 
 const ACTIVE_KEY = 'Discomfort.ActiveContext'
@@ -98,13 +99,13 @@ export class DiscomfortStore {
       if (message.context.id === this.state.activeContext) void this.refreshEntries()
       if (!this.state.activeContext && !message.closed) this.setActive(message.context.id)
     } else if (message.type === 'run-event') {
-      const e = message.event as { type: string; runId: string; step?: number; totalSteps?: number; workflow?: string; done?: number; total?: number; error?: { message: string } }
-      const run: RunProgress = this.state.runs[e.runId] ?? { runId: e.runId, source: message.run.source, status: 'running', step: 0, totalSteps: 0 }
+      const e = message.event
+      const run: LiveRun = this.state.runs[e.runId] ?? { runId: e.runId, source: message.run.source, status: 'running', step: 0, totalSteps: 0 }
       run.status = message.run.status
-      if (e.type === 'run-started') run.totalSteps = e.totalSteps ?? 0
+      if (e.type === 'run-started') run.totalSteps = e.totalSteps
       if (e.type === 'workflow-started') Object.assign(run, { step: e.step, totalSteps: e.totalSteps, workflow: e.workflow, nodesDone: 0, nodesTotal: undefined })
       if (e.type === 'node') Object.assign(run, { nodesDone: e.done, nodesTotal: e.total })
-      if (e.type === 'run-failed' && e.error) run.error = e.error.message
+      if (e.type === 'run-failed') run.error = e.error.message
       this.state.runs = { ...this.state.runs, [e.runId]: run }
     }
     this.emit()
@@ -145,8 +146,3 @@ export class DiscomfortStore {
     return this.state.entries.find((e) => e.key === key)
   }
 }
-
-type HubMessage =
-  | { type: 'hello'; contexts: ContextSummary[] }
-  | { type: 'context-changed'; context: ContextSummary; keys: string[]; closed?: boolean }
-  | { type: 'run-event'; run: { source: string; status: string }; event: unknown }

@@ -6,18 +6,10 @@ import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFr
 import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
 import { toContextValue, type InputValue } from '../../run/inputs.js'
 import { BridgeHttpError } from '../httpError.js'
-import { comfyTypeFromClient, inputFromClient, toWire } from '../wire.js'
-import type { ContextSummary } from '../../protocol.js'
+import { inputFromClient, toWire } from '../wire.js'
+import { CreateContextBodySchema, PutValueBodySchema } from '../../../shared/protocol/index.js'
+import { parseBody } from '../bodies.js'
 
-export type { ContextSummary }
-
-export const summarise = (c: Context): ContextSummary => ({
-  id: c.id,
-  ...(c.name !== undefined ? { name: c.name } : {}),
-  durable: c.durable,
-  keys: c.listKeys().length,
-  usage: c.getUsage(),
-})
 
 const param = (req: Request, name: string): string => String(req.params[name])
 
@@ -29,13 +21,13 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
   }
 
   router.get('/', (_req, res) => {
-    res.json(store.list().map(summarise))
+    res.json(store.list().map((c) => c.summary()))
   })
 
   router.post('/', express.json({ limit: limits.json }), async (req, res) => {
-    const body = (req.body ?? {}) as { id?: string; name?: string; durable?: boolean }
+    const body = parseBody(CreateContextBodySchema, req.body, 'POST /api/contexts')
     if (body.id !== undefined && store.get(body.id)) {
-      res.json(summarise(store.get(body.id)!))
+      res.json(store.get(body.id)!.summary())
       return
     }
     const c = await store.create({
@@ -43,12 +35,12 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
       ...(body.name !== undefined ? { name: body.name } : {}),
       durable: body.durable === true,
     })
-    res.status(201).json(summarise(c))
+    res.status(201).json(c.summary())
   })
 
   router.get('/:id', async (req, res) => {
     const c = await context(req)
-    res.json({ ...summarise(c), entries: c.allMeta(), runs: c.recentRuns() })
+    res.json({ ...c.summary(), entries: c.allMeta(), runs: c.recentRuns() })
   })
 
   router.delete('/:id', async (req, res) => {
@@ -114,11 +106,10 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
       value = type === 'MASK' ? maskFromPng(bytes, key) : type === 'LATENT' ? latentFromBytes(bytes, key) : imageFromPngs([bytes], key)
       comfyType = type
     } else {
-      const body = (req.body ?? {}) as { value?: unknown; comfyType?: string; passBy?: PassBy }
+      const body = parseBody(PutValueBodySchema, req.body, `PUT value "${key}"`)
       if (!('value' in body)) throw new BridgeHttpError(400, `PUT a JSON body {"value": ...} or PNG / .latent bytes to store "${key}".`)
-      comfyType = comfyTypeFromClient(body.comfyType, `value "${key}"`)
+      comfyType = body.comfyType
       passBy = body.passBy
-      if (passBy !== undefined && passBy !== 'val' && passBy !== 'ref') throw new BridgeHttpError(400, `passBy must be "val" or "ref" (got ${JSON.stringify(passBy)}).`)
       value = await toContextValue(inputFromClient(body.value, `value "${key}"`), comfyType, `value "${key}"`)
     }
     const meta = await c.save(key, value, { ...(comfyType ? { comfyType } : {}), ...(passBy ? { passBy } : {}) })

@@ -6,7 +6,8 @@ import type { ComfyClient } from '../../comfy/comfyClient.js'
 import type { Runner } from '../../run/runner.js'
 import type { ContextStore } from '../../store/contextStore.js'
 import { errorBody } from '../errors.js'
-import { BridgeHttpError } from '../httpError.js'
+import { ConvertBodySchema, describeIssues, QueueBodySchema, type Health } from '../../../shared/protocol/index.js'
+import { parseBody } from '../bodies.js'
 import type { RunManager } from '../runManager.js'
 import { VERSION } from '../../version.js'
 
@@ -21,12 +22,12 @@ export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: Co
     } catch (e) {
       comfy.error = (e as Error).message
     }
-    res.json({ ok: true, service: 'discomfort-bridge', version: VERSION, comfy, contexts: deps.store.list().length })
+    const health: Health = { ok: true, service: 'discomfort-bridge', version: VERSION, comfy, contexts: deps.store.list().length }
+    res.json(health)
   })
 
   router.post('/convert', express.json({ limit: deps.limits.json }), async (req, res) => {
-    const body = (req.body ?? {}) as { workflow?: unknown; name?: string }
-    if (typeof body.workflow !== 'object' || body.workflow === null) throw new BridgeHttpError(400, 'POST {"workflow": {...}} with a UI workflow.')
+    const body = parseBody(ConvertBodySchema, req.body, 'POST /api/convert {"workflow": {...}}')
     const info = await deps.comfy.http.objectInfo()
     res.json({ prompt: toApiPrompt(body.workflow as Parameters<typeof toApiPrompt>[0], info, { name: body.name ?? 'workflow' }) })
   })
@@ -37,9 +38,11 @@ export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: Co
    * Answers in ComfyUI's /prompt shape; errors too, so the page shows them.
    */
   router.post('/queue', express.json({ limit: deps.limits.json }), async (req, res) => {
-    const body = (req.body ?? {}) as { prompt?: unknown; context_id?: string; client_id?: string; extra_data?: Record<string, unknown>; front?: boolean }
     const comfyError = (status: number, type: string, message: string, nodeErrors: Record<string, unknown> = {}) =>
       res.status(status).json({ error: { type, message, details: message, extra_info: {} }, node_errors: nodeErrors })
+    const parsed = QueueBodySchema.safeParse(req.body ?? {})
+    if (!parsed.success) return comfyError(400, 'invalid_prompt', `Discomfort: ${describeIssues(parsed.error)}.`)
+    const body = parsed.data
     if (!isApiPrompt(body.prompt)) return comfyError(400, 'no_prompt', 'Discomfort: the request has no API prompt.')
     if (!body.client_id) return comfyError(400, 'invalid_prompt', 'Discomfort: the request has no client_id.')
     if (!body.context_id) return comfyError(400, 'invalid_prompt', 'Discomfort: choose a context in the Discomfort sidebar first.')

@@ -5,17 +5,12 @@ import type { RunEvent, WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../runManager.js'
 import { inputFromClient, toWire } from '../wire.js'
-import { MAX_ITERATIONS } from '../../defaults.js'
+import { RunBodySchema } from '../../../shared/protocol/index.js'
+import { parseBody } from '../bodies.js'
 import { runView } from '../runView.js'
 
-
-const isWorkflowObject = (w: unknown): w is { name: string; workflow: object } =>
-  typeof w === 'object' && w !== null && typeof (w as { name?: unknown }).name === 'string' && typeof (w as { workflow?: unknown }).workflow === 'object'
-
-function inputsFromClient(raw: unknown): Record<string, InputValue> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BridgeHttpError(400, 'inputs must be an object of key → value.')
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, inputFromClient(v, `inputs["${k}"]`)]))
-}
+const inputsFromClient = (raw: Record<string, unknown>): Record<string, InputValue> =>
+  Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, inputFromClient(v, `inputs["${k}"]`)]))
 
 export function runsRouter(runs: RunManager, limits: { json: string }): Router {
   const router = Router()
@@ -30,34 +25,16 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
   })
 
   router.post('/', express.json({ limit: limits.json }), async (req, res) => {
-    const body = (req.body ?? {}) as { workflows?: unknown; context?: string; inputs?: unknown; iterations?: unknown; client_id?: string; stitch?: boolean; pass_by?: Record<string, 'val' | 'ref'>; expect_outputs?: unknown }
-    for (const [k, v] of Object.entries(body.pass_by ?? {})) {
-      if (v !== 'val' && v !== 'ref') throw new BridgeHttpError(400, `pass_by["${k}"] must be "val" or "ref" (got ${JSON.stringify(v)}).`)
-    }
-    if (!Array.isArray(body.workflows) || body.workflows.length === 0) {
-      throw new BridgeHttpError(400, 'POST {"workflows": [{"name": "a.json", "workflow": {...}}, ...]}: give at least one workflow.')
-    }
-    body.workflows.forEach((w, i) => {
-      if (!isWorkflowObject(w)) {
-        throw new BridgeHttpError(400, `workflows[${i}] must be {"name": ..., "workflow": {...}}; the bridge does not read files named by HTTP clients.`)
-      }
-    })
-    if (body.iterations !== undefined && (!Number.isInteger(body.iterations) || (body.iterations as number) < 1 || (body.iterations as number) > MAX_ITERATIONS)) {
-      throw new BridgeHttpError(400, `iterations must be a whole number from 1 to ${MAX_ITERATIONS} (got ${JSON.stringify(body.iterations)}); for more, submit several runs.`)
-    }
-    const expectOutputs = body.expect_outputs
-    if (expectOutputs !== undefined && (!Array.isArray(expectOutputs) || expectOutputs.length > 1000 || !expectOutputs.every((k) => typeof k === 'string'))) {
-      throw new BridgeHttpError(400, 'expect_outputs must be a list of OUTPUT port names (strings).')
-    }
+    const body = parseBody(RunBodySchema, req.body, 'POST /api/runs')
     const run = await runs.submit({
       workflows: body.workflows as WorkflowSpec[],
       ...(body.context ? { contextId: body.context } : {}),
       ...(body.inputs ? { inputs: inputsFromClient(body.inputs) } : {}),
-      ...(body.iterations ? { iterations: body.iterations as number } : {}),
+      ...(body.iterations ? { iterations: body.iterations } : {}),
       ...(body.client_id ? { clientId: body.client_id } : {}),
       ...(body.stitch ? { stitch: true } : {}),
       ...(body.pass_by ? { passBy: body.pass_by } : {}),
-      ...(expectOutputs ? { expectOutputs: expectOutputs as string[] } : {}),
+      ...(body.expect_outputs ? { expectOutputs: body.expect_outputs } : {}),
     })
     if (req.headers.accept === 'text/event-stream') {
       // One request for the whole run: its events (all, or with `x-discomfort-events: end`

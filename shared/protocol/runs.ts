@@ -1,0 +1,94 @@
+/** Runs on the wire: the submit body, the events a run emits, and how a run is shown. */
+import { z } from 'zod'
+import { PassBySchema } from './context.js'
+
+/** The largest `iterations` of one run: longer is a sweep, not a loop. */
+export const MAX_ITERATIONS = 100_000
+
+/** Why a run failed: the error's class name, its stable code and its message. */
+export const RunFailureSchema = z.object({ name: z.string(), code: z.string(), message: z.string() })
+export type RunFailure = z.infer<typeof RunFailureSchema>
+
+const base = { runId: z.string() }
+const at = { ...base, workflow: z.string(), iteration: z.number(), step: z.number() }
+
+export const RunEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-started'), ...base, contextId: z.string(), workflows: z.array(z.string()), iterations: z.number(), totalSteps: z.number() }),
+  z.object({ type: z.literal('workflow-started'), ...at, index: z.number(), totalSteps: z.number(), nodes: z.number() }),
+  /** A node started; `title` is what a person recognises it by (its title, else its class). */
+  z.object({ type: z.literal('node'), ...at, node: z.string(), title: z.string(), done: z.number(), total: z.number() }),
+  z.object({ type: z.literal('progress'), ...at, node: z.string(), title: z.string(), value: z.number(), max: z.number() }),
+  z.object({ type: z.literal('workflow-finished'), ...at, index: z.number(), totalSteps: z.number(), executed: z.number(), cached: z.number(), wrote: z.array(z.string()) }),
+  z.object({ type: z.literal('run-finished'), ...base, outputs: z.array(z.string()) }),
+  z.object({ type: z.literal('run-failed'), ...base, error: RunFailureSchema }),
+])
+export type RunEvent = z.infer<typeof RunEventSchema>
+
+export const RunStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])
+export type RunStatus = z.infer<typeof RunStatusSchema>
+
+export const RunProgressSchema = z.object({
+  step: z.number(),
+  totalSteps: z.number(),
+  workflow: z.string().optional(),
+  iteration: z.number().optional(),
+})
+export type RunProgress = z.infer<typeof RunProgressSchema>
+
+/** A run as `/api/runs` and the WebSocket hub show it. */
+export const RunViewSchema = z.object({
+  id: z.string(),
+  status: RunStatusSchema,
+  source: z.enum(['script', 'page']),
+  contextId: z.string(),
+  workflows: z.array(z.string()),
+  iterations: z.number(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  error: RunFailureSchema.optional(),
+  /** The OUTPUT keys the run wrote. */
+  outputs: z.array(z.string()).optional(),
+  progress: RunProgressSchema,
+  events: z.array(RunEventSchema).optional(),
+})
+export type RunView = z.infer<typeof RunViewSchema>
+
+/** A workflow sent over HTTP: its name and its content (UI or API format); never a path. */
+export const NamedWorkflowSchema = z.object(
+  { name: z.string().min(1).max(500), workflow: z.record(z.string(), z.unknown()) },
+  { error: 'a workflow is {"name": ..., "workflow": {...}} with its content, never a path (the bridge does not read files named by HTTP clients)' },
+)
+export type NamedWorkflow = z.infer<typeof NamedWorkflowSchema>
+
+/** `POST /api/runs`. */
+export const RunBodySchema = z.strictObject({
+  workflows: z.array(NamedWorkflowSchema).min(1, 'give at least one workflow').max(100),
+  /** The context to run in; a new one (removed afterwards) when absent. */
+  context: z.string().optional(),
+  /** Values for INPUT ports, saved before the first workflow runs (bytes as {"$bytes": base64}). */
+  inputs: z.record(z.string(), z.unknown()).optional(),
+  iterations: z.number().int().min(1).max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS}; for more, submit several runs`).optional(),
+  /** Join the workflows into one prompt. */
+  stitch: z.boolean().optional(),
+  /** Pass-by for OUTPUT keys, over the rules. */
+  pass_by: z.record(z.string(), PassBySchema).optional(),
+  /** OUTPUT keys the caller will read: a run whose workflows lack one fails before anything runs. */
+  expect_outputs: z.array(z.string()).max(1000).optional(),
+  /** Queue for this ComfyUI client id, so its page shows the progress. */
+  client_id: z.string().max(200).optional(),
+})
+export type RunBody = z.infer<typeof RunBodySchema>
+
+/** `POST /api/queue`: what the extension sends when the page queues a graph with ports. */
+export const QueueBodySchema = z.object({
+  prompt: z.record(z.string(), z.unknown()),
+  context_id: z.string().optional(),
+  client_id: z.string().optional(),
+  extra_data: z.record(z.string(), z.unknown()).optional(),
+  front: z.boolean().optional(),
+})
+export type QueueBody = z.infer<typeof QueueBodySchema>
+
+/** `POST /api/convert`. */
+export const ConvertBodySchema = z.object({ workflow: z.record(z.string(), z.unknown()), name: z.string().optional() })
+export type ConvertBody = z.infer<typeof ConvertBodySchema>

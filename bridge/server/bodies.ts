@@ -1,5 +1,5 @@
 /** Request bodies checked against the protocol's schemas: a 400 that names each bad field, or the typed body. */
-import type { z } from 'zod'
+import type { z } from 'zod/v4'
 import { describeIssues } from '../../shared/protocol/index.js'
 import { BridgeHttpError } from './httpError.js'
 

@@ -1,5 +1,5 @@
 /** Contexts on the wire: entries, usage, storage info, summaries, and the bodies that create and fill them. */
-import { z } from 'zod'
+import { z } from 'zod/v4'
 
 export const PassBySchema = z.enum(['val', 'ref'])
 export type PassBy = z.infer<typeof PassBySchema>

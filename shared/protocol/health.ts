@@ -1,5 +1,5 @@
 /** `GET /api/health`: what a client checks before using a bridge. */
-import { z } from 'zod'
+import { z } from 'zod/v4'
 
 export const HealthSchema = z.object({
   ok: z.boolean(),

@@ -1,5 +1,5 @@
 /** Messages on the bridge's WebSocket (`/api/ws`). */
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { ContextSummarySchema } from './context.js'
 import { RunEventSchema, RunViewSchema } from './runs.js'
 

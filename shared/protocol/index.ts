@@ -4,7 +4,7 @@
  * schemas. The server validates what it receives with them; everyone imports
  * the types inferred from them.
  */
-import type { z } from 'zod'
+import type { z } from 'zod/v4'
 
 export * from './context.js'
 export * from './health.js'

@@ -1,5 +1,5 @@
 /** Runs on the wire: the submit body, the events a run emits, and how a run is shown. */
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { PassBySchema } from './context.js'
 
 /** The largest `iterations` of one run: longer is a sweep, not a loop. */

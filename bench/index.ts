@@ -15,7 +15,6 @@ import { Discomfort } from '../bridge/client/discomfort.js'
 import { encodePng } from '../bridge/codec/png.js'
 import { ComfyClient } from '../bridge/comfy/comfyClient.js'
 import { ContextStore } from '../bridge/store/contextStore.js'
-import { fromJs } from '../bridge/store/valueFrom.js'
 import type { ContextValue } from '../bridge/store/values.js'
 import { toApiPrompt } from '../shared/index.js'
 import type { ApiPrompt, UiWorkflow } from '../shared/index.js'
@@ -93,10 +92,15 @@ for (const [name, runs, target] of [
   ] as const) {
     const save = await timeAsync(() => ctx.save('img', image), 20)
     const load = await timeAsync(() => ctx.load('img'), 20)
-    row(`2048×2048 image (${mb.toFixed(1)} MB PNG) save, ${label}`, `${save.toFixed(2)} ms (${(mb / (save / 1000)).toFixed(0)} MB/s)`)
+    row(
+      `2048×2048 image (${mb.toFixed(1)} MB PNG) save, ${label}`,
+      `${save.toFixed(2)} ms (${(mb / (save / 1000)).toFixed(0)} MB/s)`,
+    )
     row(
       `2048×2048 image (${mb.toFixed(1)} MB PNG) load, ${label}`,
-      load < 0.01 ? '< 0.01 ms (from RAM: the stored value is shared, not copied)' : `${load.toFixed(2)} ms (${(mb / (load / 1000)).toFixed(0)} MB/s)`,
+      load < 0.01
+        ? '< 0.01 ms (from RAM: the stored value is shared, not copied)'
+        : `${load.toFixed(2)} ms (${(mb / (load / 1000)).toFixed(0)} MB/s)`,
     )
   }
   await store.shutdown()
@@ -130,7 +134,10 @@ for (const [name, runs, target] of [
     return r.outputs['3']!.text![0]
   }, runs)
   const bridgeMs = await timeAsync(async (i) => {
-    const out = await d.run([{ name: 'shout.json', workflow: portWorkflow }], { context: ctx, inputs: { text: `bridge ${i} ${Math.random()}` } })
+    const out = await d.run([{ name: 'shout.json', workflow: portWorkflow }], {
+      context: ctx,
+      inputs: { text: `bridge ${i} ${Math.random()}` },
+    })
     return out.shout
   }, runs)
   row(`one run, ComfyUI API directly (median of ${runs})`, `${directMs.toFixed(2)} ms`)
@@ -141,10 +148,16 @@ for (const [name, runs, target] of [
   const remote = await Discomfort.create({ bridgeUrl: d.url })
   const remoteCtx = remote.Context({ name: 'bench over http' })
   const httpMs = await timeAsync(async (i) => {
-    const out = await remote.run([{ name: 'shout.json', workflow: portWorkflow }], { context: remoteCtx, inputs: { text: `http ${i} ${Math.random()}` } })
+    const out = await remote.run([{ name: 'shout.json', workflow: portWorkflow }], {
+      context: remoteCtx,
+      inputs: { text: `http ${i} ${Math.random()}` },
+    })
     return out.shout
   }, runs)
-  row(`one run through the bridge over HTTP (median of ${runs})`, `${httpMs.toFixed(2)} ms (${(httpMs / directMs).toFixed(2)} × direct)`)
+  row(
+    `one run through the bridge over HTTP (median of ${runs})`,
+    `${httpMs.toFixed(2)} ms (${(httpMs / directMs).toFixed(2)} × direct)`,
+  )
   await remoteCtx.close()
 
   // 100 iterations of a loop: the value threads through the context vs by hand.
@@ -166,11 +179,22 @@ for (const [name, runs, target] of [
   }
   const directLoop = performance.now() - t0
   const t1 = performance.now()
-  const looped = await d.run([{ name: 'loop.json', workflow: loopWorkflow }], { context: ctx, inputs: { n: `bridge ${Math.random()}:` }, iterations })
+  const looped = await d.run([{ name: 'loop.json', workflow: loopWorkflow }], {
+    context: ctx,
+    inputs: { n: `bridge ${Math.random()}:` },
+    iterations,
+  })
   const bridgeLoop = performance.now() - t1
-  if (String(looped.n).split(':')[1]!.length !== iterations || value.split(':')[1]!.length !== iterations) throw new Error('loop results are wrong')
-  row(`${iterations} iterations, ComfyUI API directly`, `${directLoop.toFixed(0)} ms (${(directLoop / iterations).toFixed(2)} ms each)`)
-  row(`${iterations} iterations through the bridge`, `${bridgeLoop.toFixed(0)} ms (${(bridgeLoop / iterations).toFixed(2)} ms each)`)
+  if (String(looped.n).split(':')[1]!.length !== iterations || value.split(':')[1]!.length !== iterations)
+    throw new Error('loop results are wrong')
+  row(
+    `${iterations} iterations, ComfyUI API directly`,
+    `${directLoop.toFixed(0)} ms (${(directLoop / iterations).toFixed(2)} ms each)`,
+  )
+  row(
+    `${iterations} iterations through the bridge`,
+    `${bridgeLoop.toFixed(0)} ms (${(bridgeLoop / iterations).toFixed(2)} ms each)`,
+  )
   row(`bridge / direct, ${iterations} iterations`, `${(bridgeLoop / directLoop).toFixed(2)} (target < 1.2)`)
 
   await ctx.close()

@@ -116,7 +116,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     onChange: (context, change) => hub?.contextChanged(context, change),
   })
   const cleanup = await store.init()
-  if (cleanup.removed.length) log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
+  if (cleanup.removed.length)
+    log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
   if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
 
   const comfy = new ComfyClient(comfyUrl)

@@ -8,10 +8,19 @@ export interface EnvVar {
 }
 
 export const ENVIRONMENT = [
-  { name: 'DISCOMFORT_HOME', meaning: 'Discomfort home folder: contexts, and the ComfyUI that `up --install` installs (default ~/.discomfort).' },
+  {
+    name: 'DISCOMFORT_HOME',
+    meaning: 'Discomfort home folder: contexts, and the ComfyUI that `up --install` installs (default ~/.discomfort).',
+  },
   { name: 'DISCOMFORT_COMFY_URL', meaning: 'ComfyUI server the bridge drives (default http://127.0.0.1:8188).' },
-  { name: 'DISCOMFORT_BRIDGE_URL', meaning: 'Bridge that `run` and the TypeScript client use (default http://127.0.0.1:8189).' },
-  { name: 'DISCOMFORT_TOKEN', meaning: 'Bearer token: required by a bridge listening beyond 127.0.0.1, sent by clients.' },
+  {
+    name: 'DISCOMFORT_BRIDGE_URL',
+    meaning: 'Bridge that `run` and the TypeScript client use (default http://127.0.0.1:8189).',
+  },
+  {
+    name: 'DISCOMFORT_TOKEN',
+    meaning: 'Bearer token: required by a bridge listening beyond 127.0.0.1, sent by clients.',
+  },
   { name: 'DISCOMFORT_COMFYUI_DIR', meaning: 'Your ComfyUI folder (the one with main.py), for `up`.' },
 ] as const satisfies readonly EnvVar[]
 

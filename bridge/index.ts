@@ -1,5 +1,13 @@
 /** Discomfort for Node: the TypeScript client, the bridge, and the ComfyUI client. */
-export { Discomfort, ContextHandle, toValue, type DiscomfortOptions, type RunArgs, type Value, type WorkflowArg } from './client/discomfort.js'
+export {
+  Discomfort,
+  ContextHandle,
+  toValue,
+  type DiscomfortOptions,
+  type RunArgs,
+  type Value,
+  type WorkflowArg,
+} from './client/discomfort.js'
 export { BridgeError, BridgeHttp } from './client/bridgeHttp.js'
 export { BridgeHttpError } from './server/httpError.js'
 export { UsageError } from './cli/args.js'
@@ -8,14 +16,48 @@ export { PngError } from './codec/png.js'
 export { SafetensorsError } from './codec/safetensors.js'
 export { ValueError } from './store/valueFrom.js'
 export { Tools, type ImageValue, type MaskValue, type LatentValue, type ReferenceValue } from './client/tools.js'
-export { startBridge, BridgeConfigError, PortInUseError, DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, type Bridge, type BridgeOptions } from './bridge.js'
-export { ComfyClient, ComfyJob, type ComfyClientOptions, type JobEvent, type JobResult, type SubmitOptions } from './comfy/comfyClient.js'
+export {
+  startBridge,
+  BridgeConfigError,
+  PortInUseError,
+  DEFAULT_BRIDGE_PORT,
+  DEFAULT_COMFY_URL,
+  type Bridge,
+  type BridgeOptions,
+} from './bridge.js'
+export {
+  ComfyClient,
+  ComfyJob,
+  type ComfyClientOptions,
+  type JobEvent,
+  type JobResult,
+  type SubmitOptions,
+} from './comfy/comfyClient.js'
 export { ComfyHttp } from './comfy/comfyHttp.js'
 export * from './comfy/errors.js'
 export { ensureComfy, readComfyServerlessConfig, type ComfyLaunch } from './comfy/launcher.js'
-export { Runner, RunError, RunCancelledError, SingleServerPool, type RunFailure, type ComfyPool, type RunEvent, type RunResult, type WorkflowSpec } from './run/runner.js'
+export {
+  Runner,
+  RunError,
+  RunCancelledError,
+  SingleServerPool,
+  type RunFailure,
+  type ComfyPool,
+  type RunEvent,
+  type RunResult,
+  type WorkflowSpec,
+} from './run/runner.js'
 export type { InputValue, FileInput } from './run/inputs.js'
 export { ContextStore } from './store/contextStore.js'
-export { Context, WorkerReceipt, ContextKeyError, KeyFormatError, ContextClosedError, type EntryMeta, type Usage, type StorageInfo } from './store/context.js'
+export {
+  Context,
+  WorkerReceipt,
+  ContextKeyError,
+  KeyFormatError,
+  ContextClosedError,
+  type EntryMeta,
+  type Usage,
+  type StorageInfo,
+} from './store/context.js'
 export type { ContextValue, PassBy, Recipe } from './store/values.js'
 export * from '../shared/index.js'

@@ -8,7 +8,10 @@ export const WORKFLOWS = join(dirname(fileURLToPath(import.meta.url)), 'workflow
 export const workflow = (name: string): string => join(WORKFLOWS, name)
 
 /** When the example file is run directly (`npx tsx examples/x.ts [outDir]`), connect and run it. */
-export async function runIfMain(moduleUrl: string, example: (d: Discomfort, outDir: string) => Promise<unknown>): Promise<void> {
+export async function runIfMain(
+  moduleUrl: string,
+  example: (d: Discomfort, outDir: string) => Promise<unknown>,
+): Promise<void> {
   if (process.argv[1] === undefined || pathToFileURL(process.argv[1]).href !== moduleUrl) return
   const outDir = process.argv[2] ?? join(process.cwd(), 'discomfort-output')
   await mkdir(outDir, { recursive: true })

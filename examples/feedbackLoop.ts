@@ -9,7 +9,11 @@ import { join } from 'node:path'
 import type { Discomfort, ImageValue } from '../bridge/index.js'
 import { runIfMain, workflow } from './common.js'
 
-export async function feedbackLoop(d: Discomfort, outDir: string, iterations = 3): Promise<{ sizes: string[]; file: string }> {
+export async function feedbackLoop(
+  d: Discomfort,
+  outDir: string,
+  iterations = 3,
+): Promise<{ sizes: string[]; file: string }> {
   await using ctx = d.Context({ name: 'feedback loop' })
   const sizes: string[] = []
   const out = await d.run([workflow('invert_and_halve.json')], {

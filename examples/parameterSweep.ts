@@ -8,7 +8,11 @@ import { join } from 'node:path'
 import type { Discomfort, ImageValue } from '../bridge/index.js'
 import { runIfMain, workflow } from './common.js'
 
-export async function parameterSweep(d: Discomfort, outDir: string, scales = [0.25, 0.5, 1, 2]): Promise<Array<{ scale: number; size: string; file: string }>> {
+export async function parameterSweep(
+  d: Discomfort,
+  outDir: string,
+  scales = [0.25, 0.5, 1, 2],
+): Promise<Array<{ scale: number; size: string; file: string }>> {
   await using ctx = d.Context({ name: 'parameter sweep' })
   const results = []
   for (const scale of scales) {

@@ -9,7 +9,10 @@ import { join } from 'node:path'
 import type { Discomfort, ImageValue } from '../bridge/index.js'
 import { runIfMain, workflow } from './common.js'
 
-export async function partialWorkflows(d: Discomfort, outDir: string): Promise<{ sequential: number[]; stitched: number[] }> {
+export async function partialWorkflows(
+  d: Discomfort,
+  outDir: string,
+): Promise<{ sequential: number[]; stitched: number[] }> {
   const inputs = { width: 96, height: 64, color: 0x204080 }
   const pixel = (v: ImageValue) => Array.from(d.Tools.pixels(v).subarray(0, 3))
 

@@ -10,7 +10,11 @@ import { join } from 'node:path'
 import type { Discomfort, ImageValue } from '../bridge/index.js'
 import { runIfMain, workflow } from './common.js'
 
-export async function referenceReuse(d: Discomfort, outDir: string, zooms = [0.5, 0.25, 0.125]): Promise<Array<{ zoom: number; size: string; cachedNodes: number }>> {
+export async function referenceReuse(
+  d: Discomfort,
+  outDir: string,
+  zooms = [0.5, 0.25, 0.125],
+): Promise<Array<{ zoom: number; size: string; cachedNodes: number }>> {
   await using ctx = d.Context({ name: 'reference reuse' })
   // Nothing runs here: the OUTPUT is kept as a recipe.
   await d.run([workflow('base_image.json')], { context: ctx, inputs: { size: 128 }, passBy: { base: 'ref' } })

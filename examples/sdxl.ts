@@ -12,7 +12,11 @@ import { workflow } from './common.js'
 
 const original = (name: string) => workflow(join('original', name))
 
-export async function sdxl(d: Discomfort, outDir: string, models: { checkpoint: string; lora: string; inputImage?: string }): Promise<string[]> {
+export async function sdxl(
+  d: Discomfort,
+  outDir: string,
+  models: { checkpoint: string; lora: string; inputImage?: string },
+): Promise<string[]> {
   await using ctx = d.Context({ name: 'sdxl' })
   await ctx.save('prompt', 'A photograph of a lighthouse at dusk, masterpiece')
   await ctx.save('model_name', models.checkpoint)
@@ -23,7 +27,10 @@ export async function sdxl(d: Discomfort, outDir: string, models: { checkpoint: 
     await d.run([original('sdxl_load_model_and_lora.json')], { context: ctx, inputs: { lora_strength: strength } })
     const latent = models.inputImage ? 'latent_from_input_image.json' : 'latent_1024x1024_empty.json'
     await d.run([original(latent)], { context: ctx })
-    const out = await d.run([original('sdxl_run_ksampler.json')], { context: ctx, inputs: { denoise: models.inputImage ? 0.6 : 1.0 } })
+    const out = await d.run([original('sdxl_run_ksampler.json')], {
+      context: ctx,
+      inputs: { denoise: models.inputImage ? 0.6 : 1.0 },
+    })
     files.push(...(await d.Tools.saveComfyImageToDisk(out.output_image as ImageValue, join(outDir, `sdxl_${i}.png`))))
   }
   return files

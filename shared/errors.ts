@@ -34,7 +34,8 @@ export class DiscomfortError extends Error {
 }
 
 /** Whether `e` is a Discomfort error with this code (works across realms). */
-export const hasCode = (e: unknown, code: string): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code
+export const hasCode = (e: unknown, code: string): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code
 
 /** A node type used by the workflow is not known to the ComfyUI server. */
 export interface MissingNodeType {
@@ -73,7 +74,11 @@ export class PortError extends DiscomfortError {
 }
 
 export const isDiscomfortError = (e: unknown): e is DiscomfortError =>
-  e instanceof DiscomfortError || (e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { status?: unknown }).status === 'number')
-export const isUnknownNodeTypesError = (e: unknown): e is UnknownNodeTypesError => hasCode(e, UnknownNodeTypesError.code)
+  e instanceof DiscomfortError ||
+  (e instanceof Error &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    typeof (e as { status?: unknown }).status === 'number')
+export const isUnknownNodeTypesError = (e: unknown): e is UnknownNodeTypesError =>
+  hasCode(e, UnknownNodeTypesError.code)
 export const isWorkflowFormatError = (e: unknown): e is WorkflowFormatError => hasCode(e, WorkflowFormatError.code)
 export const isPortError = (e: unknown): e is PortError => hasCode(e, PortError.code)

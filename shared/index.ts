@@ -16,3 +16,4 @@ export {
   type StitchedWorkflow,
 } from './ports/graphOps.js'
 export { cloneJson } from './util/cloneJson.js'
+export * from './protocol/index.js'

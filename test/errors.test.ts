@@ -14,7 +14,8 @@ const ROOT = resolve(import.meta.dirname, '..')
 type ErrorClass = (abstract new (...args: never[]) => Error) & { code?: unknown; status?: unknown }
 
 const exported = (Object.entries(pkg) as Array<[string, unknown]>).filter(
-  (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && (entry[1] as { prototype?: unknown }).prototype instanceof Error,
+  (entry): entry is [string, ErrorClass] =>
+    typeof entry[1] === 'function' && (entry[1] as { prototype?: unknown }).prototype instanceof Error,
 )
 
 describe('one error family', () => {
@@ -40,7 +41,12 @@ describe('one error family', () => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const p = join(dir, e.name)
         if (e.isDirectory()) walk(p)
-        else if (p.endsWith('.ts') && !p.endsWith(join('shared', 'errors.ts')) && /class \w+ extends Error\b/.test(readFileSync(p, 'utf8'))) offenders.push(p)
+        else if (
+          p.endsWith('.ts') &&
+          !p.endsWith(join('shared', 'errors.ts')) &&
+          /class \w+ extends Error\b/.test(readFileSync(p, 'utf8'))
+        )
+          offenders.push(p)
       }
     }
     for (const dir of ['bridge', 'shared', 'extension/src']) walk(join(ROOT, dir))
@@ -49,9 +55,18 @@ describe('one error family', () => {
 
   it('the HTTP answer takes the status and code from the error, whatever its class is called', () => {
     class Renamed extends pkg.ContextKeyError {}
-    expect(errorBody(new Renamed('gone'))).toEqual({ status: 404, body: { error: { type: 'not_found', message: 'gone' } } })
-    expect(errorBody(new pkg.KeyFormatError('bad'))).toMatchObject({ status: 400, body: { error: { type: 'bad_key' } } })
-    expect(errorBody(new pkg.ComfyTimeoutError('slow'))).toMatchObject({ status: 504, body: { error: { type: 'comfy_timeout' } } })
+    expect(errorBody(new Renamed('gone'))).toEqual({
+      status: 404,
+      body: { error: { type: 'not_found', message: 'gone' } },
+    })
+    expect(errorBody(new pkg.KeyFormatError('bad'))).toMatchObject({
+      status: 400,
+      body: { error: { type: 'bad_key' } },
+    })
+    expect(errorBody(new pkg.ComfyTimeoutError('slow'))).toMatchObject({
+      status: 504,
+      body: { error: { type: 'comfy_timeout' } },
+    })
     expect(errorBody(new Error('bug'))).toMatchObject({ status: 500, body: { error: { type: 'internal' } } })
   })
 })

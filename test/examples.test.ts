@@ -18,7 +18,11 @@ let out: string
 beforeAll(async () => {
   comfy = await startComfyStandIn()
   const port = await freePort()
-  d = await Discomfort.create({ bridgeUrl: `http://127.0.0.1:${port}`, comfyUrl: comfy.url, bridge: { root: mkdtempSync(join(tmpdir(), 'examples-')) } })
+  d = await Discomfort.create({
+    bridgeUrl: `http://127.0.0.1:${port}`,
+    comfyUrl: comfy.url,
+    bridge: { root: mkdtempSync(join(tmpdir(), 'examples-')) },
+  })
   out = mkdtempSync(join(tmpdir(), 'examples-out-'))
 })
 afterAll(async () => {
@@ -46,8 +50,16 @@ describe('the examples run on a bare ComfyUI (the stand-in)', () => {
   })
 
   it('conditional branch', async () => {
-    expect(await conditionalBranch(d, out, 256)).toEqual({ branch: 'thumbnail.json', caption: 'Hello, big canvas', size: '64×32' })
-    expect(await conditionalBranch(d, out, 64)).toEqual({ branch: 'negate.json', caption: 'Hello, small canvas', size: '64×128' })
+    expect(await conditionalBranch(d, out, 256)).toEqual({
+      branch: 'thumbnail.json',
+      caption: 'Hello, big canvas',
+      size: '64×32',
+    })
+    expect(await conditionalBranch(d, out, 64)).toEqual({
+      branch: 'negate.json',
+      caption: 'Hello, small canvas',
+      size: '64×128',
+    })
   })
 
   it('reference reuse: the base recipe is served from ComfyUI cache after the first run', async () => {

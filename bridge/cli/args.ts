@@ -49,9 +49,20 @@ custom_nodes and starts it with that folder's Python); the ComfyUI that --instal
 else, with --install (or a yes at the prompt), installs a CPU ComfyUI there first (a few minutes).`,
     options: {
       'comfyui-dir': { type: 'string', value: 'DIR', help: 'Your ComfyUI folder (with main.py).' },
-      python: { type: 'string', value: 'PATH', help: "Python to start ComfyUI with (default: the folder's venv, .venv or python_embeded, else python3)." },
-      'comfy-args': { type: 'string', value: 'ARGS', help: 'Extra arguments for ComfyUI, e.g. "--cpu" or "--lowvram".' },
-      install: { type: 'boolean', help: 'Install a CPU ComfyUI into the home folder if none is found, without asking.' },
+      python: {
+        type: 'string',
+        value: 'PATH',
+        help: "Python to start ComfyUI with (default: the folder's venv, .venv or python_embeded, else python3).",
+      },
+      'comfy-args': {
+        type: 'string',
+        value: 'ARGS',
+        help: 'Extra arguments for ComfyUI, e.g. "--cpu" or "--lowvram".',
+      },
+      install: {
+        type: 'boolean',
+        help: 'Install a CPU ComfyUI into the home folder if none is found, without asking.',
+      },
       comfy: { type: 'string', value: 'URL', help: `ComfyUI's address (default ${DEFAULT_COMFY_URL}).` },
       port: { type: 'string', value: 'N', help: `Bridge port (default ${DEFAULT_BRIDGE_PORT}).` },
       root: { type: 'string', value: 'DIR', help: 'Folder for contexts (default: the home folder).' },
@@ -68,8 +79,17 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
       comfy: { type: 'string', value: 'URL', help: `ComfyUI's address (default ${DEFAULT_COMFY_URL}).` },
       token: { type: 'string', value: 'T', help: 'Require this bearer token from clients.' },
       root: { type: 'string', value: 'DIR', help: 'Folder for contexts (default: the home folder).' },
-      'allow-origin': { type: 'string', multiple: true, value: 'URL', help: "A browser origin allowed besides ComfyUI's (repeatable)." },
-      'comfy-launch': { type: 'string', value: 'CMD', help: 'Start ComfyUI with this command when it does not answer (e.g. "python main.py --cpu").' },
+      'allow-origin': {
+        type: 'string',
+        multiple: true,
+        value: 'URL',
+        help: "A browser origin allowed besides ComfyUI's (repeatable).",
+      },
+      'comfy-launch': {
+        type: 'string',
+        value: 'CMD',
+        help: 'Start ComfyUI with this command when it does not answer (e.g. "python main.py --cpu").',
+      },
       'comfy-config': { type: 'string', value: 'FILE', help: "The original Discomfort's comfy_serverless.json." },
       help: HELP,
     },
@@ -80,11 +100,36 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
     details: `Input values: numbers (also 0x… hex), true/false and JSON are parsed, @file reads a file
 (PNG → IMAGE, .latent → LATENT), anything else is a string.`,
     options: {
-      input: { type: 'string', multiple: true, short: 'i', value: 'KEY=VALUE', help: 'A value for an INPUT port (repeatable).' },
-      output: { type: 'string', multiple: true, short: 'o', value: 'KEY=PATH', help: "Write an OUTPUT port's final value to a file: PNG, .latent or JSON (repeatable)." },
-      iterations: { type: 'string', short: 'n', value: 'N', help: `Run the whole list N times (1 to ${MAX_ITERATIONS}; default 1).` },
-      context: { type: 'string', value: 'ID', help: 'Run in this context (kept afterwards); default: a new one, removed at the end.' },
-      bridge: { type: 'string', value: 'URL', help: `Bridge to use (default http://127.0.0.1:${DEFAULT_BRIDGE_PORT}).` },
+      input: {
+        type: 'string',
+        multiple: true,
+        short: 'i',
+        value: 'KEY=VALUE',
+        help: 'A value for an INPUT port (repeatable).',
+      },
+      output: {
+        type: 'string',
+        multiple: true,
+        short: 'o',
+        value: 'KEY=PATH',
+        help: "Write an OUTPUT port's final value to a file: PNG, .latent or JSON (repeatable).",
+      },
+      iterations: {
+        type: 'string',
+        short: 'n',
+        value: 'N',
+        help: `Run the whole list N times (1 to ${MAX_ITERATIONS}; default 1).`,
+      },
+      context: {
+        type: 'string',
+        value: 'ID',
+        help: 'Run in this context (kept afterwards); default: a new one, removed at the end.',
+      },
+      bridge: {
+        type: 'string',
+        value: 'URL',
+        help: `Bridge to use (default http://127.0.0.1:${DEFAULT_BRIDGE_PORT}).`,
+      },
       comfy: { type: 'string', value: 'URL', help: 'ComfyUI for a bridge started in this process.' },
       json: { type: 'boolean', help: 'Print the outputs as JSON.' },
       help: HELP,
@@ -98,10 +143,16 @@ as pseudo-nodes (class_type "DiscomfortPort"), which only the bridge understands
 ports are compiled as a run would (INPUT values from --input, OUTPUT ports as capture nodes): the prompt
 ComfyUI itself would run. Files for IMAGE, MASK and LATENT inputs are named by their content hash.`,
     options: {
-      'object-info': { type: 'string', value: 'FILE', help: "A saved /object_info instead of asking ComfyUI." },
+      'object-info': { type: 'string', value: 'FILE', help: 'A saved /object_info instead of asking ComfyUI.' },
       comfy: { type: 'string', value: 'URL', help: `ComfyUI to ask for /object_info (default ${DEFAULT_COMFY_URL}).` },
       compiled: { type: 'boolean', help: 'Compile the ports: print the prompt ComfyUI would run.' },
-      input: { type: 'string', multiple: true, short: 'i', value: 'KEY=VALUE', help: 'With --compiled: a value for an INPUT port (repeatable).' },
+      input: {
+        type: 'string',
+        multiple: true,
+        short: 'i',
+        value: 'KEY=VALUE',
+        help: 'With --compiled: a value for an INPUT port (repeatable).',
+      },
       help: HELP,
     },
   },
@@ -171,7 +222,14 @@ function pair(value: string, flag: string, command: CommandName): [string, strin
   return [value.slice(0, eq), value.slice(eq + 1)]
 }
 
-function wholeNumber(value: string | undefined, flag: string, command: CommandName, fallback: number, min: number, max: number): number {
+function wholeNumber(
+  value: string | undefined,
+  flag: string,
+  command: CommandName,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback
   const n = Number(value)
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
@@ -181,7 +239,10 @@ function wholeNumber(value: string | undefined, flag: string, command: CommandNa
 }
 
 /** Turn node:util's parse errors into sentences that name the command. */
-function parseCommand(command: CommandName, argv: readonly string[]): { values: Record<string, unknown>; positionals: string[] } {
+function parseCommand(
+  command: CommandName,
+  argv: readonly string[],
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
     const options: Record<string, OptionSpec> = COMMANDS[command].options
     const { values, positionals } = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: true })
@@ -194,9 +255,15 @@ function parseCommand(command: CommandName, argv: readonly string[]): { values: 
         throw new UsageError(`${command}: unknown option ${option ?? ''}. See: discomfort help ${command}`, command)
       case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
         if (/ambiguous/.test(err.message)) {
-          throw new UsageError(`${command}: ${option ?? 'an option'} needs a value; for one that starts with "-", write it with "=": ${option ?? '--option'}=--cpu`, command)
+          throw new UsageError(
+            `${command}: ${option ?? 'an option'} needs a value; for one that starts with "-", write it with "=": ${option ?? '--option'}=--cpu`,
+            command,
+          )
         }
-        throw new UsageError(`${command}: ${option ?? 'an option'} ${/argument missing/.test(err.message) ? 'needs a value' : "doesn't take a value"}.`, command)
+        throw new UsageError(
+          `${command}: ${option ?? 'an option'} ${/argument missing/.test(err.message) ? 'needs a value' : "doesn't take a value"}.`,
+          command,
+        )
       default:
         throw new UsageError(`${command}: ${err.message}`, command)
     }
@@ -224,10 +291,19 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   switch (command) {
     case 'up': {
       if (positionals.length) throw new UsageError(`up: unexpected argument "${positionals[0]}".`, command)
-      const args: UpArgs = { command, install: v.install === true, port: wholeNumber(str(v.port), 'port', command, DEFAULT_BRIDGE_PORT, 0, 65535) }
+      const args: UpArgs = {
+        command,
+        install: v.install === true,
+        port: wholeNumber(str(v.port), 'port', command, DEFAULT_BRIDGE_PORT, 0, 65535),
+      }
       const dir = str(v['comfyui-dir'])
       if (dir !== undefined) args.comfyuiDir = dir
-      for (const [flag, key] of [['python', 'python'], ['comfy-args', 'comfyArgs'], ['comfy', 'comfy'], ['root', 'root']] as const) {
+      for (const [flag, key] of [
+        ['python', 'python'],
+        ['comfy-args', 'comfyArgs'],
+        ['comfy', 'comfy'],
+        ['root', 'root'],
+      ] as const) {
         const value = str(v[flag])
         if (value !== undefined) args[key] = value
       }
@@ -241,14 +317,21 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         port: wholeNumber(str(v.port), 'port', command, DEFAULT_BRIDGE_PORT, 0, 65535),
         allowOrigins: list(v['allow-origin']),
       }
-      for (const [flag, key] of [['comfy', 'comfy'], ['token', 'token'], ['root', 'root'], ['comfy-launch', 'comfyLaunch'], ['comfy-config', 'comfyConfig']] as const) {
+      for (const [flag, key] of [
+        ['comfy', 'comfy'],
+        ['token', 'token'],
+        ['root', 'root'],
+        ['comfy-launch', 'comfyLaunch'],
+        ['comfy-config', 'comfyConfig'],
+      ] as const) {
         const value = str(v[flag])
         if (value !== undefined) args[key] = value
       }
       return args
     }
     case 'run': {
-      if (positionals.length === 0) throw new UsageError('run: name at least one workflow file, e.g. discomfort run a.json b.json', command)
+      if (positionals.length === 0)
+        throw new UsageError('run: name at least one workflow file, e.g. discomfort run a.json b.json', command)
       const args: RunArgs = {
         command,
         workflows: positionals,
@@ -265,12 +348,21 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     case 'convert': {
       const [workflow, extra] = positionals
-      if (!workflow) throw new UsageError('convert: name the workflow file, e.g. discomfort convert my_workflow.json', command)
+      if (!workflow)
+        throw new UsageError('convert: name the workflow file, e.g. discomfort convert my_workflow.json', command)
       if (extra) throw new UsageError(`convert: one workflow at a time (got "${workflow}" and "${extra}").`, command)
-      if (v['object-info'] !== undefined && v.comfy !== undefined) throw new UsageError('convert: give either --object-info or --comfy, not both.', command)
+      if (v['object-info'] !== undefined && v.comfy !== undefined)
+        throw new UsageError('convert: give either --object-info or --comfy, not both.', command)
       const inputs = list(v.input).map((x) => pair(x, 'input', command))
-      if (inputs.length && v.compiled !== true) throw new UsageError('convert: --input only makes sense with --compiled.', command)
-      const args: ConvertArgs = { command, workflow, comfy: str(v.comfy) ?? DEFAULT_COMFY_URL, compiled: v.compiled === true, inputs }
+      if (inputs.length && v.compiled !== true)
+        throw new UsageError('convert: --input only makes sense with --compiled.', command)
+      const args: ConvertArgs = {
+        command,
+        workflow,
+        comfy: str(v.comfy) ?? DEFAULT_COMFY_URL,
+        compiled: v.compiled === true,
+        inputs,
+      }
       const objectInfo = str(v['object-info'])
       if (objectInfo !== undefined) args.objectInfo = objectInfo
       return args
@@ -287,7 +379,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
  */
 export function parseInputValue(raw: string): unknown {
   if (raw.startsWith('@')) return { file: raw.slice(1) }
-  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) || raw === 'true' || raw === 'false' || raw === 'null' || /^[[{"]/.test(raw)) {
+  if (
+    /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) ||
+    raw === 'true' ||
+    raw === 'false' ||
+    raw === 'null' ||
+    /^[[{"]/.test(raw)
+  ) {
     try {
       return JSON.parse(raw) as unknown
     } catch {

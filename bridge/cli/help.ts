@@ -23,7 +23,9 @@ ${environment()}`
 
 export function commandHelp(name: CommandName): string {
   const spec = COMMANDS[name]
-  const options = Object.entries(spec.options as Record<string, { short?: string; value?: string; help: string; multiple?: boolean }>).map(
+  const options = Object.entries(
+    spec.options as Record<string, { short?: string; value?: string; help: string; multiple?: boolean }>,
+  ).map(
     ([long, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${long}${o.value ? ` ${o.value}` : ''}`, o.help] as const,
   )
   const width = Math.max(0, ...options.map(([flag]) => flag.length))

@@ -34,7 +34,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`discomfort: ${message}\n`)
     if (e instanceof UsageError) {
       const help = e.command ? commandHelp(e.command) : usage()
-      process.stderr.write(`${help.split('\n')[0]}\nSee \`discomfort help${e.command ? ` ${e.command}` : ''}\` for the options.\n`)
+      process.stderr.write(
+        `${help.split('\n')[0]}\nSee \`discomfort help${e.command ? ` ${e.command}` : ''}\` for the options.\n`,
+      )
       return 2
     }
     return 1

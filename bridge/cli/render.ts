@@ -32,13 +32,17 @@ export class TtyRenderer implements Renderer {
         this.show(`${e.step}/${e.totalSteps} ${e.workflow} #${e.iteration} ${bar(0, e.nodes)} 0/${e.nodes}`)
         break
       case 'node':
-        this.show(`${e.step}/${this.totalSteps} ${e.workflow} #${e.iteration} ${bar(e.done, e.total)} ${e.done}/${e.total} ${e.title}`)
+        this.show(
+          `${e.step}/${this.totalSteps} ${e.workflow} #${e.iteration} ${bar(e.done, e.total)} ${e.done}/${e.total} ${e.title}`,
+        )
         break
       case 'progress':
         this.show(`${e.step} ${e.workflow} #${e.iteration} ${e.title} ${bar(e.value, e.max)} ${e.value}/${e.max}`)
         break
       case 'workflow-finished':
-        this.out.write(`\r\x1b[2K✓ ${e.step}/${e.totalSteps} ${e.workflow} #${e.iteration} (${e.executed} ran, ${e.cached} cached)${e.wrote.length ? ` → ${e.wrote.join(', ')}` : ''}\n`)
+        this.out.write(
+          `\r\x1b[2K✓ ${e.step}/${e.totalSteps} ${e.workflow} #${e.iteration} (${e.executed} ran, ${e.cached} cached)${e.wrote.length ? ` → ${e.wrote.join(', ')}` : ''}\n`,
+        )
         this.line = ''
         break
       default:
@@ -56,13 +60,17 @@ export class PlainRenderer implements Renderer {
   event(e: RunEvent): void {
     switch (e.type) {
       case 'run-started':
-        this.out.write(`run ${e.runId}: ${e.workflows.join(', ')} × ${e.iterations} iteration(s) in context ${e.contextId}\n`)
+        this.out.write(
+          `run ${e.runId}: ${e.workflows.join(', ')} × ${e.iterations} iteration(s) in context ${e.contextId}\n`,
+        )
         break
       case 'workflow-started':
         this.out.write(`[${e.step}/${e.totalSteps}] ${e.workflow} iteration ${e.iteration}: ${e.nodes} nodes\n`)
         break
       case 'workflow-finished':
-        this.out.write(`[${e.step}/${e.totalSteps}] ${e.workflow} iteration ${e.iteration}: done (${e.executed} ran, ${e.cached} cached)${e.wrote.length ? `; wrote ${e.wrote.join(', ')}` : ''}\n`)
+        this.out.write(
+          `[${e.step}/${e.totalSteps}] ${e.workflow} iteration ${e.iteration}: done (${e.executed} ran, ${e.cached} cached)${e.wrote.length ? `; wrote ${e.wrote.join(', ')}` : ''}\n`,
+        )
         break
       default:
         break

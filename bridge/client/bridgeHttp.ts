@@ -5,6 +5,7 @@ import type { ContextValue } from '../store/values.js'
 import type { ContextSummary, CreateContextBody, Health, RunBody, RunView } from '../../shared/protocol/index.js'
 import { fromWire, toWire } from '../server/wire.js'
 import { DiscomfortError } from '../../shared/errors.js'
+import { readSse } from './sse.js'
 
 export type { RunView }
 
@@ -35,10 +36,19 @@ export interface BridgeApi {
   usage(id: string): Promise<Usage>
   storageInfo(id: string, key: string): Promise<StorageInfo>
   load(id: string, key: string): Promise<{ meta: EntryMeta; value: ContextValue }>
-  save(id: string, key: string, value: unknown, options?: { comfyType?: string; passBy?: 'val' | 'ref' }): Promise<EntryMeta>
+  save(
+    id: string,
+    key: string,
+    value: unknown,
+    options?: { comfyType?: string; passBy?: 'val' | 'ref' },
+  ): Promise<EntryMeta>
   delete(id: string, key: string): Promise<void>
   cancelRun(id: string): Promise<unknown>
-  submitAndFollow(body: RunBody, onEvent: ((e: RunEvent) => void) | undefined, onStart?: (runId: string) => void): Promise<RunOutcome>
+  submitAndFollow(
+    body: RunBody,
+    onEvent: ((e: RunEvent) => void) | undefined,
+    onStart?: (runId: string) => void,
+  ): Promise<RunOutcome>
 }
 
 export class BridgeHttp implements BridgeApi {
@@ -61,7 +71,11 @@ export class BridgeHttp implements BridgeApi {
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (e) {
-      throw new BridgeError(`The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`, 0, 'unreachable')
+      throw new BridgeError(
+        `The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`,
+        0,
+        'unreachable',
+      )
     }
     const text = await res.text()
     const parsed = text ? (JSON.parse(text) as unknown) : undefined
@@ -97,12 +111,23 @@ export class BridgeHttp implements BridgeApi {
   }
 
   async load(id: string, key: string): Promise<{ meta: EntryMeta; value: ContextValue }> {
-    const r = await this.request<{ meta: EntryMeta; value: unknown }>('GET', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`)
+    const r = await this.request<{ meta: EntryMeta; value: unknown }>(
+      'GET',
+      `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`,
+    )
     return { meta: r.meta, value: fromWire(r.value) as ContextValue }
   }
 
-  save(id: string, key: string, value: unknown, options: { comfyType?: string; passBy?: 'val' | 'ref' } = {}): Promise<EntryMeta> {
-    return this.request('PUT', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`, { value: toWire(value), ...options })
+  save(
+    id: string,
+    key: string,
+    value: unknown,
+    options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
+  ): Promise<EntryMeta> {
+    return this.request('PUT', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`, {
+      value: toWire(value),
+      ...options,
+    })
   }
 
   delete(id: string, key: string): Promise<void> {
@@ -128,35 +153,57 @@ export class BridgeHttp implements BridgeApi {
 
   /** Follow a run's events until it ends. */
   async followRun(id: string, onEvent: (e: RunEvent) => void, signal?: AbortSignal): Promise<void> {
-    const res = await fetch(`${this.url}/api/runs/${encodeURIComponent(id)}/events`, { headers: this.headers(), ...(signal ? { signal } : {}) })
+    const res = await fetch(`${this.url}/api/runs/${encodeURIComponent(id)}/events`, {
+      headers: this.headers(),
+      ...(signal ? { signal } : {}),
+    })
     if (!res.ok || !res.body) throw new BridgeError(`Cannot follow run ${id}: ${res.status}`, res.status, 'http')
-    await readSse(res, (_type, data) => onEvent(data as RunEvent))
+    await readSseJson(res, (_type, data) => onEvent(data as RunEvent))
   }
 
   /**
    * Submit a run and follow it in one request: its events as they come, then
    * its outputs. `onStart` gets the run id as soon as it exists (to cancel it).
    */
-  async submitAndFollow(body: RunBody, onEvent: ((e: RunEvent) => void) | undefined, onStart?: (runId: string) => void): Promise<RunOutcome> {
+  async submitAndFollow(
+    body: RunBody,
+    onEvent: ((e: RunEvent) => void) | undefined,
+    onStart?: (runId: string) => void,
+  ): Promise<RunOutcome> {
     let res: Response
     try {
       res = await fetch(`${this.url}/api/runs`, {
         method: 'POST',
-        headers: this.headers({ 'content-type': 'application/json', accept: 'text/event-stream', ...(onEvent ? {} : { 'x-discomfort-events': 'end' }) }),
+        headers: this.headers({
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...(onEvent ? {} : { 'x-discomfort-events': 'end' }),
+        }),
         body: JSON.stringify({ ...body, ...(body.inputs ? { inputs: toWire(body.inputs) } : {}) }),
       })
     } catch (e) {
-      throw new BridgeError(`The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`, 0, 'unreachable')
+      throw new BridgeError(
+        `The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`,
+        0,
+        'unreachable',
+      )
     }
     if (!res.ok || !res.body) {
-      const parsed = (await res.json().catch(() => undefined)) as { error?: { message?: string; type?: string } } | undefined
-      throw new BridgeError(parsed?.error?.message ?? `POST /runs answered ${res.status}`, res.status, parsed?.error?.type ?? 'http')
+      const parsed = (await res.json().catch(() => undefined)) as
+        | { error?: { message?: string; type?: string } }
+        | undefined
+      throw new BridgeError(
+        parsed?.error?.message ?? `POST /runs answered ${res.status}`,
+        res.status,
+        parsed?.error?.type ?? 'http',
+      )
     }
     const runId = res.headers.get('x-discomfort-run') ?? ''
     onStart?.(runId)
     const out: RunOutcome = { runId }
-    await readSse(res, (type, data) => {
-      if (type === 'result') out.outputs = fromWire((data as { outputs: unknown }).outputs) as Record<string, ContextValue>
+    await readSseJson(res, (type, data) => {
+      if (type === 'result')
+        out.outputs = fromWire((data as { outputs: unknown }).outputs) as Record<string, ContextValue>
       else {
         if (type === 'run-failed') out.error = (data as { error: RunFailure }).error
         onEvent?.(data as RunEvent)
@@ -166,20 +213,8 @@ export class BridgeHttp implements BridgeApi {
   }
 }
 
-/** Read a Server-Sent Events body to its end. */
-async function readSse(res: Response, onMessage: (type: string, data: unknown) => void): Promise<void> {
-  const decoder = new TextDecoder()
-  let buffer = ''
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true })
-    let at: number
-    while ((at = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, at)
-      buffer = buffer.slice(at + 2)
-      const lines = block.split('\n')
-      const type = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message'
-      const data = lines.find((l) => l.startsWith('data: '))
-      if (data) onMessage(type, JSON.parse(data.slice(6)) as unknown)
-    }
-  }
+/** Read a Server-Sent Events body to its end, each message's data parsed as JSON. */
+async function readSseJson(res: Response, onMessage: (type: string, data: unknown) => void): Promise<void> {
+  for await (const m of readSse(res.body as unknown as AsyncIterable<Uint8Array>))
+    onMessage(m.event, JSON.parse(m.data) as unknown)
 }

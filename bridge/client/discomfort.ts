@@ -10,7 +10,14 @@
  * }
  * await d.shutdown()
  */
-import { startBridge, PortInUseError, DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, type Bridge, type BridgeOptions } from '../bridge.js'
+import {
+  startBridge,
+  PortInUseError,
+  DEFAULT_BRIDGE_PORT,
+  DEFAULT_COMFY_URL,
+  type Bridge,
+  type BridgeOptions,
+} from '../bridge.js'
 import type { ComfyLaunch } from '../comfy/launcher.js'
 import { readComfyServerlessConfig } from '../comfy/launcher.js'
 import type { InputValue } from '../run/inputs.js'
@@ -83,7 +90,11 @@ export class ContextHandle {
     return this.ready
   }
 
-  async save(key: string, value: InputValue, options: { comfyType?: string; passBy?: 'val' | 'ref' } = {}): Promise<EntryMeta> {
+  async save(
+    key: string,
+    value: InputValue,
+    options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
+  ): Promise<EntryMeta> {
     return this.api.save(await this.ready, key, value, options)
   }
 
@@ -146,7 +157,11 @@ export class Discomfort {
 
   /** Connect to a running bridge, or start one in this process when none answers. */
   static async create(options: DiscomfortOptions = {}): Promise<Discomfort> {
-    const bridgeUrl = (options.bridgeUrl ?? env('DISCOMFORT_BRIDGE_URL') ?? `http://127.0.0.1:${DEFAULT_BRIDGE_PORT}`).replace(/\/+$/, '')
+    const bridgeUrl = (
+      options.bridgeUrl ??
+      env('DISCOMFORT_BRIDGE_URL') ??
+      `http://127.0.0.1:${DEFAULT_BRIDGE_PORT}`
+    ).replace(/\/+$/, '')
     const token = options.token ?? env('DISCOMFORT_TOKEN')
     const remote = new BridgeHttp(bridgeUrl, token)
     try {
@@ -156,7 +171,11 @@ export class Discomfort {
       if ((e as BridgeError).status === 401) throw e
     }
     if (options.embedded === false) {
-      throw new BridgeError(`No Discomfort bridge answers at ${bridgeUrl}. Start one with: npx discomfort bridge`, 0, 'unreachable')
+      throw new BridgeError(
+        `No Discomfort bridge answers at ${bridgeUrl}. Start one with: npx discomfort bridge`,
+        0,
+        'unreachable',
+      )
     }
     let comfyUrl = options.comfyUrl ?? env('DISCOMFORT_COMFY_URL') ?? DEFAULT_COMFY_URL
     let launch = options.comfyLaunch
@@ -166,7 +185,13 @@ export class Discomfort {
       launch ??= config.launch
     }
     const url = new URL(bridgeUrl)
-    const base: BridgeOptions = { host: url.hostname, comfyUrl, ...options.bridge, ...(launch ? { launch } : {}), ...(token ? { token } : {}) }
+    const base: BridgeOptions = {
+      host: url.hostname,
+      comfyUrl,
+      ...options.bridge,
+      ...(launch ? { launch } : {}),
+      ...(token ? { token } : {}),
+    }
     let bridge: Bridge
     try {
       bridge = await startBridge({ ...base, port: options.bridge?.port ?? Number(url.port || DEFAULT_BRIDGE_PORT) })

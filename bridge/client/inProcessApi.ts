@@ -56,7 +56,12 @@ export class InProcessBridgeApi implements BridgeApi {
     return { meta: c.meta(key)!, value }
   }
 
-  async save(id: string, key: string, value: unknown, options: { comfyType?: string; passBy?: 'val' | 'ref' } = {}): Promise<EntryMeta> {
+  async save(
+    id: string,
+    key: string,
+    value: unknown,
+    options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
+  ): Promise<EntryMeta> {
     const v = await toContextValue(value as InputValue, options.comfyType, `value "${key}"`)
     return (await this.ctx(id)).save(key, v, options)
   }
@@ -69,7 +74,11 @@ export class InProcessBridgeApi implements BridgeApi {
     return this.bridge.runs.cancel(id)
   }
 
-  async submitAndFollow(body: RunBody, onEvent: ((e: RunEvent) => void) | undefined, onStart?: (runId: string) => void): Promise<RunOutcome> {
+  async submitAndFollow(
+    body: RunBody,
+    onEvent: ((e: RunEvent) => void) | undefined,
+    onStart?: (runId: string) => void,
+  ): Promise<RunOutcome> {
     const run = await this.bridge.runs.submit({
       workflows: body.workflows as WorkflowSpec[],
       ...(body.context ? { contextId: body.context } : {}),
@@ -93,6 +102,9 @@ export class InProcessBridgeApi implements BridgeApi {
       off()
     }
     if (run.status === 'succeeded' && run.outputs) return { runId: run.id, outputs: run.outputs }
-    return { runId: run.id, error: run.error ?? { name: 'Error', code: 'internal', message: `Run ${run.id} ended ${run.status}.` } }
+    return {
+      runId: run.id,
+      error: run.error ?? { name: 'Error', code: 'internal', message: `Run ${run.id} ended ${run.status}.` },
+    }
   }
 }

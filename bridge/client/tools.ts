@@ -23,7 +23,8 @@ export const Tools = {
   },
   /** Write an IMAGE as PNG (a batch as name.png, name_1.png, ...). Returns the files written. */
   async saveComfyImageToDisk(image: ContextValue, path: string): Promise<string[]> {
-    if (image.kind !== 'image' && image.kind !== 'mask') throw new Error(`saveComfyImageToDisk needs an IMAGE or MASK, got a ${image.kind}.`)
+    if (image.kind !== 'image' && image.kind !== 'mask')
+      throw new Error(`saveComfyImageToDisk needs an IMAGE or MASK, got a ${image.kind}.`)
     return exportValue(image, path)
   },
   /** Pixel size and frame count of an image value. */

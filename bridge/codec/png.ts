@@ -36,10 +36,13 @@ const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 export function readPngHeader(bytes: Uint8Array): PngHeader {
   if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new PngError('not a PNG (no PNG signature)')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (view.getUint32(8) !== 13 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') throw new PngError('not a PNG (no IHDR chunk first)')
+  if (view.getUint32(8) !== 13 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR')
+    throw new PngError('not a PNG (no IHDR chunk first)')
   const header = { width: view.getUint32(16), height: view.getUint32(20), bitDepth: bytes[24]!, colorType: bytes[25]! }
-  if (header.width === 0 || header.height === 0) throw new PngError(`not a valid PNG (${header.width}×${header.height})`)
-  if (![1, 2, 4, 8, 16].includes(header.bitDepth) || ![0, 2, 3, 4, 6].includes(header.colorType)) throw new PngError('not a valid PNG (bad bit depth or colour type)')
+  if (header.width === 0 || header.height === 0)
+    throw new PngError(`not a valid PNG (${header.width}×${header.height})`)
+  if (![1, 2, 4, 8, 16].includes(header.bitDepth) || ![0, 2, 3, 4, 6].includes(header.colorType))
+    throw new PngError('not a valid PNG (bad bit depth or colour type)')
   return header
 }
 
@@ -66,8 +69,16 @@ export interface EncodeOptions {
   text?: Record<string, string>
 }
 
-export function encodePng(image: { width: number; height: number; rgba: Uint8Array }, options: EncodeOptions = {}): Uint8Array {
-  const png = new PNG({ width: image.width, height: image.height, colorType: options.alpha ? 6 : 2, inputHasAlpha: true })
+export function encodePng(
+  image: { width: number; height: number; rgba: Uint8Array },
+  options: EncodeOptions = {},
+): Uint8Array {
+  const png = new PNG({
+    width: image.width,
+    height: image.height,
+    colorType: options.alpha ? 6 : 2,
+    inputHasAlpha: true,
+  })
   Buffer.from(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength).copy(png.data)
   let out: Buffer = PNG.sync.write(png, { colorType: options.alpha ? 6 : 2, inputHasAlpha: true })
   if (options.text && Object.keys(options.text).length > 0) out = insertTextChunks(out, options.text)
@@ -111,25 +122,8 @@ function insertTextChunks(png: Buffer, text: Record<string, string>): Buffer {
   // IHDR is always first: signature (8) + IHDR chunk (25).
   const head = png.subarray(0, 33)
   const rest = png.subarray(33)
-  const chunks = Object.entries(text).map(([k, v]) => chunk('tEXt', Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0]), Buffer.from(v, 'latin1')])))
+  const chunks = Object.entries(text).map(([k, v]) =>
+    chunk('tEXt', Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0]), Buffer.from(v, 'latin1')])),
+  )
   return Buffer.concat([head, ...chunks, rest])
-}
-
-/** Read tEXt chunks (keyword → text). */
-export function readPngText(bytes: Uint8Array): Record<string, string> {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const out: Record<string, string> = {}
-  let at = 8
-  while (at + 8 <= buf.length) {
-    const length = buf.readUInt32BE(at)
-    const type = buf.toString('latin1', at + 4, at + 8)
-    if (type === 'tEXt') {
-      const data = buf.subarray(at + 8, at + 8 + length)
-      const zero = data.indexOf(0)
-      if (zero > 0) out[data.toString('latin1', 0, zero)] = data.toString('latin1', zero + 1)
-    }
-    if (type === 'IEND') break
-    at += 12 + length
-  }
-  return out
 }

@@ -5,7 +5,7 @@
  */
 import { DiscomfortError } from '../../shared/errors.js'
 
-export type DType = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'U8'
+type DType = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'U8'
 
 export interface TensorEntry {
   dtype: DType
@@ -30,7 +30,9 @@ export function encodeSafetensors(tensors: Record<string, TensorEntry>, metadata
     const t = tensors[name]!
     const expected = t.shape.reduce((a, b) => a * b, 1) * BYTES[t.dtype]
     if (t.data.byteLength !== expected) {
-      throw new SafetensorsError(`tensor "${name}": ${t.data.byteLength} bytes do not match shape [${t.shape}] of ${t.dtype}`)
+      throw new SafetensorsError(
+        `tensor "${name}": ${t.data.byteLength} bytes do not match shape [${t.shape}] of ${t.dtype}`,
+      )
     }
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + expected] }
     offset += expected

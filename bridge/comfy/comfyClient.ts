@@ -111,8 +111,6 @@ export class ComfyJob {
   }
 }
 
-const registry = new Map<string, ComfyClient>()
-
 export class ComfyClient {
   readonly http: ComfyHttp
   readonly socket: ComfySocket
@@ -123,7 +121,10 @@ export class ComfyClient {
   private readonly lostAfterMs: number
   private connecting: Promise<void> | undefined
 
-  constructor(readonly url: string, options: ComfyClientOptions = {}) {
+  constructor(
+    readonly url: string,
+    options: ComfyClientOptions = {},
+  ) {
     this.clientId = options.clientId ?? randomUUID().replace(/-/g, '')
     this.http = new ComfyHttp(url, options)
     this.socket = new ComfySocket(this.http.baseUrl, this.clientId, options)
@@ -144,14 +145,6 @@ export class ComfyClient {
     })
   }
 
-  /** The shared client for a base URL: one socket and one upload cache per server. */
-  static for(url: string, options: ComfyClientOptions = {}): ComfyClient {
-    const key = url.replace(/\/+$/, '')
-    let client = registry.get(key)
-    if (!client) registry.set(key, (client = new ComfyClient(key, options)))
-    return client
-  }
-
   /** Open the WebSocket (idempotent). */
   connect(): Promise<void> {
     this.connecting ??= this.socket.connect().catch((e: unknown) => {
@@ -163,8 +156,8 @@ export class ComfyClient {
 
   close(): void {
     this.socket.close()
-    for (const job of this.jobs.values()) this.fail(job, new ComfyError(`the connection to ComfyUI at ${this.url} was closed`))
-    if (registry.get(this.http.baseUrl) === this) registry.delete(this.http.baseUrl)
+    for (const job of this.jobs.values())
+      this.fail(job, new ComfyError(`the connection to ComfyUI at ${this.url} was closed`))
   }
 
   /** Output node ids of a prompt, from object_info. */
@@ -216,7 +209,12 @@ export class ComfyClient {
     job.timers.push(
       setTimeout(() => {
         void this.cancelJob(job).catch(() => {})
-        this.fail(job, new ComfyTimeoutError(`${workflow} did not finish within ${timeoutMs} ms (prompt ${promptId}); it was cancelled.`))
+        this.fail(
+          job,
+          new ComfyTimeoutError(
+            `${workflow} did not finish within ${timeoutMs} ms (prompt ${promptId}); it was cancelled.`,
+          ),
+        )
       }, timeoutMs),
     )
     // While the socket cannot tell us (foreign client, or dropped), look at /history and /queue.
@@ -225,7 +223,7 @@ export class ComfyClient {
         if (job.foreignClient || !this.socket.connected) void this.checkHistory(job, true)
       }, this.pollIntervalMs),
     )
-    let answer
+    let answer: Awaited<ReturnType<ComfyHttp['queuePrompt']>>
     try {
       answer = await this.http.queuePrompt({
         prompt,
@@ -300,7 +298,8 @@ export class ComfyClient {
   }
 
   private errorFromMessage(job: JobState, type: string, data: Record<string, unknown>): Error {
-    if (type === 'execution_interrupted') return new ComfyCancelledError(job.workflow, job.promptId, String(data.node_id ?? ''))
+    if (type === 'execution_interrupted')
+      return new ComfyCancelledError(job.workflow, job.promptId, String(data.node_id ?? ''))
     return new ComfyExecutionError(
       job.workflow,
       job.promptId,
@@ -330,7 +329,12 @@ export class ComfyClient {
         // Gone from both. With the socket up all along, someone removed it (a cancel); after a drop, the
         // server most likely restarted and forgot it: that is a failure, not a cancel.
         const dropped = job.opensAtStart !== this.socket.opens || !this.socket.connected
-        this.fail(job, dropped ? new ComfyLostError(job.workflow, job.promptId, this.url) : new ComfyCancelledError(job.workflow, job.promptId))
+        this.fail(
+          job,
+          dropped
+            ? new ComfyLostError(job.workflow, job.promptId, this.url)
+            : new ComfyCancelledError(job.workflow, job.promptId),
+        )
       }
     } catch (e) {
       // The server may be down for a moment; past lostAfterMs of silence the job fails.
@@ -349,7 +353,12 @@ export class ComfyClient {
       return
     }
     const failure = entry.status.messages.find(([t]) => t === 'execution_error' || t === 'execution_interrupted')
-    this.fail(job, failure ? this.errorFromMessage(job, failure[0], failure[1]) : new ComfyCancelledError(job.workflow, job.promptId))
+    this.fail(
+      job,
+      failure
+        ? this.errorFromMessage(job, failure[0], failure[1])
+        : new ComfyCancelledError(job.workflow, job.promptId),
+    )
   }
 
   private onMessage(message: ComfyWsMessage): void {
@@ -383,11 +392,22 @@ export class ComfyClient {
         }
         break
       case 'progress':
-        job.onEvent?.({ type: 'progress', promptId: job.promptId, node: message.data.node, value: message.data.value, max: message.data.max })
+        job.onEvent?.({
+          type: 'progress',
+          promptId: job.promptId,
+          node: message.data.node,
+          value: message.data.value,
+          max: message.data.max,
+        })
         break
       case 'executed':
         if (message.data.output) job.outputs[message.data.node] = message.data.output
-        job.onEvent?.({ type: 'executed', promptId: job.promptId, node: message.data.node, output: message.data.output })
+        job.onEvent?.({
+          type: 'executed',
+          promptId: job.promptId,
+          node: message.data.node,
+          output: message.data.output,
+        })
         break
       case 'execution_error':
       case 'execution_interrupted':

@@ -6,7 +6,13 @@
 import { createHash } from 'node:crypto'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
-import { ComfyHttpError, ComfyTimeoutError, ComfyUnreachableError, type NodeErrorEntry, type ComfyNodeError } from './errors.js'
+import {
+  ComfyHttpError,
+  ComfyTimeoutError,
+  ComfyUnreachableError,
+  type NodeErrorEntry,
+  type ComfyNodeError,
+} from './errors.js'
 import type { HistoryEntry, UiFile } from './messages.js'
 
 export interface ComfyHttpOptions {
@@ -59,7 +65,12 @@ export class ComfyHttp {
     this.transferTimeoutMs = options.transferTimeoutMs ?? 120_000
   }
 
-  private async request(method: string, path: string, init: RequestInit = {}, timeoutMs = this.requestTimeoutMs): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    init: RequestInit = {},
+    timeoutMs = this.requestTimeoutMs,
+  ): Promise<Response> {
     const url = `${this.baseUrl}${path}`
     try {
       return await this.doFetch(url, { ...init, method, signal: AbortSignal.timeout(timeoutMs) })
@@ -83,7 +94,10 @@ export class ComfyHttp {
   }
 
   private async post(path: string, body: unknown): Promise<void> {
-    const res = await this.request('POST', path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const res = await this.request('POST', path, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     if (!res.ok) throw new ComfyHttpError('POST', `${this.baseUrl}${path}`, res.status, await res.text())
     await res.arrayBuffer()
   }
@@ -110,7 +124,10 @@ export class ComfyHttp {
   }
 
   async queuePrompt(body: QueuePromptBody): Promise<QueuePromptAnswer> {
-    const res = await this.request('POST', '/prompt', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const res = await this.request('POST', '/prompt', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     const text = await res.text()
     let parsed: Record<string, unknown>
     try {
@@ -127,7 +144,11 @@ export class ComfyHttp {
       }
     }
     if (res.status === 400 && parsed.error) {
-      return { ok: false, error: parsed.error as ComfyNodeError, node_errors: (parsed.node_errors ?? {}) as Record<string, NodeErrorEntry> }
+      return {
+        ok: false,
+        error: parsed.error as ComfyNodeError,
+        node_errors: (parsed.node_errors ?? {}) as Record<string, NodeErrorEntry>,
+      }
     }
     throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, text)
   }
@@ -154,11 +175,18 @@ export class ComfyHttp {
 
   /** Free memory: `freeMemory` also drops ComfyUI's node cache. */
   free(options: { unloadModels?: boolean; freeMemory?: boolean } = {}): Promise<void> {
-    return this.post('/free', { unload_models: options.unloadModels ?? false, free_memory: options.freeMemory ?? false })
+    return this.post('/free', {
+      unload_models: options.unloadModels ?? false,
+      free_memory: options.freeMemory ?? false,
+    })
   }
 
   /** Upload bytes under a given name (`/upload/image` accepts any file). */
-  async upload(bytes: Uint8Array, name: string, options: { subfolder?: string; type?: 'input' | 'temp' | 'output'; overwrite?: boolean } = {}): Promise<UploadResult> {
+  async upload(
+    bytes: Uint8Array,
+    name: string,
+    options: { subfolder?: string; type?: 'input' | 'temp' | 'output'; overwrite?: boolean } = {},
+  ): Promise<UploadResult> {
     const form = new FormData()
     form.append('image', new Blob([new Uint8Array(bytes)]), name)
     if (options.subfolder) form.append('subfolder', options.subfolder)

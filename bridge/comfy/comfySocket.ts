@@ -94,7 +94,9 @@ export class ComfySocket {
     })
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)])
+        const bytes = Buffer.isBuffer(data)
+          ? data
+          : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)])
         this.emit('binary', decodeBinaryFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)))
         return
       }

@@ -17,8 +17,14 @@ export class ComfyUnreachableError extends ComfyError {
   static override code = 'comfy_unreachable'
   static override status = 502
   override name = 'ComfyUnreachableError'
-  constructor(readonly url: string, cause: unknown) {
-    super(`ComfyUI is not reachable at ${url} (${(cause as Error)?.message ?? String(cause)}). Is it running? Check the URL, or start it.`, { cause })
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(
+      `ComfyUI is not reachable at ${url} (${(cause as Error)?.message ?? String(cause)}). Is it running? Check the URL, or start it.`,
+      { cause },
+    )
   }
 }
 
@@ -73,7 +79,13 @@ export function describeNodeErrors(nodeErrors: Record<string, NodeErrorEntry>, p
   const problems: NodeProblem[] = []
   for (const [nodeId, entry] of Object.entries(nodeErrors)) {
     for (const e of entry.errors) {
-      const p: NodeProblem = { nodeId, classType: entry.class_type, type: e.type, message: e.message, details: e.details }
+      const p: NodeProblem = {
+        nodeId,
+        classType: entry.class_type,
+        type: e.type,
+        message: e.message,
+        details: e.details,
+      }
       const title = prompt?.[nodeId]?._meta?.title
       if (title) p.title = title
       const input = e.extra_info?.input_name
@@ -177,7 +189,9 @@ export class ComfyStoppedError extends ComfyError {
     readonly url: string,
     readonly silentMs: number,
   ) {
-    super(`ComfyUI at ${url} stopped answering while running ${workflow} (prompt ${promptId}; no answer for ${Math.round(silentMs / 1000)} s). Is it still running? Start it again and re-run.`)
+    super(
+      `ComfyUI at ${url} stopped answering while running ${workflow} (prompt ${promptId}; no answer for ${Math.round(silentMs / 1000)} s). Is it still running? Start it again and re-run.`,
+    )
   }
 }
 
@@ -191,17 +205,22 @@ export class ComfyLostError extends ComfyError {
     readonly promptId: string,
     readonly url: string,
   ) {
-    super(`ComfyUI at ${url} lost ${workflow} (prompt ${promptId}): the connection dropped and the prompt is in neither its queue nor its history, so the server most likely restarted. Re-run it.`)
+    super(
+      `ComfyUI at ${url} lost ${workflow} (prompt ${promptId}): the connection dropped and the prompt is in neither its queue nor its history, so the server most likely restarted. Re-run it.`,
+    )
   }
 }
 
 export const isComfyError = (e: unknown): e is ComfyError =>
-  e instanceof ComfyError || (typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('comfy_'))
-export const isComfyUnreachableError = (e: unknown): e is ComfyUnreachableError => hasCode(e, ComfyUnreachableError.code)
+  e instanceof ComfyError ||
+  (typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('comfy_'))
+export const isComfyUnreachableError = (e: unknown): e is ComfyUnreachableError =>
+  hasCode(e, ComfyUnreachableError.code)
 export const isComfyHttpError = (e: unknown): e is ComfyHttpError => hasCode(e, ComfyHttpError.code)
 export const isComfyTimeoutError = (e: unknown): e is ComfyTimeoutError => hasCode(e, ComfyTimeoutError.code)
 export const isComfyValidationError = (e: unknown): e is ComfyValidationError => hasCode(e, ComfyValidationError.code)
-export const isComfyMissingOutputsError = (e: unknown): e is ComfyMissingOutputsError => hasCode(e, ComfyMissingOutputsError.code)
+export const isComfyMissingOutputsError = (e: unknown): e is ComfyMissingOutputsError =>
+  hasCode(e, ComfyMissingOutputsError.code)
 export const isComfyExecutionError = (e: unknown): e is ComfyExecutionError => hasCode(e, ComfyExecutionError.code)
 export const isComfyCancelledError = (e: unknown): e is ComfyCancelledError => hasCode(e, ComfyCancelledError.code)
 export const isComfyStoppedError = (e: unknown): e is ComfyStoppedError => hasCode(e, ComfyStoppedError.code)

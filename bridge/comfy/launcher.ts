@@ -59,7 +59,11 @@ export async function reachable(http: ComfyHttp): Promise<boolean> {
  * Make sure ComfyUI answers at `url`: nothing to do when it does; otherwise
  * start it with `launch`, or fail saying how to start it.
  */
-export async function ensureComfy(url: string, launch?: ComfyLaunch, log: (line: string) => void = () => {}): Promise<LaunchedComfy | undefined> {
+export async function ensureComfy(
+  url: string,
+  launch?: ComfyLaunch,
+  log: (line: string) => void = () => {},
+): Promise<LaunchedComfy | undefined> {
   const http = new ComfyHttp(url, { requestTimeoutMs: 2000 })
   if (await reachable(http)) return undefined
   if (!launch) return undefined
@@ -112,7 +116,9 @@ export async function ensureComfy(url: string, launch?: ComfyLaunch, log: (line:
   const deadline = Date.now() + (launch.startTimeoutMs ?? 120_000)
   while (Date.now() < deadline) {
     if (exited !== undefined) {
-      throw new ComfyError(`ComfyUI exited (code ${exited}) before it answered at ${url}. Its last output:\n${tail.trim().slice(-1500)}`)
+      throw new ComfyError(
+        `ComfyUI exited (code ${exited}) before it answered at ${url}. Its last output:\n${tail.trim().slice(-1500)}`,
+      )
     }
     if (await reachable(http)) {
       log(`ComfyUI is ready at ${url}`)
@@ -121,5 +127,7 @@ export async function ensureComfy(url: string, launch?: ComfyLaunch, log: (line:
     await new Promise((r) => setTimeout(r, 250))
   }
   await stop()
-  throw new ComfyError(`ComfyUI did not answer at ${url} within ${launch.startTimeoutMs ?? 120_000} ms after "${command}". Its last output:\n${tail.trim().slice(-1500)}`)
+  throw new ComfyError(
+    `ComfyUI did not answer at ${url} within ${launch.startTimeoutMs ?? 120_000} ms after "${command}". Its last output:\n${tail.trim().slice(-1500)}`,
+  )
 }

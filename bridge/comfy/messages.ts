@@ -15,7 +15,7 @@ export interface NodeUi {
   [key: string]: unknown
 }
 
-export interface ProgressNodeState {
+interface ProgressNodeState {
   value: number
   max: number
   state: 'running' | 'finished' | 'error'
@@ -50,10 +50,13 @@ export type ComfyWsMessage =
         timestamp?: number
       }
     }
-  | { type: 'execution_interrupted'; data: { prompt_id: string; node_id: string; node_type: string; executed: string[]; timestamp: number } }
+  | {
+      type: 'execution_interrupted'
+      data: { prompt_id: string; node_id: string; node_type: string; executed: string[]; timestamp: number }
+    }
   | { type: 'feature_flags'; data: Record<string, unknown> }
 
-export type HistoryMessage = [string, Record<string, unknown>]
+type HistoryMessage = [string, Record<string, unknown>]
 
 export interface HistoryEntry {
   prompt: [number, string, Record<string, unknown>, Record<string, unknown>, string[]]
@@ -80,12 +83,24 @@ export function decodeBinaryFrame(bytes: Uint8Array): BinaryFrame {
   if (type === 3 && bytes.byteLength >= 8) {
     const n = view.getUint32(4)
     const decoder = new TextDecoder()
-    return { kind: 'text', nodeId: decoder.decode(bytes.subarray(8, 8 + n)), text: decoder.decode(bytes.subarray(8 + n)) }
+    return {
+      kind: 'text',
+      nodeId: decoder.decode(bytes.subarray(8, 8 + n)),
+      text: decoder.decode(bytes.subarray(8 + n)),
+    }
   }
   if (type === 4 && bytes.byteLength >= 8) {
     const n = view.getUint32(4)
-    const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as { node_id?: string; prompt_id?: string; image_type?: string }
-    const frame: BinaryFrame = { kind: 'preview', format: meta.image_type === 'image/png' ? 'png' : 'jpeg', image: bytes.subarray(8 + n) }
+    const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as {
+      node_id?: string
+      prompt_id?: string
+      image_type?: string
+    }
+    const frame: BinaryFrame = {
+      kind: 'preview',
+      format: meta.image_type === 'image/png' ? 'png' : 'jpeg',
+      image: bytes.subarray(8 + n),
+    }
     if (meta.node_id) frame.nodeId = meta.node_id
     if (meta.prompt_id) frame.promptId = meta.prompt_id
     return frame

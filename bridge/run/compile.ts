@@ -26,7 +26,7 @@ import { passByFor, type PassByRules } from '../store/config.js'
 import type { WorkerReceipt } from '../store/context.js'
 import type { ContextValue, PassBy, Recipe } from '../store/values.js'
 
-export type CaptureHow = 'image' | 'mask' | 'latent' | 'text'
+type CaptureHow = 'image' | 'mask' | 'latent' | 'text'
 
 /** An OUTPUT port captured by value: which node's ui holds it and how to read it. */
 export interface Capture {
@@ -52,7 +52,7 @@ export interface CompiledWorkflow {
 }
 
 /** Uploads bytes for a loader node and returns the value its file input takes. */
-export type Uploader = (bytes: Uint8Array, extension: 'png' | 'latent') => Promise<string>
+type Uploader = (bytes: Uint8Array, extension: 'png' | 'latent') => Promise<string>
 
 export interface CompileOptions {
   workflow: string
@@ -67,17 +67,19 @@ export interface CompileOptions {
 const PRIMITIVES = new Set(['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'COMBO'])
 const TEXT_CAPTURE = new Set(['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'LIST', 'DICT', 'TUPLE', 'ANY', '*'])
 
-const where = (workflow: string, port: Port) => `${workflow}: ${port.mode} port "${port.uniqueId}" (node ${port.nodeId})`
+const where = (workflow: string, port: Port) =>
+  `${workflow}: ${port.mode} port "${port.uniqueId}" (node ${port.nodeId})`
 
 /** Node ids the compiler adds, namespaced so they cannot clash with the workflow's. */
 const portNodeId = (key: string, part: string) => `port:${key}:${part}`
-export const refNodeId = (key: string, id: string) => `ref:${key}:${id}`
+const refNodeId = (key: string, id: string) => `ref:${key}:${id}`
 
 /** Stitch a recipe into a prompt under namespaced ids; returns the link to its output. */
-export function stitchRecipe(prompt: ApiPrompt, key: string, recipe: Recipe): ApiLink {
+function stitchRecipe(prompt: ApiPrompt, key: string, recipe: Recipe): ApiLink {
   for (const [id, node] of Object.entries(recipe.prompt)) {
     const copy = cloneJson(node)
-    for (const [name, v] of Object.entries(copy.inputs)) if (isApiLink(v)) copy.inputs[name] = [refNodeId(key, v[0]), v[1]]
+    for (const [name, v] of Object.entries(copy.inputs))
+      if (isApiLink(v)) copy.inputs[name] = [refNodeId(key, v[0]), v[1]]
     prompt[refNodeId(key, id)] = copy
   }
   return [refNodeId(key, recipe.output[0]), recipe.output[1]]
@@ -129,7 +131,11 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
       const ids: string[] = []
       for (let i = 0; i < value.frames.length; i++) {
         const id = portNodeId(port.uniqueId, `image${i}`)
-        prompt[id] = { class_type: 'LoadImage', inputs: { image: await options.upload(value.frames[i]!, 'png') }, _meta: { title: `Context: ${port.uniqueId}` } }
+        prompt[id] = {
+          class_type: 'LoadImage',
+          inputs: { image: await options.upload(value.frames[i]!, 'png') },
+          _meta: { title: `Context: ${port.uniqueId}` },
+        }
         ids.push(id)
       }
       link = [ids[0]!, 0]
@@ -140,11 +146,19 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
       }
     } else if (value.kind === 'mask') {
       const id = portNodeId(port.uniqueId, 'mask')
-      prompt[id] = { class_type: 'LoadImageMask', inputs: { image: await options.upload(value.png, 'png'), channel: 'red' }, _meta: { title: `Context: ${port.uniqueId}` } }
+      prompt[id] = {
+        class_type: 'LoadImageMask',
+        inputs: { image: await options.upload(value.png, 'png'), channel: 'red' },
+        _meta: { title: `Context: ${port.uniqueId}` },
+      }
       link = [id, 0]
     } else if (value.kind === 'latent') {
       const id = portNodeId(port.uniqueId, 'latent')
-      prompt[id] = { class_type: 'LoadLatent', inputs: { latent: await options.upload(value.bytes, 'latent') }, _meta: { title: `Context: ${port.uniqueId}` } }
+      prompt[id] = {
+        class_type: 'LoadLatent',
+        inputs: { latent: await options.upload(value.bytes, 'latent') },
+        _meta: { title: `Context: ${port.uniqueId}` },
+      }
       link = [id, 0]
     }
     if (link) {
@@ -169,7 +183,9 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
     const source = portNode?.inputs.input_data
     // An OUTPUT fed straight by an INPUT port learns its type from the loader compiled in its place.
     const port: Port =
-      found.type === '*' && isApiLink(source) ? { ...found, type: objectInfo[prompt[source[0]]?.class_type ?? '']?.output[source[1]] ?? '*' } : found
+      found.type === '*' && isApiLink(source)
+        ? { ...found, type: objectInfo[prompt[source[0]]?.class_type ?? '']?.output[source[1]] ?? '*' }
+        : found
     const passBy = options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)
     if (source === undefined) continue
     if (!isApiLink(source)) {
@@ -179,7 +195,10 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
     }
     if (passBy === 'ref') {
       const recipe = pruneToPort(compiledForRecipes, port.nodeId, workflow)
-      references.push({ uniqueId: port.uniqueId, recipe: { prompt: recipe.prompt, output: recipe.output, type: port.type } })
+      references.push({
+        uniqueId: port.uniqueId,
+        recipe: { prompt: recipe.prompt, output: recipe.output, type: port.type },
+      })
       continue
     }
     const title = { title: `Capture: ${port.uniqueId}` }
@@ -195,7 +214,14 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
       captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'mask', portNodeId: port.nodeId })
     } else if (port.type === 'LATENT') {
       const id = portNodeId(port.uniqueId, 'save')
-      prompt[id] = { class_type: 'SaveLatent', inputs: { samples: source, filename_prefix: `discomfort/latents/${port.uniqueId.replace(/[^A-Za-z0-9_.-]/g, '_')}` }, _meta: title }
+      prompt[id] = {
+        class_type: 'SaveLatent',
+        inputs: {
+          samples: source,
+          filename_prefix: `discomfort/latents/${port.uniqueId.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+        },
+        _meta: title,
+      }
       captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'latent', portNodeId: port.nodeId })
     } else if (TEXT_CAPTURE.has(port.type) || PRIMITIVES.has(port.type)) {
       const id = portNodeId(port.uniqueId, 'text')
@@ -211,7 +237,9 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
   for (const port of ports) if (port.mode === 'OUTPUT') delete prompt[port.nodeId]
   for (const [id, node] of Object.entries(prompt)) {
     if (node.class_type === DISCOMFORT_PORT) {
-      throw new PortError(`${workflow}: DiscomfortPort node ${id} could not be compiled (it has neither consumers nor a source).`)
+      throw new PortError(
+        `${workflow}: DiscomfortPort node ${id} could not be compiled (it has neither consumers nor a source).`,
+      )
     }
   }
   prompt = dropDanglingLinks(prompt)

@@ -16,7 +16,11 @@ import { compileWorkflow } from './compile.js'
 import type { InputValue } from './inputs.js'
 import { saveRunInputs, type LoadedWorkflow } from './runner.js'
 
-export async function compileOnly(workflow: LoadedWorkflow, inputs: Record<string, InputValue>, objectInfo: ObjectInfo): Promise<ApiPrompt> {
+export async function compileOnly(
+  workflow: LoadedWorkflow,
+  inputs: Record<string, InputValue>,
+  objectInfo: ObjectInfo,
+): Promise<ApiPrompt> {
   const root = await mkdtemp(join(tmpdir(), 'discomfort-compile-'))
   const store = new ContextStore({ root, ramCapacityBytes: 1024 ** 3 })
   try {

@@ -13,23 +13,41 @@ export interface FileInput {
   file: string
 }
 
-export type InputValue = string | number | boolean | null | unknown[] | Record<string, unknown> | Uint8Array | FileInput | ContextValue
+export type InputValue =
+  | string
+  | number
+  | boolean
+  | null
+  | unknown[]
+  | Record<string, unknown>
+  | Uint8Array
+  | FileInput
+  | ContextValue
 
 const KINDS = new Set<ContextValueKind>(['string', 'number', 'boolean', 'json', 'image', 'mask', 'latent', 'ref'])
 
-export const isContextValue = (v: unknown): v is ContextValue =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && KINDS.has((v as { kind?: ContextValueKind }).kind as ContextValueKind) &&
-  (('value' in v) || ('frames' in v) || ('png' in v) || ('bytes' in v) || ('recipe' in v))
+const isContextValue = (v: unknown): v is ContextValue =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  KINDS.has((v as { kind?: ContextValueKind }).kind as ContextValueKind) &&
+  ('value' in v || 'frames' in v || 'png' in v || 'bytes' in v || 'recipe' in v)
 
 export const isFileInput = (v: unknown): v is FileInput =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as FileInput).file === 'string' && Object.keys(v).length === 1
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  typeof (v as FileInput).file === 'string' &&
+  Object.keys(v).length === 1
 
 function fromBytes(bytes: Uint8Array, type: string | undefined, what: string, hint?: string): ContextValue {
   const t = type ?? (hint === '.latent' ? 'LATENT' : hint === '.png' ? 'IMAGE' : undefined)
   if (t === 'IMAGE') return imageFromPngs([bytes], what)
   if (t === 'MASK') return maskFromPng(bytes, what)
   if (t === 'LATENT') return latentFromBytes(bytes, what)
-  throw new DiscomfortError(`${what}: bytes were given, but the port ${t ? `takes ${t}` : 'has no known type'}; bytes can be an IMAGE, MASK (PNG) or LATENT (.latent).`)
+  throw new DiscomfortError(
+    `${what}: bytes were given, but the port ${t ? `takes ${t}` : 'has no known type'}; bytes can be an IMAGE, MASK (PNG) or LATENT (.latent).`,
+  )
 }
 
 export async function toContextValue(raw: InputValue, type: string | undefined, what: string): Promise<ContextValue> {

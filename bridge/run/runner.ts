@@ -44,7 +44,8 @@ export const runFailure = (e: unknown): RunFailure => ({
 })
 
 /** Failures that mean someone cancelled the run (not that it went wrong). */
-export const isCancellation = (f: RunFailure): boolean => f.code === RunCancelledError.code || f.code === ComfyCancelledError.code
+export const isCancellation = (f: RunFailure): boolean =>
+  f.code === RunCancelledError.code || f.code === ComfyCancelledError.code
 
 export interface RunOptions {
   context: Context
@@ -129,7 +130,13 @@ export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, i
   let data: unknown
   if (typeof spec === 'string') {
     ;({ name, workflow: data } = await readWorkflowFile(spec))
-  } else if (typeof spec === 'object' && spec !== null && 'workflow' in spec && 'name' in spec && typeof spec.name === 'string') {
+  } else if (
+    typeof spec === 'object' &&
+    spec !== null &&
+    'workflow' in spec &&
+    'name' in spec &&
+    typeof spec.name === 'string'
+  ) {
     name = spec.name
     data = spec.workflow
   } else {
@@ -142,10 +149,16 @@ export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, i
 }
 
 /** Save run inputs with the types their INPUT ports infer; every input is checked before any is saved. */
-export async function saveRunInputs(workflows: LoadedWorkflow[], inputs: Record<string, InputValue>, context: Context, info: ObjectInfo): Promise<void> {
+export async function saveRunInputs(
+  workflows: LoadedWorkflow[],
+  inputs: Record<string, InputValue>,
+  context: Context,
+  info: ObjectInfo,
+): Promise<void> {
   const types = new Map<string, string>()
   for (const w of workflows) {
-    for (const p of discoverPorts(w.prompt, info, w.name)) if (p.mode === 'INPUT' && p.type !== '*' && !types.has(p.uniqueId)) types.set(p.uniqueId, p.type)
+    for (const p of discoverPorts(w.prompt, info, w.name))
+      if (p.mode === 'INPUT' && p.type !== '*' && !types.has(p.uniqueId)) types.set(p.uniqueId, p.type)
   }
   const prepared: Array<[string, ContextValue, string | undefined]> = []
   for (const [key, raw] of Object.entries(inputs)) {
@@ -165,11 +178,13 @@ export function parseCapturedText(text: string, type: string, where: string): Co
     case 'COMBO':
       return fromJs(text)
     case 'INT':
-      if (!/^-?\d+$/.test(text.trim())) throw new DiscomfortError(`${where}: expected an INT, ComfyUI printed "${text.slice(0, 80)}".`)
+      if (!/^-?\d+$/.test(text.trim()))
+        throw new DiscomfortError(`${where}: expected an INT, ComfyUI printed "${text.slice(0, 80)}".`)
       return fromJs(Number.parseInt(text, 10))
     case 'FLOAT': {
       const n = Number(text.trim())
-      if (!Number.isFinite(n)) throw new DiscomfortError(`${where}: expected a finite FLOAT, ComfyUI printed "${text.slice(0, 80)}".`)
+      if (!Number.isFinite(n))
+        throw new DiscomfortError(`${where}: expected a finite FLOAT, ComfyUI printed "${text.slice(0, 80)}".`)
       return { kind: 'number', value: n, integer: false }
     }
     case 'BOOLEAN':
@@ -203,7 +218,13 @@ export class Runner {
   /** Fail, naming what is there, when a key the caller wants is no OUTPUT port of these workflows. */
   async checkOutputs(workflows: LoadedWorkflow[], keys: string[]): Promise<void> {
     const info = await this.objectInfo()
-    const outputs = new Set(workflows.flatMap((w) => discoverPorts(w.prompt, info, w.name).filter((p) => p.mode === 'OUTPUT').map((p) => p.uniqueId)))
+    const outputs = new Set(
+      workflows.flatMap((w) =>
+        discoverPorts(w.prompt, info, w.name)
+          .filter((p) => p.mode === 'OUTPUT')
+          .map((p) => p.uniqueId),
+      ),
+    )
     const missing = keys.filter((k) => !outputs.has(k))
     if (missing.length) {
       throw new DiscomfortError(
@@ -223,7 +244,9 @@ export class Runner {
     const emit = (e: RunEvent) => options.onEvent?.(e)
     const iterations = options.iterations ?? 1
     if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-      throw new DiscomfortError(`iterations must be a whole number from 1 to ${MAX_ITERATIONS} (got ${iterations}); for more, submit several runs.`)
+      throw new DiscomfortError(
+        `iterations must be a whole number from 1 to ${MAX_ITERATIONS} (got ${iterations}); for more, submit several runs.`,
+      )
     }
     try {
       let workflows = await this.loadWorkflows(specs)
@@ -234,7 +257,14 @@ export class Runner {
       if (options.expectOutputs?.length) await this.checkOutputs(workflows, options.expectOutputs)
       if (options.inputs) await this.saveInputs(workflows, options.inputs, options.context)
       const totalSteps = workflows.length * iterations
-      emit({ type: 'run-started', runId, contextId: options.context.id, workflows: workflows.map((w) => w.name), iterations, totalSteps })
+      emit({
+        type: 'run-started',
+        runId,
+        contextId: options.context.id,
+        workflows: workflows.map((w) => w.name),
+        iterations,
+        totalSteps,
+      })
       const outputKeys = new Set<string>()
       let step = 0
       for (let iteration = 1; iteration <= iterations; iteration++) {
@@ -243,8 +273,20 @@ export class Runner {
           // Let the event loop breathe between workflow runs: a run whose workflows
           // need nothing from ComfyUI would otherwise never yield.
           await new Promise<void>((resolve) => setImmediate(resolve))
-          if (options.signal?.aborted) throw new RunCancelledError(`Run ${runId} was cancelled before ${workflows[index]!.name} (iteration ${iteration}).`)
-          const wrote = await this.runOne(workflows[index]!, { ...options, runId, iteration, index, step, totalSteps, iterations, emit })
+          if (options.signal?.aborted)
+            throw new RunCancelledError(
+              `Run ${runId} was cancelled before ${workflows[index]!.name} (iteration ${iteration}).`,
+            )
+          const wrote = await this.runOne(workflows[index]!, {
+            ...options,
+            runId,
+            iteration,
+            index,
+            step,
+            totalSteps,
+            iterations,
+            emit,
+          })
           for (const k of wrote) outputKeys.add(k)
         }
       }
@@ -271,7 +313,15 @@ export class Runner {
    */
   async queueFromPage(
     prompt: ApiPrompt,
-    options: { context: Context; clientId: string; extraData?: Record<string, unknown>; runId?: string; name?: string; onEvent?: (e: RunEvent) => void; front?: boolean },
+    options: {
+      context: Context
+      clientId: string
+      extraData?: Record<string, unknown>
+      runId?: string
+      name?: string
+      onEvent?: (e: RunEvent) => void
+      front?: boolean
+    },
   ): Promise<StartedWorkflow> {
     const runId = options.runId ?? randomUUID()
     const name = options.name ?? 'workflow from the ComfyUI page'
@@ -312,11 +362,21 @@ export class Runner {
     const fail = async (e: unknown): Promise<never> => {
       await receipt.discard()
       if (e instanceof ComfyCancelledError || o.signal?.aborted) {
-        throw new RunCancelledError(`Run ${o.runId} was cancelled during ${label}; nothing from that workflow was kept.`, { cause: e })
+        throw new RunCancelledError(
+          `Run ${o.runId} was cancelled during ${label}; nothing from that workflow was kept.`,
+          { cause: e },
+        )
       }
       if (e instanceof RunError) throw e
-      const message = (e as Error).message.startsWith(workflow.name) ? (e as Error).message : `${label}: ${(e as Error).message}`
-      throw new RunError(`${message}\nThe context keeps what it had before this workflow ran.`, workflow.name, o.iteration, { cause: e })
+      const message = (e as Error).message.startsWith(workflow.name)
+        ? (e as Error).message
+        : `${label}: ${(e as Error).message}`
+      throw new RunError(
+        `${message}\nThe context keeps what it had before this workflow ran.`,
+        workflow.name,
+        o.iteration,
+        { cause: e },
+      )
     }
     let compiled: Awaited<ReturnType<typeof compileWorkflow>>
     let job: ComfyJob | undefined
@@ -335,16 +395,45 @@ export class Runner {
       const prompt = compiled.prompt
       /** What a person recognises a node by: its title, else its class. */
       const titleOf = (node: string) => prompt[node]?._meta?.title ?? prompt[node]?.class_type ?? node
-      o.emit({ type: 'workflow-started', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, nodes: total })
+      o.emit({
+        type: 'workflow-started',
+        runId: o.runId,
+        workflow: workflow.name,
+        index: o.index,
+        iteration: o.iteration,
+        step: o.step,
+        totalSteps: o.totalSteps,
+        nodes: total,
+      })
       if (compiled.requiredOutputs.length > 0) {
         const onEvent = (e: JobEvent) => {
           if (e.type === 'cached') cached = e.nodes.length
           if (e.type === 'executing') {
             executed += 1
-            o.emit({ type: 'node', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, title: titleOf(e.node), done: cached + executed, total })
+            o.emit({
+              type: 'node',
+              runId: o.runId,
+              workflow: workflow.name,
+              iteration: o.iteration,
+              step: o.step,
+              node: e.node,
+              title: titleOf(e.node),
+              done: cached + executed,
+              total,
+            })
           }
           if (e.type === 'progress') {
-            o.emit({ type: 'progress', runId: o.runId, workflow: workflow.name, iteration: o.iteration, step: o.step, node: e.node, title: titleOf(e.node), value: e.value, max: e.max })
+            o.emit({
+              type: 'progress',
+              runId: o.runId,
+              workflow: workflow.name,
+              iteration: o.iteration,
+              step: o.step,
+              node: e.node,
+              title: titleOf(e.node),
+              value: e.value,
+              max: e.max,
+            })
           }
         }
         job = await client.submit(compiled.prompt, {
@@ -369,13 +458,31 @@ export class Runner {
           cached = result.cachedNodes.length
         }
         for (const capture of compiled.captures) {
-          receipt.stage(capture.uniqueId, await this.readCapture(client, capture, outputs[capture.nodeId], label), { comfyType: capture.type })
+          receipt.stage(capture.uniqueId, await this.readCapture(client, capture, outputs[capture.nodeId], label), {
+            comfyType: capture.type,
+          })
         }
-        for (const ref of compiled.references) receipt.stage(ref.uniqueId, { kind: 'ref', recipe: ref.recipe }, { comfyType: ref.recipe.type, passBy: 'ref' })
+        for (const ref of compiled.references)
+          receipt.stage(
+            ref.uniqueId,
+            { kind: 'ref', recipe: ref.recipe },
+            { comfyType: ref.recipe.type, passBy: 'ref' },
+          )
         for (const d of compiled.directValues) receipt.stage(d.uniqueId, fromJs(d.value))
         const wrote = receipt.stagedKeys()
         await receipt.commit()
-        o.emit({ type: 'workflow-finished', runId: o.runId, workflow: workflow.name, index: o.index, iteration: o.iteration, step: o.step, totalSteps: o.totalSteps, executed, cached, wrote })
+        o.emit({
+          type: 'workflow-finished',
+          runId: o.runId,
+          workflow: workflow.name,
+          index: o.index,
+          iteration: o.iteration,
+          step: o.step,
+          totalSteps: o.totalSteps,
+          executed,
+          cached,
+          wrote,
+        })
         return wrote
       } catch (e) {
         return fail(e)
@@ -392,7 +499,12 @@ export class Runner {
     return started
   }
 
-  private async readCapture(client: ComfyClient, capture: Capture, ui: NodeUi | undefined, label: string): Promise<ContextValue> {
+  private async readCapture(
+    client: ComfyClient,
+    capture: Capture,
+    ui: NodeUi | undefined,
+    label: string,
+  ): Promise<ContextValue> {
     const where = `${label}: OUTPUT port "${capture.uniqueId}" (node ${capture.portNodeId})`
     if (!ui) throw new DiscomfortError(`${where}: ComfyUI reported no output for capture node ${capture.nodeId}.`)
     switch (capture.how) {

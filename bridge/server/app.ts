@@ -31,7 +31,13 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by')
   app.set('etag', false)
   const api = express.Router()
-  api.use(securityMiddleware({ ...(deps.token ? { token: deps.token } : {}), allowedOrigins: deps.allowedOrigins, host: deps.host ?? '127.0.0.1' }))
+  api.use(
+    securityMiddleware({
+      ...(deps.token ? { token: deps.token } : {}),
+      allowedOrigins: deps.allowedOrigins,
+      host: deps.host ?? '127.0.0.1',
+    }),
+  )
   api.use('/contexts', contextsRouter(deps.store, limits))
   api.use('/runs', runsRouter(deps.runs, limits))
   api.use(miscRouter({ comfy: deps.comfy, runner: deps.runner, store: deps.store, runs: deps.runs, limits }))

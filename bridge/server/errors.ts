@@ -3,13 +3,20 @@ import type { ErrorRequestHandler } from 'express'
 import { DiscomfortError } from '../../shared/errors.js'
 import { BridgeHttpError } from './httpError.js'
 
-export function errorBody(error: unknown): { status: number; body: { error: { type: string; message: string; [k: string]: unknown } } } {
+export function errorBody(error: unknown): {
+  status: number
+  body: { error: { type: string; message: string; [k: string]: unknown } }
+} {
   const e = error as Error & { status?: number; type?: string; extra?: Record<string, unknown>; expose?: boolean }
-  if (e instanceof BridgeHttpError) return { status: e.status, body: { error: { type: e.code, message: e.message, ...e.extra } } }
+  if (e instanceof BridgeHttpError)
+    return { status: e.status, body: { error: { type: e.code, message: e.message, ...e.extra } } }
   if (e instanceof DiscomfortError) return { status: e.status, body: { error: { type: e.code, message: e.message } } }
   // express.json() and raw() errors (too large, bad JSON) carry a status.
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const message = e.type === 'entity.too.large' ? `The request body is larger than the limit (${e.message}).` : `The request body could not be read: ${e.message}`
+    const message =
+      e.type === 'entity.too.large'
+        ? `The request body is larger than the limit (${e.message}).`
+        : `The request body could not be read: ${e.message}`
     return { status: e.status, body: { error: { type: e.type ?? 'bad_request', message } } }
   }
   return { status: 500, body: { error: { type: 'internal', message: e?.message ?? String(error) } } }

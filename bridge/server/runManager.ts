@@ -8,7 +8,14 @@ import type { Context } from '../store/context.js'
 import type { ContextStore } from '../store/contextStore.js'
 import type { ContextValue } from '../store/values.js'
 import type { InputValue } from '../run/inputs.js'
-import { isCancellation, runFailure, type RunEvent, type RunFailure, type Runner, type WorkflowSpec } from '../run/runner.js'
+import {
+  isCancellation,
+  runFailure,
+  type RunEvent,
+  type RunFailure,
+  type Runner,
+  type WorkflowSpec,
+} from '../run/runner.js'
 
 import type { RunStatus } from '../../shared/protocol/index.js'
 export type { RunStatus }
@@ -45,7 +52,7 @@ export interface RunQueue {
   add(task: () => Promise<void>): void
 }
 
-export class InProcessRunQueue implements RunQueue {
+class InProcessRunQueue implements RunQueue {
   private active = 0
   private readonly waiting: Array<() => Promise<void>> = []
   constructor(private readonly concurrency = 4) {}
@@ -99,7 +106,10 @@ export class RunManager {
   }
 
   /** @internal Register a run (scripted or from the page) so it is listed and its events reach listeners. */
-  track(init: Omit<RunRecord, 'events' | 'createdAt' | 'status'> & { status?: RunStatus }): { run: RunRecord; emit: (e: RunEvent) => void } {
+  track(init: Omit<RunRecord, 'events' | 'createdAt' | 'status'> & { status?: RunStatus }): {
+    run: RunRecord
+    emit: (e: RunEvent) => void
+  } {
     const run: RunRecord = { ...init, status: init.status ?? 'queued', events: [], createdAt: new Date().toISOString() }
     this.runs.set(run.id, run)
     if (this.runs.size > KEPT_RUNS) {
@@ -134,8 +144,21 @@ export class RunManager {
       temporary = true
     }
     const id = randomUUID()
-    const names = spec.workflows.map((w, i) => (typeof w === 'string' ? w : typeof w === 'object' && w !== null && 'name' in w && typeof w.name === 'string' ? w.name : `workflow ${i + 1}`))
-    const { run, emit } = this.track({ id, contextId: context.id, temporaryContext: temporary, workflows: names, iterations: spec.iterations ?? 1, source: 'script' })
+    const names = spec.workflows.map((w, i) =>
+      typeof w === 'string'
+        ? w
+        : typeof w === 'object' && w !== null && 'name' in w && typeof w.name === 'string'
+          ? w.name
+          : `workflow ${i + 1}`,
+    )
+    const { run, emit } = this.track({
+      id,
+      contextId: context.id,
+      temporaryContext: temporary,
+      workflows: names,
+      iterations: spec.iterations ?? 1,
+      source: 'script',
+    })
     const controller = new AbortController()
     this.controllers.set(id, controller)
     let resolveDone!: () => void

@@ -22,7 +22,8 @@ function lastProgress(events: RunEvent[]): RunProgress {
   let out: RunProgress = { step: 0, totalSteps: 0 }
   for (const e of events) {
     if (e.type === 'run-started') out = { step: 0, totalSteps: e.totalSteps }
-    if (e.type === 'workflow-started') out = { step: e.step, totalSteps: e.totalSteps, workflow: e.workflow, iteration: e.iteration }
+    if (e.type === 'workflow-started')
+      out = { step: e.step, totalSteps: e.totalSteps, workflow: e.workflow, iteration: e.iteration }
   }
   return out
 }

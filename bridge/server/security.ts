@@ -35,7 +35,9 @@ export function requestToken(req: IncomingMessage): string | undefined {
 export function hostAllowed(hostHeader: string | undefined, bridgeHost: string): boolean {
   if (bridgeHost === '0.0.0.0' || bridgeHost === '::' || bridgeHost === '[::]') return true
   if (!hostHeader) return false
-  const name = (hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.replace(/:\d+$/, '')).toLowerCase()
+  const name = (
+    hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.replace(/:\d+$/, '')
+  ).toLowerCase()
   return isLoopbackHost(name) || name === bridgeHost.toLowerCase() || name === `[${bridgeHost.toLowerCase()}]`
 }
 
@@ -67,13 +69,23 @@ export interface AccessRules {
 export function securityMiddleware(options: AccessRules): RequestHandler {
   return function security(req, res, next) {
     if (!hostAllowed(req.headers.host, options.host)) {
-      res.status(421).json({ error: { type: 'misdirected_host', message: `This bridge does not answer to the name "${req.headers.host ?? ''}"; use 127.0.0.1 or localhost.` } })
+      res.status(421).json({
+        error: {
+          type: 'misdirected_host',
+          message: `This bridge does not answer to the name "${req.headers.host ?? ''}"; use 127.0.0.1 or localhost.`,
+        },
+      })
       return
     }
     const origin = req.headers.origin
     if (origin !== undefined) {
       if (!originAllowed(origin, options.allowedOrigins)) {
-        res.status(403).json({ error: { type: 'forbidden_origin', message: `Requests from ${origin} are not allowed. Add it to the bridge's allowed origins (--allow-origin).` } })
+        res.status(403).json({
+          error: {
+            type: 'forbidden_origin',
+            message: `Requests from ${origin} are not allowed. Add it to the bridge's allowed origins (--allow-origin).`,
+          },
+        })
         return
       }
       res.setHeader('Access-Control-Allow-Origin', origin)
@@ -86,7 +98,12 @@ export function securityMiddleware(options: AccessRules): RequestHandler {
       }
     }
     if (!tokenMatches(options.token, requestToken(req))) {
-      res.status(401).json({ error: { type: 'unauthorized', message: 'This bridge needs a token: send "Authorization: Bearer <token>" (or ?token=<token>).' } })
+      res.status(401).json({
+        error: {
+          type: 'unauthorized',
+          message: 'This bridge needs a token: send "Authorization: Bearer <token>" (or ?token=<token>).',
+        },
+      })
       return
     }
     next()

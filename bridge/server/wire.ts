@@ -7,7 +7,8 @@ import { BridgeHttpError } from './httpError.js'
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../store/valueFrom.js'
 
 export function toWire(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
+  if (value instanceof Uint8Array)
+    return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
   if (Array.isArray(value)) return value.map(toWire)
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]))
@@ -19,7 +20,8 @@ export function fromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromWire)
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>
-    if (typeof o.$bytes === 'string' && Object.keys(o).length === 1) return new Uint8Array(Buffer.from(o.$bytes, 'base64'))
+    if (typeof o.$bytes === 'string' && Object.keys(o).length === 1)
+      return new Uint8Array(Buffer.from(o.$bytes, 'base64'))
     return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fromWire(v)]))
   }
   return value
@@ -31,7 +33,8 @@ export function fromWire(value: unknown): unknown {
  * the in-process client), for the caller's own files.
  */
 export function inputFromClient(raw: unknown, where: string): InputValue {
-  if (nestsDeeperThan(raw, MAX_JSON_DEPTH + 2)) throw new BridgeHttpError(400, `${where}: JSON nested deeper than ${MAX_JSON_DEPTH} levels is not stored.`)
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH + 2))
+    throw new BridgeHttpError(400, `${where}: JSON nested deeper than ${MAX_JSON_DEPTH} levels is not stored.`)
   const value = fromWire(raw)
   if (isFileInput(value)) {
     throw new BridgeHttpError(

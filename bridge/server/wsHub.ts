@@ -34,7 +34,11 @@ export class WsHub {
         socket.destroy()
         return
       }
-      if (!hostAllowed(req.headers.host, this.options.host) || !originAllowed(req.headers.origin, this.options.allowedOrigins) || !tokenMatches(this.options.token, requestToken(req))) {
+      if (
+        !hostAllowed(req.headers.host, this.options.host) ||
+        !originAllowed(req.headers.origin, this.options.allowedOrigins) ||
+        !tokenMatches(this.options.token, requestToken(req))
+      ) {
         socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
         socket.destroy()
         return
@@ -43,14 +47,29 @@ export class WsHub {
         this.clients.add(ws)
         ws.on('close', () => this.clients.delete(ws))
         ws.on('error', () => this.clients.delete(ws))
-        this.send(ws, { type: 'hello', contexts: this.store.list().map((c) => c.summary()), runs: this.runs.list().slice(-50).map((r) => runView(r)) })
+        this.send(ws, {
+          type: 'hello',
+          contexts: this.store.list().map((c) => c.summary()),
+          runs: this.runs
+            .list()
+            .slice(-50)
+            .map((r) => runView(r)),
+        })
       })
     })
   }
 
   contextChanged(context: Context, change: { keys: string[]; deleted?: boolean }): void {
     const closed = context.isClosed
-    this.broadcast({ type: 'context-changed', context: closed ? { id: context.id, durable: context.durable, keys: 0, usage: context.getUsage() } : context.summary(), keys: change.keys, ...(change.deleted ? { deleted: true } : {}), ...(closed ? { closed: true } : {}) })
+    this.broadcast({
+      type: 'context-changed',
+      context: closed
+        ? { id: context.id, durable: context.durable, keys: 0, usage: context.getUsage() }
+        : context.summary(),
+      keys: change.keys,
+      ...(change.deleted ? { deleted: true } : {}),
+      ...(closed ? { closed: true } : {}),
+    })
   }
 
   private send(ws: WebSocket, message: HubMessage): void {

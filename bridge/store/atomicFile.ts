@@ -9,7 +9,11 @@ import { randomBytes } from 'node:crypto'
 import { open, rename, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: { sync?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: { sync?: boolean } = {},
+): Promise<void> {
   const sync = options.sync ?? true
   const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(temp, 'w')

@@ -10,7 +10,7 @@ import { PACKAGE_ROOT } from '../version.js'
 import type { PassBy } from './values.js'
 
 /** Where the shipped config files are: the package's bridge/config (shipped in the package, read from bridge/ and dist/). */
-export const configDir = (): string => join(PACKAGE_ROOT, 'bridge', 'config')
+const configDir = (): string => join(PACKAGE_ROOT, 'bridge', 'config')
 
 export interface WorkflowContextConfig {
   MAX_RAM_PERCENT?: number

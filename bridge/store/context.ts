@@ -16,11 +16,25 @@ import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomicFile.js'
 import { passByFor, type PassByRules } from './config.js'
-import { decodeValue, defaultComfyType, encodeValue, valueHash, valueSize, type ContextValue, type ContextValueKind, type PassBy } from './values.js'
+import {
+  decodeValue,
+  defaultComfyType,
+  encodeValue,
+  valueHash,
+  valueSize,
+  type ContextValue,
+  type PassBy,
+} from './values.js'
 import { DiscomfortError } from '../../shared/errors.js'
-import type { CommittedRun as RunRecord, ContextSummary, EntryMeta, StorageInfo, Tier, Usage } from '../../shared/protocol/index.js'
+import type {
+  CommittedRun as RunRecord,
+  ContextSummary,
+  EntryMeta,
+  StorageInfo,
+  Usage,
+} from '../../shared/protocol/index.js'
 
-export type { EntryMeta, RunRecord, StorageInfo, Tier, Usage }
+export type { EntryMeta, RunRecord, StorageInfo, Usage }
 
 export interface SaveOptions {
   comfyType?: string
@@ -65,10 +79,13 @@ const KEPT_RUNS = 200
 export function validateKey(key: unknown, what = 'key'): string {
   if (typeof key !== 'string' || key.length === 0) throw new KeyFormatError(`The ${what} must be a non-empty string.`)
   // Bytes, not characters: it becomes a file name, and file systems count bytes (255 at most).
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new KeyFormatError(`The ${what} "${key.slice(0, 40)}..." is longer than ${MAX_KEY_BYTES} bytes.`)
-  // eslint-disable-next-line no-control-regex
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    throw new KeyFormatError(`The ${what} "${key.slice(0, 40)}..." is longer than ${MAX_KEY_BYTES} bytes.`)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name may not hold
   if (/[/\\\x00-\x1f\x7f]/.test(key) || key === '.' || key === '..') {
-    throw new KeyFormatError(`The ${what} "${key}" may not contain "/", "\\" or control characters, nor be "." or "..".`)
+    throw new KeyFormatError(
+      `The ${what} "${key}" may not contain "/", "\\" or control characters, nor be "." or "..".`,
+    )
   }
   if (key.trim() !== key) throw new KeyFormatError(`The ${what} "${key}" has leading or trailing spaces.`)
   return key
@@ -134,7 +151,10 @@ export class Context {
   /** Create the folder and its first receipts.json. */
   async initialise(): Promise<void> {
     await mkdir(this.valuesDir, { recursive: true })
-    await writeFileAtomic(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }))
+    await writeFileAtomic(
+      join(this.dir, 'owner.json'),
+      JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }),
+    )
     await this.writeReceiptsNow()
   }
 
@@ -149,7 +169,10 @@ export class Context {
       this.entries.set(key, { ...meta, tier: 'disk' })
     }
     await this.removeLeftovers()
-    await writeFileAtomic(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }))
+    await writeFileAtomic(
+      join(this.dir, 'owner.json'),
+      JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }),
+    )
   }
 
   /** After a crash: temp files of interrupted writes, and value files no entry refers to (written, never committed). */
@@ -157,7 +180,8 @@ export class Context {
     const referenced = new Set([...this.entries.values()].flatMap((m) => (m.file ? [m.file] : [])))
     for (const dir of [this.dir, this.valuesDir]) {
       for (const name of await readdir(dir).catch(() => [] as string[])) {
-        if (name.endsWith('.tmp') || (dir === this.valuesDir && !referenced.has(name))) await rm(join(dir, name), { force: true, recursive: true })
+        if (name.endsWith('.tmp') || (dir === this.valuesDir && !referenced.has(name)))
+          await rm(join(dir, name), { force: true, recursive: true })
       }
     }
   }
@@ -202,7 +226,7 @@ export class Context {
   private missing(key: string): ContextKeyError {
     const keys = this.listKeys()
     return new ContextKeyError(
-      `Context ${this.id} has no key "${key}"` + (keys.length ? ` (it has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', ...' : ''}).` : ' (it is empty).'),
+      `Context ${this.id} has no key "${key}"${keys.length ? ` (it has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', ...' : ''}).` : ' (it is empty).'}`,
     )
   }
 
@@ -225,7 +249,13 @@ export class Context {
 
   /** How clients list it: id, name, durability, key count and usage. */
   summary(): ContextSummary {
-    return { id: this.id, ...(this.name !== undefined ? { name: this.name } : {}), durable: this.durable, keys: this.entries.size, usage: this.getUsage() }
+    return {
+      id: this.id,
+      ...(this.name !== undefined ? { name: this.name } : {}),
+      durable: this.durable,
+      keys: this.entries.size,
+      usage: this.getUsage(),
+    }
   }
 
   getUsage(): Usage {
@@ -307,7 +337,8 @@ export class Context {
       for (const { key, value, options } of items) {
         const old = this.entries.get(key)
         const comfyType = options.comfyType ?? old?.comfyType ?? defaultComfyType(value)
-        const passBy = value.kind === 'ref' ? 'ref' : (options.passBy ?? old?.passBy ?? passByFor(comfyType, this.rules))
+        const passBy =
+          value.kind === 'ref' ? 'ref' : (options.passBy ?? old?.passBy ?? passByFor(comfyType, this.rules))
         const meta: EntryMeta = {
           key,
           comfyType,
@@ -343,7 +374,16 @@ export class Context {
     }
     this.nextVersion += prepared.length
     if (run) {
-      this.runs = [...this.runs, { runId: run.runId, status: 'committed' as const, read: run.read, wrote: prepared.map((p) => p.meta.key), at: now }].slice(-KEPT_RUNS)
+      this.runs = [
+        ...this.runs,
+        {
+          runId: run.runId,
+          status: 'committed' as const,
+          read: run.read,
+          wrote: prepared.map((p) => p.meta.key),
+          at: now,
+        },
+      ].slice(-KEPT_RUNS)
     }
     try {
       await this.writeReceipts()
@@ -434,7 +474,9 @@ export class Context {
       durable: this.durable,
       createdAt: this.createdAt,
       nextVersion: this.nextVersion,
-      entries: Object.fromEntries([...this.entries].map(([k, m]) => [k, { ...m, tier: this.ram.has(k) ? 'ram' : 'disk' }])),
+      entries: Object.fromEntries(
+        [...this.entries].map(([k, m]) => [k, { ...m, tier: this.ram.has(k) ? 'ram' : 'disk' }]),
+      ),
       runs: this.runs,
     }
     if (this.name !== undefined) file.name = this.name
@@ -531,7 +573,10 @@ export class Context {
     let total = 0
     for (const meta of this.entries.values()) {
       if (!meta.file) continue
-      total += await stat(join(this.valuesDir, meta.file)).then((s) => s.size, () => 0)
+      total += await stat(join(this.valuesDir, meta.file)).then(
+        (s) => s.size,
+        () => 0,
+      )
     }
     return total
   }

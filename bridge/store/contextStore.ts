@@ -7,7 +7,13 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { loadPassByRules, loadWorkflowContextConfig, ramCapacityBytes, type PassByRules, type WorkflowContextConfig } from './config.js'
+import {
+  loadPassByRules,
+  loadWorkflowContextConfig,
+  ramCapacityBytes,
+  type PassByRules,
+  type WorkflowContextConfig,
+} from './config.js'
 import { Context, ContextKeyError, newContextId, validateKey } from './context.js'
 
 export interface ContextStoreOptions {
@@ -63,12 +69,18 @@ export class ContextStore {
     for (const entry of await readdir(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue
       const dir = join(this.dir, entry.name)
-      const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then((t) => JSON.parse(t) as { durable?: boolean }, () => undefined)
+      const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then(
+        (t) => JSON.parse(t) as { durable?: boolean },
+        () => undefined,
+      )
       if (receipts?.durable) {
         durable.push(entry.name)
         continue
       }
-      const owner = await readFile(join(dir, 'owner.json'), 'utf8').then((t) => JSON.parse(t) as { pid?: number }, () => undefined)
+      const owner = await readFile(join(dir, 'owner.json'), 'utf8').then(
+        (t) => JSON.parse(t) as { pid?: number },
+        () => undefined,
+      )
       if (owner?.pid && owner.pid !== process.pid && pidAlive(owner.pid)) continue // another live bridge owns it
       await rm(dir, { recursive: true, force: true })
       removed.push(entry.name)
@@ -114,9 +126,20 @@ export class ContextStore {
 
   private async restore(id: string): Promise<Context> {
     const dir = join(this.dir, validateKey(id, 'context id'))
-    const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then((t) => JSON.parse(t) as { durable?: boolean; name?: string }, () => undefined)
-    if (!receipts) throw new ContextKeyError(`There is no context "${id}". Create it first (contexts: ${this.list().map((c) => c.id).join(', ') || 'none'}).`)
-    if (!receipts.durable) throw new ContextKeyError(`Context "${id}" was not durable and belongs to another bridge process.`)
+    const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then(
+      (t) => JSON.parse(t) as { durable?: boolean; name?: string },
+      () => undefined,
+    )
+    if (!receipts)
+      throw new ContextKeyError(
+        `There is no context "${id}". Create it first (contexts: ${
+          this.list()
+            .map((c) => c.id)
+            .join(', ') || 'none'
+        }).`,
+      )
+    if (!receipts.durable)
+      throw new ContextKeyError(`Context "${id}" was not durable and belongs to another bridge process.`)
     const context = new Context({
       id,
       dir,

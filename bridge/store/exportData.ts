@@ -10,13 +10,17 @@ import { dirname, extname } from 'node:path'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ContextValue } from './values.js'
 
-export const RECIPE_OUTPUT_NODE = 'discomfort:output'
+const RECIPE_OUTPUT_NODE = 'discomfort:output'
 
 /** A recipe as a prompt ComfyUI can run: the value's producer plus a PreviewAny. */
-export function runnableRecipe(value: Extract<ContextValue, { kind: 'ref' }>): ApiPrompt {
+function runnableRecipe(value: Extract<ContextValue, { kind: 'ref' }>): ApiPrompt {
   return {
     ...value.recipe.prompt,
-    [RECIPE_OUTPUT_NODE]: { class_type: 'PreviewAny', inputs: { source: value.recipe.output }, _meta: { title: `${value.recipe.type} (from Discomfort)` } },
+    [RECIPE_OUTPUT_NODE]: {
+      class_type: 'PreviewAny',
+      inputs: { source: value.recipe.output },
+      _meta: { title: `${value.recipe.type} (from Discomfort)` },
+    },
   }
 }
 

@@ -1,6 +1,6 @@
 /** Building context values from files, bytes and plain JavaScript values. */
 import { decodeLatent } from '../codec/latent.js'
-import { readPngHeader } from '../codec/png.js'
+import { readPngHeader, type PngHeader } from '../codec/png.js'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../defaults.js'
 import type { ContextValue, Recipe } from './values.js'
 import { DiscomfortError } from '../../shared/errors.js'
@@ -9,13 +9,14 @@ let maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS
 
 /** The largest image (width × height, per frame) a context accepts; set from workflow_context.json's MAX_IMAGE_PIXELS. */
 export function setMaxImagePixels(pixels: number): void {
-  if (!Number.isInteger(pixels) || pixels < 1) throw new ValueError(`MAX_IMAGE_PIXELS must be a whole number ≥ 1 (got ${pixels}).`)
+  if (!Number.isInteger(pixels) || pixels < 1)
+    throw new ValueError(`MAX_IMAGE_PIXELS must be a whole number ≥ 1 (got ${pixels}).`)
   maxImagePixels = pixels
 }
 
 /** Width and height from the PNG header, refused before any decoding when over the pixel limit. */
 function pngSize(bytes: Uint8Array, what: string): { width: number; height: number } {
-  let header
+  let header: PngHeader
   try {
     header = readPngHeader(bytes)
   } catch (e) {
@@ -46,7 +47,9 @@ export function imageFromPngs(frames: Uint8Array[], what = 'image'): ContextValu
       width = png.width
       height = png.height
     } else if (png.width !== width || png.height !== height) {
-      throw new ValueError(`${what}: frame ${i} is ${png.width}×${png.height}, frame 0 is ${width}×${height}; a batch needs one size.`)
+      throw new ValueError(
+        `${what}: frame ${i} is ${png.width}×${png.height}, frame 0 is ${width}×${height}; a batch needs one size.`,
+      )
     }
   })
   return { kind: 'image', frames, width, height }
@@ -89,7 +92,8 @@ export function fromJs(value: unknown, what = 'value'): ContextValue {
   }
   if (typeof value === 'boolean') return { kind: 'boolean', value }
   if (value === null || typeof value === 'object') {
-    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) throw new ValueError(`${what}: JSON nested deeper than ${MAX_JSON_DEPTH} levels is not stored.`)
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH))
+      throw new ValueError(`${what}: JSON nested deeper than ${MAX_JSON_DEPTH} levels is not stored.`)
     try {
       return { kind: 'json', value: JSON.parse(JSON.stringify(value)) as unknown }
     } catch (e) {
@@ -117,7 +121,8 @@ export function checkedContextValue(v: ContextValue, what: string): ContextValue
       return { kind: 'json', value: checked.kind === 'json' ? checked.value : v.value }
     }
     case 'image':
-      if (!Array.isArray(v.frames) || !v.frames.every((f) => f instanceof Uint8Array)) throw new ValueError(`${what}: an image value needs frames of PNG bytes.`)
+      if (!Array.isArray(v.frames) || !v.frames.every((f) => f instanceof Uint8Array))
+        throw new ValueError(`${what}: an image value needs frames of PNG bytes.`)
       return imageFromPngs(v.frames, what)
     case 'mask':
       if (!(v.png instanceof Uint8Array)) throw new ValueError(`${what}: a mask value needs PNG bytes.`)
@@ -129,10 +134,22 @@ export function checkedContextValue(v: ContextValue, what: string): ContextValue
       const r = v.recipe as Partial<Recipe> | undefined
       const output = r?.output
       const ok =
-        r !== undefined && typeof r.prompt === 'object' && r.prompt !== null && !Array.isArray(r.prompt) && typeof r.type === 'string' &&
-        Array.isArray(output) && output.length === 2 && typeof output[0] === 'string' && typeof output[1] === 'number' && Object.hasOwn(r.prompt, output[0])
-      if (!ok) throw new ValueError(`${what}: a reference needs a recipe {prompt, output: [node id in prompt, output index], type}.`)
-      if (nestsDeeperThan(r.prompt, MAX_JSON_DEPTH)) throw new ValueError(`${what}: the recipe nests deeper than ${MAX_JSON_DEPTH} levels.`)
+        r !== undefined &&
+        typeof r.prompt === 'object' &&
+        r.prompt !== null &&
+        !Array.isArray(r.prompt) &&
+        typeof r.type === 'string' &&
+        Array.isArray(output) &&
+        output.length === 2 &&
+        typeof output[0] === 'string' &&
+        typeof output[1] === 'number' &&
+        Object.hasOwn(r.prompt, output[0])
+      if (!ok)
+        throw new ValueError(
+          `${what}: a reference needs a recipe {prompt, output: [node id in prompt, output index], type}.`,
+        )
+      if (nestsDeeperThan(r.prompt, MAX_JSON_DEPTH))
+        throw new ValueError(`${what}: the recipe nests deeper than ${MAX_JSON_DEPTH} levels.`)
       return v
     }
     default:

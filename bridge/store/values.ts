@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto'
 import type { ApiLink, ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 
 export type { PassBy } from '../../shared/protocol/index.js'
-import type { PassBy } from '../../shared/protocol/index.js'
 
 export type ContextValue =
   | { kind: 'string'; value: string }

@@ -22,7 +22,9 @@ export class BridgeClient {
         ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
       })
     } catch {
-      throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`)
+      throw new BridgeDownError(
+        `The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`,
+      )
     }
     const text = await res.text()
     const data = text ? (JSON.parse(text) as unknown) : undefined
@@ -42,10 +44,16 @@ export class BridgeClient {
     return this.call<ContextSummary>('POST', '/contexts', { name })
   }
   keys(contextId: string) {
-    return this.call<Array<EntryMeta & { storage_type: string }>>('GET', `/contexts/${encodeURIComponent(contextId)}/keys`)
+    return this.call<Array<EntryMeta & { storage_type: string }>>(
+      'GET',
+      `/contexts/${encodeURIComponent(contextId)}/keys`,
+    )
   }
   value(contextId: string, key: string) {
-    return this.call<{ summary: string }>('GET', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`)
+    return this.call<{ summary: string }>(
+      'GET',
+      `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`,
+    )
   }
   deleteKey(contextId: string, key: string) {
     return this.call<void>('DELETE', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`)
@@ -58,7 +66,11 @@ export class BridgeClient {
   }
   /** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
   queue(body: { prompt: unknown; context_id: string; client_id: string; extra_data?: unknown }) {
-    return this.call<{ prompt_id?: string; number?: number; node_errors?: unknown; error?: { message: string } }>('POST', '/queue', body)
+    return this.call<{ prompt_id?: string; number?: number; node_errors?: unknown; error?: { message: string } }>(
+      'POST',
+      '/queue',
+      body,
+    )
   }
   socket(): WebSocket {
     return new WebSocket(`${this.url.replace(/^http/, 'ws')}/api/ws`)

@@ -55,15 +55,24 @@ const extension: ComfyExtension = {
       def.display_name = 'Discomfort Port'
       def.category = 'Discomfort'
       def.python_module = 'custom_nodes.discomfort'
-      def.description = 'Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.'
+      def.description =
+        'Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.'
     }
   },
   async setup(comfy: ComfyApp) {
-    const url = String((comfy as unknown as { extensionManager: { setting: { get(id: string): unknown } } }).extensionManager.setting.get(URL_SETTING) || DEFAULT_URL)
+    const url = String(
+      (
+        comfy as unknown as { extensionManager: { setting: { get(id: string): unknown } } }
+      ).extensionManager.setting.get(URL_SETTING) || DEFAULT_URL,
+    )
     store = new DiscomfortStore(url)
     store.connect()
     store.subscribe(() => refreshAllPorts(comfy))
-    const manager = (comfy as unknown as { extensionManager: { registerSidebarTab(tab: unknown): void; toast: { add(t: unknown): void } } }).extensionManager
+    const manager = (
+      comfy as unknown as {
+        extensionManager: { registerSidebarTab(tab: unknown): void; toast: { add(t: unknown): void } }
+      }
+    ).extensionManager
     manager.registerSidebarTab({
       id: 'discomfort',
       icon: 'pi pi-database',
@@ -75,7 +84,11 @@ const extension: ComfyExtension = {
       },
       destroy: () => {},
     })
-    installQueueHook(api as unknown as ApiLike, () => store!, (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }))
+    installQueueHook(
+      api as unknown as ApiLike,
+      () => store!,
+      (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }),
+    )
   },
 }
 

@@ -30,11 +30,6 @@ export function portTitle(uniqueId: string, mode: PortMode, type?: string): stri
   return `${mode === 'INPUT' ? '▶ ' : mode === 'OUTPUT' ? '◀ ' : '⇄ '}${key} · ${mode}${type && type !== '*' ? ` · ${type}` : ''}`
 }
 
-/** Short text for a context value, for the node and the sidebar. */
-export function describeEntry(entry: { kind: string; comfyType: string; sizeBytes: number }, summary?: string): string {
-  return summary ?? `${entry.comfyType} (${entry.kind}, ${formatBytes(entry.sizeBytes)})`
-}
-
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`

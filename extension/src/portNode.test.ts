@@ -16,7 +16,10 @@ describe('portMode', () => {
 })
 
 describe('DiscomfortPort on litegraph, headless', () => {
-  LiteGraph.registerNodeType(PORT_TYPE, definePortNode(LGraphNode as unknown as new () => PortNodeInstance, () => undefined) as never)
+  LiteGraph.registerNodeType(
+    PORT_TYPE,
+    definePortNode(LGraphNode as unknown as new () => PortNodeInstance, () => undefined) as never,
+  )
   class Source extends LGraphNode {
     constructor() {
       super('Source')
@@ -62,7 +65,9 @@ describe('DiscomfortPort on litegraph, headless', () => {
     expect(node.widgets_values?.[0]).toBe('seed')
     const again = new LGraph()
     again.configure(saved)
-    const loaded = (again.nodes as unknown as Array<{ type: string }>).find((n) => n.type === PORT_TYPE) as unknown as PortNodeInstance
+    const loaded = (again.nodes as unknown as Array<{ type: string }>).find(
+      (n) => n.type === PORT_TYPE,
+    ) as unknown as PortNodeInstance
     expect(loaded.widgets!.find((w) => w.name === 'unique_id')!.value).toBe('seed')
     expect(modeOf(loaded)).toBe('INPUT')
   })

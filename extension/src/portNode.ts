@@ -23,7 +23,9 @@ interface Slot {
   links?: number[] | null
 }
 interface GraphLike {
-  links: Record<number, { origin_id: number; origin_slot: number; target_id: number; target_slot: number; type: string }> | Map<number, unknown>
+  links:
+    | Record<number, { origin_id: number; origin_slot: number; target_id: number; target_slot: number; type: string }>
+    | Map<number, unknown>
   getNodeById(id: number): { outputs?: Slot[]; inputs?: Slot[] } | null
 }
 export interface PortNodeInstance {
@@ -38,7 +40,13 @@ export interface PortNodeInstance {
   mode?: number
   addInput(name: string, type: string, extra?: Record<string, unknown>): void
   addOutput(name: string, type: string): void
-  addWidget(type: string, name: string, value: unknown, callback?: (v: unknown) => void, options?: Record<string, unknown>): Widget
+  addWidget(
+    type: string,
+    name: string,
+    value: unknown,
+    callback?: (v: unknown) => void,
+    options?: Record<string, unknown>,
+  ): Widget
   setDirtyCanvas?(fg: boolean, bg: boolean): void
 }
 
@@ -49,12 +57,12 @@ export function modeOf(node: Pick<PortNodeInstance, 'inputs' | 'outputs'>): Port
   return portMode(node.inputs?.[0]?.link != null, node.outputs?.[0]?.links?.length ?? 0)
 }
 
-export function uniqueIdOf(node: Pick<PortNodeInstance, 'widgets'>): string {
+function uniqueIdOf(node: Pick<PortNodeInstance, 'widgets'>): string {
   return String(node.widgets?.find((w) => w.name === 'unique_id')?.value ?? '')
 }
 
 /** The type carried: the neighbour's slot type (links into a `*` input are typed `*`). */
-export function carriedType(node: PortNodeInstance): string | undefined {
+function carriedType(node: PortNodeInstance): string | undefined {
   const graph = node.graph
   if (!graph) return undefined
   type Link = { origin_id: number; origin_slot: number; target_id: number; target_slot: number; type?: string }
@@ -84,7 +92,10 @@ export function carriedType(node: PortNodeInstance): string | undefined {
 export function refreshPort(node: PortNodeInstance, store: DiscomfortStore | undefined, typeHint?: string): void {
   const mode = modeOf(node)
   const uniqueId = uniqueIdOf(node)
-  const type = carriedType(node) ?? (typeHint && typeHint !== '*' ? typeHint : undefined) ?? (node.properties.discomfortType as string | undefined)
+  const type =
+    carriedType(node) ??
+    (typeHint && typeHint !== '*' ? typeHint : undefined) ??
+    (node.properties.discomfortType as string | undefined)
   if (type) node.properties.discomfortType = type
   if (mode === 'INPUT' && !(node.outputs?.[0]?.links?.length ?? 0)) delete node.properties.discomfortType
   node.title = portTitle(uniqueId, mode, type)
@@ -101,18 +112,26 @@ export function refreshPort(node: PortNodeInstance, store: DiscomfortStore | und
         : !store.state.activeContext
           ? 'no active context'
           : mode === 'OUTPUT'
-            ? entry ? `last: ${summary}` : 'nothing captured yet'
-            : entry ? `context: ${summary}` : `context has no "${uniqueId}"`
+            ? entry
+              ? `last: ${summary}`
+              : 'nothing captured yet'
+            : entry
+              ? `context: ${summary}`
+              : `context has no "${uniqueId}"`
   }
   node.setDirtyCanvas?.(true, true)
 }
 
 /** Define the node class on the page's litegraph. */
-export function definePortNode(base: new () => PortNodeInstance, getStore: () => DiscomfortStore | undefined): new () => PortNodeInstance {
+export function definePortNode(
+  base: new () => PortNodeInstance,
+  getStore: () => DiscomfortStore | undefined,
+): new () => PortNodeInstance {
   class DiscomfortPortNode extends base {
     static title = 'Discomfort Port'
     static category = 'Discomfort'
-    static description = 'Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.'
+    static description =
+      'Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.'
     comfyClass = PORT_TYPE
     isVirtualNode = false
     serialize_widgets = true
@@ -123,7 +142,11 @@ export function definePortNode(base: new () => PortNodeInstance, getStore: () =>
       this.addOutput('output_data', '*')
       this.addWidget('text', 'unique_id', '', () => refreshPort(this, getStore()))
       // A read-only line with the context's value for this key; not saved, not sent.
-      const status = this.addWidget('text', 'context', '', () => {}, { serialize: false, readonly: true, disabled: true })
+      const status = this.addWidget('text', 'context', '', () => {}, {
+        serialize: false,
+        readonly: true,
+        disabled: true,
+      })
       status.serialize = false
       if (status.options) status.options.serialize = false
       this.properties = { ...this.properties, 'Node name for S&R': PORT_TYPE }

@@ -20,16 +20,22 @@ export interface ApiLike {
   queuePrompt(number: number, data: PromptData, ...rest: unknown[]): Promise<unknown>
 }
 
-export const hasPorts = (output: PromptData['output']): boolean => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE)
+const hasPorts = (output: PromptData['output']): boolean =>
+  Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE)
 
-export function installQueueHook(api: ApiLike, store: () => DiscomfortStore, toast: (severity: 'error' | 'info', summary: string, detail: string) => void): void {
+export function installQueueHook(
+  api: ApiLike,
+  store: () => DiscomfortStore,
+  toast: (severity: 'error' | 'info', summary: string, detail: string) => void,
+): void {
   const original = api.queuePrompt.bind(api)
   api.queuePrompt = async function queuePrompt(number: number, data: PromptData, ...rest: unknown[]) {
     if (!hasPorts(data.output)) return original(number, data, ...rest)
     const s = store()
     const contextId = s.state.activeContext
     if (!contextId) {
-      const message = 'Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.'
+      const message =
+        'Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.'
       toast('error', 'Discomfort', message)
       throw new Error(message)
     }

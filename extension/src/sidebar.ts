@@ -19,7 +19,11 @@ const STYLE = `
 .discomfort .run.failed { color: #f44336; }
 `
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] => {
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] => {
   const node = Object.assign(document.createElement(tag), props)
   node.append(...children)
   return node
@@ -49,14 +53,29 @@ export function renderSidebar(root: HTMLElement, store: DiscomfortStore): () => 
 
 function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
   const out: Node[] = []
-  const status = el('div', { className: `status ${s.status}` }, s.status === 'up' ? `● Bridge connected: ${store.client.url}` : s.status === 'down' ? `● Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"` : '● Connecting…')
+  const status = el(
+    'div',
+    { className: `status ${s.status}` },
+    s.status === 'up'
+      ? `● Bridge connected: ${store.client.url}`
+      : s.status === 'down'
+        ? `● Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"`
+        : '● Connecting…',
+  )
   status.setAttribute('data-testid', 'discomfort-status')
   out.push(status)
   if (s.status !== 'up') return out
 
   const select = el('select')
   select.setAttribute('data-testid', 'discomfort-context-select')
-  for (const c of s.contexts) select.append(el('option', { value: c.id, selected: c.id === s.activeContext }, `${c.name ? `${c.name} — ` : ''}${c.id} (${c.keys} keys${c.durable ? ', durable' : ''})`))
+  for (const c of s.contexts)
+    select.append(
+      el(
+        'option',
+        { value: c.id, selected: c.id === s.activeContext },
+        `${c.name ? `${c.name} — ` : ''}${c.id} (${c.keys} keys${c.durable ? ', durable' : ''})`,
+      ),
+    )
   select.onchange = () => store.setActive(select.value)
   const create = el('button', { textContent: 'New context' })
   create.onclick = async () => {
@@ -67,11 +86,32 @@ function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
 
   const active = s.contexts.find((c) => c.id === s.activeContext)
   if (active) {
-    out.push(el('div', {}, `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`), bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes))
-    out.push(el('div', {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`), bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)))
+    out.push(
+      el(
+        'div',
+        {},
+        `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`,
+      ),
+      bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes),
+    )
+    out.push(
+      el('div', {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`),
+      bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)),
+    )
     const table = el('table')
     table.setAttribute('data-testid', 'discomfort-keys')
-    table.append(el('tr', {}, el('th', {}, 'key'), el('th', {}, 'value'), el('th', {}, 'type'), el('th', {}, 'tier'), el('th', {}, 'size'), el('th', {}, '')))
+    table.append(
+      el(
+        'tr',
+        {},
+        el('th', {}, 'key'),
+        el('th', {}, 'value'),
+        el('th', {}, 'type'),
+        el('th', {}, 'tier'),
+        el('th', {}, 'size'),
+        el('th', {}, ''),
+      ),
+    )
     for (const e of s.entries) {
       const value =
         e.kind === 'image' || e.kind === 'mask'
@@ -79,8 +119,22 @@ function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
           : el('span', {}, s.summaries[e.key] ?? e.kind)
       const del = el('button', { textContent: '✕', title: `Delete "${e.key}"` })
       del.onclick = () => void store.client.deleteKey(active.id, e.key)
-      const download = el('a', { textContent: '⤓', href: store.client.rawUrl(active.id, e.key), title: `Download "${e.key}"`, download: e.key })
-      const row = el('tr', { title: `version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el('td', {}, e.key), el('td', {}, value), el('td', {}, `${e.comfyType} · ${e.passBy}`), el('td', {}, e.storage_type), el('td', {}, formatBytes(e.sizeBytes)), el('td', {}, download, ' ', del))
+      const download = el('a', {
+        textContent: '⤓',
+        href: store.client.rawUrl(active.id, e.key),
+        title: `Download "${e.key}"`,
+        download: e.key,
+      })
+      const row = el(
+        'tr',
+        { title: `version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` },
+        el('td', {}, e.key),
+        el('td', {}, value),
+        el('td', {}, `${e.comfyType} · ${e.passBy}`),
+        el('td', {}, e.storage_type),
+        el('td', {}, formatBytes(e.sizeBytes)),
+        el('td', {}, download, ' ', del),
+      )
       row.setAttribute('data-key', e.key)
       table.append(row)
     }

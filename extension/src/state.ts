@@ -7,7 +7,7 @@
 import type { HubMessage } from '../../shared/protocol/index.js'
 import { BridgeClient, type ContextSummary, type EntryMeta } from './bridgeClient.js'
 
-export interface LiveRun {
+interface LiveRun {
   runId: string
   source: string
   status: string
@@ -32,7 +32,14 @@ const ACTIVE_KEY = 'Discomfort.ActiveContext'
 
 export class DiscomfortStore {
   readonly client: BridgeClient
-  state: DiscomfortState = { status: 'connecting', contexts: [], activeContext: undefined, entries: [], summaries: {}, runs: {} }
+  state: DiscomfortState = {
+    status: 'connecting',
+    contexts: [],
+    activeContext: undefined,
+    entries: [],
+    summaries: {},
+    runs: {},
+  }
   private listeners = new Set<(s: DiscomfortState) => void>()
   private ws: WebSocket | undefined
   private retry: ReturnType<typeof setTimeout> | undefined
@@ -95,15 +102,30 @@ export class DiscomfortStore {
       void this.refreshEntries()
     } else if (message.type === 'context-changed') {
       const others = this.state.contexts.filter((c) => c.id !== message.context.id)
-      this.state.contexts = message.closed ? others : [...others, message.context].sort((a, b) => a.id.localeCompare(b.id))
+      this.state.contexts = message.closed
+        ? others
+        : [...others, message.context].sort((a, b) => a.id.localeCompare(b.id))
       if (message.context.id === this.state.activeContext) void this.refreshEntries()
       if (!this.state.activeContext && !message.closed) this.setActive(message.context.id)
     } else if (message.type === 'run-event') {
       const e = message.event
-      const run: LiveRun = this.state.runs[e.runId] ?? { runId: e.runId, source: message.run.source, status: 'running', step: 0, totalSteps: 0 }
+      const run: LiveRun = this.state.runs[e.runId] ?? {
+        runId: e.runId,
+        source: message.run.source,
+        status: 'running',
+        step: 0,
+        totalSteps: 0,
+      }
       run.status = message.run.status
       if (e.type === 'run-started') run.totalSteps = e.totalSteps
-      if (e.type === 'workflow-started') Object.assign(run, { step: e.step, totalSteps: e.totalSteps, workflow: e.workflow, nodesDone: 0, nodesTotal: undefined })
+      if (e.type === 'workflow-started')
+        Object.assign(run, {
+          step: e.step,
+          totalSteps: e.totalSteps,
+          workflow: e.workflow,
+          nodesDone: 0,
+          nodesTotal: undefined,
+        })
       if (e.type === 'node') Object.assign(run, { nodesDone: e.done, nodesTotal: e.total })
       if (e.type === 'run-failed') run.error = e.error.message
       this.state.runs = { ...this.state.runs, [e.runId]: run }
@@ -129,9 +151,11 @@ export class DiscomfortStore {
       const entries = await this.client.keys(id)
       const summaries: Record<string, string> = {}
       await Promise.all(
-        entries.filter((e) => !['image', 'mask', 'latent'].includes(e.kind)).map(async (e) => {
-          summaries[e.key] = (await this.client.value(id, e.key)).summary
-        }),
+        entries
+          .filter((e) => !['image', 'mask', 'latent'].includes(e.kind))
+          .map(async (e) => {
+            summaries[e.key] = (await this.client.value(id, e.key)).summary
+          }),
       )
       if (this.state.activeContext !== id) return
       this.state.entries = entries

@@ -5,14 +5,7 @@
  */
 import { WorkflowFormatError } from '../errors.js'
 import { GROUP_NODE_DEFINITION } from './groupNodes.js'
-import type {
-  NodeId,
-  SubgraphDefinition,
-  UiLinkObject,
-  UiLinkTuple,
-  UiNode,
-  UiWorkflow,
-} from '../workflow/uiWorkflow.js'
+import type { SubgraphDefinition, UiLinkObject, UiLinkTuple, UiNode, UiWorkflow } from '../workflow/uiWorkflow.js'
 
 export interface GraphLink {
   id: number
@@ -101,7 +94,12 @@ function checkNodes(nodes: unknown, where: string): UiNode[] {
   return nodes as UiNode[]
 }
 
-function buildGraph(nodes: UiNode[], links: Map<number, GraphLink>, rename: Map<string, string>, definition?: SubgraphDefinition): Graph {
+function buildGraph(
+  nodes: UiNode[],
+  links: Map<number, GraphLink>,
+  rename: Map<string, string>,
+  definition?: SubgraphDefinition,
+): Graph {
   const byId = new Map<string, UiNode>()
   const ids = new Map<UiNode, string>()
   for (const node of nodes) {
@@ -159,19 +157,18 @@ export function normaliseWorkflow(workflow: UiWorkflow, name: string): Normalise
     const nodes = checkNodes(def.nodes, where)
     const rename = new Map<string, string>()
     // Group-node definitions keep their index ids: they never share the id space.
-    if (!def[GROUP_NODE_DEFINITION]) for (const node of nodes) {
-      const saved = String(node.id)
-      if (used.has(saved)) {
-        lastNodeId += 1
-        rename.set(saved, String(lastNodeId))
-        used.add(String(lastNodeId))
-      } else {
-        used.add(saved)
+    if (!def[GROUP_NODE_DEFINITION])
+      for (const node of nodes) {
+        const saved = String(node.id)
+        if (used.has(saved)) {
+          lastNodeId += 1
+          rename.set(saved, String(lastNodeId))
+          used.add(String(lastNodeId))
+        } else {
+          used.add(saved)
+        }
       }
-    }
     subgraphs.set(def.id, buildGraph(nodes, readLinks(def.links, where), rename, def))
   }
   return { root: buildGraph(rootNodes, rootLinks, new Map()), subgraphs }
 }
-
-export const nodeIdString = (id: NodeId): string => String(id)

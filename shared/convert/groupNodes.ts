@@ -75,12 +75,26 @@ function buildDefinition(name: string, group: GroupNodeDefinition, objectInfo: O
       const inner = linksTo.get(`${index}:${slot}`)
       if (inner) {
         const linkId = nextLink++
-        links.push({ id: linkId, origin_id: inner[0], origin_slot: inner[1], target_id: index, target_slot: slot, type: input.type })
+        links.push({
+          id: linkId,
+          origin_id: inner[0],
+          origin_slot: inner[1],
+          target_id: index,
+          target_slot: slot,
+          type: input.type,
+        })
         return { ...input, link: linkId }
       }
       const expose = () => {
         const linkId = nextLink++
-        links.push({ id: linkId, origin_id: SUBGRAPH_INPUT_ID, origin_slot: inputs.length, target_id: index, target_slot: slot, type: input.type })
+        links.push({
+          id: linkId,
+          origin_id: SUBGRAPH_INPUT_ID,
+          origin_slot: inputs.length,
+          target_id: index,
+          target_slot: slot,
+          type: input.type,
+        })
         inputs.push({ name: `${index}:${input.name}`, type: String(input.type), linkIds: [linkId] })
         return linkId
       }
@@ -99,7 +113,14 @@ function buildDefinition(name: string, group: GroupNodeDefinition, objectInfo: O
       const key = `${index}:${slot}`
       if (linkedFrom.has(key) && !external.has(key)) return
       const linkId = nextLink++
-      links.push({ id: linkId, origin_id: index, origin_slot: slot, target_id: SUBGRAPH_OUTPUT_ID, target_slot: outputs.length, type })
+      links.push({
+        id: linkId,
+        origin_id: index,
+        origin_slot: slot,
+        target_id: SUBGRAPH_OUTPUT_ID,
+        target_slot: outputs.length,
+        type,
+      })
       outputs.push({ name: `${index}:${slot}`, type, linkIds: [linkId] })
     })
     return { ...n, id: index, inputs: newInputs }
@@ -115,7 +136,8 @@ function buildDefinition(name: string, group: GroupNodeDefinition, objectInfo: O
 /** Returns the workflow with each legacy group node replaced by a subgraph instance. */
 export function expandGroupNodes(workflow: UiWorkflow, objectInfo: ObjectInfo, where: string): UiWorkflow {
   const groups = workflow.extra?.groupNodes
-  if (!groups || !workflow.nodes.some((n) => typeof n.type === 'string' && groupName(n.type) !== undefined)) return workflow
+  if (!groups || !workflow.nodes.some((n) => typeof n.type === 'string' && groupName(n.type) !== undefined))
+    return workflow
   const extraDefs: SubgraphDefinition[] = []
   const nodes = workflow.nodes.map((node) => {
     const name = typeof node.type === 'string' ? groupName(node.type) : undefined
@@ -133,7 +155,10 @@ export function expandGroupNodes(workflow: UiWorkflow, objectInfo: ObjectInfo, w
     built.widgets.forEach(([index, input], i) => {
       if (input === undefined || i >= saved.length) return
       let m = perNode.get(index)
-      if (!m) perNode.set(index, (m = new Map()))
+      if (!m) {
+        m = new Map()
+        perNode.set(index, m)
+      }
       m.set(input, saved[i])
     })
     for (const [index, values] of perNode) {

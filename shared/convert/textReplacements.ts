@@ -31,7 +31,7 @@ function formatDate(format: string, date: Date): string {
 }
 
 // Characters a file name cannot hold, replaced by "_" in substituted values.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a file name cannot hold
 const UNSAFE = /[/?<>\\:*|"\x00-\x1F\x7F]/g
 
 export function applyTextReplacements(
@@ -47,7 +47,7 @@ export function applyTextReplacements(
     const byName = nodes.filter((n) => n.sAndRName === nodeName)
     const candidates = byName.length > 0 ? byName : nodes.filter((n) => n.title === nodeName)
     const node = candidates[0]
-    if (!node || !node.widgets.has(widgetName)) return match
+    if (!node?.widgets.has(widgetName)) return match
     return String(node.widgets.get(widgetName)).replace(UNSAFE, '_')
   })
 }

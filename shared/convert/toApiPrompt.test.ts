@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  graphToPromptCases,
-  graphToPromptExpected,
-  loadCase,
-  loadObjectInfo,
-} from '../../test/helpers/fixtures.js'
-import { isUnknownNodeTypesError, UnknownNodeTypesError } from '../errors.js'
+import { graphToPromptCases, graphToPromptExpected, loadCase, loadObjectInfo } from '../../test/helpers/fixtures.js'
+import { isUnknownNodeTypesError, type UnknownNodeTypesError } from '../errors.js'
 import type { UiWorkflow } from '../workflow/uiWorkflow.js'
 import { toApiPrompt } from './toApiPrompt.js'
 

@@ -19,7 +19,12 @@ import {
   type UiWorkflow,
 } from '../workflow/uiWorkflow.js'
 import { processDynamicPrompt, type Random } from './dynamicPrompts.js'
-import { FRONTEND_DISPLAY_NAMES, FRONTEND_EXTRA_WIDGETS, FRONTEND_NODE_DEFS, VIRTUAL_NODE_TYPES } from './frontendNodes.js'
+import {
+  FRONTEND_DISPLAY_NAMES,
+  FRONTEND_EXTRA_WIDGETS,
+  FRONTEND_NODE_DEFS,
+  VIRTUAL_NODE_TYPES,
+} from './frontendNodes.js'
 import { expandGroupNodes } from './groupNodes.js'
 import { normaliseWorkflow, type Graph, type GraphLink } from './graph.js'
 import { applyTextReplacements, type ReplacementNode } from './textReplacements.js'
@@ -195,7 +200,10 @@ class Converter {
         if (!target || !widget) continue
         const targetId = [...e.path, link.targetId].join(':')
         let map = this.primitiveValues.get(targetId)
-        if (!map) this.primitiveValues.set(targetId, (map = new Map()))
+        if (!map) {
+          map = new Map()
+          this.primitiveValues.set(targetId, map)
+        }
         map.set(widget, saved[0])
       }
     }
@@ -263,7 +271,11 @@ class Converter {
         const linkId = inner.definition?.outputs?.[slot]?.linkIds?.[0]
         const link = linkId === undefined ? undefined : inner.links.get(linkId)
         if (!link) return undefined
-        const innerExec: Omit<ExecNode, 'node' | 'id'> = { graph: inner, path: [...e.path, e.graph.ids.get(node)!], parent: e }
+        const innerExec: Omit<ExecNode, 'node' | 'id'> = {
+          graph: inner,
+          path: [...e.path, e.graph.ids.get(node)!],
+          parent: e,
+        }
         if (link.originId === SUBGRAPH_INPUT) {
           const io = inner.definition?.inputs?.[link.originSlot]
           const outer = io && node.inputs?.find((i) => i.name === io.name)
@@ -271,12 +283,7 @@ class Converter {
         }
         const origin = inner.byId.get(link.originId)
         if (!origin) return undefined
-        return this.resolveOutput(
-          this.exec(inner, origin, innerExec.path, e),
-          link.originSlot,
-          type,
-          visited,
-        )
+        return this.resolveOutput(this.exec(inner, origin, innerExec.path, e), link.originSlot, type, visited)
       }
       if (VIRTUAL_NODE_TYPES.has(node.type)) {
         const input = node.inputs?.[slot]
@@ -291,7 +298,8 @@ class Converter {
   /** Which input a bypassed node passes to a consumer of output `slot` wanting `type`. */
   private bypassSlot(node: UiNode, slot: number, type: unknown): number | undefined {
     const inputs = node.inputs ?? []
-    if (type === '*' || type === '' || type === undefined) return inputs[slot] ? slot : inputs.length > 0 ? 0 : undefined
+    if (type === '*' || type === '' || type === undefined)
+      return inputs[slot] ? slot : inputs.length > 0 ? 0 : undefined
     const outType = node.outputs?.[slot]?.type
     const same = inputs[slot]
     if (same && isValidConnection(same.type, outType) && isValidConnection(same.type, type)) return slot
@@ -331,7 +339,8 @@ class Converter {
       for (const input of e.node.inputs ?? []) {
         const resolved = this.resolveInput(e, input, new Set())
         if (!resolved) continue
-        inputs[input.name] = 'link' in resolved ? resolved.link : this.serialiseWidget(input.name, resolved.value, specs[input.name])
+        inputs[input.name] =
+          'link' in resolved ? resolved.link : this.serialiseWidget(input.name, resolved.value, specs[input.name])
       }
       prompt[e.id] = {
         inputs,

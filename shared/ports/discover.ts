@@ -27,8 +27,6 @@ export interface Port {
   consumers: Consumer[]
 }
 
-export const isPortNode = (prompt: ApiPrompt, id: string): boolean => prompt[id]?.class_type === DISCOMFORT_PORT
-
 /** For each node id, the inputs that link to it. */
 export function consumersOf(prompt: ApiPrompt): Map<string, Consumer[]> {
   const map = new Map<string, Consumer[]>()
@@ -36,7 +34,10 @@ export function consumersOf(prompt: ApiPrompt): Map<string, Consumer[]> {
     for (const [input, value] of Object.entries(node.inputs)) {
       if (!isApiLink(value)) continue
       let list = map.get(value[0])
-      if (!list) map.set(value[0], (list = []))
+      if (!list) {
+        list = []
+        map.set(value[0], list)
+      }
       list.push({ nodeId, input })
     }
   }

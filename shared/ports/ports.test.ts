@@ -62,7 +62,12 @@ const chain: ApiPrompt = {
 
 describe('discoverPorts', () => {
   it('infers types through PASSTHRU chains in both directions', () => {
-    expect(summary(chain)).toEqual(['mid:PASSTHRU:IMAGE', 'out:OUTPUT:IMAGE', 'seed:INPUT:INT', 'seedpass:PASSTHRU:INT'])
+    expect(summary(chain)).toEqual([
+      'mid:PASSTHRU:IMAGE',
+      'out:OUTPUT:IMAGE',
+      'seed:INPUT:INT',
+      'seedpass:PASSTHRU:INT',
+    ])
   })
 
   it('rejects an empty unique_id, naming the node', () => {
@@ -110,7 +115,9 @@ describe('removePassthru and pruneToPort', () => {
   it('prunes to the ancestors of an OUTPUT port', () => {
     const recipe = pruneToPort(original('sdxl_load_model_and_lora.json'), '6')
     expect(recipe.output[1]).toBe(0)
-    const classes = Object.values(recipe.prompt).map((n) => n.class_type).sort()
+    const classes = Object.values(recipe.prompt)
+      .map((n) => n.class_type)
+      .sort()
     expect(classes).toEqual(['CheckpointLoaderSimple', 'LoraLoader'])
     expect(recipe.prompt[recipe.output[0]]!.class_type).toBe('LoraLoader')
   })

@@ -91,7 +91,9 @@ export const CreateContextBodySchema = z.strictObject({
 export type CreateContextBody = z.infer<typeof CreateContextBodySchema>
 
 /** A ComfyUI type name: a short word (IMAGE, INT, MY_TYPE...). */
-export const ComfyTypeSchema = z.string().regex(/^[A-Za-z0-9_*]{1,64}$/, 'a ComfyUI type is a word of letters, digits and _ (at most 64)')
+export const ComfyTypeSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_*]{1,64}$/, 'a ComfyUI type is a word of letters, digits and _ (at most 64)')
 
 /** `PUT /api/contexts/:id/values/:key` with a JSON body (raw PNG / .latent bytes are the other form). */
 export const PutValueBodySchema = z.strictObject({

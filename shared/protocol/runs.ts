@@ -13,12 +13,47 @@ const base = { runId: z.string() }
 const at = { ...base, workflow: z.string(), iteration: z.number(), step: z.number() }
 
 export const RunEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run-started'), ...base, contextId: z.string(), workflows: z.array(z.string()), iterations: z.number(), totalSteps: z.number() }),
-  z.object({ type: z.literal('workflow-started'), ...at, index: z.number(), totalSteps: z.number(), nodes: z.number() }),
+  z.object({
+    type: z.literal('run-started'),
+    ...base,
+    contextId: z.string(),
+    workflows: z.array(z.string()),
+    iterations: z.number(),
+    totalSteps: z.number(),
+  }),
+  z.object({
+    type: z.literal('workflow-started'),
+    ...at,
+    index: z.number(),
+    totalSteps: z.number(),
+    nodes: z.number(),
+  }),
   /** A node started; `title` is what a person recognises it by (its title, else its class). */
-  z.object({ type: z.literal('node'), ...at, node: z.string(), title: z.string(), done: z.number(), total: z.number() }),
-  z.object({ type: z.literal('progress'), ...at, node: z.string(), title: z.string(), value: z.number(), max: z.number() }),
-  z.object({ type: z.literal('workflow-finished'), ...at, index: z.number(), totalSteps: z.number(), executed: z.number(), cached: z.number(), wrote: z.array(z.string()) }),
+  z.object({
+    type: z.literal('node'),
+    ...at,
+    node: z.string(),
+    title: z.string(),
+    done: z.number(),
+    total: z.number(),
+  }),
+  z.object({
+    type: z.literal('progress'),
+    ...at,
+    node: z.string(),
+    title: z.string(),
+    value: z.number(),
+    max: z.number(),
+  }),
+  z.object({
+    type: z.literal('workflow-finished'),
+    ...at,
+    index: z.number(),
+    totalSteps: z.number(),
+    executed: z.number(),
+    cached: z.number(),
+    wrote: z.array(z.string()),
+  }),
   z.object({ type: z.literal('run-finished'), ...base, outputs: z.array(z.string()) }),
   z.object({ type: z.literal('run-failed'), ...base, error: RunFailureSchema }),
 ])
@@ -56,7 +91,10 @@ export type RunView = z.infer<typeof RunViewSchema>
 /** A workflow sent over HTTP: its name and its content (UI or API format); never a path. */
 export const NamedWorkflowSchema = z.object(
   { name: z.string().min(1).max(500), workflow: z.record(z.string(), z.unknown()) },
-  { error: 'a workflow is {"name": ..., "workflow": {...}} with its content, never a path (the bridge does not read files named by HTTP clients)' },
+  {
+    error:
+      'a workflow is {"name": ..., "workflow": {...}} with its content, never a path (the bridge does not read files named by HTTP clients)',
+  },
 )
 export type NamedWorkflow = z.infer<typeof NamedWorkflowSchema>
 
@@ -67,7 +105,12 @@ export const RunBodySchema = z.strictObject({
   context: z.string().optional(),
   /** Values for INPUT ports, saved before the first workflow runs (bytes as {"$bytes": base64}). */
   inputs: z.record(z.string(), z.unknown()).optional(),
-  iterations: z.number().int().min(1).max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS}; for more, submit several runs`).optional(),
+  iterations: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS}; for more, submit several runs`)
+    .optional(),
   /** Join the workflows into one prompt. */
   stitch: z.boolean().optional(),
   /** Pass-by for OUTPUT keys, over the rules. */

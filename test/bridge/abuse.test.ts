@@ -36,7 +36,11 @@ interface Answer {
 }
 
 /** A raw HTTP request (fetch cannot set Host). */
-function send(method: string, path: string, o: { body?: unknown; raw?: Buffer; type?: string; host?: string; base?: Bridge } = {}): Promise<Answer> {
+function send(
+  method: string,
+  path: string,
+  o: { body?: unknown; raw?: Buffer; type?: string; host?: string; base?: Bridge } = {},
+): Promise<Answer> {
   const b = o.base ?? bridge
   const payload = o.raw ?? (o.body !== undefined ? Buffer.from(JSON.stringify(o.body)) : undefined)
   return new Promise((resolve, reject) => {
@@ -56,7 +60,10 @@ function send(method: string, path: string, o: { body?: unknown; raw?: Buffer; t
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString()
-          resolve({ status: res.statusCode ?? 0, json: text && text.startsWith('{') ? (JSON.parse(text) as Answer['json']) : {} })
+          resolve({
+            status: res.statusCode ?? 0,
+            json: text?.startsWith('{') ? (JSON.parse(text) as Answer['json']) : {},
+          })
         })
       },
     )
@@ -77,7 +84,12 @@ function declaredPng(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4)
   ihdr[8] = 8
   ihdr[9] = 2
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 describe('DNS rebinding: the Host header must name the bridge', () => {
@@ -86,7 +98,9 @@ describe('DNS rebinding: the Host header must name the bridge', () => {
       const r = await send('GET', '/contexts', { host })
       expect(r.status, host).toBe(421)
     }
-    expect((await send('PUT', `/contexts/${ctx}/values/k`, { body: { value: 1 }, host: 'evil.example' })).status).toBe(421)
+    expect((await send('PUT', `/contexts/${ctx}/values/k`, { body: { value: 1 }, host: 'evil.example' })).status).toBe(
+      421,
+    )
     expect((await send('GET', `/contexts/${ctx}/values/k`)).status).toBe(404) // nothing was stored
     for (const host of [`127.0.0.1:${bridge.port}`, `localhost:${bridge.port}`, `[::1]:${bridge.port}`]) {
       expect((await send('GET', '/contexts', { host })).status, host).toBe(200)
@@ -112,7 +126,15 @@ describe('values from HTTP clients are bytes or JSON, never paths', () => {
       expect(put.status).toBe(400)
       expect(put.json.error!.message).toMatch(/does not read files named by HTTP clients/)
       expect(put.json.error!.message).not.toMatch(/ENOENT|EISDIR/)
-      const run = await send('POST', '/runs', { body: { context: ctx, workflows: [{ name: 'w', workflow: { '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'leak' } } } }], inputs: { leak: { file } } } })
+      const run = await send('POST', '/runs', {
+        body: {
+          context: ctx,
+          workflows: [
+            { name: 'w', workflow: { '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'leak' } } } },
+          ],
+          inputs: { leak: { file } },
+        },
+      })
       expect(run.status).toBe(400)
     }
     expect((await send('GET', `/contexts/${ctx}/values/leak`)).status).toBe(404)
@@ -132,8 +154,22 @@ describe('images are checked from their header, before any decoding', () => {
   })
 
   it('refuses bytes that are no PNG as an image or a mask, and bad ?type= and comfyType', async () => {
-    expect((await send('PUT', `/contexts/${ctx}/values/x`, { raw: Buffer.from('not a png at all, just text'), type: 'image/png' })).status).toBe(400)
-    expect((await send('PUT', `/contexts/${ctx}/values/x?type=MASK`, { raw: Buffer.from('GIF89a........................'), type: 'image/png' })).status).toBe(400)
+    expect(
+      (
+        await send('PUT', `/contexts/${ctx}/values/x`, {
+          raw: Buffer.from('not a png at all, just text'),
+          type: 'image/png',
+        })
+      ).status,
+    ).toBe(400)
+    expect(
+      (
+        await send('PUT', `/contexts/${ctx}/values/x?type=MASK`, {
+          raw: Buffer.from('GIF89a........................'),
+          type: 'image/png',
+        })
+      ).status,
+    ).toBe(400)
     expect((await send('PUT', `/contexts/${ctx}/values/x?type=FOO`, { raw: PNG, type: 'image/png' })).status).toBe(400)
     expect((await send('PUT', `/contexts/${ctx}/values/x`, { body: { value: 1, comfyType: 123 } })).status).toBe(400)
     expect((await send('GET', `/contexts/${ctx}/values/x`)).status).toBe(404)
@@ -143,13 +179,23 @@ describe('images are checked from their header, before any decoding', () => {
 
 describe('no single request freezes the bridge', () => {
   it('refuses iterations beyond the maximum with 400', async () => {
-    const r = await send('POST', '/runs', { body: { workflows: [{ name: 'w', workflow: { '1': { class_type: 'PrimitiveInt', inputs: { value: 1 } } } }], iterations: 1_000_000_000 } })
+    const r = await send('POST', '/runs', {
+      body: {
+        workflows: [{ name: 'w', workflow: { '1': { class_type: 'PrimitiveInt', inputs: { value: 1 } } } }],
+        iterations: 1_000_000_000,
+      },
+    })
     expect(r.status).toBe(400)
     expect(r.json.error!.message).toMatch(/iterations: at most 100000/)
   })
 
   it('keeps answering while a long run of a workflow with nothing to run goes on', async () => {
-    const run = await send('POST', '/runs', { body: { workflows: [{ name: 'w', workflow: { '1': { class_type: 'PrimitiveInt', inputs: { value: 1 } } } }], iterations: 100_000 } })
+    const run = await send('POST', '/runs', {
+      body: {
+        workflows: [{ name: 'w', workflow: { '1': { class_type: 'PrimitiveInt', inputs: { value: 1 } } } }],
+        iterations: 100_000,
+      },
+    })
     expect(run.status).toBe(202)
     const started = Date.now()
     const health = await send('GET', '/health')
@@ -167,12 +213,16 @@ describe('durable contexts after a restart', () => {
     await b.close()
     b = await startBridge({ port: 0, comfyUrl: comfy.url, root: home })
     const keys = Array.from({ length: 8 }, (_, i) => `k${i}`)
-    const answers = await Promise.all(keys.map((k, i) => send('PUT', `/contexts/kept/values/${k}`, { body: { value: i }, base: b })))
+    const answers = await Promise.all(
+      keys.map((k, i) => send('PUT', `/contexts/kept/values/${k}`, { body: { value: i }, base: b })),
+    )
     expect(answers.map((a) => a.status)).toEqual(keys.map(() => 200))
-    for (const [i, k] of keys.entries()) expect((await send('GET', `/contexts/kept/values/${k}`, { base: b })).json).toMatchObject({ value: { value: i } })
+    for (const [i, k] of keys.entries())
+      expect((await send('GET', `/contexts/kept/values/${k}`, { base: b })).json).toMatchObject({ value: { value: i } })
     await b.close()
     b = await startBridge({ port: 0, comfyUrl: comfy.url, root: home })
-    for (const [i, k] of keys.entries()) expect((await send('GET', `/contexts/kept/values/${k}`, { base: b })).json).toMatchObject({ value: { value: i } })
+    for (const [i, k] of keys.entries())
+      expect((await send('GET', `/contexts/kept/values/${k}`, { base: b })).json).toMatchObject({ value: { value: i } })
     await b.close()
   })
 })
@@ -214,7 +264,9 @@ describe('malformed ids, keys and values: a 4xx that says why, and nothing store
     const r = await send('PUT', `/contexts/${ctx}/values/deep`, { raw: deep })
     expect(r.status).toBe(400)
     expect(r.json.error!.message).toMatch(/nested deeper than 100 levels/)
-    const good = await send('PUT', `/contexts/${ctx}/values/fine`, { body: { value: { kind: 'image', frames: [{ $bytes: PNG.toString('base64') }], width: 1, height: 1 } } })
+    const good = await send('PUT', `/contexts/${ctx}/values/fine`, {
+      body: { value: { kind: 'image', frames: [{ $bytes: PNG.toString('base64') }], width: 1, height: 1 } },
+    })
     expect(good.json).toMatchObject({ kind: 'image' })
     expect((await send('GET', `/contexts/${ctx}/values/fine`)).json).toMatchObject({ value: { width: 64, height: 48 } })
   })

@@ -17,7 +17,6 @@ afterAll(async () => {
   await comfy.close()
 })
 
-
 const root = () => mkdtempSync(join(tmpdir(), 'discomfort-client-'))
 
 const scale: ApiPrompt = {
@@ -32,7 +31,11 @@ const scale: ApiPrompt = {
 describe('Discomfort (the TypeScript client)', () => {
   it('starts a bridge in-process when none answers, and runs a loop through a context', async () => {
     const port = await freePort()
-    const d = await Discomfort.create({ bridgeUrl: `http://127.0.0.1:${port}`, comfyUrl: comfy.url, bridge: { root: root() } })
+    const d = await Discomfort.create({
+      bridgeUrl: `http://127.0.0.1:${port}`,
+      comfyUrl: comfy.url,
+      bridge: { root: root() },
+    })
     expect(d.bridge).toBeDefined()
     expect(d.url).toBe(`http://127.0.0.1:${port}`)
     {
@@ -52,7 +55,11 @@ describe('Discomfort (the TypeScript client)', () => {
       expect(await ctx.load('factor')).toBe(0.5)
       expect((await ctx.listKeys()).sort()).toEqual(['factor', 'image', 'note'])
       expect(await ctx.getUsage()).toMatchObject({ stored_keys_count: 3 })
-      expect(await ctx.getStorageInfo('image')).toMatchObject({ storage_type: 'ram', comfy_type: 'IMAGE', pass_by: 'val' })
+      expect(await ctx.getStorageInfo('image')).toMatchObject({
+        storage_type: 'ram',
+        comfy_type: 'IMAGE',
+        pass_by: 'val',
+      })
       const dir = root()
       const [file] = await ctx.exportData('image', join(dir, 'out.png'))
       expect(decodePng(readFileSync(file!))).toMatchObject({ width: 16, height: 8 })
@@ -68,7 +75,11 @@ describe('Discomfort (the TypeScript client)', () => {
   })
 
   it('uses a bridge that is already running, and reports failures with the bridge message', async () => {
-    const first = await Discomfort.create({ bridgeUrl: `http://127.0.0.1:${await freePort()}`, comfyUrl: comfy.url, bridge: { root: root() } })
+    const first = await Discomfort.create({
+      bridgeUrl: `http://127.0.0.1:${await freePort()}`,
+      comfyUrl: comfy.url,
+      bridge: { root: root() },
+    })
     const second = await Discomfort.create({ bridgeUrl: first.url })
     try {
       expect(second.bridge).toBeUndefined()
@@ -85,7 +96,9 @@ describe('Discomfort (the TypeScript client)', () => {
   })
 
   it('with embedded: false, says how to start a bridge', async () => {
-    const e = await Discomfort.create({ bridgeUrl: `http://127.0.0.1:${await freePort()}`, embedded: false }).catch((err: Error) => err)
+    const e = await Discomfort.create({ bridgeUrl: `http://127.0.0.1:${await freePort()}`, embedded: false }).catch(
+      (err: Error) => err,
+    )
     expect((e as Error).message).toMatch(/No Discomfort bridge answers at .* Start one with: npx discomfort bridge/)
   })
 
@@ -101,7 +114,15 @@ describe('Discomfort (the TypeScript client)', () => {
     })
     expect(d.bridge!.launched).toBeDefined()
     expect(await new ComfyHttp(comfyUrl).version()).toBe('0.3.54')
-    const out = await d.run([{ name: 'note.json', workflow: { '1': { class_type: 'PrimitiveString', inputs: { value: 'up' } }, '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['1', 0] } } } }])
+    const out = await d.run([
+      {
+        name: 'note.json',
+        workflow: {
+          '1': { class_type: 'PrimitiveString', inputs: { value: 'up' } },
+          '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['1', 0] } },
+        },
+      },
+    ])
     expect(out.note).toBe('up')
     await d.shutdown()
     await expect(new ComfyHttp(comfyUrl, { requestTimeoutMs: 1000 }).version()).rejects.toThrow(/not reachable/)

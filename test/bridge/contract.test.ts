@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBridge, type Bridge } from '../../bridge/bridge.js'
 import { BridgeHttp, type BridgeApi } from '../../bridge/client/bridgeHttp.js'
 import { InProcessBridgeApi } from '../../bridge/client/inProcessApi.js'
-import { ContextSummarySchema, EntryMetaSchema, RunEventSchema, StorageInfoSchema, UsageSchema } from '../../shared/protocol/index.js'
+import {
+  ContextSummarySchema,
+  EntryMetaSchema,
+  RunEventSchema,
+  StorageInfoSchema,
+  UsageSchema,
+} from '../../shared/protocol/index.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
 
@@ -56,7 +62,10 @@ describe.each(clients)('%s', (_label, make) => {
     expect(picture.value.kind === 'image' && Buffer.from(picture.value.frames[0]!).equals(PNG)).toBe(true)
     expect((await api.context(id)).entries.map((e) => EntryMetaSchema.parse(e).key).sort()).toEqual(['picture', 'seed'])
     expect(UsageSchema.parse(await api.usage(id)).stored_keys_count).toBe(2)
-    expect(StorageInfoSchema.parse(await api.storageInfo(id, 'picture'))).toMatchObject({ comfy_type: 'IMAGE', pass_by: 'val' })
+    expect(StorageInfoSchema.parse(await api.storageInfo(id, 'picture'))).toMatchObject({
+      comfy_type: 'IMAGE',
+      pass_by: 'val',
+    })
     await api.delete(id, 'seed')
     expect((await api.context(id)).entries.map((e) => e.key)).toEqual(['picture'])
     await api.closeContext(id)
@@ -66,7 +75,9 @@ describe.each(clients)('%s', (_label, make) => {
     const api = make()
     const { id } = await api.createContext({})
     const events: unknown[] = []
-    const outcome = await api.submitAndFollow({ workflows: [invert], context: id, inputs: { picture: PNG } }, (e) => events.push(e))
+    const outcome = await api.submitAndFollow({ workflows: [invert], context: id, inputs: { picture: PNG } }, (e) =>
+      events.push(e),
+    )
     expect(outcome.error).toBeUndefined()
     expect(outcome.outputs?.inverted).toMatchObject({ kind: 'image', width: 64, height: 48 })
     const types = events.map((e) => RunEventSchema.parse(e).type)

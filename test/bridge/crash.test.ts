@@ -25,7 +25,9 @@ afterAll(async () => {
 })
 
 async function bridgeProcess(root: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'bridge', '--port', String(port), '--root', root, '--comfy', comfy.url], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'bridge', '--port', String(port), '--root', root, '--comfy', comfy.url], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let log = ''
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (d) => {
@@ -57,7 +59,15 @@ describe('SIGKILL during durable writes', () => {
     const port = await freePort()
     const acknowledged = new Map<string, { text?: string; png?: boolean }>()
     let b = await bridgeProcess(root, port)
-    expect((await fetch(`${b.url}/api/contexts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'kept', durable: true }) })).status).toBe(201)
+    expect(
+      (
+        await fetch(`${b.url}/api/contexts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'kept', durable: true }),
+        })
+      ).status,
+    ).toBe(201)
     for (let round = 0; round < 5; round++) {
       let stop = false
       const writer = async (w: number) => {
@@ -66,10 +76,15 @@ describe('SIGKILL during durable writes', () => {
           const image = i % 3 === 0
           const init: RequestInit = image
             ? { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG }
-            : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: `${key}:${'x'.repeat(i * 50)}` }) }
+            : {
+                method: 'PUT',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ value: `${key}:${'x'.repeat(i * 50)}` }),
+              }
           try {
             const res = await fetch(`${b.url}/api/contexts/kept/values/${key}`, init)
-            if (res.status === 200) acknowledged.set(key, image ? { png: true } : { text: `${key}:${'x'.repeat(i * 50)}` })
+            if (res.status === 200)
+              acknowledged.set(key, image ? { png: true } : { text: `${key}:${'x'.repeat(i * 50)}` })
           } catch {
             return // the bridge died under this request: not acknowledged
           }
@@ -92,8 +107,13 @@ describe('SIGKILL during durable writes', () => {
     expect(acknowledged.size).toBeGreaterThan(20)
     const dir = join(root, 'contexts', 'kept')
     const files = [...readdirSync(dir), ...readdirSync(join(dir, 'values'))]
-    expect(files.filter((f) => f.endsWith('.tmp')), dir).toEqual([])
-    const receipts = JSON.parse(readFileSync(join(dir, 'receipts.json'), 'utf8')) as { entries: Record<string, { file?: string }> }
+    expect(
+      files.filter((f) => f.endsWith('.tmp')),
+      dir,
+    ).toEqual([])
+    const receipts = JSON.parse(readFileSync(join(dir, 'receipts.json'), 'utf8')) as {
+      entries: Record<string, { file?: string }>
+    }
     const referenced = new Set(Object.values(receipts.entries).map((e) => e.file))
     expect(readdirSync(join(dir, 'values')).filter((f) => !referenced.has(f))).toEqual([])
     await killed(b.child)
@@ -106,10 +126,16 @@ describe('a short load run', () => {
     const b = await bridgeProcess(root, await freePort())
     const pid = b.child.pid!
     // Files, pipes and the like: a leak shows here. Sockets come and go with the clients' keep-alive pool.
-    const fds = () => readdirSync(`/proc/${pid}/fd`).filter((fd) => !readlinkSafe(`/proc/${pid}/fd/${fd}`).startsWith('socket:')).length
-    const sockets = () => readdirSync(`/proc/${pid}/fd`).filter((fd) => readlinkSafe(`/proc/${pid}/fd/${fd}`).startsWith('socket:')).length
+    const fds = () =>
+      readdirSync(`/proc/${pid}/fd`).filter((fd) => !readlinkSafe(`/proc/${pid}/fd/${fd}`).startsWith('socket:')).length
+    const sockets = () =>
+      readdirSync(`/proc/${pid}/fd`).filter((fd) => readlinkSafe(`/proc/${pid}/fd/${fd}`).startsWith('socket:')).length
     const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
-    await fetch(`${b.url}/api/contexts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'load' }) })
+    await fetch(`${b.url}/api/contexts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'load' }),
+    })
     await new Promise((r) => setTimeout(r, 6000)) // that request's keep-alive connection closes
     const idleSockets = sockets()
     const request = async (i: number) => {
@@ -117,9 +143,17 @@ describe('a short load run', () => {
         case 0:
           return fetch(`${b.url}/api/health`)
         case 1:
-          return fetch(`${b.url}/api/contexts/load/values/k${i % 50}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: i }) })
+          return fetch(`${b.url}/api/contexts/load/values/k${i % 50}`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ value: i }),
+          })
         case 2:
-          return fetch(`${b.url}/api/contexts/load/values/img${i % 10}`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG })
+          return fetch(`${b.url}/api/contexts/load/values/img${i % 10}`, {
+            method: 'PUT',
+            headers: { 'content-type': 'image/png' },
+            body: PNG,
+          })
         default:
           return fetch(`${b.url}/api/contexts/load`)
       }

@@ -22,7 +22,11 @@ afterEach(async () => {
 })
 
 async function comfyProcess(port: number, nodeDelayMs = 0): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', String(port), '--node-delay-ms', String(nodeDelayMs)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN, '--port', String(port), '--node-delay-ms', String(nodeDelayMs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
   children.push(child)
   await new Promise<void>((r, reject) => {
     child.stdout!.on('data', (d) => String(d).includes('listening') && r())
@@ -31,10 +35,19 @@ async function comfyProcess(port: number, nodeDelayMs = 0): Promise<ChildProcess
   return child
 }
 
-const note = (value: string) => ({ name: 'note.json', workflow: { '1': { class_type: 'PrimitiveString', inputs: { value } }, '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['1', 0] } } } })
+const note = (value: string) => ({
+  name: 'note.json',
+  workflow: {
+    '1': { class_type: 'PrimitiveString', inputs: { value } },
+    '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['1', 0] } },
+  },
+})
 
 async function api(bridge: Bridge, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${bridge.url}/api${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) })
+  const res = await fetch(`${bridge.url}/api${path}`, {
+    method,
+    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  })
   return (await res.json()) as Record<string, unknown>
 }
 
@@ -52,15 +65,27 @@ describe('ComfyUI dies mid-run', () => {
   it('the run fails within seconds saying ComfyUI stopped answering, commits nothing, and the bridge recovers', async () => {
     const port = await freePort()
     const comfy = await comfyProcess(port, 5000)
-    const bridge = await startBridge({ port: 0, comfyUrl: `http://127.0.0.1:${port}`, root: mkdtempSync(join(tmpdir(), 'faults-')) })
+    const bridge = await startBridge({
+      port: 0,
+      comfyUrl: `http://127.0.0.1:${port}`,
+      root: mkdtempSync(join(tmpdir(), 'faults-')),
+    })
     bridges.push(bridge)
     const ctx = String((await api(bridge, 'POST', '/contexts', { name: 'faults' })).id)
     const run = await api(bridge, 'POST', '/runs', { context: ctx, workflows: [note('never')] })
-    await waitFor('the run to start', () => api(bridge, 'GET', `/runs/${String(run.id)}`), (r) => (r.progress as { step: number }).step === 1)
+    await waitFor(
+      'the run to start',
+      () => api(bridge, 'GET', `/runs/${String(run.id)}`),
+      (r) => (r.progress as { step: number }).step === 1,
+    )
     await new Promise((r) => setTimeout(r, 300))
     comfy.kill('SIGKILL')
     const killedAt = Date.now()
-    const failed = await waitFor('the run to end', () => api(bridge, 'GET', `/runs/${String(run.id)}`), (r) => r.status !== 'running' && r.status !== 'queued')
+    const failed = await waitFor(
+      'the run to end',
+      () => api(bridge, 'GET', `/runs/${String(run.id)}`),
+      (r) => r.status !== 'running' && r.status !== 'queued',
+    )
     expect(Date.now() - killedAt).toBeLessThan(12_000)
     expect(failed.status).toBe('failed')
     expect((failed.error as { message: string }).message).toMatch(/stopped answering/)
@@ -71,7 +96,11 @@ describe('ComfyUI dies mid-run', () => {
 
     await comfyProcess(port)
     const again = await api(bridge, 'POST', '/runs', { context: ctx, workflows: [note('back')] })
-    const done = await waitFor('the second run', () => api(bridge, 'GET', `/runs/${String(again.id)}`), (r) => r.status !== 'running' && r.status !== 'queued')
+    const done = await waitFor(
+      'the second run',
+      () => api(bridge, 'GET', `/runs/${String(again.id)}`),
+      (r) => r.status !== 'running' && r.status !== 'queued',
+    )
     expect(done.status).toBe('succeeded')
     expect((await api(bridge, 'GET', `/contexts/${ctx}/values/note`)).value).toMatchObject({ value: 'back' })
   }, 40_000)
@@ -79,15 +108,27 @@ describe('ComfyUI dies mid-run', () => {
   it('a ComfyUI that restarts and forgets the prompt fails the run as lost, not cancelled', async () => {
     const port = await freePort()
     const comfy = await comfyProcess(port, 5000)
-    const bridge = await startBridge({ port: 0, comfyUrl: `http://127.0.0.1:${port}`, root: mkdtempSync(join(tmpdir(), 'faults-')) })
+    const bridge = await startBridge({
+      port: 0,
+      comfyUrl: `http://127.0.0.1:${port}`,
+      root: mkdtempSync(join(tmpdir(), 'faults-')),
+    })
     bridges.push(bridge)
     const run = await api(bridge, 'POST', '/runs', { workflows: [note('never')] })
-    await waitFor('the run to start', () => api(bridge, 'GET', `/runs/${String(run.id)}`), (r) => (r.progress as { step: number }).step === 1)
+    await waitFor(
+      'the run to start',
+      () => api(bridge, 'GET', `/runs/${String(run.id)}`),
+      (r) => (r.progress as { step: number }).step === 1,
+    )
     await new Promise((r) => setTimeout(r, 300))
     comfy.kill('SIGKILL')
     await new Promise((r) => comfy.on('exit', r))
     await comfyProcess(port)
-    const failed = await waitFor('the run to end', () => api(bridge, 'GET', `/runs/${String(run.id)}`), (r) => r.status !== 'running' && r.status !== 'queued')
+    const failed = await waitFor(
+      'the run to end',
+      () => api(bridge, 'GET', `/runs/${String(run.id)}`),
+      (r) => r.status !== 'running' && r.status !== 'queued',
+    )
     expect(failed.status).toBe('failed')
     expect((failed.error as { message: string }).message).toMatch(/lost .* the server most likely restarted/)
   }, 40_000)

@@ -30,7 +30,11 @@ const api = async (method: string, path: string, body?: unknown, headers: Record
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
   const text = await res.text()
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined }
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  }
 }
 
 const invertWorkflow: ApiPrompt = {
@@ -42,15 +46,27 @@ const invertWorkflow: ApiPrompt = {
 describe('bridge HTTP API', () => {
   it('health says which ComfyUI it drives', async () => {
     const r = await api('GET', '/health')
-    expect(r.body).toMatchObject({ ok: true, service: 'discomfort-bridge', comfy: { url: comfy.url, reachable: true, version: '0.3.54' } })
+    expect(r.body).toMatchObject({
+      ok: true,
+      service: 'discomfort-bridge',
+      comfy: { url: comfy.url, reachable: true, version: '0.3.54' },
+    })
   })
 
   it('contexts: create, store JSON and PNG values, read them, usage, receipts, delete', async () => {
     const created = await api('POST', '/contexts', { name: 'api test' })
     expect(created.status).toBe(201)
     const id = String(created.body!.id)
-    expect((await api('PUT', `/contexts/${id}/values/seed`, { value: 42 })).body).toMatchObject({ key: 'seed', comfyType: 'INT', passBy: 'val' })
-    const png = await fetch(`${bridge.url}/api/contexts/${id}/values/photo`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG })
+    expect((await api('PUT', `/contexts/${id}/values/seed`, { value: 42 })).body).toMatchObject({
+      key: 'seed',
+      comfyType: 'INT',
+      passBy: 'val',
+    })
+    const png = await fetch(`${bridge.url}/api/contexts/${id}/values/photo`, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: PNG,
+    })
     expect(await png.json()).toMatchObject({ key: 'photo', comfyType: 'IMAGE', kind: 'image' })
     const seed = await api('GET', `/contexts/${id}/values/seed`)
     expect(seed.body).toMatchObject({ summary: '42', value: { kind: 'number', value: 42 } })
@@ -61,30 +77,58 @@ describe('bridge HTTP API', () => {
     expect(thumb.headers.get('content-type')).toBe('image/png')
     expect(decodePng(new Uint8Array(await thumb.arrayBuffer()))).toMatchObject({ width: 64, height: 48 })
     expect((await api('GET', `/contexts/${id}/usage`)).body).toMatchObject({ stored_keys_count: 2 })
-    expect(Object.keys((await api('GET', `/contexts/${id}/receipts`)).body!.entries as object)).toEqual(['seed', 'photo'])
-    const keys = (await api('GET', `/contexts/${id}/keys`)).body as unknown as Array<{ key: string; storage_type: string }>
+    expect(Object.keys((await api('GET', `/contexts/${id}/receipts`)).body!.entries as object)).toEqual([
+      'seed',
+      'photo',
+    ])
+    const keys = (await api('GET', `/contexts/${id}/keys`)).body as unknown as Array<{
+      key: string
+      storage_type: string
+    }>
     expect(keys.map((k) => `${k.key}:${k.storage_type}`)).toEqual(['seed:ram', 'photo:ram'])
     expect((await api('DELETE', `/contexts/${id}/values/seed`)).status).toBe(204)
-    expect((await api('GET', `/contexts/${id}/values/seed`)).body).toMatchObject({ error: { type: 'not_found', message: expect.stringMatching(/has no key "seed" \(it has: photo\)/) } })
+    expect((await api('GET', `/contexts/${id}/values/seed`)).body).toMatchObject({
+      error: { type: 'not_found', message: expect.stringMatching(/has no key "seed" \(it has: photo\)/) },
+    })
     expect((await api('DELETE', `/contexts/${id}`)).status).toBe(204)
     expect((await api('GET', `/contexts/${id}`)).status).toBe(404)
   })
 
   it('errors are JSON with a message a person can act on', async () => {
-    expect((await api('GET', '/nope')).body).toEqual({ error: { type: 'not_found', message: 'No route GET /api/nope.' } })
-    const bad = await fetch(`${bridge.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' })
+    expect((await api('GET', '/nope')).body).toEqual({
+      error: { type: 'not_found', message: 'No route GET /api/nope.' },
+    })
+    const bad = await fetch(`${bridge.url}/api/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{oops',
+    })
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/could not be read/)
-    expect((await api('POST', '/runs', { workflows: ['/etc/passwd'] })).body).toMatchObject({ error: { message: expect.stringMatching(/does not read files named by HTTP clients/) } })
-    const convert = await api('POST', '/convert', { workflow: { nodes: [{ id: 3, type: 'Nope', inputs: [] }], links: [] }, name: 'x.json' })
+    expect((await api('POST', '/runs', { workflows: ['/etc/passwd'] })).body).toMatchObject({
+      error: { message: expect.stringMatching(/does not read files named by HTTP clients/) },
+    })
+    const convert = await api('POST', '/convert', {
+      workflow: { nodes: [{ id: 3, type: 'Nope', inputs: [] }], links: [] },
+      name: 'x.json',
+    })
     expect(convert.status).toBe(400)
-    expect(convert.body).toMatchObject({ error: { type: 'unknown_node_types', message: expect.stringMatching(/x\.json uses node types.*"Nope" \(node 3\)/s) } })
+    expect(convert.body).toMatchObject({
+      error: {
+        type: 'unknown_node_types',
+        message: expect.stringMatching(/x\.json uses node types.*"Nope" \(node 3\)/s),
+      },
+    })
   })
 
   it('refuses bodies over the size limit with 413', async () => {
     const small = await startBridge({ port: 0, comfyUrl: comfy.url, root: mkdtempSync(join(tmpdir(), 'bridge-')) })
     try {
-      const res = await fetch(`${small.url}/api/convert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow: { pad: 'x'.repeat(70 * 1024 * 1024) } }) })
+      const res = await fetch(`${small.url}/api/convert`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow: { pad: 'x'.repeat(70 * 1024 * 1024) } }),
+      })
       expect(res.status).toBe(413)
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/larger than the limit/)
     } finally {
@@ -94,15 +138,27 @@ describe('bridge HTTP API', () => {
 
   it('runs: submit, follow events over SSE, read the result; a loop over iterations', async () => {
     const ctx = String((await api('POST', '/contexts', {})).body!.id)
-    await fetch(`${bridge.url}/api/contexts/${ctx}/values/image`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG })
-    const run = await api('POST', '/runs', { workflows: [{ name: 'invert.json', workflow: invertWorkflow }], context: ctx, iterations: 3 })
+    await fetch(`${bridge.url}/api/contexts/${ctx}/values/image`, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: PNG,
+    })
+    const run = await api('POST', '/runs', {
+      workflows: [{ name: 'invert.json', workflow: invertWorkflow }],
+      context: ctx,
+      iterations: 3,
+    })
     expect(run.status).toBe(202)
     const id = String(run.body!.id)
     const events = await (await fetch(`${bridge.url}/api/runs/${id}/events`)).text()
     const types = [...events.matchAll(/^event: (.+)$/gm)].map((m) => m[1])
     expect(types.filter((t) => t === 'workflow-finished')).toHaveLength(3)
     expect(types.at(-1)).toBe('run-finished')
-    expect((await api('GET', `/runs/${id}`)).body).toMatchObject({ status: 'succeeded', outputs: ['image'], progress: { step: 3, totalSteps: 3 } })
+    expect((await api('GET', `/runs/${id}`)).body).toMatchObject({
+      status: 'succeeded',
+      outputs: ['image'],
+      progress: { step: 3, totalSteps: 3 },
+    })
     const result = (await api('GET', `/runs/${id}/result`)).body!
     const image = (fromWire(result.outputs) as Record<string, { frames: Uint8Array[] }>).image!
     // Inverted three times: back to inverted once.
@@ -113,7 +169,13 @@ describe('bridge HTTP API', () => {
     const failed = await api('POST', '/runs', { workflows: [{ name: 'invert.json', workflow: invertWorkflow }] })
     await (await fetch(`${bridge.url}/api/runs/${String(failed.body!.id)}/events`)).text()
     const view = (await api('GET', `/runs/${String(failed.body!.id)}`)).body!
-    expect(view).toMatchObject({ status: 'failed', error: { name: 'RunError', message: expect.stringMatching(/invert\.json: INPUT port "image" \(node 1\) needs "image"/) } })
+    expect(view).toMatchObject({
+      status: 'failed',
+      error: {
+        name: 'RunError',
+        message: expect.stringMatching(/invert\.json: INPUT port "image" \(node 1\) needs "image"/),
+      },
+    })
     expect((await api('GET', `/runs/${String(failed.body!.id)}/result`)).status).toBe(409)
 
     const slow: ApiPrompt = {
@@ -160,7 +222,10 @@ describe('bridge HTTP API', () => {
     const missing = await api('POST', '/queue', { prompt, context_id: 'no-such-context', client_id: 'page-1' })
     // 400, like ComfyUI's own refusals, so the page shows the message
     expect(missing.status).toBe(400)
-    expect(missing.body).toMatchObject({ error: { message: expect.stringMatching(/Discomfort: There is no context "no-such-context"/) }, node_errors: {} })
+    expect(missing.body).toMatchObject({
+      error: { message: expect.stringMatching(/Discomfort: There is no context "no-such-context"/) },
+      node_errors: {},
+    })
   })
 
   it('the WebSocket hub says hello with the contexts and streams changes', async () => {
@@ -179,12 +244,22 @@ describe('bridge HTTP API', () => {
 
 describe('who may talk to the bridge', () => {
   it('refuses to listen beyond loopback without a token', async () => {
-    await expect(startBridge({ host: '0.0.0.0', port: 0, comfyUrl: comfy.url, token: '' })).rejects.toThrow(BridgeConfigError)
-    await expect(startBridge({ host: '0.0.0.0', port: 0, comfyUrl: comfy.url, token: '' })).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0 without a token/)
+    await expect(startBridge({ host: '0.0.0.0', port: 0, comfyUrl: comfy.url, token: '' })).rejects.toThrow(
+      BridgeConfigError,
+    )
+    await expect(startBridge({ host: '0.0.0.0', port: 0, comfyUrl: comfy.url, token: '' })).rejects.toThrow(
+      /Refusing to listen on 0\.0\.0\.0 without a token/,
+    )
   })
 
   it('with a token, checks it on HTTP and WebSocket', async () => {
-    const secured = await startBridge({ host: '0.0.0.0', port: 0, comfyUrl: comfy.url, token: 's3cret', root: mkdtempSync(join(tmpdir(), 'bridge-')) })
+    const secured = await startBridge({
+      host: '0.0.0.0',
+      port: 0,
+      comfyUrl: comfy.url,
+      token: 's3cret',
+      root: mkdtempSync(join(tmpdir(), 'bridge-')),
+    })
     const url = `http://127.0.0.1:${secured.port}`
     try {
       const no = await fetch(`${url}/api/health`)
@@ -218,7 +293,10 @@ describe('who may talk to the bridge', () => {
     const ok = await fetch(`${bridge.url}/api/health`, { headers: { origin: comfyOrigin } })
     expect(ok.status).toBe(200)
     expect(ok.headers.get('access-control-allow-origin')).toBe(comfyOrigin)
-    const preflight = await fetch(`${bridge.url}/api/queue`, { method: 'OPTIONS', headers: { origin: comfyOrigin, 'access-control-request-method': 'POST' } })
+    const preflight = await fetch(`${bridge.url}/api/queue`, {
+      method: 'OPTIONS',
+      headers: { origin: comfyOrigin, 'access-control-request-method': 'POST' },
+    })
     expect(preflight.status).toBe(204)
     const evil = await fetch(`${bridge.url}/api/contexts`, { headers: { origin: 'https://evil.example' } })
     expect(evil.status).toBe(403)

@@ -17,16 +17,27 @@ import { ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
 const ROOT = resolve(import.meta.dirname, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const VERSIONS = (process.env.DISCOMFORT_FRONTEND_VERSIONS ?? '1.58.1 1.41.3 1.32.9 1.25.11').split(/\s+/).filter(Boolean)
+const VERSIONS = (process.env.DISCOMFORT_FRONTEND_VERSIONS ?? '1.58.1 1.41.3 1.32.9 1.25.11')
+  .split(/\s+/)
+  .filter(Boolean)
 
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 const launchChromium = () =>
   chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 
-type W = Window & { app: any; LiteGraph: any; discomfortTest: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the page's globals are the frontend's own, untyped in this Node-side test
+type W = Window & { app: any; LiteGraph: any; discomfortTest: any }
 
 /**
  * Installed in the page: a fresh graph EmptyImage → ImageInvert, and a
@@ -63,7 +74,10 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
-    comfy = await startComfyStandIn({ frontendDir: join(ROOT, '.frontends', version, 'static'), extensions: { discomfort: join(ROOT, 'web') } })
+    comfy = await startComfyStandIn({
+      frontendDir: join(ROOT, '.frontends', version, 'static'),
+      extensions: { discomfort: join(ROOT, 'web') },
+    })
     bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root: mkdtempSync(join(tmpdir(), 'browser-bridge-')) })
     await bridge.store.create({ id: 'page-ctx', name: 'browser test' })
     await fetch(`${comfy.url}/api/settings`, {
@@ -75,7 +89,13 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await page.addInitScript(installPageHelpers)
     await page.goto(comfy.url)
-    await page.waitForFunction(() => (window as unknown as W).app?.graph != null && (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null, null, { timeout: 60_000 })
+    await page.waitForFunction(
+      () =>
+        (window as unknown as W).app?.graph != null &&
+        (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null,
+      null,
+      { timeout: 60_000 },
+    )
     await page.evaluate(() => localStorage.setItem('Discomfort.ActiveContext', 'page-ctx'))
   }, 120_000)
 
@@ -120,7 +140,13 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     const ports = await page.evaluate(async (wf) => {
       const { app } = window as unknown as W
       await app.loadGraphData(wf)
-      return (app.graph.nodes as Array<{ type: string; widgets: Array<{ name: string; value: unknown }>; properties: { discomfortMode?: string } }>)
+      return (
+        app.graph.nodes as Array<{
+          type: string
+          widgets: Array<{ name: string; value: unknown }>
+          properties: { discomfortMode?: string }
+        }>
+      )
         .filter((n) => n.type === 'DiscomfortPort')
         .map((n) => `${n.widgets.find((w) => w.name === 'unique_id')!.value}:${n.properties.discomfortMode}`)
         .sort()
@@ -129,7 +155,9 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     // No node came in as a missing-type placeholder.
     const unknown = await page.evaluate(() => {
       const { app, LiteGraph } = window as unknown as W
-      return (app.graph.nodes as Array<{ type: string }>).filter((n) => !LiteGraph.registered_node_types[n.type]).map((n) => n.type)
+      return (app.graph.nodes as Array<{ type: string }>)
+        .filter((n) => !LiteGraph.registered_node_types[n.type])
+        .map((n) => n.type)
     })
     expect(unknown).toEqual([])
     await shot('original-workflow')
@@ -148,10 +176,16 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
     const row = page.locator('[data-testid=discomfort-keys] tr[data-key=page_image]')
     await row.waitFor({ timeout: 10_000 })
-    await page.waitForFunction(() => {
-      const img = document.querySelector('[data-testid=discomfort-keys] tr[data-key=page_image] img') as HTMLImageElement | null
-      return img !== null && img.complete && img.naturalWidth > 0
-    }, null, { timeout: 10_000 })
+    await page.waitForFunction(
+      () => {
+        const img = document.querySelector(
+          '[data-testid=discomfort-keys] tr[data-key=page_image] img',
+        ) as HTMLImageElement | null
+        return img?.complete && img.naturalWidth > 0
+      },
+      null,
+      { timeout: 10_000 },
+    )
     expect(await row.innerText()).toMatch(/IMAGE · val/)
     expect(await page.locator('[data-testid=discomfort-status]').innerText()).toMatch(/Bridge connected/)
     await shot('run-from-page')
@@ -201,12 +235,17 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       return true
     })
     expect(queued).toBe(true)
-    await page.waitForFunction(() => document.body.innerText.includes('not reachable at http://127.0.0.1:9'), null, { timeout: 10_000 })
+    await page.waitForFunction(() => document.body.innerText.includes('not reachable at http://127.0.0.1:9'), null, {
+      timeout: 10_000,
+    })
     expect(await page.evaluate(() => document.body.innerText.includes('npx discomfort bridge'))).toBe(true)
     await shot('bridge-down-toast')
     await new Promise((r) => setTimeout(r, 300))
     expect(Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length).toBe(before)
-    await page.evaluate((url) => (window as unknown as W).app.extensionManager.setting.set('Discomfort.BridgeUrl', url), bridge.url)
+    await page.evaluate(
+      (url) => (window as unknown as W).app.extensionManager.setting.set('Discomfort.BridgeUrl', url),
+      bridge.url,
+    )
   })
 })
 
@@ -215,7 +254,10 @@ const VUE_VERSIONS = VERSIONS.filter((v) => Number(v.split('.')[1]) >= 32)
 
 describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (version) => {
   it('shows its mode and key in the node title', async () => {
-    const comfy = await startComfyStandIn({ frontendDir: join(ROOT, '.frontends', version, 'static'), extensions: { discomfort: join(ROOT, 'web') } })
+    const comfy = await startComfyStandIn({
+      frontendDir: join(ROOT, '.frontends', version, 'static'),
+      extensions: { discomfort: join(ROOT, 'web') },
+    })
     await fetch(`${comfy.url}/api/settings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -225,7 +267,13 @@ describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
       await page.goto(comfy.url)
-      await page.waitForFunction(() => (window as unknown as W).app?.graph != null && (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null, null, { timeout: 60_000 })
+      await page.waitForFunction(
+        () =>
+          (window as unknown as W).app?.graph != null &&
+          (window as unknown as W).LiteGraph?.registered_node_types?.DiscomfortPort != null,
+        null,
+        { timeout: 60_000 },
+      )
       await page.evaluate(() => {
         const { app, LiteGraph } = window as unknown as W
         app.graph.clear()

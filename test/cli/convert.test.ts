@@ -11,7 +11,12 @@ const cli = (...args: string[]) => runCli(args)
 
 describe('discomfort convert', () => {
   it('prints the API prompt of a UI workflow as JSON', async () => {
-    const { code, stdout } = await cli('convert', join(GRAPH_TO_PROMPT, 'cases', 'default.json'), '--object-info', OBJECT_INFO)
+    const { code, stdout } = await cli(
+      'convert',
+      join(GRAPH_TO_PROMPT, 'cases', 'default.json'),
+      '--object-info',
+      OBJECT_INFO,
+    )
     expect(code).toBe(0)
     const want = graphToPromptExpected().default!
     expect(want.expect).toBe('prompt')
@@ -45,7 +50,12 @@ describe('discomfort convert', () => {
   })
 
   it('says how to proceed when ComfyUI cannot be reached', async () => {
-    const { code, stderr } = await cli('convert', join(GRAPH_TO_PROMPT, 'cases', 'default.json'), '--comfy', 'http://127.0.0.1:9')
+    const { code, stderr } = await cli(
+      'convert',
+      join(GRAPH_TO_PROMPT, 'cases', 'default.json'),
+      '--comfy',
+      'http://127.0.0.1:9',
+    )
     expect(code).toBe(1)
     expect(stderr).toMatch(/Cannot reach ComfyUI at http:\/\/127\.0\.0\.1:9.*--object-info/)
   })

@@ -29,7 +29,8 @@ afterAll(async () => {
   await comfy.close()
 })
 
-const cli = (args: string[]) => runCli(args, { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home') })
+const cli = (args: string[]) =>
+  runCli(args, { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home') })
 const anyBridge = async () => ['--bridge', `http://127.0.0.1:${await freePort()}`]
 
 describe('help and version', () => {
@@ -60,7 +61,12 @@ describe('help and version', () => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
         const p = join(d, e.name)
         if (e.isDirectory()) walk(p)
-        else if (p.endsWith('.ts') && !p.endsWith('env.ts') && /process\.env\.[A-Z_]+|process\.env\[/.test(readFileSync(p, 'utf8'))) offenders.push(p)
+        else if (
+          p.endsWith('.ts') &&
+          !p.endsWith('env.ts') &&
+          /process\.env\.[A-Z_]+|process\.env\[/.test(readFileSync(p, 'utf8'))
+        )
+          offenders.push(p)
       }
     }
     walk(join(ROOT, 'bridge'))
@@ -80,7 +86,9 @@ describe('a port already in use', () => {
     try {
       const r = await cli(['bridge', '--port', String(bridge.port), '--root', join(dir, 'second')])
       expect(r.code).toBe(1)
-      expect(r.stderr).toMatch(new RegExp(`A Discomfort bridge .* is already running at http://127\\.0\\.0\\.1:${bridge.port}`))
+      expect(r.stderr).toMatch(
+        new RegExp(`A Discomfort bridge .* is already running at http://127\\.0\\.0\\.1:${bridge.port}`),
+      )
       expect(r.stderr).toMatch(/--bridge http:\/\/127\.0\.0\.1:\d+/)
       expect(r.stderr).not.toMatch(/EADDRINUSE/)
     } finally {
@@ -95,7 +103,9 @@ describe('a port already in use', () => {
     try {
       const r = await cli(['bridge', '--port', String(port), '--root', join(dir, 'third')])
       expect(r.code).toBe(1)
-      expect(r.stderr).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is taken by another program.*--port ${port + 1}`))
+      expect(r.stderr).toMatch(
+        new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is taken by another program.*--port ${port + 1}`),
+      )
     } finally {
       other.close()
     }
@@ -108,7 +118,9 @@ describe('run', () => {
   it('checks --output names against the OUTPUT ports before anything runs', async () => {
     const r = await cli([...canvas, '-i', 'color=0', '--output', `nope=${join(dir, 'x.png')}`, ...(await anyBridge())])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/"nope" is not an OUTPUT port of make_canvas\.json \(OUTPUT ports: "canvas"\)\. Nothing was run\./)
+    expect(r.stderr).toMatch(
+      /"nope" is not an OUTPUT port of make_canvas\.json \(OUTPUT ports: "canvas"\)\. Nothing was run\./,
+    )
     expect(r.stderr).not.toMatch(/done|wrote/)
   })
 
@@ -129,7 +141,15 @@ describe('run', () => {
   })
 
   it('runs 20 iterations without a MaxListenersExceededWarning', async () => {
-    const r = await cli(['run', join(EXAMPLES, 'invert_and_halve.json'), '-i', `image=@${join(COMFY_FIXTURES, 'saveimage_64x48_inverted_red.png')}`, '-n', '20', ...(await anyBridge())])
+    const r = await cli([
+      'run',
+      join(EXAMPLES, 'invert_and_halve.json'),
+      '-i',
+      `image=@${join(COMFY_FIXTURES, 'saveimage_64x48_inverted_red.png')}`,
+      '-n',
+      '20',
+      ...(await anyBridge()),
+    ])
     expect(r.code).toBe(0)
     expect(r.stderr).toMatch(/\[20\/20\]/)
     expect(r.stderr).not.toMatch(/MaxListeners/)
@@ -138,8 +158,12 @@ describe('run', () => {
   it('on a terminal, progress names nodes by their title, not internal ids', async () => {
     const port = await freePort()
     // `script` gives the process a real pseudo-terminal, as a person's shell would.
-    const command = [process.execPath, BIN, ...canvas, '-i', 'color=0', '--bridge', `http://127.0.0.1:${port}`].map((a) => `'${a}'`).join(' ')
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home'), COLUMNS: '200' } })
+    const command = [process.execPath, BIN, ...canvas, '-i', 'color=0', '--bridge', `http://127.0.0.1:${port}`]
+      .map((a) => `'${a}'`)
+      .join(' ')
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home'), COLUMNS: '200' },
+    })
     let out = ''
     child.stdout.on('data', (d) => (out += String(d)))
     const code = await new Promise((r) => child.on('exit', r))
@@ -151,7 +175,9 @@ describe('run', () => {
 
   it('the README names only files that exist', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-    const named = [...readme.matchAll(/(?:^|[\s'"=@`(])((?:examples|test|bridge|scripts)\/[\w./-]+\.(?:json|png|ts|sh|latent))/gm)].map((m) => m[1]!)
+    const named = [
+      ...readme.matchAll(/(?:^|[\s'"=@`(])((?:examples|test|bridge|scripts)\/[\w./-]+\.(?:json|png|ts|sh|latent))/gm),
+    ].map((m) => m[1]!)
     expect(named.length).toBeGreaterThan(3)
     for (const file of named) expect(existsSync(join(ROOT, file)), file).toBe(true)
   })
@@ -159,14 +185,31 @@ describe('run', () => {
 
 describe('convert --compiled', () => {
   it('prints the prompt ComfyUI would run: no DiscomfortPort left, inputs written in', async () => {
-    const r = await cli(['convert', join(EXAMPLES, 'scale_square.json'), '--object-info', join(COMFY_FIXTURES, 'object_info.json'), '--compiled', '-i', 'scale=2'])
+    const r = await cli([
+      'convert',
+      join(EXAMPLES, 'scale_square.json'),
+      '--object-info',
+      join(COMFY_FIXTURES, 'object_info.json'),
+      '--compiled',
+      '-i',
+      'scale=2',
+    ])
     expect(r.code).toBe(0)
     const prompt = JSON.parse(r.stdout) as Record<string, { class_type: string; inputs: Record<string, unknown> }>
     const types = Object.values(prompt).map((n) => n.class_type)
     expect(types).not.toContain('DiscomfortPort')
     expect(types).toContain('PreviewImage')
     expect(Object.values(prompt).find((n) => n.class_type === 'ImageScaleBy')?.inputs.scale_by).toBe(2)
-    const plain = JSON.parse((await cli(['convert', join(EXAMPLES, 'scale_square.json'), '--object-info', join(COMFY_FIXTURES, 'object_info.json')])).stdout) as Record<string, { class_type: string }>
+    const plain = JSON.parse(
+      (
+        await cli([
+          'convert',
+          join(EXAMPLES, 'scale_square.json'),
+          '--object-info',
+          join(COMFY_FIXTURES, 'object_info.json'),
+        ])
+      ).stdout,
+    ) as Record<string, { class_type: string }>
     expect(Object.values(plain).map((n) => n.class_type)).toContain('DiscomfortPort')
   })
 })

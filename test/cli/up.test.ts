@@ -28,7 +28,9 @@ interface Up {
 }
 
 function up(args: string[], env: NodeJS.ProcessEnv = {}): Up {
-  const child = spawn(process.execPath, [BIN, 'up', ...args], { env: { ...process.env, DISCOMFORT_HOME: join(dir, 'home'), ...env } })
+  const child = spawn(process.execPath, [BIN, 'up', ...args], {
+    env: { ...process.env, DISCOMFORT_HOME: join(dir, 'home'), ...env },
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += String(d)))
@@ -45,7 +47,10 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
   }
 }
 
-const note = (value: string) => ({ '1': { class_type: 'PrimitiveString', inputs: { value } }, '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['1', 0] } } })
+const note = (value: string) => ({
+  '1': { class_type: 'PrimitiveString', inputs: { value } },
+  '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['1', 0] } },
+})
 
 describe('discomfort up, with a ComfyUI already running', () => {
   let comfy: ComfyStandIn
@@ -92,7 +97,10 @@ describe('discomfort up, with a ComfyUI folder', () => {
     const comfyDir = join(dir, 'ComfyUI')
     mkdirSync(join(comfyDir, 'custom_nodes'), { recursive: true })
     mkdirSync(join(comfyDir, 'venv', 'bin'), { recursive: true })
-    const realPython = (await import('node:child_process')).execFileSync('python3', ['-c', 'import sys; print(sys.executable)']).toString().trim()
+    const realPython = (await import('node:child_process'))
+      .execFileSync('python3', ['-c', 'import sys; print(sys.executable)'])
+      .toString()
+      .trim()
     symlinkSync(realPython, join(comfyDir, 'venv', 'bin', 'python'))
     const tsx = import.meta.resolve('tsx')
     writeFileSync(
@@ -109,8 +117,12 @@ os.execv(node, [node, '--import', ${JSON.stringify(tsx)}, ${JSON.stringify(join(
     )
     const comfyPort = await freePort()
     const comfyUrl = `http://127.0.0.1:${comfyPort}`
-    const u = up(['--port', String(await freePort()), '--comfy', comfyUrl, '--comfy-args=--cpu'], { DISCOMFORT_COMFYUI_DIR: comfyDir })
-    await until('the addresses', () => u.stdout().includes('Contexts in:') || u.child.exitCode !== null, 30_000).catch(() => {})
+    const u = up(['--port', String(await freePort()), '--comfy', comfyUrl, '--comfy-args=--cpu'], {
+      DISCOMFORT_COMFYUI_DIR: comfyDir,
+    })
+    await until('the addresses', () => u.stdout().includes('Contexts in:') || u.child.exitCode !== null, 30_000).catch(
+      () => {},
+    )
     if (!u.stdout().includes('Contexts in:')) throw new Error(`up did not start: ${u.stderr()}`)
     expect(realpathSync(join(comfyDir, 'custom_nodes', 'discomfort'))).toBe(realpathSync(ROOT))
     const started = readFileSync(join(comfyDir, 'started_with.txt'), 'utf8')
@@ -132,7 +144,10 @@ os.execv(node, [node, '--import', ${JSON.stringify(tsx)}, ${JSON.stringify(join(
   }, 60_000)
 
   it('refuses a folder that is not ComfyUI, and says what to give', async () => {
-    const r = await runCli(['up', '--comfyui-dir', dir, '--comfy', `http://127.0.0.1:${await freePort()}`], { ...process.env, DISCOMFORT_HOME: join(dir, 'home') })
+    const r = await runCli(['up', '--comfyui-dir', dir, '--comfy', `http://127.0.0.1:${await freePort()}`], {
+      ...process.env,
+      DISCOMFORT_HOME: join(dir, 'home'),
+    })
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/has no main\.py: give the ComfyUI folder itself/)
   })
@@ -141,7 +156,11 @@ os.execv(node, [node, '--import', ${JSON.stringify(tsx)}, ${JSON.stringify(join(
 describe('discomfort up, with nothing', () => {
   it('without a terminal or --install, says the three ways forward and installs nothing', async () => {
     const home = join(dir, 'empty-home')
-    const r = await runCli(['up', '--comfy', `http://127.0.0.1:${await freePort()}`], { ...process.env, DISCOMFORT_HOME: home, DISCOMFORT_COMFYUI_DIR: '' })
+    const r = await runCli(['up', '--comfy', `http://127.0.0.1:${await freePort()}`], {
+      ...process.env,
+      DISCOMFORT_HOME: home,
+      DISCOMFORT_COMFYUI_DIR: '',
+    })
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/No ComfyUI answers at .*--comfyui-dir DIR.*discomfort up --install/s)
     expect(existsSync(join(home, 'comfyui'))).toBe(false)

@@ -131,7 +131,13 @@ describe('ComfyClient against the stand-in', () => {
       )
       expect(isComfyValidationError(e)).toBe(true)
       expect(e.problems).toEqual([
-        expect.objectContaining({ nodeId: '1', classType: 'ImageInvert', title: 'Flip it', input: 'image', type: 'required_input_missing' }),
+        expect.objectContaining({
+          nodeId: '1',
+          classType: 'ImageInvert',
+          title: 'Flip it',
+          input: 'image',
+          type: 'required_input_missing',
+        }),
       ])
       expect(e.message).toContain('ComfyUI rejected invert.json: Prompt outputs failed validation')
       expect(e.message).toContain('node 1 (ImageInvert "Flip it"), input "image": Required input is missing')
@@ -169,7 +175,12 @@ describe('ComfyClient against the stand-in', () => {
           '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
         }),
       )
-      expect(min.problems[0]).toMatchObject({ nodeId: '1', input: 'width', type: 'value_smaller_than_min', message: 'Value 0 smaller than min of 1' })
+      expect(min.problems[0]).toMatchObject({
+        nodeId: '1',
+        input: 'width',
+        type: 'value_smaller_than_min',
+        message: 'Value 0 smaller than min of 1',
+      })
     })
 
     it('type mismatch dropping a needed output is an error, not a partial run', async () => {
@@ -179,7 +190,10 @@ describe('ComfyClient against the stand-in', () => {
           {
             '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
             '4': { class_type: 'PreviewAny', inputs: { source: 'x' } },
-            '5': { class_type: 'LatentUpscaleBy', inputs: { samples: ['1', 0], upscale_method: 'nearest-exact', scale_by: 1 } },
+            '5': {
+              class_type: 'LatentUpscaleBy',
+              inputs: { samples: ['1', 0], upscale_method: 'nearest-exact', scale_by: 1 },
+            },
             '6': { class_type: 'SaveLatent', inputs: { samples: ['5', 0], filename_prefix: 'latents/err' } },
           },
           { workflow: 'mixed.json' },
@@ -196,7 +210,10 @@ describe('ComfyClient against the stand-in', () => {
         {
           '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
           '4': { class_type: 'PreviewAny', inputs: { source: 'only me' } },
-          '5': { class_type: 'LatentUpscaleBy', inputs: { samples: ['1', 0], upscale_method: 'nearest-exact', scale_by: 1 } },
+          '5': {
+            class_type: 'LatentUpscaleBy',
+            inputs: { samples: ['1', 0], upscale_method: 'nearest-exact', scale_by: 1 },
+          },
           '6': { class_type: 'SaveLatent', inputs: { samples: ['5', 0], filename_prefix: 'latents/err' } },
         },
         { requiredOutputs: ['4'] },

@@ -58,7 +58,9 @@ afterAll(async () => {
   await comfy.close()
 })
 
-async function runCase(name: string): Promise<{ status: number; body: Record<string, unknown>; ws: WsMessage[]; sid: string; history: unknown }> {
+async function runCase(
+  name: string,
+): Promise<{ status: number; body: Record<string, unknown>; ws: WsMessage[]; sid: string; history: unknown }> {
   const c = promptCase(name)
   const sid = `${name}-client`
   const ws = new WebSocket(`${comfy.url.replace('http', 'ws')}/ws?clientId=${sid}`)
@@ -121,7 +123,10 @@ function expectSameRun(name: string, got: Awaited<ReturnType<typeof runCase>>, p
     expect(lastState(have)).toEqual(lastState(want))
   }
   const wantHistory = normalise(c.history, wantId, wantSid) as Record<string, { prompt: unknown[] }>
-  const haveHistory = normalise(got.history, String(got.body.prompt_id), got.sid) as Record<string, { prompt: unknown[] }>
+  const haveHistory = normalise(got.history, String(got.body.prompt_id), got.sid) as Record<
+    string,
+    { prompt: unknown[] }
+  >
   // The queue number depends on how many prompts the server saw before.
   wantHistory['<prompt_id>']!.prompt[0] = 0
   haveHistory['<prompt_id>']!.prompt[0] = 0
@@ -144,7 +149,13 @@ describe('the stand-in answers like ComfyUI 0.3.54 (captured transcripts)', () =
   it('latent_save', async () => expectSameRun('latent_save', await runCase('latent_save')))
   it('cached_rerun: an identical prompt after others is not cached', async () =>
     expectSameRun('cached_rerun', await runCase('cached_rerun')))
-  for (const name of ['invalid_missing_input', 'invalid_unknown_class', 'invalid_no_output', 'invalid_bad_combo', 'exec_error']) {
+  for (const name of [
+    'invalid_missing_input',
+    'invalid_unknown_class',
+    'invalid_no_output',
+    'invalid_bad_combo',
+    'exec_error',
+  ]) {
     it(`${name}: same 400 body`, async () => expectSameRun(name, await runCase(name)))
   }
   it('runtime_error: a partly invalid prompt runs its valid output, with node_errors', async () =>
@@ -190,7 +201,8 @@ describe('the stand-in answers like ComfyUI 0.3.54 (captured transcripts)', () =
     const entry = Object.values(got.history as Record<string, { outputs: Record<string, { text?: string[] }> }>)[0]!
     entry.outputs['4']!.text = ['<tensor>']
     const c = promptCase('load_latent_and_image')
-    for (const m of c.ws!) if (m.type === 'executed' && m.data.node === '4') (m.data.output as { text: string[] }).text = ['<tensor>']
+    for (const m of c.ws!)
+      if (m.type === 'executed' && m.data.node === '4') (m.data.output as { text: string[] }).text = ['<tensor>']
     const h = Object.values(c.history as Record<string, { outputs: Record<string, { text?: string[] }> }>)[0]!
     h.outputs['4']!.text = ['<tensor>']
     expectSameRun('load_latent_and_image', got, true)
@@ -227,12 +239,17 @@ describe('the stand-in answers like ComfyUI 0.3.54 (captured transcripts)', () =
     const strip = (list: WsMessage[]) =>
       list.map((m) =>
         m.type === 'execution_error'
-          ? { ...m, data: { ...m.data, traceback: [], current_outputs: [...(m.data.current_outputs as string[])].sort() } }
+          ? {
+              ...m,
+              data: { ...m.data, traceback: [], current_outputs: [...(m.data.current_outputs as string[])].sort() },
+            }
           : m,
       )
     got.ws = strip(got.ws)
     c.ws = strip(c.ws!)
-    for (const h of [got.history, c.history] as Array<Record<string, { status: { messages: Array<[string, Record<string, unknown>]> } }>>) {
+    for (const h of [got.history, c.history] as Array<
+      Record<string, { status: { messages: Array<[string, Record<string, unknown>]> } }>
+    >) {
       for (const entry of Object.values(h)) {
         for (const msg of entry.status.messages) {
           if (msg[0] !== 'execution_error') continue
@@ -254,9 +271,14 @@ describe('8-bit image precision, as measured on the real server', () => {
     form.append('image', new Blob([new Uint8Array(encodePng({ width: 256, height: 1, rgba }))]), 'gradient.png')
     await fetch(`${comfy.url}/upload/image`, { method: 'POST', body: form })
     const run = async (prompt: Record<string, unknown>) => {
-      const res = (await (await fetch(`${comfy.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt }) })).json()) as { prompt_id: string }
+      const res = (await (
+        await fetch(`${comfy.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt }) })
+      ).json()) as { prompt_id: string }
       for (;;) {
-        const h = (await (await fetch(`${comfy.url}/history/${res.prompt_id}`)).json()) as Record<string, { outputs: Record<string, { images: Array<{ filename: string; subfolder: string; type: string }> }> }>
+        const h = (await (await fetch(`${comfy.url}/history/${res.prompt_id}`)).json()) as Record<
+          string,
+          { outputs: Record<string, { images: Array<{ filename: string; subfolder: string; type: string }> }> }
+        >
         const entry = h[res.prompt_id]
         if (entry) {
           const f = entry.outputs['3']!.images[0]!
@@ -266,7 +288,10 @@ describe('8-bit image precision, as measured on the real server', () => {
         await new Promise((r) => setTimeout(r, 10))
       }
     }
-    const same = await run({ '1': { class_type: 'LoadImage', inputs: { image: 'gradient.png' } }, '3': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } } })
+    const same = await run({
+      '1': { class_type: 'LoadImage', inputs: { image: 'gradient.png' } },
+      '3': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+    })
     expect(Array.from({ length: 256 }, (_, k) => same[k * 4])).toEqual(Array.from({ length: 256 }, (_, k) => k))
     const inverted = await run({
       '1': { class_type: 'LoadImage', inputs: { image: 'gradient.png' } },

@@ -20,7 +20,7 @@ export interface QueueItem {
   outputs: string[]
 }
 
-export type HistoryMessage = [string, Record<string, unknown>]
+type HistoryMessage = [string, Record<string, unknown>]
 
 export interface HistoryEntry {
   prompt: [number, string, ApiPrompt, Record<string, unknown>, string[]]
@@ -156,10 +156,17 @@ export class Executor {
 
   /** IS_CHANGED: LoadImage, LoadImageMask and LoadLatent hash their file. */
   private isChanged(classType: string, inputs: Record<string, unknown>): string | null {
-    const name = classType === 'LoadLatent' ? inputs.latent : ['LoadImage', 'LoadImageMask'].includes(classType) ? inputs.image : undefined
+    const name =
+      classType === 'LoadLatent'
+        ? inputs.latent
+        : ['LoadImage', 'LoadImageMask'].includes(classType)
+          ? inputs.image
+          : undefined
     if (typeof name !== 'string') return null
     try {
-      return createHash('sha256').update(readFileSync(this.folders.annotatedPath(name))).digest('hex')
+      return createHash('sha256')
+        .update(readFileSync(this.folders.annotatedPath(name)))
+        .digest('hex')
     } catch {
       return null
     }
@@ -206,9 +213,19 @@ export class Executor {
     const outputsUi: HistoryEntry['outputs'] = {}
     const meta: HistoryEntry['meta'] = {}
     const progress: Record<string, Record<string, unknown>> = {}
-    const sendProgressState = () => this.send('progress_state', { prompt_id: promptId, nodes: structuredClone(progress) }, null)
+    const sendProgressState = () =>
+      this.send('progress_state', { prompt_id: promptId, nodes: structuredClone(progress) }, null)
     const setProgress = (id: string, value: number, max: number, state: string) => {
-      progress[id] = { value, max, state, node_id: id, prompt_id: promptId, display_node_id: id, parent_node_id: null, real_node_id: id }
+      progress[id] = {
+        value,
+        max,
+        state,
+        node_id: id,
+        prompt_id: promptId,
+        display_node_id: id,
+        parent_node_id: null,
+        real_node_id: id,
+      }
     }
     const executed: string[] = []
     const done = new Set<string>()
@@ -225,13 +242,17 @@ export class Executor {
       const id = ready.find(isOutput) ?? ready[0]!
       const node = prompt[id]!
       if (this.interruptFlag) {
-        failure = { type: 'execution_interrupted', data: { node_id: id, node_type: node.class_type, executed: [...executed] } }
+        failure = {
+          type: 'execution_interrupted',
+          data: { node_id: id, node_type: node.class_type, executed: [...executed] },
+        }
         break
       }
       const cached = this.cache.get(sigs.get(id)!)
       if (cached) {
         // A cached output node repeats its earlier ui.
-        if (client) this.send('executed', { node: id, display_node: id, output: cached.ui ?? null, prompt_id: promptId }, client)
+        if (client)
+          this.send('executed', { node: id, display_node: id, output: cached.ui ?? null, prompt_id: promptId }, client)
         if (cached.ui) recordUi(id, cached.ui)
         results.set(id, cached.outputs)
         done.add(id)
@@ -256,7 +277,8 @@ export class Executor {
       }
       const fn = NODES[node.class_type]
       try {
-        if (!fn) throw new NodeException(`the ComfyUI stand-in does not execute ${node.class_type}`, 'NotImplementedError')
+        if (!fn)
+          throw new NodeException(`the ComfyUI stand-in does not execute ${node.class_type}`, 'NotImplementedError')
         const ctx: NodeContext = {
           folders: this.folders,
           prompt,
@@ -275,10 +297,14 @@ export class Executor {
         if (this.options.nodeDelayMs) await ctx.sleep(this.options.nodeDelayMs)
         ctx.checkInterrupted()
         const result = await fn(inputs, ctx)
-        this.cache.set(sigs.get(id)!, result.ui ? { outputs: result.outputs, ui: result.ui } : { outputs: result.outputs })
+        this.cache.set(
+          sigs.get(id)!,
+          result.ui ? { outputs: result.outputs, ui: result.ui } : { outputs: result.outputs },
+        )
         results.set(id, result.outputs)
         if (result.ui) {
-          if (client) this.send('executed', { node: id, display_node: id, output: result.ui, prompt_id: promptId }, client)
+          if (client)
+            this.send('executed', { node: id, display_node: id, output: result.ui, prompt_id: promptId }, client)
           recordUi(id, result.ui)
         }
         setProgress(id, 1, 1, 'finished')
@@ -287,13 +313,22 @@ export class Executor {
         done.add(id)
       } catch (e) {
         if (e instanceof Interrupted) {
-          failure = { type: 'execution_interrupted', data: { node_id: id, node_type: node.class_type, executed: [...executed] } }
+          failure = {
+            type: 'execution_interrupted',
+            data: { node_id: id, node_type: node.class_type, executed: [...executed] },
+          }
           break
         }
         const ex = e instanceof NodeException ? e : new NodeException(String((e as Error).message ?? e), 'Exception')
         const currentInputs: Record<string, unknown[]> = {}
         for (const [k, v] of Object.entries(inputs)) {
-          currentInputs[k] = [v === null || ['string', 'number', 'boolean'].includes(typeof v) ? v : isTensor(v) ? describeTensor(v) : String(v)]
+          currentInputs[k] = [
+            v === null || ['string', 'number', 'boolean'].includes(typeof v)
+              ? v
+              : isTensor(v)
+                ? describeTensor(v)
+                : String(v),
+          ]
         }
         failure = {
           type: 'execution_error',

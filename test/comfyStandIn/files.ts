@@ -85,7 +85,9 @@ export class Folders {
     const filename = basename(norm)
     const folder = join(root, subfolder)
     if (!this.isInside(folder, root)) {
-      throw new Error(`**** ERROR: Saving image outside the output folder is not allowed.\n full_output_folder: ${resolve(folder)}\n         output_dir: ${root}\n         commonpath: ${root}`)
+      throw new Error(
+        `**** ERROR: Saving image outside the output folder is not allowed.\n full_output_folder: ${resolve(folder)}\n         output_dir: ${root}\n         commonpath: ${root}`,
+      )
     }
     let counter = 1
     if (existsSync(folder)) {
@@ -102,4 +104,4 @@ export class Folders {
   }
 }
 
-export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')

@@ -38,7 +38,7 @@ export interface NodeContext {
   sleep(ms: number): Promise<void>
 }
 
-export interface NodeResult {
+interface NodeResult {
   outputs: unknown[]
   ui?: Record<string, unknown>
 }
@@ -57,7 +57,10 @@ export type NodeFn = (inputs: Record<string, unknown>, ctx: NodeContext) => Node
 
 const asImage = (v: unknown, name: string): ImageTensor => {
   if (isTensor(v) && v.kind === 'IMAGE') return v
-  throw new NodeException(`'${typeof v === 'string' ? 'str' : typeof v}' object has no attribute 'shape' (input ${name})`, 'AttributeError')
+  throw new NodeException(
+    `'${typeof v === 'string' ? 'str' : typeof v}' object has no attribute 'shape' (input ${name})`,
+    'AttributeError',
+  )
 }
 const asMask = (v: unknown): MaskTensor => {
   if (isTensor(v) && v.kind === 'MASK') return v
@@ -106,17 +109,22 @@ function saveImages(
   return { images: results }
 }
 
-function loadImageFile(name: string, ctx: NodeContext): { rgba: Uint8Array; width: number; height: number; hasAlpha: boolean } {
+function loadImageFile(
+  name: string,
+  ctx: NodeContext,
+): { rgba: Uint8Array; width: number; height: number; hasAlpha: boolean } {
   const bytes = readFileSync(ctx.folders.annotatedPath(name))
   try {
     return decodePng(bytes)
-  } catch (e) {
-    throw new NodeException(`cannot identify image file '${ctx.folders.annotatedPath(name)}'`, 'PIL.UnidentifiedImageError')
+  } catch {
+    throw new NodeException(
+      `cannot identify image file '${ctx.folders.annotatedPath(name)}'`,
+      'PIL.UnidentifiedImageError',
+    )
   }
 }
 
-const randomSuffix = (): string =>
-  Array.from(randomBytes(5), (b) => String.fromCharCode(97 + (b % 26))).join('')
+const randomSuffix = (): string => Array.from(randomBytes(5), (b) => String.fromCharCode(97 + (b % 26))).join('')
 
 export const NODES: Record<string, NodeFn> = {
   EmptyImage({ width, height, batch_size, color }) {
@@ -176,7 +184,10 @@ export const NODES: Record<string, NodeFn> = {
   },
 
   SaveImage({ images, filename_prefix }, ctx) {
-    return { outputs: [], ui: saveImages(asImage(images, 'images'), String(filename_prefix ?? 'ComfyUI'), 'output', ctx) }
+    return {
+      outputs: [],
+      ui: saveImages(asImage(images, 'images'), String(filename_prefix ?? 'ComfyUI'), 'output', ctx),
+    }
   },
 
   MaskToImage({ mask: m }) {
@@ -191,7 +202,8 @@ export const NODES: Record<string, NodeFn> = {
     const src = asImage(img, 'image')
     const [b, h, w, c] = src.shape
     const index = ['red', 'green', 'blue', 'alpha'].indexOf(String(channel))
-    if (index >= c) throw new NodeException(`index ${index} is out of bounds for dimension 3 with size ${c}`, 'IndexError')
+    if (index >= c)
+      throw new NodeException(`index ${index} is out of bounds for dimension 3 with size ${c}`, 'IndexError')
     const out = mask(b, h, w)
     for (let i = 0; i < out.data.length; i++) out.data[i] = src.data[i * c + index]!
     return { outputs: [out] }
@@ -206,7 +218,15 @@ export const NODES: Record<string, NodeFn> = {
     const src = asLatent(samples)
     const h = Math.round(src.shape[2]! * Number(scale_by))
     const w = Math.round(src.shape[3]! * Number(scale_by))
-    return { outputs: [{ kind: 'LATENT', shape: [src.shape[0]!, src.shape[1]!, h, w], samples: resizeSpatial(src.samples, src.shape, h, w) }] }
+    return {
+      outputs: [
+        {
+          kind: 'LATENT',
+          shape: [src.shape[0]!, src.shape[1]!, h, w],
+          samples: resizeSpatial(src.samples, src.shape, h, w),
+        },
+      ],
+    }
   },
 
   LoadLatent({ latent }, ctx) {
@@ -221,7 +241,10 @@ export const NODES: Record<string, NodeFn> = {
 
   SaveLatent({ samples, filename_prefix }, ctx) {
     const src = asLatent(samples)
-    const { folder, filename, counter, subfolder } = ctx.folders.savePath(String(filename_prefix ?? 'latents/ComfyUI'), 'output')
+    const { folder, filename, counter, subfolder } = ctx.folders.savePath(
+      String(filename_prefix ?? 'latents/ComfyUI'),
+      'output',
+    )
     const file = `${filename}_${String(counter).padStart(5, '0')}_.latent`
     writeFileSync(join(folder, file), encodeLatent({ shape: src.shape, data: src.samples }, metadataText(ctx)))
     return { outputs: [], ui: { latents: [{ filename: file, subfolder, type: 'output' }] } }
@@ -242,7 +265,8 @@ export const NODES: Record<string, NodeFn> = {
     if (typeof source === 'string') text = source
     else if (typeof source === 'number' || typeof source === 'boolean' || source === null) text = pyStr(source)
     else if (isTensor(source)) text = describeTensor(source)
-    else if (typeof source === 'object' && source !== null && 'kind' in source) text = `<${String((source as TestModel).kind)} ${(source as TestModel).name}>`
+    else if (typeof source === 'object' && source !== null && 'kind' in source)
+      text = `<${String((source as TestModel).kind)} ${(source as TestModel).name}>`
     else text = pyJsonDumps(source)
     return { outputs: [], ui: { text: [text] } }
   },
@@ -257,7 +281,7 @@ export const NODES: Record<string, NodeFn> = {
 
   DiscomfortTestModelApply({ model, image: img, strength }) {
     const m = model as TestModel
-    if (!m || m.kind !== 'MODEL') throw new NodeException("'NoneType' object has no attribute 'model'", 'AttributeError')
+    if (m?.kind !== 'MODEL') throw new NodeException("'NoneType' object has no attribute 'model'", 'AttributeError')
     const src = asImage(img, 'image')
     const s = Number(strength)
     return { outputs: [{ ...src, data: src.data.map((x) => Math.min(1, Math.max(0, x * s))) }] }

@@ -1,7 +1,7 @@
 /** Python's str() and repr() for the values the stand-in formats into messages. */
 
 /** `repr(float)` / `str(float)`: shortest round-trip digits, Python's exponent style. */
-export function pyFloat(x: number): string {
+function pyFloat(x: number): string {
   if (Number.isNaN(x)) return 'nan'
   if (x === Infinity) return 'inf'
   if (x === -Infinity) return '-inf'
@@ -24,11 +24,7 @@ export function pyStr(value: unknown, isFloat = false): string {
 export function pyRepr(value: unknown): string {
   if (typeof value === 'string') {
     const quote = value.includes("'") && !value.includes('"') ? '"' : "'"
-    const body = value
-      .replace(/\\/g, '\\\\')
-      .replace(/\n/g, '\\n')
-      .replace(/\r/g, '\\r')
-      .replace(/\t/g, '\\t')
+    const body = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
     return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote
   }
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`

@@ -53,7 +53,9 @@ export interface ComfyStandIn {
 const MAX_UPLOAD = 100 * 1024 * 1024
 
 function systemStats(): unknown {
-  const capture = JSON.parse(readFileSync(join(COMFY_FIXTURES, 'frontend-1.41.3-bootstrap-and-queue.json'), 'utf8')) as Array<{
+  const capture = JSON.parse(
+    readFileSync(join(COMFY_FIXTURES, 'frontend-1.41.3-bootstrap-and-queue.json'), 'utf8'),
+  ) as Array<{
     t: string
     url?: string
     body?: string
@@ -113,7 +115,12 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
     }
     withCombo('LoadImage', 'image', images, true)
     withCombo('LoadImageMask', 'image', folders.inputFiles(), true)
-    withCombo('LoadLatent', 'latent', folders.inputFiles((n) => n.endsWith('.latent')), false)
+    withCombo(
+      'LoadLatent',
+      'latent',
+      folders.inputFiles((n) => n.endsWith('.latent')),
+      false,
+    )
     return info
   }
 
@@ -193,7 +200,7 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
     let body: Record<string, unknown>
     try {
       body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '') as Record<string, unknown>
-    } catch (e) {
+    } catch {
       res.status(500).type('text/plain').send(`500 Internal Server Error\n\nServer got itself in trouble`)
       return
     }
@@ -204,7 +211,9 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
       })
       return
     }
-    const targets = Array.isArray(body.partial_execution_targets) ? body.partial_execution_targets.map(String) : undefined
+    const targets = Array.isArray(body.partial_execution_targets)
+      ? body.partial_execution_targets.map(String)
+      : undefined
     const result = validatePrompt(body.prompt, objectInfo(), folders, targets)
     if (!result.ok) {
       res.status(400).json({ error: result.error, node_errors: result.nodeErrors })
@@ -320,8 +329,12 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
     }
     res.json({ name, subfolder, type })
   }
-  api.post('/upload/image', express.raw({ type: 'multipart/form-data', limit: MAX_UPLOAD }), (req, res) => upload(req, res, false))
-  api.post('/upload/mask', express.raw({ type: 'multipart/form-data', limit: MAX_UPLOAD }), (req, res) => upload(req, res, true))
+  api.post('/upload/image', express.raw({ type: 'multipart/form-data', limit: MAX_UPLOAD }), (req, res) =>
+    upload(req, res, false),
+  )
+  api.post('/upload/mask', express.raw({ type: 'multipart/form-data', limit: MAX_UPLOAD }), (req, res) =>
+    upload(req, res, true),
+  )
 
   api.get('/view', (req, res) => {
     let filename = req.query.filename
@@ -356,7 +369,9 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
       return
     }
     const ext = extname(filename).toLowerCase()
-    const ctype = FORCED_DOWNLOAD.has(ext) ? 'application/octet-stream' : (CONTENT_TYPES[ext] ?? 'application/octet-stream')
+    const ctype = FORCED_DOWNLOAD.has(ext)
+      ? 'application/octet-stream'
+      : (CONTENT_TYPES[ext] ?? 'application/octet-stream')
     res.setHeader('Content-Type', ctype)
     res.setHeader('Content-Disposition', `filename="${filename}"`)
     res.send(readFileSync(path))
@@ -371,7 +386,8 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
         for (const e of readdirSync(d, { withFileTypes: true })) {
           const p = join(d, e.name)
           if (e.isDirectory()) walk(p)
-          else if (e.name.endsWith('.js')) list.push(`/extensions/${encodeURIComponent(name)}/${relative(dir, p).split('\\').join('/')}`)
+          else if (e.name.endsWith('.js'))
+            list.push(`/extensions/${encodeURIComponent(name)}/${relative(dir, p).split('\\').join('/')}`)
         }
       }
       if (existsSync(dir)) walk(dir)
@@ -412,7 +428,8 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
         first = false
         try {
           const msg = JSON.parse(data.toString()) as { type?: string }
-          if (msg.type === 'feature_flags') sendJson(ws, 'feature_flags', { supports_preview_metadata: true, max_upload_size: MAX_UPLOAD })
+          if (msg.type === 'feature_flags')
+            sendJson(ws, 'feature_flags', { supports_preview_metadata: true, max_upload_size: MAX_UPLOAD })
         } catch {
           // Other client text is ignored.
         }

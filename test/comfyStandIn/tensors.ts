@@ -28,10 +28,11 @@ export interface TestModel {
   loadNumber: number
 }
 
-export type NodeValue = ImageTensor | MaskTensor | LatentValue | TestModel | string | number | boolean | null | unknown[] | Record<string, unknown>
-
 export const isTensor = (v: unknown): v is ImageTensor | MaskTensor | LatentValue =>
-  typeof v === 'object' && v !== null && 'kind' in v && ['IMAGE', 'MASK', 'LATENT'].includes((v as { kind: string }).kind)
+  typeof v === 'object' &&
+  v !== null &&
+  'kind' in v &&
+  ['IMAGE', 'MASK', 'LATENT'].includes((v as { kind: string }).kind)
 
 export function image(b: number, h: number, w: number, c = 3): ImageTensor {
   return { kind: 'IMAGE', shape: [b, h, w, c], data: new Float32Array(b * h * w * c) }
@@ -50,7 +51,8 @@ export function resizeImage(src: ImageTensor, height: number, width: number): Im
       const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / height))
       for (let x = 0; x < width; x++) {
         const sx = Math.min(w - 1, Math.floor(((x + 0.5) * w) / width))
-        for (let k = 0; k < c; k++) out.data[((n * height + y) * width + x) * c + k] = src.data[((n * h + sy) * w + sx) * c + k]!
+        for (let k = 0; k < c; k++)
+          out.data[((n * height + y) * width + x) * c + k] = src.data[((n * h + sy) * w + sx) * c + k]!
       }
     }
   return out

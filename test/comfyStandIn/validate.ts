@@ -7,14 +7,14 @@ import { orderedInputs, specType, type InputSpec, type ObjectInfo } from '../../
 import type { Folders } from './files.js'
 import { pyRepr, pyStr } from './python.js'
 
-export interface ValidationError {
+interface ValidationError {
   type: string
   message: string
   details: string
   extra_info: Record<string, unknown>
 }
 
-export interface NodeErrors {
+interface NodeErrors {
   errors: ValidationError[]
   dependent_outputs: string[]
   class_type: string
@@ -69,7 +69,11 @@ export function validatePrompt(
   partialTargets?: string[],
 ): ValidationResult {
   if (typeof prompt !== 'object' || prompt === null || Array.isArray(prompt)) {
-    return { ok: false, error: graphError('invalid_prompt', 'Invalid prompt', 'prompt must be an object'), nodeErrors: {} }
+    return {
+      ok: false,
+      error: graphError('invalid_prompt', 'Invalid prompt', 'prompt must be an object'),
+      nodeErrors: {},
+    }
   }
   const p = structuredClone(prompt) as ApiPrompt
   const outputs: string[] = []
@@ -77,7 +81,11 @@ export function validatePrompt(
     if (typeof node !== 'object' || node === null || !('class_type' in node)) {
       return {
         ok: false,
-        error: graphError('invalid_prompt', 'Cannot execute because a node is missing the class_type property.', `Node ID '#${id}'`),
+        error: graphError(
+          'invalid_prompt',
+          'Cannot execute because a node is missing the class_type property.',
+          `Node ID '#${id}'`,
+        ),
         nodeErrors: {},
       }
     }
@@ -85,13 +93,18 @@ export function validatePrompt(
     if (!def) {
       return {
         ok: false,
-        error: graphError('invalid_prompt', `Cannot execute because node ${node.class_type} does not exist.`, `Node ID '#${id}'`),
+        error: graphError(
+          'invalid_prompt',
+          `Cannot execute because node ${node.class_type} does not exist.`,
+          `Node ID '#${id}'`,
+        ),
         nodeErrors: {},
       }
     }
     if (def.output_node && (!partialTargets || partialTargets.includes(id))) outputs.push(id)
   }
-  if (outputs.length === 0) return { ok: false, error: graphError('prompt_no_outputs', 'Prompt has no outputs'), nodeErrors: {} }
+  if (outputs.length === 0)
+    return { ok: false, error: graphError('prompt_no_outputs', 'Prompt has no outputs'), nodeErrors: {} }
 
   const validated = new Map<string, boolean>()
   const errorsById = new Map<string, ValidationError[]>()
@@ -122,32 +135,69 @@ export function validatePrompt(
       const type = specType(spec)
       if (value === undefined) {
         if (!optional) {
-          errors.push({ type: 'required_input_missing', message: 'Required input is missing', details: name, extra_info: { input_name: name } })
+          errors.push({
+            type: 'required_input_missing',
+            message: 'Required input is missing',
+            details: name,
+            extra_info: { input_name: name },
+          })
           valid = false
         }
         continue
       }
       if (Array.isArray(value)) {
         if (value.length !== 2) {
-          errors.push({ type: 'bad_linked_input', message: 'Bad linked input, must be a length-2 list of [node_id, slot_index]', details: name, extra_info: { input_name: name, input_config: config, received_value: value } })
+          errors.push({
+            type: 'bad_linked_input',
+            message: 'Bad linked input, must be a length-2 list of [node_id, slot_index]',
+            details: name,
+            extra_info: { input_name: name, input_config: config, received_value: value },
+          })
           valid = false
           continue
         }
         const [from, slot] = value as [unknown, unknown]
         const source = typeof from === 'string' ? p[from] : undefined
         if (!source) {
-          errors.push({ type: 'exception_during_inner_validation', message: 'Exception when validating inner node', details: `'${String(from)}'`, extra_info: { input_name: name, input_config: config, exception_message: `'${String(from)}'`, exception_type: 'KeyError', linked_node: value } })
+          errors.push({
+            type: 'exception_during_inner_validation',
+            message: 'Exception when validating inner node',
+            details: `'${String(from)}'`,
+            extra_info: {
+              input_name: name,
+              input_config: config,
+              exception_message: `'${String(from)}'`,
+              exception_type: 'KeyError',
+              linked_node: value,
+            },
+          })
           valid = false
           continue
         }
         const received = objectInfo[source.class_type]!.output[Number(slot)]
         if (received === undefined) {
-          errors.push({ type: 'exception_during_inner_validation', message: 'Exception when validating inner node', details: 'tuple index out of range', extra_info: { input_name: name, input_config: config, exception_message: 'tuple index out of range', exception_type: 'IndexError', linked_node: value } })
+          errors.push({
+            type: 'exception_during_inner_validation',
+            message: 'Exception when validating inner node',
+            details: 'tuple index out of range',
+            extra_info: {
+              input_name: name,
+              input_config: config,
+              exception_message: 'tuple index out of range',
+              exception_type: 'IndexError',
+              linked_node: value,
+            },
+          })
           valid = false
           continue
         }
         if (!typesMatch(received, type)) {
-          errors.push({ type: 'return_type_mismatch', message: 'Return type mismatch between linked nodes', details: `${name}, received_type(${received}) mismatch input_type(${type})`, extra_info: { input_name: name, input_config: config, received_type: received, linked_node: value } })
+          errors.push({
+            type: 'return_type_mismatch',
+            message: 'Return type mismatch between linked nodes',
+            details: `${name}, received_type(${received}) mismatch input_type(${type})`,
+            extra_info: { input_name: name, input_config: config, received_type: received, linked_node: value },
+          })
           valid = false
           continue
         }
@@ -164,7 +214,17 @@ export function validatePrompt(
         else if (type === 'STRING') converted = pyStr(v)
         else converted = pyTruthy(v)
         if (converted === undefined) {
-          errors.push({ type: 'invalid_input_type', message: `Failed to convert an input value to a ${type} value`, details: `${name}, ${pyStr(v)}, invalid literal for ${type === 'INT' ? 'int() with base 10' : 'float()'}: ${pyRepr(v)}`, extra_info: { input_name: name, input_config: config, received_value: v, exception_message: `invalid literal: ${pyRepr(v)}` } })
+          errors.push({
+            type: 'invalid_input_type',
+            message: `Failed to convert an input value to a ${type} value`,
+            details: `${name}, ${pyStr(v)}, invalid literal for ${type === 'INT' ? 'int() with base 10' : 'float()'}: ${pyRepr(v)}`,
+            extra_info: {
+              input_name: name,
+              input_config: config,
+              received_value: v,
+              exception_message: `invalid literal: ${pyRepr(v)}`,
+            },
+          })
           valid = false
           continue
         }
@@ -173,12 +233,22 @@ export function validatePrompt(
       }
       const options = spec[1] ?? {}
       if (typeof v === 'number' && typeof options.min === 'number' && v < options.min) {
-        errors.push({ type: 'value_smaller_than_min', message: `Value ${pyStr(v, type === 'FLOAT')} smaller than min of ${pyStr(options.min, type === 'FLOAT' && !Number.isInteger(options.min))}`, details: name, extra_info: { input_name: name, input_config: config, received_value: v } })
+        errors.push({
+          type: 'value_smaller_than_min',
+          message: `Value ${pyStr(v, type === 'FLOAT')} smaller than min of ${pyStr(options.min, type === 'FLOAT' && !Number.isInteger(options.min))}`,
+          details: name,
+          extra_info: { input_name: name, input_config: config, received_value: v },
+        })
         valid = false
         continue
       }
       if (typeof v === 'number' && typeof options.max === 'number' && v > options.max) {
-        errors.push({ type: 'value_bigger_than_max', message: `Value ${pyStr(v, type === 'FLOAT')} bigger than max of ${pyStr(options.max, type === 'FLOAT' && !Number.isInteger(options.max))}`, details: name, extra_info: { input_name: name, input_config: config, received_value: v } })
+        errors.push({
+          type: 'value_bigger_than_max',
+          message: `Value ${pyStr(v, type === 'FLOAT')} bigger than max of ${pyStr(options.max, type === 'FLOAT' && !Number.isInteger(options.max))}`,
+          details: name,
+          extra_info: { input_name: name, input_config: config, received_value: v },
+        })
         valid = false
         continue
       }
@@ -186,7 +256,12 @@ export function validatePrompt(
       if (Array.isArray(spec[0]) && !spec[0].includes(v)) {
         const list = spec[0]
         const long = list.length > 20
-        errors.push({ type: 'value_not_in_list', message: 'Value not in list', details: `${name}: '${pyStr(v)}' not in ${long ? `(list of length ${list.length})` : pyRepr(list)}`, extra_info: { input_name: name, input_config: long ? null : config, received_value: v } })
+        errors.push({
+          type: 'value_not_in_list',
+          message: 'Value not in list',
+          details: `${name}: '${pyStr(v)}' not in ${long ? `(list of length ${list.length})` : pyRepr(list)}`,
+          extra_info: { input_name: name, input_config: long ? null : config, received_value: v },
+        })
         valid = false
       }
     }
@@ -195,7 +270,12 @@ export function validatePrompt(
       if (typeof v === 'string' || typeof v === 'number') {
         const result = custom.check(String(v), folders)
         if (result !== true) {
-          errors.push({ type: 'custom_validation_failed', message: 'Custom validation failed for node', details: `${custom.input} - ${result}`, extra_info: { input_name: custom.input } })
+          errors.push({
+            type: 'custom_validation_failed',
+            message: 'Custom validation failed for node',
+            details: `${custom.input} - ${result}`,
+            extra_info: { input_name: custom.input },
+          })
           valid = false
         }
       }

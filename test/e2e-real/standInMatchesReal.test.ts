@@ -32,7 +32,11 @@ const transcripts = readJson<Record<string, { prompt?: unknown }>>(join(COMFY_FI
 const shape = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.length ? [shape(v[0])] : []
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [/^\d+$/.test(k) ? '*' : k, shape((v as Record<string, unknown>)[k])]))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [/^\d+$/.test(k) ? '*' : k, shape((v as Record<string, unknown>)[k])]),
+    )
   }
   return v === null ? 'null' : typeof v
 }

@@ -25,10 +25,22 @@ export async function startRealComfy(): Promise<ComfyTarget> {
   const url = `http://127.0.0.1:${await freePort()}`
   const q = (p: string) => `"${p}"`
   const command = [
-    q(join(DIR, 'venv', 'bin', 'python')), 'main.py', '--cpu', '--listen', '127.0.0.1', '--disable-auto-launch',
-    '--input-directory', q(join(run, 'input')), '--output-directory', q(join(run, 'output')),
-    '--temp-directory', q(run), '--user-directory', q(join(run, 'user')),
-    '--database-url', q(`sqlite:///${join(run, 'comfyui.db')}`),
+    q(join(DIR, 'venv', 'bin', 'python')),
+    'main.py',
+    '--cpu',
+    '--listen',
+    '127.0.0.1',
+    '--disable-auto-launch',
+    '--input-directory',
+    q(join(run, 'input')),
+    '--output-directory',
+    q(join(run, 'output')),
+    '--temp-directory',
+    q(run),
+    '--user-directory',
+    q(join(run, 'user')),
+    '--database-url',
+    q(`sqlite:///${join(run, 'comfyui.db')}`),
   ].join(' ')
   const launched = await ensureComfy(url, { command, cwd: tree, startTimeoutMs: 180_000 }, (line) => console.log(line))
   if (!launched) throw new Error(`Something already answers at ${url}.`)

@@ -25,20 +25,55 @@ it('up --comfyui-dir: the real page serves the extension, and a CLI run lands in
   const bridge = `http://127.0.0.1:${await freePort()}`
   const comfyArgs = `--cpu --input-directory ${join(data, 'input')} --output-directory ${join(data, 'output')} --temp-directory ${data} --user-directory ${join(data, 'user')} --database-url sqlite:///${join(data, 'comfyui.db')}`
   const env = { ...process.env, DISCOMFORT_HOME: join(data, 'home') }
-  const up = spawn(process.execPath, [BIN, 'up', '--comfyui-dir', tree, '--python', join(INSTALL, 'venv', 'bin', 'python'), `--comfy-args=${comfyArgs}`, '--comfy', comfy, '--port', new URL(bridge).port], { env })
+  const up = spawn(
+    process.execPath,
+    [
+      BIN,
+      'up',
+      '--comfyui-dir',
+      tree,
+      '--python',
+      join(INSTALL, 'venv', 'bin', 'python'),
+      `--comfy-args=${comfyArgs}`,
+      '--comfy',
+      comfy,
+      '--port',
+      new URL(bridge).port,
+    ],
+    { env },
+  )
   let out = ''
   up.stdout.on('data', (d) => (out += String(d)))
   up.stderr.on('data', (d) => (out += String(d)))
   const exit = new Promise((r) => up.on('exit', r))
   try {
-    for (let i = 0; i < 1800 && !out.includes('Contexts in:') && up.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 1800 && !out.includes('Contexts in:') && up.exitCode === null; i++)
+      await new Promise((r) => setTimeout(r, 100))
     expect(out).toContain(`ComfyUI page:  ${comfy}/`)
     const list = (await (await fetch(`${comfy}/extensions`)).json()) as string[]
     expect(list).toContain('/extensions/discomfort/discomfort.js')
     expect(await (await fetch(`${comfy}/extensions/discomfort/discomfort.js`)).text()).toContain('DiscomfortPort')
-    const run = await runCli(['run', join(ROOT, 'examples', 'workflows', 'make_canvas.json'), '-i', 'width=16', '-i', 'height=8', '-i', 'color=0x204080', '--context', 'from-the-cli', '--bridge', bridge], env)
+    const run = await runCli(
+      [
+        'run',
+        join(ROOT, 'examples', 'workflows', 'make_canvas.json'),
+        '-i',
+        'width=16',
+        '-i',
+        'height=8',
+        '-i',
+        'color=0x204080',
+        '--context',
+        'from-the-cli',
+        '--bridge',
+        bridge,
+      ],
+      env,
+    )
     expect(run.code).toBe(0)
-    const context = (await (await fetch(`${bridge}/api/contexts/from-the-cli`)).json()) as { entries: Array<{ key: string; comfyType?: string }> }
+    const context = (await (await fetch(`${bridge}/api/contexts/from-the-cli`)).json()) as {
+      entries: Array<{ key: string; comfyType?: string }>
+    }
     expect(context.entries.map((e) => e.key)).toContain('canvas')
   } finally {
     up.kill('SIGTERM')

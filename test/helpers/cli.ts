@@ -6,7 +6,10 @@ import { promisify } from 'node:util'
 const run = promisify(execFile)
 export const BIN = resolve(import.meta.dirname, '../../bin/discomfort.js')
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env })
     return { code: 0, stdout, stderr }

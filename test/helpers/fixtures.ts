@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const FIXTURES = resolve(here, '../fixtures')
+const FIXTURES = resolve(here, '../fixtures')
 export const COMFY_FIXTURES = join(FIXTURES, 'comfyui-0.3.54')
 export const GRAPH_TO_PROMPT = join(FIXTURES, 'frontend-graphToPrompt')
 export const ORIGINAL_WORKFLOWS = join(FIXTURES, 'original-discomfort-workflows')
@@ -13,7 +13,8 @@ export const ORIGINAL_WORKFLOWS = join(FIXTURES, 'original-discomfort-workflows'
 export const readJson = <T = unknown>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T
 
 let objectInfo: ObjectInfo | undefined
-export const loadObjectInfo = (): ObjectInfo => (objectInfo ??= readJson<ObjectInfo>(join(COMFY_FIXTURES, 'object_info.json')))
+export const loadObjectInfo = (): ObjectInfo =>
+  (objectInfo ??= readJson<ObjectInfo>(join(COMFY_FIXTURES, 'object_info.json')))
 
 export type GraphToPromptExpectation =
   | { expect: 'prompt'; output: Record<string, unknown> }

@@ -16,7 +16,9 @@ import { freePort } from '../helpers/net.js'
 
 const exec = promisify(execFile)
 const ROOT = resolve(import.meta.dirname, '../..')
-const devVersion = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies[name]!
+const devVersion = (name: string) =>
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
+    .devDependencies[name]!
 
 let dir: string
 let project: string
@@ -24,12 +26,26 @@ let comfy: ComfyStandIn
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'discomfort-packed-'))
-  const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })
+  const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', dir], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  })
   const tarball = join(dir, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename)
   project = join(dir, 'consumer')
   mkdirSync(project)
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-  await exec('npm', ['install', '--no-audit', '--no-fund', tarball, `typescript@${devVersion('typescript')}`, `@types/node@${devVersion('@types/node')}`], { cwd: project })
+  await exec(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      tarball,
+      `typescript@${devVersion('typescript')}`,
+      `@types/node@${devVersion('@types/node')}`,
+    ],
+    { cwd: project },
+  )
   comfy = await startComfyStandIn()
 }, 300_000)
 
@@ -40,7 +56,14 @@ afterAll(async () => {
 describe('the installed package', () => {
   it('ships what ComfyUI and the bridge need', () => {
     const pkg = join(project, 'node_modules', 'discomfort')
-    for (const file of ['__init__.py', 'pyproject.toml', 'web/discomfort.js', 'bridge/config/workflow_context.json', 'bridge/config/pass_by_rules.json', 'scripts/comfyui/install.sh']) {
+    for (const file of [
+      '__init__.py',
+      'pyproject.toml',
+      'web/discomfort.js',
+      'bridge/config/workflow_context.json',
+      'bridge/config/pass_by_rules.json',
+      'scripts/comfyui/install.sh',
+    ]) {
       expect(existsSync(join(pkg, file)), file).toBe(true)
     }
     // ComfyUI-Manager and the Comfy Registry read pyproject.toml: same name and version as the npm package.
@@ -55,7 +78,11 @@ describe('the installed package', () => {
   it('`npx discomfort bridge` starts, and `npx discomfort run` runs a workflow through it', async () => {
     const port = await freePort()
     const env = { ...process.env, DISCOMFORT_HOME: join(dir, 'home') }
-    const bridge = spawn('npx', ['--no-install', 'discomfort', 'bridge', '--port', String(port), '--comfy', comfy.url], { cwd: project, env })
+    const bridge = spawn(
+      'npx',
+      ['--no-install', 'discomfort', 'bridge', '--port', String(port), '--comfy', comfy.url],
+      { cwd: project, env },
+    )
     let log = ''
     bridge.stderr.on('data', (d) => (log += String(d)))
     const exited = new Promise((r) => bridge.on('exit', r))
@@ -65,7 +92,22 @@ describe('the installed package', () => {
       copyFileSync(join(ROOT, 'examples', 'workflows', 'make_canvas.json'), join(project, 'make_canvas.json'))
       const { stdout, stderr } = await exec(
         'npx',
-        ['--no-install', 'discomfort', 'run', 'make_canvas.json', '-i', 'width=8', '-i', 'height=4', '-i', 'color=0x112233', '-o', 'canvas=out.png', '--bridge', `http://127.0.0.1:${port}`],
+        [
+          '--no-install',
+          'discomfort',
+          'run',
+          'make_canvas.json',
+          '-i',
+          'width=8',
+          '-i',
+          'height=4',
+          '-i',
+          'color=0x112233',
+          '-o',
+          'canvas=out.png',
+          '--bridge',
+          `http://127.0.0.1:${port}`,
+        ],
         { cwd: project, env },
       )
       expect(stderr).toContain('wrote canvas')
@@ -98,10 +140,28 @@ export async function sweep(objectInfo: ObjectInfo, workflow: Parameters<typeof 
     )
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, types: ['node'] }, files: ['consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['consumer.ts'],
+      }),
     )
     await exec('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], { cwd: project })
-    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', "const core = await import('discomfort/core'); const main = await import('discomfort'); console.log(typeof core.toApiPrompt, typeof main.Discomfort.create)"], { cwd: project })
+    const { stdout } = await exec(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const core = await import('discomfort/core'); const main = await import('discomfort'); console.log(typeof core.toApiPrompt, typeof main.Discomfort.create)",
+      ],
+      { cwd: project },
+    )
     expect(stdout.trim()).toBe('function function')
   }, 60_000)
 })

@@ -45,7 +45,6 @@ const pixel = (v: ContextValue, frame = 0) => {
   return { w: png.width, h: png.height, rgb: Array.from(png.rgba.subarray(0, 3)) }
 }
 
-
 describe('compile table, end to end on the stand-in', () => {
   it('INPUT STRING literal, OUTPUT STRING through PreviewAny', async () => {
     const w: ApiPrompt = {
@@ -53,7 +52,10 @@ describe('compile table, end to end on the stand-in', () => {
       '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: 'world', delimiter: ' ' } },
       '3': port('greeting', ['2', 0]),
     }
-    const result = await runner.run([{ name: 'greet.json', workflow: w }], { context: ctx, inputs: { prefix: 'hello' } })
+    const result = await runner.run([{ name: 'greet.json', workflow: w }], {
+      context: ctx,
+      inputs: { prefix: 'hello' },
+    })
     expect(toJs(result.outputs.greeting!)).toBe('hello world')
     expect(ctx.meta('greeting')).toMatchObject({ comfyType: 'STRING', passBy: 'val', kind: 'string' })
   })
@@ -67,7 +69,10 @@ describe('compile table, end to end on the stand-in', () => {
       '5': { class_type: 'ImageScaleBy', inputs: { image: ['2', 0], upscale_method: ['3', 0], scale_by: ['4', 0] } },
       '6': port('image', ['5', 0]),
     }
-    const result = await runner.run([{ name: 'make.json', workflow: w }], { context: ctx, inputs: { width: 12, method: 'nearest-exact', scale: 0.5 } })
+    const result = await runner.run([{ name: 'make.json', workflow: w }], {
+      context: ctx,
+      inputs: { width: 12, method: 'nearest-exact', scale: 0.5 },
+    })
     expect(pixel(result.outputs.image!)).toEqual({ w: 6, h: 4, rgb: [0, 255, 0] })
     expect(ctx.meta('width')).toMatchObject({ comfyType: 'INT' })
     expect(ctx.meta('method')).toMatchObject({ comfyType: 'COMBO' })
@@ -92,7 +97,9 @@ describe('compile table, end to end on the stand-in', () => {
   it('LIST and DICT captures parse the JSON PreviewAny prints', () => {
     expect(toJs(parseCapturedText('[1, 2, "a"]', 'LIST', 'w'))).toEqual([1, 2, 'a'])
     expect(toJs(parseCapturedText('{"a": 1}', 'DICT', 'w'))).toEqual({ a: 1 })
-    expect(() => parseCapturedText('abc', 'INT', 'w.json: OUTPUT port "n"')).toThrow(/w\.json: OUTPUT port "n": expected an INT/)
+    expect(() => parseCapturedText('abc', 'INT', 'w.json: OUTPUT port "n"')).toThrow(
+      /w\.json: OUTPUT port "n": expected an INT/,
+    )
   })
 
   it('INPUT IMAGE (a 2-frame batch) becomes LoadImage + ImageBatch, uploaded once', async () => {
@@ -103,7 +110,10 @@ describe('compile table, end to end on the stand-in', () => {
     }
     const a = solidPng(4, 4, [255, 0, 0])
     const b = solidPng(4, 4, [0, 0, 255])
-    const r = await runner.run([{ name: 'invert.json', workflow: w }], { context: ctx, inputs: { in: imageFromPngs([a, b]) } })
+    const r = await runner.run([{ name: 'invert.json', workflow: w }], {
+      context: ctx,
+      inputs: { in: imageFromPngs([a, b]) },
+    })
     const out = r.outputs.out!
     expect(out.kind === 'image' && out.frames.length).toBe(2)
     expect(pixel(out, 0).rgb).toEqual([0, 255, 255])
@@ -127,11 +137,14 @@ describe('compile table, end to end on the stand-in', () => {
   })
 
   it('LATENT in and out are lossless (uploaded .latent + LoadLatent, SaveLatent)', async () => {
-    const data = new Float32Array(4 * 8 * 8).map((_, i) => Math.sin(i) * 3.14159)
+    const data = new Float32Array(4 * 8 * 8).map((_, i) => Math.sin(i) * 3.25)
     const latent = { kind: 'latent' as const, bytes: encodeLatent({ shape: [1, 4, 8, 8], data }), shape: [1, 4, 8, 8] }
     const w: ApiPrompt = {
       '1': port('lat'),
-      '2': { class_type: 'LatentUpscaleBy', inputs: { samples: ['1', 0], upscale_method: 'nearest-exact', scale_by: 1 } },
+      '2': {
+        class_type: 'LatentUpscaleBy',
+        inputs: { samples: ['1', 0], upscale_method: 'nearest-exact', scale_by: 1 },
+      },
       '3': port('lat_out', ['2', 0]),
     }
     const r = await runner.run([{ name: 'latent.json', workflow: w }], { context: ctx, inputs: { lat: latent } })
@@ -175,7 +188,9 @@ describe('compile table, end to end on the stand-in', () => {
     // Loaded once for the first apply run, then reused from ComfyUI's cache.
     expect(comfy.modelLoads - before).toBe(1)
     const recipe = await ctx.load('model')
-    expect(recipe.kind === 'ref' && Object.values(recipe.recipe.prompt).map((n) => n.class_type)).toEqual(['DiscomfortTestModelLoader'])
+    expect(recipe.kind === 'ref' && Object.values(recipe.recipe.prompt).map((n) => n.class_type)).toEqual([
+      'DiscomfortTestModelLoader',
+    ])
   })
 
   it('an OUTPUT and INPUT with the same unique_id form a loop across iterations', async () => {
@@ -206,7 +221,12 @@ describe('compile table, end to end on the stand-in', () => {
         { name: 'one', workflow: first },
         { name: 'two', workflow: second },
       ],
-      { context: ctx, inputs: { x: '' }, iterations: 2, onEvent: (e) => e.type === 'workflow-finished' && events.push(`${e.workflow}#${e.iteration}`) },
+      {
+        context: ctx,
+        inputs: { x: '' },
+        iterations: 2,
+        onEvent: (e) => e.type === 'workflow-finished' && events.push(`${e.workflow}#${e.iteration}`),
+      },
     )
     expect(toJs(r.outputs.x!)).toBe('1212')
     expect(events).toEqual(['one#1', 'two#1', 'one#2', 'two#2'])
@@ -215,21 +235,37 @@ describe('compile table, end to end on the stand-in', () => {
 
 describe('failures keep the context as it was', () => {
   it('a missing INPUT names the workflow, port and node, and what to do', async () => {
-    const w: ApiPrompt = { '7': port('seed'), '2': { class_type: 'PrimitiveInt', inputs: { value: ['7', 0] } }, '3': port('o', ['2', 0]) }
+    const w: ApiPrompt = {
+      '7': port('seed'),
+      '2': { class_type: 'PrimitiveInt', inputs: { value: ['7', 0] } },
+      '3': port('o', ['2', 0]),
+    }
     const e = await caught(runner.run([{ name: 'needs_seed.json', workflow: w }], { context: ctx }))
-    expect(e.message).toMatch(/needs_seed\.json: INPUT port "seed" \(node 7\) needs "seed", which the context does not hold\. Pass it in inputs/)
+    expect(e.message).toMatch(
+      /needs_seed\.json: INPUT port "seed" \(node 7\) needs "seed", which the context does not hold\. Pass it in inputs/,
+    )
   })
 
   it('a DICT cannot enter a workflow by value', async () => {
     await ctx.save('cfg', fromJs({ a: 1 }))
-    const w: ApiPrompt = { '1': port('cfg'), '2': { class_type: 'PrimitiveString', inputs: { value: ['1', 0] } }, '3': port('o', ['2', 0]) }
+    const w: ApiPrompt = {
+      '1': port('cfg'),
+      '2': { class_type: 'PrimitiveString', inputs: { value: ['1', 0] } },
+      '3': port('o', ['2', 0]),
+    }
     const e = await caught(runner.run([{ name: 'dict.json', workflow: w }], { context: ctx }))
     expect(e.message).toMatch(/dict\.json: INPUT port "cfg" \(node 1\) feeds STRING inputs, but the context holds JSON/)
   })
 
   it('a wrongly typed input is refused before anything is saved', async () => {
-    const w: ApiPrompt = { '1': port('img'), '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } }, '3': port('o', ['2', 0]) }
-    const e = await caught(runner.run([{ name: 'img.json', workflow: w }], { context: ctx, inputs: { img: 'cat.png' } }))
+    const w: ApiPrompt = {
+      '1': port('img'),
+      '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+      '3': port('o', ['2', 0]),
+    }
+    const e = await caught(
+      runner.run([{ name: 'img.json', workflow: w }], { context: ctx, inputs: { img: 'cat.png' } }),
+    )
     expect(e.message).toMatch(/input "img" feeds IMAGE inputs, but a string was given/)
     expect(ctx.listKeys()).toEqual([])
   })

@@ -40,12 +40,26 @@ describe('context values', () => {
     await ctx.save('img', imageFromPngs([png(), png()]))
     await ctx.save('mask', maskFromPng(png()))
     await ctx.save('lat', latentFromBytes(readFileSync(LATENT)))
-    await ctx.save('model', { kind: 'ref', recipe: { prompt: { '1': { class_type: 'DiscomfortTestModelLoader', inputs: { model_name: 'm' } } }, output: ['1', 0], type: 'MODEL' } })
+    await ctx.save('model', {
+      kind: 'ref',
+      recipe: {
+        prompt: { '1': { class_type: 'DiscomfortTestModelLoader', inputs: { model_name: 'm' } } },
+        output: ['1', 0],
+        type: 'MODEL',
+      },
+    })
     expect(ctx.listKeys()).toEqual(['s', 'i', 'f', 'b', 'list', 'img', 'mask', 'lat', 'model'])
     const summary = Object.fromEntries(ctx.allMeta().map((m) => [m.key, `${m.comfyType}/${m.passBy}`]))
     expect(summary).toEqual({
-      s: 'STRING/val', i: 'INT/val', f: 'FLOAT/val', b: 'BOOLEAN/val', list: 'LIST/val',
-      img: 'IMAGE/val', mask: 'MASK/val', lat: 'LATENT/val', model: 'MODEL/ref',
+      s: 'STRING/val',
+      i: 'INT/val',
+      f: 'FLOAT/val',
+      b: 'BOOLEAN/val',
+      list: 'LIST/val',
+      img: 'IMAGE/val',
+      mask: 'MASK/val',
+      lat: 'LATENT/val',
+      model: 'MODEL/ref',
     })
     expect(toJs(await ctx.load('list'))).toEqual([1, 'two'])
     const img = await ctx.load('img')
@@ -184,9 +198,13 @@ describe('receipts: master and worker', () => {
 
 describe('durability and clean-up', () => {
   it('a durable context survives SIGKILL of its bridge; ephemeral leftovers are removed at the next start', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'durableChild.ts'), root, PNG], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'durableChild.ts'), root, PNG],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let err = ''
     child.stderr.on('data', (d) => (err += String(d)))
     await new Promise<void>((resolve, reject) => {
@@ -227,7 +245,14 @@ describe('export_data', () => {
     await ctx.save('img', imageFromPngs([png(), png()]))
     await ctx.save('lat', latentFromBytes(readFileSync(LATENT)))
     await ctx.save('cfg', fromJs({ steps: 20 }))
-    await ctx.save('model', { kind: 'ref', recipe: { prompt: { '1': { class_type: 'DiscomfortTestModelLoader', inputs: { model_name: 'm' } } }, output: ['1', 0], type: 'MODEL' } })
+    await ctx.save('model', {
+      kind: 'ref',
+      recipe: {
+        prompt: { '1': { class_type: 'DiscomfortTestModelLoader', inputs: { model_name: 'm' } } },
+        output: ['1', 0],
+        type: 'MODEL',
+      },
+    })
     const images = await exportValue(await ctx.load('img'), join(out, 'frames.png'))
     expect(images).toEqual([join(out, 'frames.png'), join(out, 'frames_1.png')])
     expect(decodePng(readFileSync(images[1]!))).toMatchObject({ width: 64, height: 48 })
@@ -237,7 +262,11 @@ describe('export_data', () => {
     expect(JSON.parse(readFileSync(json!, 'utf8'))).toEqual({ steps: 20 })
     const [recipe] = await exportValue(await ctx.load('model'), join(out, 'model.json'))
     const prompt = JSON.parse(readFileSync(recipe!, 'utf8'))
-    expect(prompt['discomfort:output']).toEqual({ class_type: 'PreviewAny', inputs: { source: ['1', 0] }, _meta: { title: 'MODEL (from Discomfort)' } })
+    expect(prompt['discomfort:output']).toEqual({
+      class_type: 'PreviewAny',
+      inputs: { source: ['1', 0] },
+      _meta: { title: 'MODEL (from Discomfort)' },
+    })
     await expect(exportValue(await ctx.load('cfg'), join(out, 'cfg.json'), false)).rejects.toThrow(/EEXIST/)
   })
 })

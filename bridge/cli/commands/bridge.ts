@@ -17,7 +17,8 @@ export async function bridgeCommand(args: BridgeArgs, log: (line: string) => voi
   const bridge = await startBridge(options)
   const health = await bridge.comfy.http.version().then(
     (v) => `ComfyUI ${v ?? ''} answers at ${bridge.comfy.url}`,
-    () => `ComfyUI does not answer at ${bridge.comfy.url} yet; runs will fail until it does (start it, or pass --comfy-launch).`,
+    () =>
+      `ComfyUI does not answer at ${bridge.comfy.url} yet; runs will fail until it does (start it, or pass --comfy-launch).`,
   )
   log(health)
   await new Promise<void>((resolve) => {

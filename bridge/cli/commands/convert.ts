@@ -23,7 +23,9 @@ async function fetchObjectInfo(base: string): Promise<ObjectInfo> {
   try {
     return await new ComfyHttp(base, { requestTimeoutMs: 30_000 }).objectInfo()
   } catch (e) {
-    throw new Error(`Cannot reach ComfyUI at ${base} (${(e as Error).message}). Start ComfyUI, pass --comfy <url>, or use --object-info <file>.`)
+    throw new Error(
+      `Cannot reach ComfyUI at ${base} (${(e as Error).message}). Start ComfyUI, pass --comfy <url>, or use --object-info <file>.`,
+    )
   }
 }
 
@@ -31,8 +33,6 @@ async function fetchObjectInfo(base: string): Promise<ObjectInfo> {
 export async function convertCommand(args: ConvertArgs, out: (text: string) => void): Promise<void> {
   const objectInfo = args.objectInfo ? await readObjectInfo(args.objectInfo) : await fetchObjectInfo(args.comfy)
   const workflow = await loadWorkflow(args.workflow, objectInfo, 0)
-  const prompt = args.compiled
-    ? await compileOnly(workflow, parseInputs(args.inputs), objectInfo)
-    : workflow.prompt
-  out(JSON.stringify(prompt, null, 2) + '\n')
+  const prompt = args.compiled ? await compileOnly(workflow, parseInputs(args.inputs), objectInfo) : workflow.prompt
+  out(`${JSON.stringify(prompt, null, 2)}\n`)
 }

@@ -15,7 +15,8 @@ async function checkWritable(key: string, path: string): Promise<void> {
   try {
     if ((await stat(full)).isDirectory()) throw problem('that is a folder; name a file')
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e instanceof Error && e.message.startsWith('--output') ? e : problem((e as Error).message)
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw e instanceof Error && e.message.startsWith('--output') ? e : problem((e as Error).message)
   }
   try {
     await makeDirs(dirname(full))
@@ -26,7 +27,10 @@ async function checkWritable(key: string, path: string): Promise<void> {
 }
 
 /** `discomfort run`: run workflows through the bridge, show progress, write outputs. */
-export async function runCommand(args: RunArgs, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+export async function runCommand(
+  args: RunArgs,
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<void> {
   for (const [key, path] of args.outputs) await checkWritable(key, path)
   const options: DiscomfortOptions = { bridge: { log: (line) => io.stderr.write(`${line}\n`) } }
   if (args.bridge) options.bridgeUrl = args.bridge
@@ -52,17 +56,24 @@ export async function runCommand(args: RunArgs, io: { stdout: NodeJS.WriteStream
     renderer.done()
     for (const [key, path] of args.outputs) {
       const value = outputs[key]
-      if (!value) throw new Error(`--output ${key}=${path}: the run gave no value for "${key}" (outputs: ${Object.keys(outputs).join(', ') || 'none'}).`)
+      if (!value)
+        throw new Error(
+          `--output ${key}=${path}: the run gave no value for "${key}" (outputs: ${Object.keys(outputs).join(', ') || 'none'}).`,
+        )
       let files: string[]
       try {
         files = await exportValue(value, path)
       } catch (e) {
-        throw new Error(`--output ${key}=${path}: could not write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`)
+        throw new Error(
+          `--output ${key}=${path}: could not write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+        )
       }
       io.stderr.write(`wrote ${key} → ${files.join(', ')}\n`)
     }
     if (args.json) {
-      io.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.kind === 'image' || v.kind === 'mask' || v.kind === 'latent' ? describeValue(v) : toValue(v)])), null, 2)}\n`)
+      io.stdout.write(
+        `${JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.kind === 'image' || v.kind === 'mask' || v.kind === 'latent' ? describeValue(v) : toValue(v)])), null, 2)}\n`,
+      )
     } else {
       for (const [key, value] of Object.entries(outputs)) io.stdout.write(`${key}: ${describeValue(value)}\n`)
     }

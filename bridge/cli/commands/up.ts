@@ -50,7 +50,10 @@ const linkHint = (comfyDir = '<ComfyUI>') => `ln -s "${PACKAGE_ROOT}" "${join(co
 /** Put this package into `<comfyDir>/custom_nodes` (a symlink), or say exactly why it cannot be. */
 function linkIntoCustomNodes(comfyDir: string, say: (line: string) => void): void {
   const customNodes = join(comfyDir, 'custom_nodes')
-  if (!existsSync(customNodes)) throw new UpError(`${comfyDir} has no custom_nodes folder; is it a ComfyUI folder? (It should hold main.py and custom_nodes/.)`)
+  if (!existsSync(customNodes))
+    throw new UpError(
+      `${comfyDir} has no custom_nodes folder; is it a ComfyUI folder? (It should hold main.py and custom_nodes/.)`,
+    )
   const target = join(customNodes, NODE_FOLDER)
   let present: ReturnType<typeof lstatSync> | undefined
   try {
@@ -66,17 +69,27 @@ function linkIntoCustomNodes(comfyDir: string, say: (line: string) => void): voi
         return undefined
       }
     })()
-    if (real === realpathSync(PACKAGE_ROOT)) return say(`The extension is already linked: ${target}`)
+    if (real === realpathSync(PACKAGE_ROOT)) {
+      say(`The extension is already linked: ${target}`)
+      return
+    }
     if (real && existsSync(join(real, 'web', EXTENSION_FILE)) && existsSync(join(real, '__init__.py'))) {
-      return say(`${target} holds another copy of Discomfort; ComfyUI will load that one. To use this one: remove it, then run up again.`)
+      say(
+        `${target} holds another copy of Discomfort; ComfyUI will load that one. To use this one: remove it, then run up again.`,
+      )
+      return
     }
     const what = present.isSymbolicLink() ? `a link to ${readlinkSync(target)}` : 'something else'
-    throw new UpError(`${target} exists and is ${what}, not Discomfort. Move it away, or link by hand under another name: ${linkHint(comfyDir).replace(`/${NODE_FOLDER}"`, '/discomfort-ts"')}`)
+    throw new UpError(
+      `${target} exists and is ${what}, not Discomfort. Move it away, or link by hand under another name: ${linkHint(comfyDir).replace(`/${NODE_FOLDER}"`, '/discomfort-ts"')}`,
+    )
   }
   try {
     symlinkSync(PACKAGE_ROOT, target, 'dir')
   } catch (e) {
-    throw new UpError(`Cannot link the extension into ${customNodes} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Do it by hand: ${linkHint(comfyDir)}`)
+    throw new UpError(
+      `Cannot link the extension into ${customNodes} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Do it by hand: ${linkHint(comfyDir)}`,
+    )
   }
   say(`Linked the extension into ComfyUI: ${target} → ${PACKAGE_ROOT}`)
 }
@@ -98,9 +111,14 @@ const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/
 /** Run the installer that `npm run comfyui:install` runs, into the home folder, showing its progress. */
 async function install(target: string, io: UpIo): Promise<void> {
   const script = join(PACKAGE_ROOT, 'scripts', 'comfyui', 'install.sh')
-  io.stderr.write(`Installing a CPU ComfyUI into ${target} (torch and ComfyUI's requirements from PyPI; a few minutes)...\n`)
+  io.stderr.write(
+    `Installing a CPU ComfyUI into ${target} (torch and ComfyUI's requirements from PyPI; a few minutes)...\n`,
+  )
   await makeDirs(target)
-  const child = spawn('bash', [script], { env: { ...process.env, COMFYUI_INSTALL_DIR: target }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('bash', [script], {
+    env: { ...process.env, COMFYUI_INSTALL_DIR: target },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let tail = ''
   const show = (chunk: Buffer) => {
     const text = chunk.toString()
@@ -110,7 +128,8 @@ async function install(target: string, io: UpIo): Promise<void> {
   child.stdout.on('data', show)
   child.stderr.on('data', show)
   const code = await new Promise<number | null>((r) => child.on('exit', r))
-  if (code !== 0) throw new UpError(`Installing ComfyUI failed (exit ${code}). Its last output is above; the installer is ${script}.`)
+  if (code !== 0)
+    throw new UpError(`Installing ComfyUI failed (exit ${code}). Its last output is above; the installer is ${script}.`)
 }
 
 async function askYesNo(question: string, io: UpIo): Promise<boolean> {
@@ -144,11 +163,16 @@ function installedComfy(target: string): ComfyStart | undefined {
     folders: ['input', 'output', 'user'].map((f) => join(data, f)),
     args: [
       '--cpu',
-      '--input-directory', join(data, 'input'),
-      '--output-directory', join(data, 'output'),
-      '--temp-directory', data,
-      '--user-directory', join(data, 'user'),
-      '--database-url', `sqlite:///${join(data, 'comfyui.db')}`,
+      '--input-directory',
+      join(data, 'input'),
+      '--output-directory',
+      join(data, 'output'),
+      '--temp-directory',
+      data,
+      '--user-directory',
+      join(data, 'user'),
+      '--database-url',
+      `sqlite:///${join(data, 'comfyui.db')}`,
     ],
   }
 }
@@ -172,14 +196,19 @@ export async function upCommand(args: UpArgs, io: UpIo): Promise<number> {
         say(
           `Its page does not load the Discomfort extension, so the DiscomfortPort node will be missing there. ` +
             `Install it into that ComfyUI and restart it: ${linkHint(comfyDir ? resolve(comfyDir) : undefined)}` +
-            (comfyDir ? '' : ' (or run `discomfort up --comfyui-dir <ComfyUI>` while it is stopped, which does that for you).'),
+            (comfyDir
+              ? ''
+              : ' (or run `discomfort up --comfyui-dir <ComfyUI>` while it is stopped, which does that for you).'),
         )
       }
     } else {
       let start: ComfyStart | undefined
       if (comfyDir) {
         const dir = resolve(comfyDir)
-        if (!existsSync(join(dir, 'main.py'))) throw new UpError(`${dir} has no main.py: give the ComfyUI folder itself (--comfyui-dir or DISCOMFORT_COMFYUI_DIR).`)
+        if (!existsSync(join(dir, 'main.py')))
+          throw new UpError(
+            `${dir} has no main.py: give the ComfyUI folder itself (--comfyui-dir or DISCOMFORT_COMFYUI_DIR).`,
+          )
         start = { dir, python: args.python ?? folderPython(dir), args: [] }
       } else {
         start = installedComfy(installDir())
@@ -201,16 +230,29 @@ export async function upCommand(args: UpArgs, io: UpIo): Promise<number> {
       linkIntoCustomNodes(start.dir, say)
       for (const folder of start.folders ?? []) await makeDirs(folder)
       const url = new URL(comfyUrl)
-      if (!['127.0.0.1', 'localhost'].includes(url.hostname)) throw new UpError(`up starts ComfyUI on this machine only; ${comfyUrl} is not a loopback address.`)
+      if (!['127.0.0.1', 'localhost'].includes(url.hostname))
+        throw new UpError(`up starts ComfyUI on this machine only; ${comfyUrl} is not a loopback address.`)
       const command = [
-        quote(start.python), 'main.py', '--listen', '127.0.0.1', '--port', url.port || '8188', '--disable-auto-launch',
+        quote(start.python),
+        'main.py',
+        '--listen',
+        '127.0.0.1',
+        '--port',
+        url.port || '8188',
+        '--disable-auto-launch',
         ...start.args.map(quote),
         ...(args.comfyArgs ? [args.comfyArgs] : []),
       ].join(' ')
       say(`Starting ComfyUI (${start.dir})...`)
-      launched = await ensureComfy(comfyUrl, { command, cwd: start.dir, appendPort: false, startTimeoutMs: 300_000 }, say)
+      launched = await ensureComfy(
+        comfyUrl,
+        { command, cwd: start.dir, appendPort: false, startTimeoutMs: 300_000 },
+        say,
+      )
       if (!(await servesExtension(http))) {
-        say(`Warning: ComfyUI started, but its page does not list the Discomfort extension. Check ComfyUI's log for custom_nodes/${NODE_FOLDER}.`)
+        say(
+          `Warning: ComfyUI started, but its page does not list the Discomfort extension. Check ComfyUI's log for custom_nodes/${NODE_FOLDER}.`,
+        )
       }
     }
 

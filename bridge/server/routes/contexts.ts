@@ -4,12 +4,11 @@ import type { Context } from '../../store/context.js'
 import type { ContextStore } from '../../store/contextStore.js'
 import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFrom.js'
 import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
-import { toContextValue, type InputValue } from '../../run/inputs.js'
+import { toContextValue } from '../../run/inputs.js'
 import { BridgeHttpError } from '../httpError.js'
 import { inputFromClient, toWire } from '../wire.js'
 import { CreateContextBodySchema, PutValueBodySchema } from '../../../shared/protocol/index.js'
 import { parseBody } from '../bodies.js'
-
 
 const param = (req: Request, name: string): string => String(req.params[name])
 
@@ -82,7 +81,11 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
   router.get('/:id/values/:key/thumbnail', async (req, res) => {
     const value = await (await context(req)).load(param(req, 'key'))
     if (value.kind !== 'image' && value.kind !== 'mask') {
-      throw new BridgeHttpError(404, `"${param(req, 'key')}" is ${value.kind === 'ref' ? 'a reference' : `a ${value.kind}`}, not an image: it has no thumbnail.`, 'no_thumbnail')
+      throw new BridgeHttpError(
+        404,
+        `"${param(req, 'key')}" is ${value.kind === 'ref' ? 'a reference' : `a ${value.kind}`}, not an image: it has no thumbnail.`,
+        'no_thumbnail',
+      )
     }
     res.setHeader('Cache-Control', 'no-cache')
     sendRaw(res, value, 0, param(req, 'key'))
@@ -93,32 +96,48 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
    * or a raw body: `image/png` (an IMAGE, or a MASK with `?type=MASK`) or
    * `application/octet-stream` with `?type=LATENT`.
    */
-  router.put('/:id/values/:key', express.raw({ type: ['image/png', 'application/octet-stream'], limit: limits.binary }), express.json({ limit: limits.json }), async (req, res) => {
-    const c = await context(req)
-    const key = param(req, 'key')
-    let value: ContextValue
-    let comfyType: string | undefined
-    let passBy: PassBy | undefined
-    if (Buffer.isBuffer(req.body)) {
-      const type = String(req.query.type ?? (req.is('image/png') ? 'IMAGE' : 'LATENT')).toUpperCase()
-      if (type !== 'IMAGE' && type !== 'MASK' && type !== 'LATENT') throw new BridgeHttpError(400, `?type= for raw bytes is IMAGE, MASK or LATENT (got "${String(req.query.type).slice(0, 40)}").`)
-      const bytes = new Uint8Array(req.body)
-      value = type === 'MASK' ? maskFromPng(bytes, key) : type === 'LATENT' ? latentFromBytes(bytes, key) : imageFromPngs([bytes], key)
-      comfyType = type
-    } else {
-      const body = parseBody(PutValueBodySchema, req.body, `PUT value "${key}"`)
-      if (!('value' in body)) throw new BridgeHttpError(400, `PUT a JSON body {"value": ...} or PNG / .latent bytes to store "${key}".`)
-      comfyType = body.comfyType
-      passBy = body.passBy
-      value = await toContextValue(inputFromClient(body.value, `value "${key}"`), comfyType, `value "${key}"`)
-    }
-    const meta = await c.save(key, value, { ...(comfyType ? { comfyType } : {}), ...(passBy ? { passBy } : {}) })
-    res.json(meta)
-  })
+  router.put(
+    '/:id/values/:key',
+    express.raw({ type: ['image/png', 'application/octet-stream'], limit: limits.binary }),
+    express.json({ limit: limits.json }),
+    async (req, res) => {
+      const c = await context(req)
+      const key = param(req, 'key')
+      let value: ContextValue
+      let comfyType: string | undefined
+      let passBy: PassBy | undefined
+      if (Buffer.isBuffer(req.body)) {
+        const type = String(req.query.type ?? (req.is('image/png') ? 'IMAGE' : 'LATENT')).toUpperCase()
+        if (type !== 'IMAGE' && type !== 'MASK' && type !== 'LATENT')
+          throw new BridgeHttpError(
+            400,
+            `?type= for raw bytes is IMAGE, MASK or LATENT (got "${String(req.query.type).slice(0, 40)}").`,
+          )
+        const bytes = new Uint8Array(req.body)
+        value =
+          type === 'MASK'
+            ? maskFromPng(bytes, key)
+            : type === 'LATENT'
+              ? latentFromBytes(bytes, key)
+              : imageFromPngs([bytes], key)
+        comfyType = type
+      } else {
+        const body = parseBody(PutValueBodySchema, req.body, `PUT value "${key}"`)
+        if (!('value' in body))
+          throw new BridgeHttpError(400, `PUT a JSON body {"value": ...} or PNG / .latent bytes to store "${key}".`)
+        comfyType = body.comfyType
+        passBy = body.passBy
+        value = await toContextValue(inputFromClient(body.value, `value "${key}"`), comfyType, `value "${key}"`)
+      }
+      const meta = await c.save(key, value, { ...(comfyType ? { comfyType } : {}), ...(passBy ? { passBy } : {}) })
+      res.json(meta)
+    },
+  )
 
   router.delete('/:id/values/:key', async (req, res) => {
     const deleted = await (await context(req)).delete(param(req, 'key'))
-    if (!deleted) throw new BridgeHttpError(404, `Context ${param(req, 'id')} has no key "${param(req, 'key')}".`, 'not_found')
+    if (!deleted)
+      throw new BridgeHttpError(404, `Context ${param(req, 'id')} has no key "${param(req, 'key')}".`, 'not_found')
     res.status(204).end()
   })
 
@@ -129,7 +148,12 @@ function sendRaw(res: express.Response, value: ContextValue, frame: number, key:
   switch (value.kind) {
     case 'image': {
       const bytes = value.frames[frame]
-      if (!bytes) throw new BridgeHttpError(404, `"${key}" has ${value.frames.length} frame(s); there is no frame ${frame}.`, 'not_found')
+      if (!bytes)
+        throw new BridgeHttpError(
+          404,
+          `"${key}" has ${value.frames.length} frame(s); there is no frame ${frame}.`,
+          'not_found',
+        )
       res.type('image/png').send(Buffer.from(bytes))
       return
     }

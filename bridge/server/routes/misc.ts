@@ -11,25 +11,42 @@ import { parseBody } from '../bodies.js'
 import type { RunManager } from '../runManager.js'
 import { VERSION } from '../../version.js'
 
-export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: ContextStore; runs: RunManager; limits: { json: string } }): Router {
+export function miscRouter(deps: {
+  comfy: ComfyClient
+  runner: Runner
+  store: ContextStore
+  runs: RunManager
+  limits: { json: string }
+}): Router {
   const router = Router()
 
   router.get('/health', async (_req, res) => {
-    let comfy: { url: string; reachable: boolean; version?: string; error?: string } = { url: deps.comfy.url, reachable: false }
+    let comfy: { url: string; reachable: boolean; version?: string; error?: string } = {
+      url: deps.comfy.url,
+      reachable: false,
+    }
     try {
       const version = await deps.comfy.http.version()
       comfy = { url: deps.comfy.url, reachable: true, ...(version ? { version } : {}) }
     } catch (e) {
       comfy.error = (e as Error).message
     }
-    const health: Health = { ok: true, service: 'discomfort-bridge', version: VERSION, comfy, contexts: deps.store.list().length }
+    const health: Health = {
+      ok: true,
+      service: 'discomfort-bridge',
+      version: VERSION,
+      comfy,
+      contexts: deps.store.list().length,
+    }
     res.json(health)
   })
 
   router.post('/convert', express.json({ limit: deps.limits.json }), async (req, res) => {
     const body = parseBody(ConvertBodySchema, req.body, 'POST /api/convert {"workflow": {...}}')
     const info = await deps.comfy.http.objectInfo()
-    res.json({ prompt: toApiPrompt(body.workflow as Parameters<typeof toApiPrompt>[0], info, { name: body.name ?? 'workflow' }) })
+    res.json({
+      prompt: toApiPrompt(body.workflow as Parameters<typeof toApiPrompt>[0], info, { name: body.name ?? 'workflow' }),
+    })
   })
 
   /**
@@ -45,11 +62,19 @@ export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: Co
     const body = parsed.data
     if (!isApiPrompt(body.prompt)) return comfyError(400, 'no_prompt', 'Discomfort: the request has no API prompt.')
     if (!body.client_id) return comfyError(400, 'invalid_prompt', 'Discomfort: the request has no client_id.')
-    if (!body.context_id) return comfyError(400, 'invalid_prompt', 'Discomfort: choose a context in the Discomfort sidebar first.')
+    if (!body.context_id)
+      return comfyError(400, 'invalid_prompt', 'Discomfort: choose a context in the Discomfort sidebar first.')
     try {
       const context = deps.store.get(body.context_id) ?? (await deps.store.open(body.context_id))
       const runId = crypto.randomUUID()
-      const { emit } = deps.runs.track({ id: runId, contextId: context.id, temporaryContext: false, workflows: ['ComfyUI page'], iterations: 1, source: 'page' })
+      const { emit } = deps.runs.track({
+        id: runId,
+        contextId: context.id,
+        temporaryContext: false,
+        workflows: ['ComfyUI page'],
+        iterations: 1,
+        source: 'page',
+      })
       const started = await deps.runner.queueFromPage(body.prompt, {
         context,
         clientId: body.client_id,
@@ -58,11 +83,17 @@ export function miscRouter(deps: { comfy: ComfyClient; runner: Runner; store: Co
         ...(body.extra_data ? { extraData: body.extra_data } : {}),
         ...(body.front ? { front: true } : {}),
       })
-      res.json({ prompt_id: started.promptId ?? runId, number: started.number ?? 0, node_errors: {}, discomfort: { run_id: runId, context_id: context.id } })
+      res.json({
+        prompt_id: started.promptId ?? runId,
+        number: started.number ?? 0,
+        node_errors: {},
+        discomfort: { run_id: runId, context_id: context.id },
+      })
     } catch (e) {
       const err = e as Error & { cause?: { nodeErrors?: Record<string, unknown>; error?: { type: string } } }
       const cause = err.cause
-      if (cause?.nodeErrors) return comfyError(400, cause.error?.type ?? 'prompt_outputs_failed_validation', err.message, cause.nodeErrors)
+      if (cause?.nodeErrors)
+        return comfyError(400, cause.error?.type ?? 'prompt_outputs_failed_validation', err.message, cause.nodeErrors)
       const { status, body: b } = errorBody(e)
       return comfyError(status >= 500 ? status : 400, b.error.type, `Discomfort: ${b.error.message}`)
     }

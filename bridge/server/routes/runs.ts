@@ -1,7 +1,7 @@
 /** /api/runs: submit, list, follow (Server-Sent Events), cancel, and read results. */
 import express, { Router, type Request, type Response } from 'express'
 import type { InputValue } from '../../run/inputs.js'
-import type { RunEvent, WorkflowSpec } from '../../run/runner.js'
+import type { WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../runManager.js'
 import { inputFromClient, toWire } from '../wire.js'
@@ -16,7 +16,12 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
   const router = Router()
   const find = (req: Request): RunRecord => {
     const run = runs.get(String(req.params.id))
-    if (!run) throw new BridgeHttpError(404, `There is no run "${String(req.params.id)}" (runs are kept while the bridge runs).`, 'not_found')
+    if (!run)
+      throw new BridgeHttpError(
+        404,
+        `There is no run "${String(req.params.id)}" (runs are kept while the bridge runs).`,
+        'not_found',
+      )
     return run
   }
 
@@ -58,7 +63,11 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
   router.get('/:id/result', (req, res) => {
     const run = find(req)
     if (run.status !== 'succeeded' || !run.outputs) {
-      throw new BridgeHttpError(409, `Run ${run.id} is ${run.status}${run.error ? `: ${run.error.message}` : ''}; it has no result.`, `run_${run.status}`)
+      throw new BridgeHttpError(
+        409,
+        `Run ${run.id} is ${run.status}${run.error ? `: ${run.error.message}` : ''}; it has no result.`,
+        `run_${run.status}`,
+      )
     }
     res.json({ runId: run.id, contextId: run.contextId, outputs: toWire(run.outputs) })
   })
@@ -71,14 +80,27 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
   return router
 }
 
-function streamRun(req: Request, res: Response, runs: RunManager, run: RunRecord, withResult: boolean, onlyEnd = false): void {
-  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Discomfort-Run': run.id })
+function streamRun(
+  req: Request,
+  res: Response,
+  runs: RunManager,
+  run: RunRecord,
+  withResult: boolean,
+  onlyEnd = false,
+): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    'X-Discomfort-Run': run.id,
+  })
   const send = (type: string, data: unknown) => {
     if (onlyEnd && type !== 'run-failed' && type !== 'run-finished' && type !== 'result') return
     res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
   }
   const end = () => {
-    if (withResult && run.status === 'succeeded' && run.outputs) send('result', { runId: run.id, contextId: run.contextId, outputs: toWire(run.outputs) })
+    if (withResult && run.status === 'succeeded' && run.outputs)
+      send('result', { runId: run.id, contextId: run.contextId, outputs: toWire(run.outputs) })
     res.end()
   }
   for (const e of run.events) send(e.type, e)

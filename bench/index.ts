@@ -7,6 +7,9 @@
  * 3. The bridge's per-run overhead against queueing the same prompt with
  *    ComfyUI's API directly (same stand-in server), and 100 iterations of a
  *    small loop both ways.
+ * 4. Images: 1024² and 2048² in → ImageInvert → out, ComfyUI's API directly
+ *    vs the bridge in process and over HTTP; a 2048² value saved and loaded
+ *    over HTTP. `npm run bench:real -- --comfy URL` runs 4 on a real ComfyUI.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,6 +22,7 @@ import type { ContextValue } from '../bridge/store/values.js'
 import { toApiPrompt } from '../shared/index.js'
 import type { ApiPrompt, UiWorkflow } from '../shared/index.js'
 import { freePort } from '../test/helpers/net.js'
+import { imageBench } from './images.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import { GRAPH_TO_PROMPT, loadObjectInfo, readJson } from '../test/helpers/fixtures.js'
 
@@ -202,6 +206,16 @@ for (const [name, runs, target] of [
   await d.shutdown()
   await comfy.close()
   rmSync(root, { recursive: true, force: true })
+}
+
+// --- 4. images: in and out, directly and through the bridge; large values over HTTP ---
+{
+  const comfy = await startComfyStandIn()
+  await imageBench(comfy.url, row, [
+    { size: 1024, runs: 10 },
+    { size: 2048, runs: 5 },
+  ])
+  await comfy.close()
 }
 
 const width = Math.max(...rows.map(([k]) => k.length))

@@ -3,9 +3,11 @@ import type { RunEvent, RunFailure } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
 import type { ContextValue } from '../store/values.js'
 import type { ContextSummary, CreateContextBody, Health, RunBody, RunView } from '../../shared/protocol/index.js'
-import { fromWire, toWire } from '../server/wire.js'
+import { fromWire } from '../server/wire.js'
 import { DiscomfortError } from '../../shared/errors.js'
 import { readSse } from './sse.js'
+import { type Exchange, exchange } from './transport.js'
+import { decodeEnvelope, ENVELOPE_TYPE, encodeEnvelope, hasBytes } from '../../shared/protocol/index.js'
 
 export type { RunView }
 
@@ -61,29 +63,68 @@ export class BridgeHttp implements BridgeApi {
     return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra }
   }
 
+  /** How a body travels: the binary envelope when it holds bytes, else JSON. */
+  private encodeBody(body: unknown): { type: string; data: Uint8Array<ArrayBuffer> | string } {
+    if (hasBytes(body)) return { type: ENVELOPE_TYPE, data: joinChunks(encodeEnvelope(body)) }
+    return { type: 'application/json', data: JSON.stringify(body) }
+  }
+
+  private unreachable(e: unknown): BridgeError {
+    return new BridgeError(
+      `The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`,
+      0,
+      'unreachable',
+    )
+  }
+
+  private async failure(res: Response, what: string): Promise<BridgeError> {
+    const parsed = (await res.json().catch(() => undefined)) as
+      | { error?: { message?: string; type?: string } }
+      | undefined
+    return new BridgeError(
+      parsed?.error?.message ?? `${what} answered ${res.status}`,
+      res.status,
+      parsed?.error?.type ?? 'http',
+    )
+  }
+
+  /** One API call: bytes go and come back raw (the envelope), everything else as JSON. */
   async request<T>(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
-    let res: Response
+    const sent = body === undefined ? undefined : this.encodeBody(body)
+    let res: Exchange
     try {
-      res = await fetch(`${this.url}/api${path}`, {
+      res = await exchange(`${this.url}/api${path}`, {
         method,
-        headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
+        headers: this.headers({
+          accept: `${ENVELOPE_TYPE}, application/json`,
+          ...(sent ? { 'content-type': sent.type } : {}),
+        }),
+        ...(sent ? { body: sent.data } : {}),
+        timeoutMs,
       })
     } catch (e) {
+      throw this.unreachable(e)
+    }
+    const bytes = new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength)
+    if (res.headers['content-type']?.startsWith(ENVELOPE_TYPE)) {
+      if (res.status < 400) return decodeEnvelope(bytes) as T
+    }
+    const text = res.body.toString('utf8')
+    let parsed: unknown
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : undefined
+    } catch {
       throw new BridgeError(
-        `The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`,
-        0,
-        'unreachable',
+        `${method} ${path} answered ${res.status} with something that is not the bridge's JSON: ${text.slice(0, 120)}`,
+        res.status || 502,
+        'not_a_bridge',
       )
     }
-    const text = await res.text()
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined
-    if (!res.ok) {
+    if (res.status >= 400) {
       const err = (parsed as { error?: { message?: string; type?: string } } | undefined)?.error
       throw new BridgeError(err?.message ?? `${method} ${path} answered ${res.status}`, res.status, err?.type ?? 'http')
     }
-    return parsed as T
+    return fromWire(parsed) as T
   }
 
   health(timeoutMs = 1500): Promise<Health> {
@@ -115,7 +156,7 @@ export class BridgeHttp implements BridgeApi {
       'GET',
       `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`,
     )
-    return { meta: r.meta, value: fromWire(r.value) as ContextValue }
+    return { meta: r.meta, value: r.value as ContextValue }
   }
 
   save(
@@ -125,7 +166,7 @@ export class BridgeHttp implements BridgeApi {
     options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
   ): Promise<EntryMeta> {
     return this.request('PUT', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`, {
-      value: toWire(value),
+      value,
       ...options,
     })
   }
@@ -135,7 +176,7 @@ export class BridgeHttp implements BridgeApi {
   }
 
   submitRun(body: RunBody): Promise<RunView> {
-    return this.request('POST', '/runs', { ...body, ...(body.inputs ? { inputs: toWire(body.inputs) } : {}) })
+    return this.request('POST', '/runs', body)
   }
 
   run(id: string): Promise<RunView> {
@@ -147,8 +188,9 @@ export class BridgeHttp implements BridgeApi {
   }
 
   async runResult(id: string): Promise<Record<string, ContextValue>> {
-    const r = await this.request<{ outputs: unknown }>('GET', `/runs/${encodeURIComponent(id)}/result`)
-    return fromWire(r.outputs) as Record<string, ContextValue>
+    return (
+      await this.request<{ outputs: Record<string, ContextValue> }>('GET', `/runs/${encodeURIComponent(id)}/result`)
+    ).outputs
   }
 
   /** Follow a run's events until it ends. */
@@ -170,45 +212,38 @@ export class BridgeHttp implements BridgeApi {
     onEvent: ((e: RunEvent) => void) | undefined,
     onStart?: (runId: string) => void,
   ): Promise<RunOutcome> {
+    const sent = this.encodeBody(body)
     let res: Response
     try {
       res = await fetch(`${this.url}/api/runs`, {
         method: 'POST',
         headers: this.headers({
-          'content-type': 'application/json',
+          'content-type': sent.type,
           accept: 'text/event-stream',
           ...(onEvent ? {} : { 'x-discomfort-events': 'end' }),
         }),
-        body: JSON.stringify({ ...body, ...(body.inputs ? { inputs: toWire(body.inputs) } : {}) }),
+        body: sent.data,
       })
     } catch (e) {
-      throw new BridgeError(
-        `The Discomfort bridge at ${this.url} is not reachable (${(e as Error).message}). Start it with: npx discomfort bridge`,
-        0,
-        'unreachable',
-      )
+      throw this.unreachable(e)
     }
-    if (!res.ok || !res.body) {
-      const parsed = (await res.json().catch(() => undefined)) as
-        | { error?: { message?: string; type?: string } }
-        | undefined
-      throw new BridgeError(
-        parsed?.error?.message ?? `POST /runs answered ${res.status}`,
-        res.status,
-        parsed?.error?.type ?? 'http',
-      )
-    }
+    if (!res.ok || !res.body) throw await this.failure(res, 'POST /runs')
     const runId = res.headers.get('x-discomfort-run') ?? ''
     onStart?.(runId)
     const out: RunOutcome = { runId }
+    let succeeded = false
     await readSseJson(res, (type, data) => {
-      if (type === 'result')
-        out.outputs = fromWire((data as { outputs: unknown }).outputs) as Record<string, ContextValue>
-      else {
+      if (type === 'result') {
+        succeeded = true
+        const values = (data as { values?: Record<string, ContextValue> }).values
+        if (values) out.outputs = values
+      } else {
         if (type === 'run-failed') out.error = (data as { error: RunFailure }).error
         onEvent?.(data as RunEvent)
       }
     })
+    // The events carry no values: the outputs come in one more request, bytes raw.
+    if (succeeded && !out.outputs) out.outputs = await this.runResult(runId)
     return out
   }
 }
@@ -217,4 +252,15 @@ export class BridgeHttp implements BridgeApi {
 async function readSseJson(res: Response, onMessage: (type: string, data: unknown) => void): Promise<void> {
   for await (const m of readSse(res.body as unknown as AsyncIterable<Uint8Array>))
     onMessage(m.event, JSON.parse(m.data) as unknown)
+}
+
+/** The envelope's chunks as one body (a single copy). */
+function joinChunks(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
 }

@@ -1,10 +1,51 @@
-/** Request bodies checked against the protocol's schemas: a 400 that names each bad field, or the typed body. */
+/**
+ * Request bodies in (JSON or the binary envelope, checked against the
+ * protocol's schemas) and documents out (JSON or the envelope).
+ */
+import express, { type Request, type RequestHandler, type Response } from 'express'
 import type { z } from 'zod/v4'
-import { describeIssues } from '../../shared/protocol/index.js'
+import { decodeEnvelope, describeIssues, ENVELOPE_TYPE, encodeEnvelope } from '../../shared/protocol/index.js'
 import { BridgeHttpError } from './httpError.js'
+import { toWire } from './wire.js'
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(body ?? {})
   if (!parsed.success) throw new BridgeHttpError(400, `${what}: ${describeIssues(parsed.error)}.`)
   return parsed.data
+}
+
+/**
+ * A body in the Discomfort envelope (JSON with raw binary parts): decoded in
+ * place, so handlers see the same document as from JSON, with Uint8Array
+ * where bytes travelled. Other content types pass through to the next parser.
+ */
+export function envelopeBody(limit: string): RequestHandler[] {
+  return [
+    express.raw({ type: ENVELOPE_TYPE, limit }),
+    (req, _res, next) => {
+      if (!Buffer.isBuffer(req.body) || !req.is(ENVELOPE_TYPE)) return next()
+      try {
+        req.body = decodeEnvelope(new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength))
+        next()
+      } catch (e) {
+        next(new BridgeHttpError(400, `The request's envelope could not be read: ${(e as Error).message}.`))
+      }
+    },
+  ]
+}
+
+/** Answer with a document: as an envelope (bytes raw) when the client accepts one, else JSON (bytes as base64). */
+export function sendDocument(req: Request, res: Response, doc: unknown): void {
+  // Only for clients that name it: browsers and curl send */* and get JSON.
+  if (req.get('accept')?.includes(ENVELOPE_TYPE)) {
+    const chunks = encodeEnvelope(doc)
+    res.writeHead(200, {
+      'content-type': ENVELOPE_TYPE,
+      'content-length': chunks.reduce((n, c) => n + c.byteLength, 0),
+    })
+    for (const c of chunks) res.write(c)
+    res.end()
+    return
+  }
+  res.json(toWire(doc))
 }

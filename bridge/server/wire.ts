@@ -17,6 +17,7 @@ export function toWire(value: unknown): unknown {
 }
 
 export function fromWire(value: unknown): unknown {
+  if (value instanceof Uint8Array) return value
   if (Array.isArray(value)) return value.map(fromWire)
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>

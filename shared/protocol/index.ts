@@ -15,3 +15,4 @@ export * from './runs.js'
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')
 }
+export * from './envelope.js'

@@ -6,9 +6,9 @@ import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFr
 import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
 import { toContextValue } from '../../run/inputs.js'
 import { BridgeHttpError } from '../httpError.js'
-import { inputFromClient, toWire } from '../wire.js'
+import { inputFromClient } from '../wire.js'
 import { CreateContextBodySchema, PutValueBodySchema } from '../../../shared/protocol/index.js'
-import { parseBody } from '../bodies.js'
+import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
 
 const param = (req: Request, name: string): string => String(req.params[name])
 
@@ -75,7 +75,7 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
       sendRaw(res, value, Number(req.query.frame ?? 0), key)
       return
     }
-    res.json({ meta: c.meta(key), summary: describeValue(value), value: toWire(value) })
+    sendDocument(req, res, { meta: c.meta(key), summary: describeValue(value), value })
   })
 
   router.get('/:id/values/:key/thumbnail', async (req, res) => {
@@ -99,6 +99,7 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
   router.put(
     '/:id/values/:key',
     express.raw({ type: ['image/png', 'application/octet-stream'], limit: limits.binary }),
+    ...envelopeBody(limits.binary),
     express.json({ limit: limits.json }),
     async (req, res) => {
       const c = await context(req)

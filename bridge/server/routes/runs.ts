@@ -4,15 +4,15 @@ import type { InputValue } from '../../run/inputs.js'
 import type { WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../runManager.js'
-import { inputFromClient, toWire } from '../wire.js'
-import { RunBodySchema } from '../../../shared/protocol/index.js'
-import { parseBody } from '../bodies.js'
+import { inputFromClient } from '../wire.js'
+import { hasBytes, RunBodySchema } from '../../../shared/protocol/index.js'
+import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
 import { runView } from '../runView.js'
 
 const inputsFromClient = (raw: Record<string, unknown>): Record<string, InputValue> =>
   Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, inputFromClient(v, `inputs["${k}"]`)]))
 
-export function runsRouter(runs: RunManager, limits: { json: string }): Router {
+export function runsRouter(runs: RunManager, limits: { json: string; binary: string }): Router {
   const router = Router()
   const find = (req: Request): RunRecord => {
     const run = runs.get(String(req.params.id))
@@ -29,7 +29,7 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
     res.json(runs.list().map((r) => runView(r)))
   })
 
-  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
+  router.post('/', ...envelopeBody(limits.binary), express.json({ limit: limits.json }), async (req, res) => {
     const body = parseBody(RunBodySchema, req.body, 'POST /api/runs')
     const run = await runs.submit({
       workflows: body.workflows as WorkflowSpec[],
@@ -69,7 +69,7 @@ export function runsRouter(runs: RunManager, limits: { json: string }): Router {
         `run_${run.status}`,
       )
     }
-    res.json({ runId: run.id, contextId: run.contextId, outputs: toWire(run.outputs) })
+    sendDocument(req, res, { runId: run.id, contextId: run.contextId, outputs: run.outputs })
   })
 
   /** Every event of the run so far, then live ones, as Server-Sent Events; ends with the run. */
@@ -100,7 +100,14 @@ function streamRun(
   }
   const end = () => {
     if (withResult && run.status === 'succeeded' && run.outputs)
-      send('result', { runId: run.id, contextId: run.contextId, outputs: toWire(run.outputs) })
+      // Plain values come inline; when any output holds bytes, the client fetches them all
+      // from /runs/:id/result, raw (no base64 through the event stream).
+      send('result', {
+        runId: run.id,
+        contextId: run.contextId,
+        outputs: Object.keys(run.outputs),
+        ...(hasBytes(run.outputs) ? {} : { values: run.outputs }),
+      })
     res.end()
   }
   for (const e of run.events) send(e.type, e)

@@ -17,7 +17,7 @@ import {
   type WorkflowSpec,
 } from '../run/runner.js'
 
-import type { RunStatus } from '../../shared/protocol/index.js'
+import type { RunProgress, RunStatus } from '../../shared/protocol/index.js'
 export type { RunStatus }
 
 export interface RunRecord {
@@ -31,7 +31,10 @@ export interface RunRecord {
   createdAt: string
   finishedAt?: string
   error?: RunFailure
+  /** The last KEPT_EVENTS events. */
   events: RunEvent[]
+  /** Where the run is, kept as events arrive (not recomputed from them). */
+  progress: RunProgress
   outputs?: Record<string, ContextValue>
   source: 'script' | 'page'
 }
@@ -100,17 +103,32 @@ export class RunManager {
   }
 
   private record(run: RunRecord, event: RunEvent): void {
+    if (event.type === 'run-started') run.progress = { step: 0, totalSteps: event.totalSteps }
+    if (event.type === 'workflow-started') {
+      run.progress = {
+        step: event.step,
+        totalSteps: event.totalSteps,
+        workflow: event.workflow,
+        iteration: event.iteration,
+      }
+    }
     run.events.push(event)
     if (run.events.length > KEPT_EVENTS) run.events.splice(0, run.events.length - KEPT_EVENTS)
     for (const l of this.listeners) l(run, event)
   }
 
   /** @internal Register a run (scripted or from the page) so it is listed and its events reach listeners. */
-  track(init: Omit<RunRecord, 'events' | 'createdAt' | 'status'> & { status?: RunStatus }): {
+  track(init: Omit<RunRecord, 'events' | 'progress' | 'createdAt' | 'status'> & { status?: RunStatus }): {
     run: RunRecord
     emit: (e: RunEvent) => void
   } {
-    const run: RunRecord = { ...init, status: init.status ?? 'queued', events: [], createdAt: new Date().toISOString() }
+    const run: RunRecord = {
+      ...init,
+      status: init.status ?? 'queued',
+      events: [],
+      progress: { step: 0, totalSteps: 0 },
+      createdAt: new Date().toISOString(),
+    }
     this.runs.set(run.id, run)
     if (this.runs.size > KEPT_RUNS) {
       for (const [id, r] of this.runs) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { getEventListeners } from 'node:events'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ComfyClient, type JobEvent } from '../../bridge/comfy/comfyClient.js'
@@ -267,6 +268,22 @@ describe('ComfyClient against the stand-in', () => {
     expect((e as Error).name).toBe('ComfyTimeoutError')
     expect((e as Error).message).toMatch(/slow\.json did not finish within 100 ms/)
   })
+
+  it("leaves no listener on the caller's AbortSignal: 1,000 jobs with one signal", async () => {
+    await connect()
+    const controller = new AbortController()
+    for (let i = 0; i < 1000; i++) {
+      const r = await client.run(
+        {
+          '1': { class_type: 'PrimitiveString', inputs: { value: `n${i}` } },
+          '2': { class_type: 'PreviewAny', inputs: { source: ['1', 0] } },
+        },
+        { signal: controller.signal },
+      )
+      expect(r.outputs['2']!.text).toEqual([`n${i}`])
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  }, 60_000)
 
   it('uploads the same bytes once per server, under a content-addressed name', async () => {
     let uploads = 0

@@ -373,6 +373,10 @@ var DiscomfortStore = class {
 		this.client = new BridgeClient(url);
 		this.state.activeContext = localStorage.getItem(ACTIVE_KEY) ?? void 0;
 	}
+	/** How many views listen (the sidebar while it is open, the port nodes' refresher): for the devtools console and tests. */
+	get listenerCount() {
+		return this.listeners.size;
+	}
 	subscribe(listener) {
 		this.listeners.add(listener);
 		listener(this.state);
@@ -527,10 +531,12 @@ var extension = {
 		}
 	},
 	async setup(comfy) {
-		store = new DiscomfortStore(String(comfy.extensionManager.setting.get(URL_SETTING) || DEFAULT_URL));
+		const manager = comfy.extensionManager;
+		store = new DiscomfortStore(String(manager.setting.get(URL_SETTING) || DEFAULT_URL));
 		store.connect();
 		store.subscribe(() => refreshAllPorts(comfy));
-		const manager = comfy.extensionManager;
+		window.discomfort = { store };
+		let unmountSidebar;
 		manager.registerSidebarTab({
 			id: "discomfort",
 			icon: "pi pi-database",
@@ -538,9 +544,13 @@ var extension = {
 			tooltip: "Discomfort contexts",
 			type: "custom",
 			render: (el) => {
-				el.discomfortCleanup = renderSidebar(el, store);
+				unmountSidebar?.();
+				unmountSidebar = renderSidebar(el, store);
 			},
-			destroy: () => {}
+			destroy: () => {
+				unmountSidebar?.();
+				unmountSidebar = void 0;
+			}
 		});
 		installQueueHook(api, () => store, (severity, summary, detail) => manager.toast.add({
 			severity,

@@ -60,19 +60,14 @@ const extension: ComfyExtension = {
     }
   },
   async setup(comfy: ComfyApp) {
-    const url = String(
-      (
-        comfy as unknown as { extensionManager: { setting: { get(id: string): unknown } } }
-      ).extensionManager.setting.get(URL_SETTING) || DEFAULT_URL,
-    )
-    store = new DiscomfortStore(url)
+    const manager = comfy.extensionManager
+    store = new DiscomfortStore(String(manager.setting.get(URL_SETTING) || DEFAULT_URL))
     store.connect()
     store.subscribe(() => refreshAllPorts(comfy))
-    const manager = (
-      comfy as unknown as {
-        extensionManager: { registerSidebarTab(tab: unknown): void; toast: { add(t: unknown): void } }
-      }
-    ).extensionManager
+    // A handle for the devtools console: window.discomfort.store.state, .listenerCount.
+    ;(window as unknown as { discomfort: { store: DiscomfortStore } }).discomfort = { store }
+    // The sidebar's listener on the store, removed when the tab closes.
+    let unmountSidebar: (() => void) | undefined
     manager.registerSidebarTab({
       id: 'discomfort',
       icon: 'pi pi-database',
@@ -80,9 +75,13 @@ const extension: ComfyExtension = {
       tooltip: 'Discomfort contexts',
       type: 'custom',
       render: (el: HTMLElement) => {
-        ;(el as HTMLElement & { discomfortCleanup?: () => void }).discomfortCleanup = renderSidebar(el, store!)
+        unmountSidebar?.()
+        unmountSidebar = renderSidebar(el, store!)
       },
-      destroy: () => {},
+      destroy: () => {
+        unmountSidebar?.()
+        unmountSidebar = undefined
+      },
     })
     installQueueHook(
       api as unknown as ApiLike,

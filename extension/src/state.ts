@@ -49,6 +49,11 @@ export class DiscomfortStore {
     this.state.activeContext = localStorage.getItem(ACTIVE_KEY) ?? undefined
   }
 
+  /** How many views listen (the sidebar while it is open, the port nodes' refresher): for the devtools console and tests. */
+  get listenerCount(): number {
+    return this.listeners.size
+  }
+
   subscribe(listener: (s: DiscomfortState) => void): () => void {
     this.listeners.add(listener)
     listener(this.state)

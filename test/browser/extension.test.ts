@@ -192,6 +192,23 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
   })
 
+  it('closing the sidebar tab removes its listener (opened and closed 3 times)', async () => {
+    const count = () =>
+      page.evaluate(
+        () =>
+          (window as unknown as { discomfort: { store: { listenerCount: number } } }).discomfort.store.listenerCount,
+      )
+    const base = await count()
+    for (let i = 0; i < 3; i++) {
+      await page.locator('.pi-database').first().click()
+      await page.locator('[data-testid=discomfort-status]').waitFor({ timeout: 10_000 })
+      expect(await count()).toBe(base + 1)
+      await page.locator('.pi-database').first().click()
+      await page.locator('[data-testid=discomfort-status]').waitFor({ state: 'detached', timeout: 10_000 })
+      expect(await count()).toBe(base)
+    }
+  })
+
   it('without ports, queueing goes to ComfyUI untouched', async () => {
     const before = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
     await page.evaluate(async () => {

@@ -49,12 +49,10 @@ export {
 } from './run/runner.js'
 export type { InputValue, FileInput } from './run/inputs.js'
 export { ContextStore } from './store/contextStore.js'
+export { ContextKeyError, KeyFormatError, ContextClosedError } from './store/errors.js'
+export { WorkerReceipt } from './store/workerReceipt.js'
 export {
   Context,
-  WorkerReceipt,
-  ContextKeyError,
-  KeyFormatError,
-  ContextClosedError,
   type EntryMeta,
   type Usage,
   type StorageInfo,

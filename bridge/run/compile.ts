@@ -23,7 +23,7 @@ import { cloneJson } from '../../shared/util/cloneJson.js'
 import { isApiLink, type ApiLink, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import { passByFor, type PassByRules } from '../store/config.js'
-import type { WorkerReceipt } from '../store/context.js'
+import type { WorkerReceipt } from '../store/workerReceipt.js'
 import type { ContextValue, PassBy, Recipe } from '../store/values.js'
 
 type CaptureHow = 'image' | 'mask' | 'latent' | 'text'

@@ -11,7 +11,7 @@
  * were when it began, stages what it produces, and the master commits all of
  * it at once, or none of it.
  */
-import { randomBytes, createHash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomicFile.js'
@@ -23,9 +23,11 @@ import {
   valueHash,
   valueSize,
   type ContextValue,
-  type PassBy,
 } from './values.js'
-import { DiscomfortError } from '../../shared/errors.js'
+import { ContextClosedError, ContextKeyError } from './errors.js'
+import { validateKey } from './keys.js'
+import { SerialQueue } from './serialQueue.js'
+import { WorkerReceipt, type ReceiptIssuer, type SaveOptions } from './workerReceipt.js'
 import type {
   CommittedRun as RunRecord,
   ContextSummary,
@@ -34,13 +36,7 @@ import type {
   Usage,
 } from '../../shared/protocol/index.js'
 
-export type { EntryMeta, RunRecord, StorageInfo, Usage }
-
-export interface SaveOptions {
-  comfyType?: string
-  passBy?: PassBy
-  producer?: string
-}
+export type { EntryMeta, RunRecord, SaveOptions, StorageInfo, Usage }
 
 interface ReceiptsFile {
   format: 1
@@ -53,53 +49,7 @@ interface ReceiptsFile {
   runs: RunRecord[]
 }
 
-export class ContextKeyError extends DiscomfortError {
-  static override code = 'not_found'
-  static override status = 404
-  override name = 'ContextKeyError'
-}
-
-/** A key or context id that can never exist (empty, too long, a path): the caller's mistake, not a missing entry. */
-export class KeyFormatError extends ContextKeyError {
-  static override code = 'bad_key'
-  static override status = 400
-  override name = 'KeyFormatError'
-}
-
-export class ContextClosedError extends DiscomfortError {
-  static override code = 'context_closed'
-  static override status = 409
-  override name = 'ContextClosedError'
-}
-
-const MAX_KEY_BYTES = 200
 const KEPT_RUNS = 200
-
-/** Keys are `unique_id`s: 1–200 characters, no path separators or control characters. */
-export function validateKey(key: unknown, what = 'key'): string {
-  if (typeof key !== 'string' || key.length === 0) throw new KeyFormatError(`The ${what} must be a non-empty string.`)
-  // Bytes, not characters: it becomes a file name, and file systems count bytes (255 at most).
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
-    throw new KeyFormatError(`The ${what} "${key.slice(0, 40)}..." is longer than ${MAX_KEY_BYTES} bytes.`)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name may not hold
-  if (/[/\\\x00-\x1f\x7f]/.test(key) || key === '.' || key === '..') {
-    throw new KeyFormatError(
-      `The ${what} "${key}" may not contain "/", "\\" or control characters, nor be "." or "..".`,
-    )
-  }
-  if (key.trim() !== key) throw new KeyFormatError(`The ${what} "${key}" has leading or trailing spaces.`)
-  return key
-}
-
-/** A serial queue: each task starts after the previous one settled. */
-class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve()
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(task, task)
-    this.tail = next.catch(() => {})
-    return next
-  }
-}
 
 export interface ContextInit {
   id: string
@@ -112,7 +62,7 @@ export interface ContextInit {
   onChange?: (context: Context, change: { keys: string[]; deleted?: boolean; runId?: string }) => void
 }
 
-export class Context {
+export class Context implements ReceiptIssuer {
   readonly id: string
   readonly dir: string
   readonly durable: boolean
@@ -581,84 +531,3 @@ export class Context {
     return total
   }
 }
-
-/**
- * What one run may read, and what it produces. `commit()` hands the staged
- * values to the master in one change; `discard()` drops them. Either ends it.
- */
-export class WorkerReceipt {
-  private readonly staged = new Map<string, { value: ContextValue; options: SaveOptions }>()
-  private readonly read = new Set<string>()
-  private ended = false
-
-  constructor(
-    private readonly master: Context,
-    readonly runId: string,
-    private readonly snapshot: Map<string, { meta: EntryMeta; value?: ContextValue }>,
-  ) {}
-
-  keys(): string[] {
-    return [...this.snapshot.keys()]
-  }
-
-  meta(key: string): EntryMeta | undefined {
-    const s = this.snapshot.get(key)
-    return s ? { ...s.meta } : undefined
-  }
-
-  has(key: string): boolean {
-    return this.snapshot.has(key)
-  }
-
-  async load(key: string): Promise<ContextValue> {
-    const entry = this.snapshot.get(key)
-    if (!entry) {
-      throw new ContextKeyError(
-        `Context ${this.master.id} has no key "${key}" for run ${this.runId}` +
-          (this.snapshot.size ? ` (it has: ${this.keys().slice(0, 20).join(', ')}).` : ' (it is empty).'),
-      )
-    }
-    this.read.add(key)
-    return this.master.readSnapshot(entry)
-  }
-
-  stage(key: string, value: ContextValue, options: SaveOptions = {}): void {
-    validateKey(key)
-    if (this.ended) throw new ContextClosedError(`Run ${this.runId}'s receipt has already ended.`)
-    this.staged.set(key, { value, options: { producer: this.runId, ...options } })
-  }
-
-  stagedKeys(): string[] {
-    return [...this.staged.keys()]
-  }
-
-  /** @internal */
-  stagedItems(): Array<{ key: string; value: ContextValue; options: SaveOptions }> {
-    return [...this.staged].map(([key, s]) => ({ key, value: s.value, options: s.options }))
-  }
-
-  /** @internal */
-  readKeys(): string[] {
-    return [...this.read]
-  }
-
-  /** @internal */
-  pinnedFiles(): string[] {
-    return [...this.snapshot.values()].filter((s) => !s.value && s.meta.file).map((s) => s.meta.file!)
-  }
-
-  async commit(): Promise<EntryMeta[]> {
-    if (this.ended) throw new ContextClosedError(`Run ${this.runId}'s receipt has already ended.`)
-    this.ended = true
-    return this.master.commitReceipt(this)
-  }
-
-  async discard(): Promise<void> {
-    if (this.ended) return
-    this.ended = true
-    this.staged.clear()
-    await this.master.discardReceipt(this)
-  }
-}
-
-export const newContextId = (): string => `ctx-${randomBytes(6).toString('hex')}`

@@ -14,7 +14,9 @@ import {
   type PassByRules,
   type WorkflowContextConfig,
 } from './config.js'
-import { Context, ContextKeyError, newContextId, validateKey } from './context.js'
+import { Context } from './context.js'
+import { ContextKeyError } from './errors.js'
+import { newContextId, validateKey } from './keys.js'
 
 export interface ContextStoreOptions {
   /** Folder that holds the contexts folder. */

@@ -1,0 +1,21 @@
+/** The context store's errors: a key or context that is not there, one that can never be, a closed context. */
+import { DiscomfortError } from '../../shared/errors.js'
+
+export class ContextKeyError extends DiscomfortError {
+  static override code = 'not_found'
+  static override status = 404
+  override name = 'ContextKeyError'
+}
+
+/** A key or context id that can never exist (empty, too long, a path): the caller's mistake, not a missing entry. */
+export class KeyFormatError extends ContextKeyError {
+  static override code = 'bad_key'
+  static override status = 400
+  override name = 'KeyFormatError'
+}
+
+export class ContextClosedError extends DiscomfortError {
+  static override code = 'context_closed'
+  static override status = 409
+  override name = 'ContextClosedError'
+}

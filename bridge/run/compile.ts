@@ -99,8 +99,143 @@ function literalOf(value: ContextValue, port: Port, workflow: string): string | 
   }
 }
 
+type LoadableValue = Extract<ContextValue, { kind: 'image' | 'mask' | 'latent' }>
+
+/** INPUT by value, per binary kind: the loader nodes that bring the value in; returns the link consumers take. */
+const LOADERS: {
+  [K in LoadableValue['kind']]: (
+    value: Extract<LoadableValue, { kind: K }>,
+    key: string,
+    prompt: ApiPrompt,
+    upload: Uploader,
+  ) => Promise<ApiLink>
+} = {
+  async image(value, key, prompt, upload) {
+    const ids: string[] = []
+    for (let i = 0; i < value.frames.length; i++) {
+      const id = portNodeId(key, `image${i}`)
+      prompt[id] = {
+        class_type: 'LoadImage',
+        inputs: { image: await upload(value.frames[i]!, 'png') },
+        _meta: { title: `Context: ${key}` },
+      }
+      ids.push(id)
+    }
+    // A batch: one LoadImage per frame, joined with ImageBatch.
+    let link: ApiLink = [ids[0]!, 0]
+    for (let i = 1; i < ids.length; i++) {
+      const id = portNodeId(key, `batch${i}`)
+      prompt[id] = { class_type: 'ImageBatch', inputs: { image1: link, image2: [ids[i]!, 0] } }
+      link = [id, 0]
+    }
+    return link
+  },
+  async mask(value, key, prompt, upload) {
+    const id = portNodeId(key, 'mask')
+    prompt[id] = {
+      class_type: 'LoadImageMask',
+      inputs: { image: await upload(value.png, 'png'), channel: 'red' },
+      _meta: { title: `Context: ${key}` },
+    }
+    return [id, 0]
+  },
+  async latent(value, key, prompt, upload) {
+    const id = portNodeId(key, 'latent')
+    prompt[id] = {
+      class_type: 'LoadLatent',
+      inputs: { latent: await upload(value.bytes, 'latent') },
+      _meta: { title: `Context: ${key}` },
+    }
+    return [id, 0]
+  },
+}
+
+const isLoadable = (v: ContextValue): v is LoadableValue =>
+  v.kind === 'image' || v.kind === 'mask' || v.kind === 'latent'
+
+/** OUTPUT by value, per way of reading it back: the capture node(s); returns the node whose ui holds the value. */
+const CAPTURERS: Record<CaptureHow, (key: string, source: ApiLink, prompt: ApiPrompt) => string> = {
+  image(key, source, prompt) {
+    const id = portNodeId(key, 'preview')
+    prompt[id] = { class_type: 'PreviewImage', inputs: { images: source }, _meta: { title: `Capture: ${key}` } }
+    return id
+  },
+  mask(key, source, prompt) {
+    const toImage = portNodeId(key, 'mask2image')
+    const id = portNodeId(key, 'preview')
+    prompt[toImage] = { class_type: 'MaskToImage', inputs: { mask: source } }
+    prompt[id] = { class_type: 'PreviewImage', inputs: { images: [toImage, 0] }, _meta: { title: `Capture: ${key}` } }
+    return id
+  },
+  latent(key, source, prompt) {
+    const id = portNodeId(key, 'save')
+    const prefix = `discomfort/latents/${key.replace(/[^A-Za-z0-9_.-]/g, '_')}`
+    prompt[id] = {
+      class_type: 'SaveLatent',
+      inputs: { samples: source, filename_prefix: prefix },
+      _meta: { title: `Capture: ${key}` },
+    }
+    return id
+  },
+  text(key, source, prompt) {
+    const id = portNodeId(key, 'text')
+    prompt[id] = { class_type: 'PreviewAny', inputs: { source }, _meta: { title: `Capture: ${key}` } }
+    return id
+  },
+}
+
+/** How an OUTPUT of this ComfyUI type is read back by value, if it can be. */
+function captureHow(type: string): CaptureHow | undefined {
+  if (type === 'IMAGE') return 'image'
+  if (type === 'MASK') return 'mask'
+  if (type === 'LATENT') return 'latent'
+  if (TEXT_CAPTURE.has(type) || PRIMITIVES.has(type)) return 'text'
+  return undefined
+}
+
+/** One INPUT port: its value written into its consumers as a literal, loader nodes, or a stitched recipe. */
+async function compileInput(
+  port: Port,
+  targets: Array<{ nodeId: string; input: string }>,
+  prompt: ApiPrompt,
+  options: CompileOptions,
+): Promise<void> {
+  const { workflow, receipt } = options
+  if (!receipt.has(port.uniqueId)) {
+    throw new PortError(
+      `${where(workflow, port)} needs "${port.uniqueId}", which the context does not hold. ` +
+        `Pass it in inputs (inputs: { "${port.uniqueId}": ... }) or save it in the context first` +
+        (receipt.keys().length ? ` (the context has: ${receipt.keys().join(', ')}).` : ' (the context is empty).'),
+    )
+  }
+  const meta = receipt.meta(port.uniqueId)!
+  const value = await receipt.load(port.uniqueId)
+  let link: ApiLink | undefined
+  if (value.kind === 'ref') link = stitchRecipe(prompt, port.uniqueId, value.recipe)
+  else if (isLoadable(value))
+    link = await (LOADERS[value.kind] as (v: LoadableValue, k: string, p: ApiPrompt, u: Uploader) => Promise<ApiLink>)(
+      value,
+      port.uniqueId,
+      prompt,
+      options.upload,
+    )
+  if (link) {
+    for (const t of targets) prompt[t.nodeId]!.inputs[t.input] = link
+    return
+  }
+  // A plain value: a literal in every consumer that takes one.
+  if (!PRIMITIVES.has(port.type) && port.type !== '*') {
+    throw new PortError(
+      `${where(workflow, port)} feeds ${port.type} inputs, which no core ComfyUI node can load from a ${meta.comfyType} value. ` +
+        `Pass a ${port.type} (an image, mask, latent, or a reference from another workflow).`,
+    )
+  }
+  const literal = literalOf(value, port, workflow)
+  for (const t of targets) prompt[t.nodeId]!.inputs[t.input] = literal
+}
+
 export async function compileWorkflow(source: ApiPrompt, options: CompileOptions): Promise<CompiledWorkflow> {
-  const { workflow, objectInfo, receipt, rules } = options
+  const { workflow, objectInfo, rules } = options
   const ports = discoverPorts(source, objectInfo, workflow)
   let prompt = removePassthru(source)
   const consumers = consumersOf(prompt)
@@ -109,91 +244,30 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
   const inputsRead: string[] = []
   const directValues: CompiledWorkflow['directValues'] = []
 
-  // INPUT ports: literals, loader nodes, or stitched recipes.
   for (const port of ports.filter((p) => p.mode === 'INPUT')) {
     const targets = consumers.get(port.nodeId) ?? []
     delete prompt[port.nodeId]
     if (targets.length === 0) continue // an unconnected port reads nothing
-    if (!receipt.has(port.uniqueId)) {
-      throw new PortError(
-        `${where(workflow, port)} needs "${port.uniqueId}", which the context does not hold. ` +
-          `Pass it in inputs (inputs: { "${port.uniqueId}": ... }) or save it in the context first` +
-          (receipt.keys().length ? ` (the context has: ${receipt.keys().join(', ')}).` : ' (the context is empty).'),
-      )
-    }
     inputsRead.push(port.uniqueId)
-    const meta = receipt.meta(port.uniqueId)!
-    const value = await receipt.load(port.uniqueId)
-    let link: ApiLink | undefined
-    if (value.kind === 'ref') {
-      link = stitchRecipe(prompt, port.uniqueId, value.recipe)
-    } else if (value.kind === 'image') {
-      const ids: string[] = []
-      for (let i = 0; i < value.frames.length; i++) {
-        const id = portNodeId(port.uniqueId, `image${i}`)
-        prompt[id] = {
-          class_type: 'LoadImage',
-          inputs: { image: await options.upload(value.frames[i]!, 'png') },
-          _meta: { title: `Context: ${port.uniqueId}` },
-        }
-        ids.push(id)
-      }
-      link = [ids[0]!, 0]
-      for (let i = 1; i < ids.length; i++) {
-        const id = portNodeId(port.uniqueId, `batch${i}`)
-        prompt[id] = { class_type: 'ImageBatch', inputs: { image1: link, image2: [ids[i]!, 0] } }
-        link = [id, 0]
-      }
-    } else if (value.kind === 'mask') {
-      const id = portNodeId(port.uniqueId, 'mask')
-      prompt[id] = {
-        class_type: 'LoadImageMask',
-        inputs: { image: await options.upload(value.png, 'png'), channel: 'red' },
-        _meta: { title: `Context: ${port.uniqueId}` },
-      }
-      link = [id, 0]
-    } else if (value.kind === 'latent') {
-      const id = portNodeId(port.uniqueId, 'latent')
-      prompt[id] = {
-        class_type: 'LoadLatent',
-        inputs: { latent: await options.upload(value.bytes, 'latent') },
-        _meta: { title: `Context: ${port.uniqueId}` },
-      }
-      link = [id, 0]
-    }
-    if (link) {
-      for (const t of targets) prompt[t.nodeId]!.inputs[t.input] = link
-      continue
-    }
-    // A plain value: a literal in every consumer that takes one.
-    if (!PRIMITIVES.has(port.type) && port.type !== '*') {
-      throw new PortError(
-        `${where(workflow, port)} feeds ${port.type} inputs, which no core ComfyUI node can load from a ${meta.comfyType} value. ` +
-          `Pass a ${port.type} (an image, mask, latent, or a reference from another workflow).`,
-      )
-    }
-    const literal = literalOf(value, port, workflow)
-    for (const t of targets) prompt[t.nodeId]!.inputs[t.input] = literal
+    await compileInput(port, targets, prompt, options)
   }
 
-  // OUTPUT ports: capture nodes, or recipes.
+  // OUTPUT ports: capture nodes, or recipes (pruned from the prompt as compiled so far).
   const compiledForRecipes = prompt
   for (const found of ports.filter((p) => p.mode === 'OUTPUT')) {
-    const portNode = prompt[found.nodeId]
-    const source = portNode?.inputs.input_data
+    const source = prompt[found.nodeId]?.inputs.input_data
     // An OUTPUT fed straight by an INPUT port learns its type from the loader compiled in its place.
     const port: Port =
       found.type === '*' && isApiLink(source)
         ? { ...found, type: objectInfo[prompt[source[0]]?.class_type ?? '']?.output[source[1]] ?? '*' }
         : found
-    const passBy = options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)
     if (source === undefined) continue
     if (!isApiLink(source)) {
       // An INPUT wired straight to an OUTPUT: the value is copied, nothing runs.
       directValues.push({ uniqueId: port.uniqueId, value: source as string | number | boolean })
       continue
     }
-    if (passBy === 'ref') {
+    if ((options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)) === 'ref') {
       const recipe = pruneToPort(compiledForRecipes, port.nodeId, workflow)
       references.push({
         uniqueId: port.uniqueId,
@@ -201,38 +275,15 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
       })
       continue
     }
-    const title = { title: `Capture: ${port.uniqueId}` }
-    if (port.type === 'IMAGE') {
-      const id = portNodeId(port.uniqueId, 'preview')
-      prompt[id] = { class_type: 'PreviewImage', inputs: { images: source }, _meta: title }
-      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'image', portNodeId: port.nodeId })
-    } else if (port.type === 'MASK') {
-      const toImage = portNodeId(port.uniqueId, 'mask2image')
-      const id = portNodeId(port.uniqueId, 'preview')
-      prompt[toImage] = { class_type: 'MaskToImage', inputs: { mask: source } }
-      prompt[id] = { class_type: 'PreviewImage', inputs: { images: [toImage, 0] }, _meta: title }
-      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'mask', portNodeId: port.nodeId })
-    } else if (port.type === 'LATENT') {
-      const id = portNodeId(port.uniqueId, 'save')
-      prompt[id] = {
-        class_type: 'SaveLatent',
-        inputs: {
-          samples: source,
-          filename_prefix: `discomfort/latents/${port.uniqueId.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
-        },
-        _meta: title,
-      }
-      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'latent', portNodeId: port.nodeId })
-    } else if (TEXT_CAPTURE.has(port.type) || PRIMITIVES.has(port.type)) {
-      const id = portNodeId(port.uniqueId, 'text')
-      prompt[id] = { class_type: 'PreviewAny', inputs: { source }, _meta: title }
-      captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId: id, how: 'text', portNodeId: port.nodeId })
-    } else {
+    const how = captureHow(port.type)
+    if (!how) {
       throw new PortError(
         `${where(workflow, port)} carries ${port.type}, which cannot be captured by value (no core node saves it). ` +
           `Pass it by reference: set "${port.type}": "ref" in pass_by_rules.json, or save "${port.uniqueId}" with passBy "ref".`,
       )
     }
+    const nodeId = CAPTURERS[how](port.uniqueId, source, prompt)
+    captures.push({ uniqueId: port.uniqueId, type: port.type, nodeId, how, portNodeId: port.nodeId })
   }
   for (const port of ports) if (port.mode === 'OUTPUT') delete prompt[port.nodeId]
   for (const [id, node] of Object.entries(prompt)) {

@@ -16,14 +16,7 @@ import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomicFile.js'
 import { passByFor, type PassByRules } from './config.js'
-import {
-  decodeValue,
-  defaultComfyType,
-  encodeValue,
-  valueHash,
-  valueSize,
-  type ContextValue,
-} from './values.js'
+import { decodeValue, defaultComfyType, encodeValue, valueHash, valueSize, type ContextValue } from './values.js'
 import { ContextClosedError, ContextKeyError } from './errors.js'
 import { validateKey } from './keys.js'
 import { SerialQueue } from './serialQueue.js'

@@ -208,6 +208,19 @@ var BridgeClient = class {
 		return new WebSocket(`${this.url.replace(/^http/, "ws")}/api/ws`);
 	}
 };
+// extension/src/chain.ts
+/**
+* Wrap a method of an object the page owns (the api, a node prototype) so
+* that ours runs around the original, which it may call or skip. The
+* original stays reachable and bound; wrapping twice chains twice.
+*/
+function chainMethod(target, name, wrap) {
+	const original = target[name].bind(target);
+	const wrapper = function(...args) {
+		return wrap(original, ...args);
+	};
+	target[name] = wrapper;
+}
 // extension/src/queueHook.ts
 /**
 * Queueing from the page: when the prompt contains DiscomfortPort nodes, it
@@ -218,8 +231,7 @@ var BridgeClient = class {
 */
 var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
 function installQueueHook(api, store, toast) {
-	const original = api.queuePrompt.bind(api);
-	api.queuePrompt = async function queuePrompt(number, data, ...rest) {
+	chainMethod(api, "queuePrompt", async (original, number, data, ...rest) => {
 		if (!hasPorts(data.output)) return original(number, data, ...rest);
 		const s = store();
 		const contextId = s.state.activeContext;
@@ -247,7 +259,7 @@ function installQueueHook(api, store, toast) {
 			throw error;
 		}
 		return answer;
-	};
+	});
 }
 // extension/src/sidebar.ts
 /**

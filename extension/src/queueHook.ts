@@ -6,6 +6,7 @@
  * queued and a toast says how to start it.
  */
 import { BridgeDownError } from './bridgeClient.js'
+import { chainMethod } from './chain.js'
 import { PORT_TYPE } from './portNode.js'
 import type { DiscomfortStore } from './state.js'
 
@@ -28,8 +29,7 @@ export function installQueueHook(
   store: () => DiscomfortStore,
   toast: (severity: 'error' | 'info', summary: string, detail: string) => void,
 ): void {
-  const original = api.queuePrompt.bind(api)
-  api.queuePrompt = async function queuePrompt(number: number, data: PromptData, ...rest: unknown[]) {
+  chainMethod(api, 'queuePrompt', async (original, number, data, ...rest) => {
     if (!hasPorts(data.output)) return original(number, data, ...rest)
     const s = store()
     const contextId = s.state.activeContext
@@ -60,5 +60,5 @@ export function installQueueHook(
       throw error
     }
     return answer
-  }
+  })
 }

@@ -61,16 +61,22 @@ async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boo
   }
 }
 
+/** A stand-in process whose nodes take 5 s each, and a bridge driving it. */
+async function slowComfyAndBridge(): Promise<{ port: number; comfy: ChildProcess; bridge: Bridge }> {
+  const port = await freePort()
+  const comfy = await comfyProcess(port, 5000)
+  const bridge = await startBridge({
+    port: 0,
+    comfyUrl: `http://127.0.0.1:${port}`,
+    root: mkdtempSync(join(tmpdir(), 'faults-')),
+  })
+  bridges.push(bridge)
+  return { port, comfy, bridge }
+}
+
 describe('ComfyUI dies mid-run', () => {
   it('the run fails within seconds saying ComfyUI stopped answering, commits nothing, and the bridge recovers', async () => {
-    const port = await freePort()
-    const comfy = await comfyProcess(port, 5000)
-    const bridge = await startBridge({
-      port: 0,
-      comfyUrl: `http://127.0.0.1:${port}`,
-      root: mkdtempSync(join(tmpdir(), 'faults-')),
-    })
-    bridges.push(bridge)
+    const { port, comfy, bridge } = await slowComfyAndBridge()
     const ctx = String((await api(bridge, 'POST', '/contexts', { name: 'faults' })).id)
     const run = await api(bridge, 'POST', '/runs', { context: ctx, workflows: [note('never')] })
     await waitFor(
@@ -106,14 +112,7 @@ describe('ComfyUI dies mid-run', () => {
   }, 40_000)
 
   it('a ComfyUI that restarts and forgets the prompt fails the run as lost, not cancelled', async () => {
-    const port = await freePort()
-    const comfy = await comfyProcess(port, 5000)
-    const bridge = await startBridge({
-      port: 0,
-      comfyUrl: `http://127.0.0.1:${port}`,
-      root: mkdtempSync(join(tmpdir(), 'faults-')),
-    })
-    bridges.push(bridge)
+    const { port, comfy, bridge } = await slowComfyAndBridge()
     const run = await api(bridge, 'POST', '/runs', { workflows: [note('never')] })
     await waitFor(
       'the run to start',

@@ -1,6 +1,6 @@
 /** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
 import { DiscomfortError } from '../../shared/errors.js'
-import type { ContextSummary, EntryMeta } from '../../shared/protocol/index.js'
+import type { ContextSummary, EntryMeta, QueueAnswer, QueueBody } from '../../shared/protocol/index.js'
 
 export type { ContextSummary, EntryMeta }
 
@@ -65,12 +65,8 @@ export class BridgeClient {
     return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw`
   }
   /** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
-  queue(body: { prompt: unknown; context_id: string; client_id: string; extra_data?: unknown }) {
-    return this.call<{ prompt_id?: string; number?: number; node_errors?: unknown; error?: { message: string } }>(
-      'POST',
-      '/queue',
-      body,
-    )
+  queue(body: QueueBody) {
+    return this.call<QueueAnswer>('POST', '/queue', body)
   }
   socket(): WebSocket {
     return new WebSocket(`${this.url.replace(/^http/, 'ws')}/api/ws`)

@@ -132,6 +132,23 @@ export const QueueBodySchema = z.object({
 })
 export type QueueBody = z.infer<typeof QueueBodySchema>
 
+/** What `/api/queue` answers: ComfyUI's own `/prompt` shape (so the page shows errors its usual way), and the run. */
+export const QueueAnswerSchema = z.object({
+  prompt_id: z.string().optional(),
+  number: z.number().optional(),
+  node_errors: z.record(z.string(), z.unknown()).optional(),
+  error: z
+    .object({
+      type: z.string(),
+      message: z.string(),
+      details: z.string(),
+      extra_info: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
+  discomfort: z.object({ run_id: z.string(), context_id: z.string() }).optional(),
+})
+export type QueueAnswer = z.infer<typeof QueueAnswerSchema>
+
 /** `POST /api/convert`. */
 export const ConvertBodySchema = z.object({ workflow: z.record(z.string(), z.unknown()), name: z.string().optional() })
 export type ConvertBody = z.infer<typeof ConvertBodySchema>

@@ -6,7 +6,13 @@ import type { ComfyClient } from '../../comfy/comfyClient.js'
 import type { Runner } from '../../run/runner.js'
 import type { ContextStore } from '../../store/contextStore.js'
 import { errorBody } from '../errors.js'
-import { ConvertBodySchema, describeIssues, QueueBodySchema, type Health } from '../../../shared/protocol/index.js'
+import {
+  ConvertBodySchema,
+  describeIssues,
+  QueueBodySchema,
+  type Health,
+  type QueueAnswer,
+} from '../../../shared/protocol/index.js'
 import { parseBody } from '../bodies.js'
 import type { RunManager } from '../runManager.js'
 import { VERSION } from '../../version.js'
@@ -55,8 +61,9 @@ export function miscRouter(deps: {
    * Answers in ComfyUI's /prompt shape; errors too, so the page shows them.
    */
   router.post('/queue', express.json({ limit: deps.limits.json }), async (req, res) => {
+    const answer = (status: number, body: QueueAnswer) => res.status(status).json(body)
     const comfyError = (status: number, type: string, message: string, nodeErrors: Record<string, unknown> = {}) =>
-      res.status(status).json({ error: { type, message, details: message, extra_info: {} }, node_errors: nodeErrors })
+      answer(status, { error: { type, message, details: message, extra_info: {} }, node_errors: nodeErrors })
     const parsed = QueueBodySchema.safeParse(req.body ?? {})
     if (!parsed.success) return comfyError(400, 'invalid_prompt', `Discomfort: ${describeIssues(parsed.error)}.`)
     const body = parsed.data
@@ -83,7 +90,7 @@ export function miscRouter(deps: {
         ...(body.extra_data ? { extraData: body.extra_data } : {}),
         ...(body.front ? { front: true } : {}),
       })
-      res.json({
+      answer(200, {
         prompt_id: started.promptId ?? runId,
         number: started.number ?? 0,
         node_errors: {},

@@ -43,6 +43,12 @@ export interface ToApiPromptOptions {
 const SUBGRAPH_INPUT = String(SUBGRAPH_INPUT_ID)
 
 /** One node instance at one place in the subgraph tree. */
+/** Where a link walk is: at an input, at an output, or done. */
+type LinkStep =
+  | { at: 'input'; e: ExecNode; input: UiNodeInput }
+  | { at: 'output'; e: ExecNode; slot: number; type: unknown }
+  | { resolved: Resolved }
+
 interface ExecNode {
   readonly id: string
   readonly graph: Graph
@@ -228,8 +234,24 @@ class Converter {
 
   // --- link resolution -----------------------------------------------------
 
-  private resolveInput(e: ExecNode, input: UiNodeInput, visited: Set<string>): Resolved {
-    if (input.link === null || input.link === undefined) return undefined
+  /**
+   * Follow an input's link back to the node output that really feeds it:
+   * through reroutes and other virtual nodes, bypassed nodes, subgraph
+   * boundaries (both ways) and promoted widgets. A loop of single steps, not
+   * recursion, so a chain of any length resolves; a walk that meets the same
+   * output twice is a cycle and is refused.
+   */
+  private resolveInput(start: ExecNode, startInput: UiNodeInput): Resolved {
+    const seen = new Set<string>()
+    let next: LinkStep = { at: 'input', e: start, input: startInput }
+    while ('at' in next)
+      next = next.at === 'input' ? this.stepFromInput(next.e, next.input) : this.stepFromOutput(next, seen)
+    return next.resolved
+  }
+
+  /** One step back from an input: to the output feeding it, to the instance's input outside a subgraph, or done. */
+  private stepFromInput(e: ExecNode, input: UiNodeInput): LinkStep {
+    if (input.link === null || input.link === undefined) return { resolved: undefined }
     const link = this.link(e, input.link)
     if (link.originId === SUBGRAPH_INPUT) {
       const instance = e.parent
@@ -238,8 +260,8 @@ class Converter {
         throw new WorkflowFormatError(`${this.where(e)}: link ${link.id} leaves a subgraph input that does not exist.`)
       }
       const outer = instance.node.inputs?.find((i) => i.name === io.name)
-      if (outer && outer.link !== null && outer.link !== undefined) return this.resolveInput(instance, outer, visited)
-      return this.promotedWidgetValue(instance, io.name)
+      if (outer && outer.link !== null && outer.link !== undefined) return { at: 'input', e: instance, input: outer }
+      return { resolved: this.promotedWidgetValue(instance, io.name) }
     }
     const origin = e.graph.byId.get(link.originId)
     if (!origin) {
@@ -248,51 +270,46 @@ class Converter {
           'Reconnect that input in ComfyUI and save the workflow again.',
       )
     }
-    const originExec = this.exec(e.graph, origin, e.path, e.parent)
-    return this.resolveOutput(originExec, link.originSlot, input.type, visited)
+    return { at: 'output', e: this.exec(e.graph, origin, e.path, e.parent), slot: link.originSlot, type: input.type }
   }
 
-  private resolveOutput(e: ExecNode, slot: number, type: unknown, visited: Set<string>): Resolved {
+  /** One step back from an output: through a bypassed, virtual or subgraph node, or done at a real node's output. */
+  private stepFromOutput(step: { e: ExecNode; slot: number; type: unknown }, seen: Set<string>): LinkStep {
+    const { e, slot, type } = step
     const key = `${e.id}#${slot}`
-    if (visited.has(key)) {
-      throw new WorkflowFormatError(`${this.where(e)}: the links through this node form a cycle.`)
+    if (seen.has(key)) throw new WorkflowFormatError(`${this.where(e)}: the links through this node form a cycle.`)
+    seen.add(key)
+    const node = e.node
+    if (node.mode === NodeMode.BYPASS) {
+      const index = this.bypassSlot(node, slot, type)
+      const input = index === undefined ? undefined : node.inputs?.[index]
+      return input ? { at: 'input', e, input } : { resolved: undefined }
     }
-    visited.add(key)
-    try {
-      const node = e.node
-      if (node.mode === NodeMode.BYPASS) {
-        const index = this.bypassSlot(node, slot, type)
-        const input = index === undefined ? undefined : node.inputs?.[index]
-        return input ? this.resolveInput(e, input, visited) : undefined
+    const inner = this.subgraphs.get(node.type)
+    if (inner) {
+      if (node.mode === NodeMode.NEVER) return { resolved: undefined }
+      const linkId = inner.definition?.outputs?.[slot]?.linkIds?.[0]
+      const link = linkId === undefined ? undefined : inner.links.get(linkId)
+      if (!link) return { resolved: undefined }
+      if (link.originId === SUBGRAPH_INPUT) {
+        const io = inner.definition?.inputs?.[link.originSlot]
+        const outer = io && node.inputs?.find((i) => i.name === io.name)
+        return outer ? { at: 'input', e, input: outer } : { resolved: undefined }
       }
-      const inner = this.subgraphs.get(node.type)
-      if (inner) {
-        if (node.mode === NodeMode.NEVER) return undefined
-        const linkId = inner.definition?.outputs?.[slot]?.linkIds?.[0]
-        const link = linkId === undefined ? undefined : inner.links.get(linkId)
-        if (!link) return undefined
-        const innerExec: Omit<ExecNode, 'node' | 'id'> = {
-          graph: inner,
-          path: [...e.path, e.graph.ids.get(node)!],
-          parent: e,
-        }
-        if (link.originId === SUBGRAPH_INPUT) {
-          const io = inner.definition?.inputs?.[link.originSlot]
-          const outer = io && node.inputs?.find((i) => i.name === io.name)
-          return outer ? this.resolveInput(e, outer, visited) : undefined
-        }
-        const origin = inner.byId.get(link.originId)
-        if (!origin) return undefined
-        return this.resolveOutput(this.exec(inner, origin, innerExec.path, e), link.originSlot, type, visited)
+      const origin = inner.byId.get(link.originId)
+      if (!origin) return { resolved: undefined }
+      return {
+        at: 'output',
+        e: this.exec(inner, origin, [...e.path, e.graph.ids.get(node)!], e),
+        slot: link.originSlot,
+        type,
       }
-      if (VIRTUAL_NODE_TYPES.has(node.type)) {
-        const input = node.inputs?.[slot]
-        return input ? this.resolveInput(e, input, visited) : undefined
-      }
-      return { link: [e.id, slot] }
-    } finally {
-      visited.delete(key)
     }
+    if (VIRTUAL_NODE_TYPES.has(node.type)) {
+      const input = node.inputs?.[slot]
+      return input ? { at: 'input', e, input } : { resolved: undefined }
+    }
+    return { resolved: { link: [e.id, slot] } }
   }
 
   /** Which input a bypassed node passes to a consumer of output `slot` wanting `type`. */
@@ -337,7 +354,7 @@ class Converter {
         inputs[name] = this.serialiseWidget(name, raw, specs[name])
       }
       for (const input of e.node.inputs ?? []) {
-        const resolved = this.resolveInput(e, input, new Set())
+        const resolved = this.resolveInput(e, input)
         if (!resolved) continue
         inputs[input.name] =
           'link' in resolved ? resolved.link : this.serialiseWidget(input.name, resolved.value, specs[input.name])

@@ -77,37 +77,76 @@ export function discoverPorts(prompt: ApiPrompt, objectInfo: ObjectInfo, workflo
     ports.push(port)
   }
 
-  const sourceType = (link: ApiLink, seen: Set<string>): string => {
-    const [id, slot] = link
-    const node = prompt[id]
-    if (!node) return '*'
-    if (node.class_type === DISCOMFORT_PORT) {
-      if (seen.has(id)) return '*'
-      seen.add(id)
-      const up = node.inputs.input_data
-      return isApiLink(up) ? sourceType(up, seen) : '*'
-    }
-    return objectInfo[node.class_type]?.output[slot] ?? '*'
-  }
-  const consumerType = (portId: string, seen: Set<string>): string => {
-    for (const c of consumers.get(portId) ?? []) {
-      const node = prompt[c.nodeId]
-      let t: string | undefined
-      if (node?.class_type === DISCOMFORT_PORT) {
-        if (seen.has(c.nodeId)) continue
-        seen.add(c.nodeId)
-        t = consumerType(c.nodeId, seen)
-      } else {
-        t = inputType(objectInfo, node?.class_type, c.input)
+  // Types flow through chains of ports (PASSTHRU). Both walks are loops with memos, not recursion:
+  // a chain of any length is typed in time linear in its length.
+  /** The type a link carries: the output type of the first real node up the chain of ports. */
+  const sourceMemo = new Map<string, string>()
+  const sourceType = (link: ApiLink): string => {
+    const path: string[] = []
+    let current: ApiLink | undefined = link
+    let type = '*'
+    while (current) {
+      const [id, slot]: ApiLink = current
+      const node: ApiPrompt[string] | undefined = prompt[id]
+      if (!node) break
+      if (node.class_type !== DISCOMFORT_PORT) {
+        type = objectInfo[node.class_type]?.output[slot] ?? '*'
+        break
       }
-      if (t && t !== '*') return t
+      const known = sourceMemo.get(id)
+      if (known !== undefined) {
+        type = known
+        break
+      }
+      if (path.includes(id)) break // a loop of ports carries nothing known
+      path.push(id)
+      const up: unknown = node.inputs.input_data
+      current = isApiLink(up) ? up : undefined
     }
-    return '*'
+    for (const id of path) sourceMemo.set(id, type)
+    return type
+  }
+
+  /** The type a port's consumers take: the first known one, depth first through downstream ports. */
+  const consumerMemo = new Map<string, string>()
+  const consumerType = (start: string): string => {
+    const active = new Set([start])
+    const stack: Array<{ id: string; next: number }> = [{ id: start, next: 0 }]
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      const list = consumers.get(top.id) ?? []
+      let found: string | undefined
+      let descended = false
+      for (; top.next < list.length; top.next++) {
+        const c = list[top.next]!
+        const node = prompt[c.nodeId]
+        let t: string | undefined
+        if (node?.class_type === DISCOMFORT_PORT) {
+          t = consumerMemo.get(c.nodeId)
+          if (t === undefined && !active.has(c.nodeId)) {
+            active.add(c.nodeId)
+            stack.push({ id: c.nodeId, next: 0 })
+            descended = true
+            break
+          }
+        } else {
+          t = inputType(objectInfo, node?.class_type, c.input)
+        }
+        if (t && t !== '*') {
+          found = t
+          break
+        }
+      }
+      if (descended) continue
+      consumerMemo.set(top.id, found ?? '*')
+      active.delete(top.id)
+      stack.pop()
+    }
+    return consumerMemo.get(start) ?? '*'
   }
   for (const port of ports) {
-    const seen = new Set([port.nodeId])
-    const fromSource = port.source ? sourceType(port.source, seen) : '*'
-    port.type = fromSource !== '*' ? fromSource : consumerType(port.nodeId, new Set([port.nodeId]))
+    const fromSource = port.source ? sourceType(port.source) : '*'
+    port.type = fromSource !== '*' ? fromSource : consumerType(port.nodeId)
   }
 
   for (const mode of ['INPUT', 'OUTPUT'] as const) {

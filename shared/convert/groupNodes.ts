@@ -10,7 +10,14 @@
  * definition.
  */
 import { WorkflowFormatError } from '../errors.js'
-import { isWidgetInput, orderedInputs, specType, type NodeDef, type ObjectInfo } from '../workflow/objectInfo.js'
+import {
+  intHasControl,
+  isWidgetInput,
+  orderedInputs,
+  specType,
+  type NodeDef,
+  type ObjectInfo,
+} from '../workflow/objectInfo.js'
 import {
   SUBGRAPH_INPUT_ID,
   SUBGRAPH_OUTPUT_ID,
@@ -65,8 +72,7 @@ function buildDefinition(name: string, group: GroupNodeDefinition, objectInfo: O
     for (const [inputName, spec] of specs) {
       if (!isWidgetInput(spec) || isConverted(inputName)) continue
       widgets.push([index, inputName])
-      const control = spec[1]?.control_after_generate
-      if (specType(spec) === 'INT' && (control || inputName === 'seed' || inputName === 'noise_seed')) {
+      if (specType(spec) === 'INT' && intHasControl(inputName, spec)) {
         widgets.push([index, undefined])
       }
     }
@@ -190,9 +196,8 @@ function groupWidgetValues(inner: UiNode, objectInfo: ObjectInfo, values: Map<st
     if (!isWidgetInput(spec)) continue
     if (values.has(name)) saved[i] = values.get(name)
     i += 1
-    const control = spec[1]?.control_after_generate
-    if (specType(spec) === 'INT' && (control || name === 'seed' || name === 'noise_seed')) i += 1
-    else if (specType(spec) === 'COMBO' && control) i += 2
+    if (specType(spec) === 'INT' && intHasControl(name, spec)) i += 1
+    else if (specType(spec) === 'COMBO' && spec[1]?.control_after_generate) i += 2
   }
   return saved
 }

@@ -84,6 +84,16 @@ export function orderedInputs(def: NodeDef): Array<[name: string, spec: InputSpe
  * - `control_after_generate` and `control_filter_list` after combos that ask for it;
  * - an `upload` button after all required inputs when an input has `image_upload`.
  */
+/**
+ * Whether an INT widget gets a control_after_generate companion: as the
+ * frontend decides it, the input's own option when it has one (false included),
+ * else by name (seed, noise_seed).
+ */
+export function intHasControl(name: string, spec: InputSpec): boolean {
+  const control = spec[1]?.control_after_generate
+  return Boolean(control ?? (name === 'seed' || name === 'noise_seed'))
+}
+
 export function widgetLayout(def: NodeDef): WidgetSlot[] {
   const widgets: WidgetSlot[] = []
   let upload = false
@@ -96,7 +106,7 @@ export function widgetLayout(def: NodeDef): WidgetSlot[] {
       widgets.push({ name, input: name, serialize: true, spec })
       const type = specType(spec)
       const control = options.control_after_generate
-      if (type === 'INT' && (control || name === 'seed' || name === 'noise_seed')) {
+      if (type === 'INT' && intHasControl(name, spec)) {
         widgets.push({ name: 'control_after_generate', serialize: false })
       } else if (type === 'COMBO' && control) {
         widgets.push({ name: 'control_after_generate', serialize: false })

@@ -1,6 +1,6 @@
 /** Graphs as deep as people make them: nothing in conversion or port handling recurses on graph depth. */
 import { describe, expect, it } from 'vitest'
-import { loadObjectInfo } from '../../test/helpers/fixtures.js'
+import { loadCase, loadObjectInfo } from '../../test/helpers/fixtures.js'
 import { isWorkflowFormatError } from '../errors.js'
 import { discoverPorts } from '../ports/discover.js'
 import { pruneToPort, removePassthru } from '../ports/graphOps.js'
@@ -83,5 +83,41 @@ describe('deep graphs', () => {
     expect(new Set(ports.map((p) => p.type))).toEqual(new Set(['IMAGE']))
     expect(removePassthru(prompt).inv!.inputs.image).toEqual(['src', 0])
     expect(Object.keys(pruneToPort(prompt, 'out', 'deep.json').prompt)).toContain('src')
+  })
+})
+
+describe('subgraphs that contain themselves', () => {
+  const base = () =>
+    JSON.parse(JSON.stringify(loadCase('subgraphs__basic-subgraph'))) as {
+      definitions: { subgraphs: Array<{ id: string; name: string; nodes: unknown[] }> }
+    }
+  const instance = (type: string, id: number) => ({
+    id,
+    type,
+    mode: 0,
+    inputs: [],
+    outputs: [],
+    properties: {},
+    widgets_values: [],
+  })
+
+  it('directly: a clear error naming the subgraph, not a stack overflow', () => {
+    const w = base()
+    const sg = w.definitions.subgraphs[0]!
+    sg.nodes.push(instance(sg.id, 99))
+    expect(() => toApiPrompt(w as unknown as UiWorkflow, info, { name: 'self.json' })).toThrow(
+      new RegExp(`self\\.json: subgraph "${sg.name}" contains itself`),
+    )
+  })
+
+  it('through another subgraph: the loop is named', () => {
+    const w = base()
+    const a = w.definitions.subgraphs[0]!
+    const b = { ...JSON.parse(JSON.stringify(a)), id: 'b-def', name: 'B', nodes: [instance(a.id, 1)] }
+    a.nodes.push(instance('b-def', 98))
+    w.definitions.subgraphs.push(b)
+    expect(() => toApiPrompt(w as unknown as UiWorkflow, info, { name: 'loop.json' })).toThrow(
+      /contains itself \(".*" › "B" › ".*"\)/,
+    )
   })
 })

@@ -101,6 +101,50 @@ class Converter {
     const normalised = normaliseWorkflow(expanded, this.name)
     this.subgraphs = normalised.subgraphs
     this.root = normalised.root
+    this.checkSubgraphNesting()
+  }
+
+  /** A subgraph that contains itself, directly or through others, can never run: say which, before walking it. */
+  private checkSubgraphNesting(): void {
+    const label = (id: string) => `"${this.subgraphs.get(id)?.definition?.name ?? id}"`
+    const contains = (id: string) => [
+      ...new Set(
+        this.subgraphs
+          .get(id)!
+          .nodes.map((n) => n.type)
+          .filter((t) => this.subgraphs.has(t)),
+      ),
+    ]
+    const done = new Set<string>()
+    for (const start of this.subgraphs.keys()) {
+      if (done.has(start)) continue
+      // Depth-first with an explicit stack; `path` is the chain of definitions being expanded.
+      const path: string[] = [start]
+      const next: number[] = [0]
+      while (path.length > 0) {
+        const id = path[path.length - 1]!
+        const children = contains(id)
+        const i = next[next.length - 1]!
+        if (i >= children.length) {
+          done.add(id)
+          path.pop()
+          next.pop()
+          continue
+        }
+        next[next.length - 1] = i + 1
+        const child = children[i]!
+        if (path.includes(child)) {
+          const loop = [...path.slice(path.indexOf(child)), child].map(label).join(' › ')
+          throw new WorkflowFormatError(
+            `${this.name}: subgraph ${label(child)} contains itself (${loop}), so it can never run. Remove the inner instance.`,
+          )
+        }
+        if (!done.has(child)) {
+          path.push(child)
+          next.push(0)
+        }
+      }
+    }
   }
 
   def(type: string): NodeDef | undefined {

@@ -17,3 +17,4 @@ export {
 } from './ports/graphOps.js'
 export { cloneJson } from './util/cloneJson.js'
 export * from './protocol/index.js'
+export { assertNoCycle, findCycle } from './workflow/cycles.js'

@@ -24,6 +24,7 @@ import { compileWorkflow, type Capture } from './compile.js'
 import { toContextValue, type InputValue } from './inputs.js'
 import { readWorkflowFile } from './workflowFile.js'
 import { MAX_ITERATIONS } from '../defaults.js'
+import { assertNoCycle } from '../../shared/workflow/cycles.js'
 import type { RunEvent, RunFailure } from '../../shared/protocol/index.js'
 import { ComfyCancelledError } from '../comfy/errors.js'
 
@@ -144,7 +145,10 @@ export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, i
     data = spec
   }
   if (isUiWorkflow(data)) return { name, prompt: toApiPrompt(data, objectInfo, { name }) }
-  if (isApiPrompt(data)) return { name, prompt: data }
+  if (isApiPrompt(data)) {
+    assertNoCycle(data, name)
+    return { name, prompt: data }
+  }
   throw new DiscomfortError(`${name} is neither a ComfyUI workflow (UI format, with "nodes") nor an API prompt.`)
 }
 

@@ -121,3 +121,20 @@ describe('subgraphs that contain themselves', () => {
     )
   })
 })
+
+describe('cycles between real nodes', () => {
+  it('a UI workflow and an API prompt whose links loop are refused, naming the nodes on the loop', () => {
+    const api: ApiPrompt = {
+      '1': { class_type: 'ImageInvert', inputs: { image: ['3', 0] }, _meta: { title: 'Invert' } },
+      '2': { class_type: 'ImageBlur', inputs: { image: ['1', 0], blur_radius: 1, sigma: 1 } },
+      '3': { class_type: 'ImageInvert', inputs: { image: ['2', 0] } },
+      '4': { class_type: 'PreviewImage', inputs: { images: ['3', 0] } },
+    }
+    expect(() => toApiPrompt(api, info, { name: 'loop.json' })).toThrow(
+      /loop\.json: the links between nodes .*1 \(Invert\).*form a cycle/,
+    )
+    const deep: ApiPrompt = { a0: { class_type: 'ImageInvert', inputs: { image: ['a9999', 0] } } }
+    for (let i = 1; i < 10_000; i++) deep[`a${i}`] = { class_type: 'ImageInvert', inputs: { image: [`a${i - 1}`, 0] } }
+    expect(() => toApiPrompt(deep, info, { name: 'deep.json' })).toThrow(/form a cycle/)
+  })
+})

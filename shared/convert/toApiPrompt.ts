@@ -28,6 +28,7 @@ import {
 import { expandGroupNodes } from './groupNodes.js'
 import { normaliseWorkflow, type Graph, type GraphLink } from './graph.js'
 import { applyTextReplacements, type ReplacementNode } from './textReplacements.js'
+import { assertNoCycle } from '../workflow/cycles.js'
 
 export interface ToApiPromptOptions {
   /** Names the workflow in error messages (a file name, say). */
@@ -449,11 +450,16 @@ export function toApiPrompt(
   options: ToApiPromptOptions = {},
 ): ApiPrompt {
   const name = options.name ?? 'workflow'
-  if (isUiWorkflow(workflow)) return new Converter(workflow, objectInfo, options).convert()
-  if (isApiPrompt(workflow)) return loadApiPrompt(workflow, objectInfo, options)
-  throw new WorkflowFormatError(
-    `${name} is neither a ComfyUI workflow (no "nodes" array) nor an API prompt ({id: {class_type, inputs}}).`,
-  )
+  let prompt: ApiPrompt
+  if (isUiWorkflow(workflow)) prompt = new Converter(workflow, objectInfo, options).convert()
+  else if (isApiPrompt(workflow)) prompt = loadApiPrompt(workflow, objectInfo, options)
+  else {
+    throw new WorkflowFormatError(
+      `${name} is neither a ComfyUI workflow (no "nodes" array) nor an API prompt ({id: {class_type, inputs}}).`,
+    )
+  }
+  assertNoCycle(prompt, name)
+  return prompt
 }
 
 /**

@@ -49,6 +49,42 @@ describe('discomfort convert', () => {
     expect(stderr).toMatch(/dangling\.json, node 1 \(ImageInvert\): input refers to link 7/)
   })
 
+  it('refuses a workflow whose links form a cycle, naming its nodes, and prints nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'discomfort-cli-'))
+    const file = join(dir, 'cycle.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        nodes: [
+          {
+            id: 1,
+            type: 'ImageInvert',
+            inputs: [{ name: 'image', type: 'IMAGE', link: 2 }],
+            outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [1] }],
+          },
+          {
+            id: 2,
+            type: 'ImageInvert',
+            inputs: [{ name: 'image', type: 'IMAGE', link: 1 }],
+            outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2, 3] }],
+          },
+          { id: 3, type: 'PreviewImage', inputs: [{ name: 'images', type: 'IMAGE', link: 3 }], outputs: [] },
+        ],
+        links: [
+          [1, 1, 0, 2, 0, 'IMAGE'],
+          [2, 2, 0, 1, 0, 'IMAGE'],
+          [3, 2, 0, 3, 0, 'IMAGE'],
+        ],
+      }),
+    )
+    const { code, stdout, stderr } = await cli('convert', file, '--object-info', OBJECT_INFO)
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(
+      /cycle\.json: the links between nodes \d \(Invert Image\) → \d \(Invert Image\) → \d \(Invert Image\) form a cycle/,
+    )
+  })
+
   it('says how to proceed when ComfyUI cannot be reached', async () => {
     const { code, stderr } = await cli(
       'convert',

@@ -7,34 +7,47 @@ import { type ApiPrompt, isApiLink } from './apiPrompt.js'
  * or undefined when there is none. Iterative: any depth.
  */
 export function findCycle(prompt: ApiPrompt): string[] | undefined {
-  const state = new Map<string, 'open' | 'done'>()
-  for (const start of Object.keys(prompt)) {
+  const OPEN = 1
+  const DONE = 2
+  const state = new Map<string, number>()
+  // The depth-first path, with each node's upstream ids and how far through them it is.
+  const ids: string[] = []
+  const deps: string[][] = []
+  const at: number[] = []
+  const push = (id: string) => {
+    state.set(id, OPEN)
+    const up: string[] = []
+    const inputs = prompt[id]!.inputs
+    for (const name in inputs) {
+      const v = inputs[name]
+      if (isApiLink(v)) up.push(v[0])
+    }
+    ids.push(id)
+    deps.push(up)
+    at.push(0)
+  }
+  for (const start in prompt) {
     if (state.has(start)) continue
-    const path: string[] = [start]
-    const pending: string[][] = [upstream(prompt, start)]
-    state.set(start, 'open')
-    while (path.length > 0) {
-      const next = pending[pending.length - 1]!.pop()
-      if (next === undefined) {
-        state.set(path.pop()!, 'done')
-        pending.pop()
+    push(start)
+    while (ids.length > 0) {
+      const top = ids.length - 1
+      const up = deps[top]!
+      const i = at[top]!
+      if (i >= up.length) {
+        state.set(ids.pop()!, DONE)
+        deps.pop()
+        at.pop()
         continue
       }
+      at[top] = i + 1
+      const next = up[i]!
       const seen = state.get(next)
-      if (seen === 'open') return [...path.slice(path.indexOf(next)), next]
-      if (seen === 'done' || !(next in prompt)) continue
-      state.set(next, 'open')
-      path.push(next)
-      pending.push(upstream(prompt, next))
+      if (seen === OPEN) return [...ids.slice(ids.indexOf(next)), next]
+      if (seen === undefined && next in prompt) push(next)
     }
   }
   return undefined
 }
-
-const upstream = (prompt: ApiPrompt, id: string): string[] =>
-  Object.values(prompt[id]?.inputs ?? {})
-    .filter(isApiLink)
-    .map((link) => link[0])
 
 /** Refuse a prompt whose links form a cycle, naming its nodes (id, title or class). */
 export function assertNoCycle(prompt: ApiPrompt, workflow: string): void {

@@ -34,6 +34,8 @@ export interface BridgeOptions {
   allowOrigins?: string[]
   /** Start ComfyUI with this when it does not answer. */
   launch?: ComfyLaunch
+  /** Convert UI workflows as this frontend version does (default: the one ComfyUI says it serves). */
+  frontendVersion?: string
   /** RAM capacity per context (bytes), instead of workflow_context.json's. */
   ramCapacityBytes?: number
   log?: (line: string) => void
@@ -121,7 +123,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
 
   const comfy = new ComfyClient(comfyUrl)
-  const runner = new Runner(new SingleServerPool(comfy), loadPassByRules())
+  const runner = new Runner(new SingleServerPool(comfy), loadPassByRules(), options.frontendVersion)
   const runs = new RunManager(runner, store)
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
   const app = createApp({ comfy, runner, store, runs, ...(token ? { token } : {}), allowedOrigins, host })

@@ -4,6 +4,13 @@ export * from './workflow/apiPrompt.js'
 export * from './workflow/objectInfo.js'
 export * from './workflow/uiWorkflow.js'
 export { toApiPrompt, type ToApiPromptOptions } from './convert/toApiPrompt.js'
+export {
+  DEFAULT_FRONTEND_VERSION,
+  KNOWN_FRONTEND_VERSIONS,
+  frontendProfile,
+  isFrontendVersion,
+  type FrontendProfile,
+} from './convert/frontendProfiles.js'
 export { DISCOMFORT_PORT, discomfortPortDef } from './convert/frontendNodes.js'
 export { discoverPorts, consumersOf, type Port, type PortMode, type Consumer } from './ports/discover.js'
 export {

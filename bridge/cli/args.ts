@@ -7,6 +7,11 @@ import { parseArgs as parseNodeArgs } from 'node:util'
 import type { InputValue } from '../run/inputs.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, MAX_ITERATIONS } from '../defaults.js'
 import { DiscomfortError } from '../../shared/errors.js'
+import {
+  DEFAULT_FRONTEND_VERSION,
+  KNOWN_FRONTEND_VERSIONS,
+  isFrontendVersion,
+} from '../../shared/convert/frontendProfiles.js'
 
 export class UsageError extends DiscomfortError {
   static override code = 'usage'
@@ -91,6 +96,11 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         help: 'Start ComfyUI with this command when it does not answer (e.g. "python main.py --cpu").',
       },
       'comfy-config': { type: 'string', value: 'FILE', help: "The original Discomfort's comfy_serverless.json." },
+      frontend: {
+        type: 'string',
+        value: 'VERSION',
+        help: `Convert UI workflows as this ComfyUI frontend version does (known: ${KNOWN_FRONTEND_VERSIONS.join(', ')}; default: the one ComfyUI says it serves).`,
+      },
       help: HELP,
     },
   },
@@ -146,6 +156,11 @@ ComfyUI itself would run. Files for IMAGE, MASK and LATENT inputs are named by t
       'object-info': { type: 'string', value: 'FILE', help: 'A saved /object_info instead of asking ComfyUI.' },
       comfy: { type: 'string', value: 'URL', help: `ComfyUI to ask for /object_info (default ${DEFAULT_COMFY_URL}).` },
       compiled: { type: 'boolean', help: 'Compile the ports: print the prompt ComfyUI would run.' },
+      frontend: {
+        type: 'string',
+        value: 'VERSION',
+        help: `Convert UI workflows as this ComfyUI frontend version does (known: ${KNOWN_FRONTEND_VERSIONS.join(', ')}; default: with --comfy, the one it serves; else ${DEFAULT_FRONTEND_VERSION}).`,
+      },
       input: {
         type: 'string',
         multiple: true,
@@ -183,6 +198,7 @@ export interface BridgeArgs {
   allowOrigins: string[]
   comfyLaunch?: string
   comfyConfig?: string
+  frontend?: string
 }
 
 export interface RunArgs {
@@ -204,6 +220,7 @@ export interface ConvertArgs {
   comfy: string
   compiled: boolean
   inputs: Array<[string, string]>
+  frontend?: string
 }
 
 export type CliArgs =
@@ -273,6 +290,16 @@ function parseCommand(
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
 
+function frontendVersion(v: unknown, command: CommandName): string | undefined {
+  const value = str(v)
+  if (value !== undefined && !isFrontendVersion(value))
+    throw new UsageError(
+      `${command}: --frontend takes a version such as ${DEFAULT_FRONTEND_VERSION} (got "${value}").`,
+      command,
+    )
+  return value
+}
+
 export function parseArgs(argv: readonly string[]): CliArgs {
   const [first, ...rest] = argv
   if (first === undefined || first === '--help' || first === '-h') return { command: 'help' }
@@ -327,6 +354,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const value = str(v[flag])
         if (value !== undefined) args[key] = value
       }
+      const frontend = frontendVersion(v.frontend, command)
+      if (frontend) args.frontend = frontend
       return args
     }
     case 'run': {
@@ -365,6 +394,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       const objectInfo = str(v['object-info'])
       if (objectInfo !== undefined) args.objectInfo = objectInfo
+      const frontend = frontendVersion(v.frontend, command)
+      if (frontend) args.frontend = frontend
       return args
     }
     default:

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import { isFrontendVersion } from '../../shared/convert/frontendProfiles.js'
 import {
   ComfyHttpError,
   ComfyTimeoutError,
@@ -45,7 +46,13 @@ export interface UploadResult {
 }
 
 export interface SystemStats {
-  system: { comfyui_version?: string; ram_total?: number; ram_free?: number; [key: string]: unknown }
+  system: {
+    comfyui_version?: string
+    required_frontend_version?: string
+    ram_total?: number
+    ram_free?: number
+    [key: string]: unknown
+  }
   devices: Array<Record<string, unknown>>
 }
 
@@ -55,6 +62,7 @@ export class ComfyHttp {
   private readonly requestTimeoutMs: number
   private readonly transferTimeoutMs: number
   private objectInfoCache: Promise<ObjectInfo> | undefined
+  private frontendVersionCache: Promise<string | undefined> | undefined
   /** sha256 of bytes already uploaded to this server → the name they are stored under. */
   private readonly uploaded = new Map<string, UploadResult>()
 
@@ -116,6 +124,23 @@ export class ComfyHttp {
 
   systemStats(): Promise<SystemStats> {
     return this.json<SystemStats>('GET', '/system_stats')
+  }
+
+  /**
+   * The frontend version the server serves, as far as it says: the version
+   * it requires (system_stats, ComfyUI 0.3.4x and later), which is the one it
+   * serves unless started with --front-end-version or --front-end-root.
+   * Undefined when it does not say; a failure to answer is thrown.
+   */
+  frontendVersion(): Promise<string | undefined> {
+    this.frontendVersionCache ??= this.systemStats().then((s) => {
+      const v = s.system.required_frontend_version
+      return typeof v === 'string' && isFrontendVersion(v) ? v : undefined
+    })
+    this.frontendVersionCache.catch(() => {
+      this.frontendVersionCache = undefined
+    })
+    return this.frontendVersionCache
   }
 
   /** The server's ComfyUI version, from system_stats. */

@@ -126,7 +126,16 @@ export class RunCancelledError extends DiscomfortError {
   override name = 'RunCancelledError'
 }
 
-export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, index: number): Promise<LoadedWorkflow> {
+/**
+ * A workflow as an API prompt: UI workflows are converted as the given
+ * frontend version's graphToPrompt would (default: the newest known).
+ */
+export async function loadWorkflow(
+  spec: WorkflowSpec,
+  objectInfo: ObjectInfo,
+  index: number,
+  frontendVersion?: string,
+): Promise<LoadedWorkflow> {
   let name: string
   let data: unknown
   if (typeof spec === 'string') {
@@ -144,7 +153,9 @@ export async function loadWorkflow(spec: WorkflowSpec, objectInfo: ObjectInfo, i
     name = `workflow ${index + 1}`
     data = spec
   }
-  if (isUiWorkflow(data)) return { name, prompt: toApiPrompt(data, objectInfo, { name }) }
+  if (isUiWorkflow(data)) {
+    return { name, prompt: toApiPrompt(data, objectInfo, { name, ...(frontendVersion ? { frontendVersion } : {}) }) }
+  }
   if (isApiPrompt(data)) {
     assertNoCycle(data, name)
     return { name, prompt: data }
@@ -207,7 +218,14 @@ export class Runner {
   constructor(
     private readonly pool: ComfyPool,
     private readonly rules: PassByRules,
+    /** Convert UI workflows as this frontend version does, instead of the one the server serves. */
+    private readonly frontendVersion?: string,
   ) {}
+
+  /** The frontend version UI workflows are converted for: the configured one, else the server's. */
+  private async targetFrontend(): Promise<string | undefined> {
+    return this.frontendVersion ?? (await this.pool.acquire()).http.frontendVersion()
+  }
 
   async objectInfo(): Promise<ObjectInfo> {
     return (await this.pool.acquire()).http.objectInfo()
@@ -215,8 +233,8 @@ export class Runner {
 
   async loadWorkflows(specs: WorkflowSpec[]): Promise<LoadedWorkflow[]> {
     if (specs.length === 0) throw new DiscomfortError('Give at least one workflow to run.')
-    const info = await this.objectInfo()
-    return Promise.all(specs.map((s, i) => loadWorkflow(s, info, i)))
+    const [info, frontend] = await Promise.all([this.objectInfo(), this.targetFrontend()])
+    return Promise.all(specs.map((s, i) => loadWorkflow(s, info, i, frontend)))
   }
 
   /** Fail, naming what is there, when a key the caller wants is no OUTPUT port of these workflows. */

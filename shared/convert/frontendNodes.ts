@@ -32,27 +32,3 @@ export const discomfortPortDef: NodeDef = {
 
 /** Definitions the converter uses on top of a server's object_info. */
 export const FRONTEND_NODE_DEFS: Record<string, NodeDef> = { [DISCOMFORT_PORT]: discomfortPortDef }
-
-/**
- * Display names the frontend shows instead of the server's (from its own
- * locale files); they become `_meta.title`.
- */
-export const FRONTEND_DISPLAY_NAMES: Record<string, string> = {
-  PreviewAny: 'Preview as Text',
-}
-
-/** A widget a frontend extension adds to a backend node, after the definition's widgets. */
-export interface ExtraWidget {
-  name: string
-  value: unknown
-  /** false: not saved in widgets_values (the frontend skips it when loading values too). */
-  persist: boolean
-}
-
-export const FRONTEND_EXTRA_WIDGETS: Record<string, ExtraWidget[]> = {
-  PreviewAny: [
-    { name: 'preview_markdown', value: '', persist: false },
-    { name: 'preview_text', value: '', persist: false },
-    { name: 'previewMode', value: false, persist: true },
-  ],
-}

@@ -127,11 +127,12 @@ function collectDefinitions(defs: SubgraphDefinition[] | undefined, into: Subgra
 }
 
 /**
- * Normalise a UI workflow. Node ids inside subgraph definitions that clash
- * with an id already in use are renumbered from the workflow's last node id,
- * as the frontend does on load, so execution ids match the real frontend's.
+ * Normalise a UI workflow. With `renumber` (frontends from 1.41), node ids
+ * inside subgraph definitions that clash with an id already in use are
+ * renumbered from the workflow's last node id, as those frontends do on load,
+ * so execution ids match the real frontend's; older frontends keep them.
  */
-export function normaliseWorkflow(workflow: UiWorkflow, name: string): NormalisedWorkflow {
+export function normaliseWorkflow(workflow: UiWorkflow, name: string, renumber: boolean): NormalisedWorkflow {
   const rootNodes = checkNodes(workflow.nodes, name)
   const rootLinks = readLinks(workflow.links, name)
   const used = new Set(rootNodes.map((n) => String(n.id)))
@@ -157,7 +158,7 @@ export function normaliseWorkflow(workflow: UiWorkflow, name: string): Normalise
     const nodes = checkNodes(def.nodes, where)
     const rename = new Map<string, string>()
     // Group-node definitions keep their index ids: they never share the id space.
-    if (!def[GROUP_NODE_DEFINITION])
+    if (renumber && !def[GROUP_NODE_DEFINITION])
       for (const node of nodes) {
         const saved = String(node.id)
         if (used.has(saved)) {

@@ -41,11 +41,11 @@ describe('toApiPrompt reproduces the real frontend 1.41.3 on every captured case
       if (want.expect === 'prompt') {
         const fixes = FRONTEND_CORRUPTION[name]
         const output = fixes ? withSavedValues(want.output, fixes) : want.output
-        expect(toApiPrompt(workflow, objectInfo, { name })).toEqual(output)
+        expect(toApiPrompt(workflow, objectInfo, { name, frontendVersion: '1.41.3' })).toEqual(output)
       } else {
         let error: unknown
         try {
-          toApiPrompt(workflow, objectInfo, { name })
+          toApiPrompt(workflow, objectInfo, { name, frontendVersion: '1.41.3' })
         } catch (e) {
           error = e
         }

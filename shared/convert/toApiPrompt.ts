@@ -19,12 +19,8 @@ import {
   type UiWorkflow,
 } from '../workflow/uiWorkflow.js'
 import { processDynamicPrompt, type Random } from './dynamicPrompts.js'
-import {
-  FRONTEND_DISPLAY_NAMES,
-  FRONTEND_EXTRA_WIDGETS,
-  FRONTEND_NODE_DEFS,
-  VIRTUAL_NODE_TYPES,
-} from './frontendNodes.js'
+import { FRONTEND_NODE_DEFS, VIRTUAL_NODE_TYPES } from './frontendNodes.js'
+import { frontendProfile, type FrontendProfile } from './frontendProfiles.js'
 import { expandGroupNodes } from './groupNodes.js'
 import { normaliseWorkflow, type Graph, type GraphLink } from './graph.js'
 import { applyTextReplacements, type ReplacementNode } from './textReplacements.js'
@@ -37,6 +33,11 @@ export interface ToApiPromptOptions {
   random?: Random
   /** Clock for `%date:...%` tokens. */
   now?: () => Date
+  /**
+   * The frontend version whose `graphToPrompt` to reproduce (its own widgets,
+   * display names, subgraph id handling); default: the newest known.
+   */
+  frontendVersion?: string
   /** API-format input only: called for each node left out because its type is unknown. */
   onDroppedNode?: (node: MissingNodeType) => void
 }
@@ -89,6 +90,7 @@ class Converter {
   /** Widget values written by PrimitiveNodes (applyToGraph), by execution id then widget name. */
   private readonly primitiveValues = new Map<string, Map<string, unknown>>()
   private readonly replacementNodes: ReplacementNode[] = []
+  private readonly profile: FrontendProfile
 
   constructor(
     workflow: UiWorkflow,
@@ -98,8 +100,9 @@ class Converter {
     this.name = options.name ?? 'workflow'
     this.random = options.random ?? Math.random
     this.now = options.now ?? (() => new Date())
+    this.profile = frontendProfile(options.frontendVersion)
     const expanded = expandGroupNodes(workflow, objectInfo, this.name)
-    const normalised = normaliseWorkflow(expanded, this.name)
+    const normalised = normaliseWorkflow(expanded, this.name, this.profile.renumberSubgraphNodeIds)
     this.subgraphs = normalised.subgraphs
     this.root = normalised.root
     this.checkSubgraphNesting()
@@ -207,7 +210,7 @@ class Converter {
   private widgetValues(e: ExecNode, def: NodeDef): Map<string, unknown> {
     const values = new Map<string, unknown>()
     const layout = widgetLayout(def)
-    const extras = FRONTEND_EXTRA_WIDGETS[e.node.type] ?? []
+    const extras = this.profile.extraWidgets[e.node.type] ?? []
     const saved = e.node.widgets_values
     if (Array.isArray(saved)) {
       // Saved values go, in order, to the widgets that persist their value.
@@ -383,7 +386,7 @@ class Converter {
       const mode = e.node.mode ?? NodeMode.ALWAYS
       const values = this.widgetValues(e, def)
       this.replacementNodes.push({
-        title: this.defaultTitle(e.node, def),
+        title: this.title(e.node, def),
         sAndRName: e.node.properties?.['Node name for S&R'] as string | undefined,
         widgets: values,
       })
@@ -407,7 +410,7 @@ class Converter {
       prompt[e.id] = {
         inputs,
         class_type: e.node.type,
-        _meta: { title: this.defaultTitle(e.node, def) },
+        _meta: this.meta(e.node, def),
       }
     }
     // Inputs linked to nodes that are not in the prompt (muted ones) are dropped.
@@ -419,8 +422,20 @@ class Converter {
     return prompt
   }
 
-  private defaultTitle(node: UiNode, def: NodeDef): string {
-    return node.title ?? FRONTEND_DISPLAY_NAMES[node.type] ?? def.display_name ?? node.type
+  /** The title the frontend shows: the node's own, else its locale's display name, else the server's. */
+  private title(node: UiNode, def: NodeDef): string {
+    return node.title ?? this.profile.displayNames[node.type] ?? def.display_name ?? node.type
+  }
+
+  private meta(node: UiNode, def: NodeDef): NonNullable<ApiPrompt[string]['_meta']> {
+    const meta: NonNullable<ApiPrompt[string]['_meta']> = { title: this.title(node, def) }
+    if (this.profile.metaFromProperties) {
+      for (const key of ['cnr_id', 'aux_id', 'ver'] as const) {
+        const value = node.properties?.[key]
+        if (typeof value === 'string' && value !== '') meta[key] = value
+      }
+    }
+    return meta
   }
 
   private serialiseWidget(name: string, value: unknown, spec: InputSpec | undefined): ApiInputValue {

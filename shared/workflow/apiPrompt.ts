@@ -13,7 +13,8 @@ export type ApiInputValue = string | number | boolean | null | ApiLink | Wrapped
 export interface ApiNode {
   class_type: string
   inputs: Record<string, ApiInputValue>
-  _meta?: { title?: string }
+  /** Not executed: the node's title, and (newer frontends) where its node pack came from. */
+  _meta?: { title?: string; cnr_id?: string; aux_id?: string; ver?: string }
 }
 
 /** An API prompt: node id → node. Ids are opaque strings (`"3"`, `"12:5"`, `"ref:img:1"`). */

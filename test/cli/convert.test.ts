@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
-import { COMFY_FIXTURES, GRAPH_TO_PROMPT, graphToPromptExpected } from '../helpers/fixtures.js'
+import { startComfyStandIn } from '../comfyStandIn/server.js'
+import {
+  COMFY_0375,
+  COMFY_FIXTURES,
+  GRAPH_TO_PROMPT,
+  TEMPLATES,
+  graphToPromptExpected,
+  templateCapture,
+} from '../helpers/fixtures.js'
 
 const OBJECT_INFO = join(COMFY_FIXTURES, 'object_info.json')
 
@@ -100,5 +108,61 @@ describe('discomfort convert', () => {
     const { code, stderr } = await cli('convert')
     expect(code).toBe(2)
     expect(stderr).toMatch(/Usage: discomfort/)
+  })
+
+  describe('follows a frontend version', () => {
+    const template = 'comfyui_workflow_templates_media_api/api_openai_chat'
+    const file = join(TEMPLATES, 'templates', `${template}.json`)
+    const info = join(COMFY_0375, 'object_info.json')
+    const previewAny = (prompt: Record<string, { class_type: string; inputs: Record<string, unknown> }>) =>
+      Object.values(prompt).find((n) => n.class_type === 'PreviewAny')?.inputs
+
+    it('as --frontend says: what that real frontend sent, frontend-only inputs included', async () => {
+      for (const version of ['1.32.9', '1.41.3', '1.58.1']) {
+        const { code, stdout } = await cli('convert', file, '--object-info', info, '--frontend', version)
+        expect(code).toBe(0)
+        const want = templateCapture(version).cases[template]!
+        expect(JSON.parse(stdout)).toEqual(want.expect === 'prompt' ? want.output : undefined)
+      }
+    })
+
+    it('the newest known one when nothing says which', async () => {
+      const { stdout } = await cli('convert', file, '--object-info', info)
+      expect(previewAny(JSON.parse(stdout))).toEqual({ source: ['3', 0] })
+    })
+
+    it("with --comfy, the one that server says it serves (the stand-in's ComfyUI 0.3.54 says 1.25.11: the oldest profile)", async () => {
+      const comfy = await startComfyStandIn()
+      try {
+        const dir = mkdtempSync(join(tmpdir(), 'discomfort-cli-'))
+        const wf = join(dir, 'preview.json')
+        writeFileSync(
+          wf,
+          JSON.stringify({
+            nodes: [
+              {
+                id: 1,
+                type: 'PrimitiveInt',
+                widgets_values: [5, 'fixed'],
+                outputs: [{ name: 'INT', type: 'INT', links: [1] }],
+              },
+              { id: 2, type: 'PreviewAny', inputs: [{ name: 'source', type: '*', link: 1 }], widgets_values: [] },
+            ],
+            links: [[1, 1, 0, 2, 0, 'INT']],
+          }),
+        )
+        const { code, stdout } = await cli('convert', wf, '--comfy', comfy.url)
+        expect(code).toBe(0)
+        expect(previewAny(JSON.parse(stdout))).toEqual({ preview: '', source: ['1', 0] })
+      } finally {
+        await comfy.close()
+      }
+    })
+
+    it('refuses a --frontend that is no version', async () => {
+      const { code, stderr } = await cli('convert', file, '--object-info', info, '--frontend', 'latest')
+      expect(code).toBe(2)
+      expect(stderr).toMatch(/--frontend takes a version such as 1\.58\.1 \(got "latest"\)/)
+    })
   })
 })

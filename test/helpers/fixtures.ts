@@ -30,3 +30,39 @@ export const graphToPromptExpected = (): Record<string, GraphToPromptExpectation
   readJson(join(GRAPH_TO_PROMPT, 'expected.json'))
 
 export const loadCase = (name: string): unknown => readJson(join(GRAPH_TO_PROMPT, 'cases', `${name}.json`))
+
+/** ComfyUI 0.3.75's object_info and its workflow templates, with what real frontends made of them. */
+export const COMFY_0375 = join(FIXTURES, 'comfyui-0.3.75')
+export const TEMPLATES = join(FIXTURES, 'workflow-templates')
+
+let objectInfo0375: ObjectInfo | undefined
+export const loadObjectInfo0375 = (): ObjectInfo =>
+  (objectInfo0375 ??= readJson<ObjectInfo>(join(COMFY_0375, 'object_info.json')))
+
+/** `<package>/<name>` of every template, sorted. */
+export const templateNames = (): string[] =>
+  readdirSync(join(TEMPLATES, 'templates'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(join(TEMPLATES, 'templates', d.name))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => `${d.name}/${f.slice(0, -5)}`),
+    )
+    .sort()
+
+export const loadTemplate = (name: string): unknown => readJson(join(TEMPLATES, 'templates', `${name}.json`))
+
+export interface TemplateCapture {
+  frontendVersion: string
+  cases: Record<string, GraphToPromptExpectation>
+}
+
+/** Frontend versions whose graphToPrompt of every template was captured. */
+export const templateCaptureVersions = (): string[] =>
+  readdirSync(TEMPLATES)
+    .map((f) => /^expected-frontend-(.+)\.json$/.exec(f)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .sort()
+
+export const templateCapture = (version: string): TemplateCapture =>
+  readJson(join(TEMPLATES, `expected-frontend-${version}.json`))

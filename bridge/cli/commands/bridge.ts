@@ -14,6 +14,7 @@ export async function bridgeCommand(args: BridgeArgs, log: (line: string) => voi
   if (args.comfyLaunch) options.launch = { command: args.comfyLaunch }
   if (args.token) options.token = args.token
   if (args.root) options.root = args.root
+  if (args.frontend) options.frontendVersion = args.frontend
   const bridge = await startBridge(options)
   const health = await bridge.comfy.http.version().then(
     (v) => `ComfyUI ${v ?? ''} answers at ${bridge.comfy.url}`,

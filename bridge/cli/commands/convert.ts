@@ -19,9 +19,11 @@ async function readObjectInfo(path: string): Promise<ObjectInfo> {
   }
 }
 
-async function fetchObjectInfo(base: string): Promise<ObjectInfo> {
+async function fromServer(base: string): Promise<{ objectInfo: ObjectInfo; frontend: string | undefined }> {
+  const http = new ComfyHttp(base, { requestTimeoutMs: 30_000 })
   try {
-    return await new ComfyHttp(base, { requestTimeoutMs: 30_000 }).objectInfo()
+    const [objectInfo, frontend] = await Promise.all([http.objectInfo(), http.frontendVersion()])
+    return { objectInfo, frontend }
   } catch (e) {
     throw new Error(
       `Cannot reach ComfyUI at ${base} (${(e as Error).message}). Start ComfyUI, pass --comfy <url>, or use --object-info <file>.`,
@@ -31,8 +33,11 @@ async function fetchObjectInfo(base: string): Promise<ObjectInfo> {
 
 /** `discomfort convert`: the API prompt of a workflow, with its ports as pseudo-nodes or (--compiled) compiled. */
 export async function convertCommand(args: ConvertArgs, out: (text: string) => void): Promise<void> {
-  const objectInfo = args.objectInfo ? await readObjectInfo(args.objectInfo) : await fetchObjectInfo(args.comfy)
-  const workflow = await loadWorkflow(args.workflow, objectInfo, 0)
+  const server = args.objectInfo
+    ? { objectInfo: await readObjectInfo(args.objectInfo), frontend: undefined }
+    : await fromServer(args.comfy)
+  const objectInfo = server.objectInfo
+  const workflow = await loadWorkflow(args.workflow, objectInfo, 0, args.frontend ?? server.frontend)
   const prompt = args.compiled ? await compileOnly(workflow, parseInputs(args.inputs), objectInfo) : workflow.prompt
   out(`${JSON.stringify(prompt, null, 2)}\n`)
 }

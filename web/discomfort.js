@@ -122,6 +122,7 @@ function definePortNode(base, getStore) {
 		}
 		onConnectionsChange(_side, _slot, connected, link) {
 			refreshPort(this, getStore(), connected && typeof link?.type === "string" ? link.type : void 0);
+			if (!connected) queueMicrotask(() => refreshPort(this, getStore()));
 		}
 		onConfigure() {
 			refreshPort(this, getStore());

@@ -155,6 +155,9 @@ export function definePortNode(
 
     onConnectionsChange(_side: unknown, _slot: unknown, connected: boolean, link?: { type?: unknown } | null): void {
       refreshPort(this, getStore(), connected && typeof link?.type === 'string' ? link.type : undefined)
+      // Litegraph tells of a removed link before it takes the link off the slots (disconnectOutput,
+      // removeLink, a neighbour removed): look again once the operation has finished.
+      if (!connected) queueMicrotask(() => refreshPort(this, getStore()))
     }
 
     onConfigure(): void {

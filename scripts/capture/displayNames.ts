@@ -1,12 +1,12 @@
 /**
- * Captures, from the real ComfyUI frontend that a server serves, the display
- * names the frontend shows for node types (its own English locale wins over
- * the server's `display_name`), and prints those that differ from the
- * server's object_info as JSON — the table `frontendProfiles.ts` keeps per
- * frontend version.
+ * Captures the English display names the real ComfyUI frontend that a server
+ * serves has for node types (its locale's `nodeDefs.<type>.display_name`),
+ * into shared/convert/localeNames/v<version>.ts.
  *
  *   npx tsx scripts/capture/displayNames.ts --comfy http://127.0.0.1:8190
  */
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from 'playwright-core'
 
@@ -16,25 +16,34 @@ const { values } = parseArgs({
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
 })
-const comfy = values.comfy
-const objectInfo = (await (await fetch(`${comfy}/object_info`)).json()) as Record<string, { display_name?: string }>
 const browser = await chromium.launch({ executablePath: values.chromium, args: ['--no-sandbox', '--disable-gpu'] })
 const page = await browser.newPage()
-await page.goto(comfy)
+await page.goto(values.comfy)
 // biome-ignore lint/suspicious/noExplicitAny: the page's globals are the frontend's own, untyped here
 type W = Window & { app: any; LiteGraph: any; __COMFYUI_FRONTEND_VERSION__?: string }
 await page.waitForFunction(() => (window as unknown as W).app?.graph != null, null, { timeout: 120_000 })
-const shown = await page.evaluate(() => {
-  const { LiteGraph } = window as unknown as W
-  const titles: Record<string, string> = {}
-  for (const [type, cls] of Object.entries(LiteGraph.registered_node_types as Record<string, { title?: string }>))
-    if (typeof cls.title === 'string') titles[type] = cls.title
-  return { version: (window as unknown as W).__COMFYUI_FRONTEND_VERSION__, titles }
+const { version, names } = await page.evaluate(() => {
+  const host = [...document.querySelectorAll('*')].find((e) => '__vue_app__' in e) as unknown as {
+    __vue_app__: {
+      config: { globalProperties: { $te(key: string, locale: string): boolean; $t(key: string): string } }
+    }
+  }
+  const i18n = host.__vue_app__.config.globalProperties
+  const found: Record<string, string> = {}
+  for (const type of Object.keys((window as unknown as W).LiteGraph.registered_node_types).sort()) {
+    const key = `nodeDefs.${type}.display_name`
+    if (i18n.$te(key, 'en')) found[type] = i18n.$t(key)
+  }
+  return { version: (window as unknown as W).__COMFYUI_FRONTEND_VERSION__ ?? 'unknown', names: found }
 })
 await browser.close()
-const differing: Record<string, string> = {}
-for (const [type, def] of Object.entries(objectInfo)) {
-  const title = shown.titles[type]
-  if (title !== undefined && title !== (def.display_name || type)) differing[type] = title
-}
-process.stdout.write(`${JSON.stringify({ version: shown.version, displayNames: differing }, null, 2)}\n`)
+const ident = `v${version.replaceAll('.', '_')}`
+const file = join(resolve(import.meta.dirname, '../../shared/convert/localeNames'), `${ident}.ts`)
+const body = Object.entries(names)
+  .map(([type, name]) => `  ${JSON.stringify(type)}: ${JSON.stringify(name)},`)
+  .join('\n')
+writeFileSync(
+  file,
+  `/** Node display names in the English locale of ComfyUI frontend ${version} (captured by scripts/capture/displayNames.ts). */\nexport const ${ident}: Readonly<Record<string, string>> = {\n${body}\n}\n`,
+)
+process.stdout.write(`${Object.keys(names).length} display names of frontend ${version} in ${file}\n`)

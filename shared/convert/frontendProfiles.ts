@@ -7,10 +7,15 @@
  *
  * Each profile was read off that frontend version running on ComfyUI 0.3.75
  * (test/fixtures/workflow-templates: every template's prompt captured from
- * it; display names: scripts/capture/displayNames.ts). A version between two
+ * it; display names: scripts/capture/displayNames.ts, into localeNames/). A version between two
  * known ones takes the profile of the newest known version not above it; an
  * older one takes the oldest profile.
  */
+
+import { v1_25_11 } from './localeNames/v1_25_11.js'
+import { v1_32_9 } from './localeNames/v1_32_9.js'
+import { v1_41_3 } from './localeNames/v1_41_3.js'
+import { v1_58_1 } from './localeNames/v1_58_1.js'
 
 /** A widget a frontend extension adds to a backend node, after the definition's widgets. */
 interface ExtraWidget {
@@ -24,8 +29,13 @@ export interface FrontendProfile {
   /** The frontend version this profile was read off. */
   readonly version: string
   readonly extraWidgets: Readonly<Record<string, readonly ExtraWidget[]>>
-  /** Node type → the name the frontend shows, where its locale differs from what servers declare. */
+  /** Node type → the name the frontend's English locale gives it. */
   readonly displayNames: Readonly<Record<string, string>>
+  /**
+   * true: the locale's name wins over the server's `display_name` (1.25 to 1.41);
+   * false: the locale's name is used only when the server declares none (1.58).
+   */
+  readonly localeNameFirst: boolean
   /** Node ids inside subgraph definitions that clash with ids already in use are renumbered on load. */
   readonly renumberSubgraphNodeIds: boolean
   /** `_meta` also carries the node's `cnr_id`, `aux_id` and `ver` properties. */
@@ -37,18 +47,26 @@ const VIEWER_IMAGE: readonly ExtraWidget[] = [{ name: 'image', value: '', persis
 
 const PROFILES: readonly FrontendProfile[] = [
   {
+    version: '1.25.11',
+    extraWidgets: {
+      PreviewAny: [{ name: 'preview', value: '', persist: false }],
+      Preview3D: VIEWER_IMAGE,
+      SaveGLB: VIEWER_IMAGE,
+    },
+    displayNames: v1_25_11,
+    localeNameFirst: true,
+    renumberSubgraphNodeIds: false,
+    metaFromProperties: false,
+  },
+  {
     version: '1.32.9',
     extraWidgets: {
       PreviewAny: [{ name: 'preview', value: '', persist: false }],
       Preview3D: VIEWER_IMAGE,
       SaveGLB: VIEWER_IMAGE,
     },
-    displayNames: {
-      EmptyHunyuanLatentVideo: 'EmptyHunyuanLatentVideo',
-      Load3D: 'Load 3D',
-      Preview3D: 'Preview 3D',
-      PreviewAny: 'Preview Any',
-    },
+    displayNames: v1_32_9,
+    localeNameFirst: true,
     renumberSubgraphNodeIds: false,
     metaFromProperties: false,
   },
@@ -63,81 +81,16 @@ const PROFILES: readonly FrontendProfile[] = [
       Preview3D: VIEWER_IMAGE,
       SaveGLB: VIEWER_IMAGE,
     },
-    displayNames: {
-      ByteDanceSeedreamNode: 'ByteDance Seedream 4.5',
-      EmptyAceStepLatentAudio: 'Empty Ace Step 1.0 Latent Audio',
-      FluxKontextMultiReferenceLatentMethod: 'Edit Model Reference Method',
-      GrowMask: 'Grow Mask',
-      ImageBlend: 'Image Blend',
-      ImageBlur: 'Image Blur',
-      ImageCrop: 'Image Crop (Deprecated)',
-      ImageRotate: 'Image Rotate',
-      KlingImage2VideoNode: 'Kling Image(First Frame) to Video',
-      KlingImageGenerationNode: 'Kling 3.0 Image',
-      LoraLoader: 'Load LoRA (Model and CLIP)',
-      LoraLoaderModelOnly: 'Load LoRA',
-      Mahiro: 'Mahiro CFG',
-      MaskPreview: 'Preview Mask',
-      OpenAIGPTImage1: 'OpenAI GPT Image 1.5',
-      PreviewAny: 'Preview as Text',
-      SaveGLB: 'Save 3D Model',
-    },
+    displayNames: v1_41_3,
+    localeNameFirst: true,
     renumberSubgraphNodeIds: true,
     metaFromProperties: false,
   },
   {
     version: '1.58.1',
     extraWidgets: { Preview3D: VIEWER_IMAGE, SaveGLB: VIEWER_IMAGE },
-    displayNames: {
-      BasicGuider: 'Basic Guider',
-      CFGGuider: 'CFG Guider',
-      CLIPTextEncodeControlnet: 'CLIP Text Encode (Controlnet)',
-      CLIPTextEncodeHiDream: 'CLIP Text Encode (HiDream)',
-      CLIPTextEncodeHunyuanDiT: 'CLIP Text Encode (Hunyuan Image)',
-      CLIPTextEncodePixArtAlpha: 'CLIP Text Encode (PixArt Alpha)',
-      CLIPTextEncodeSD3: 'CLIP Text Encode (SD3)',
-      CLIPTextEncodeSDXL: 'CLIP Text Encode (SDXL)',
-      CLIPTextEncodeSDXLRefiner: 'CLIP Text Encode (SDXL Refiner)',
-      Canny: 'Detect Edges (Canny)',
-      ControlNetInpaintingAliMamaApply: 'Apply ControlNet Inpainting (AliMama)',
-      DualCFGGuider: 'Dual CFG Guider',
-      EmptyAceStepLatentAudio: 'Empty Ace Step 1.0 Latent Audio',
-      EmptyCosmosLatentVideo: 'Empty Cosmos Latent Video',
-      EmptyHunyuanImageLatent: 'Empty Hunyuan Image Latent',
-      EmptyLTXVLatentVideo: 'Empty LTXV Latent Video',
-      EmptyLatentHunyuan3Dv2: 'Empty Hunyuan 3D v2 Latent',
-      FluxKontextMultiReferenceLatentMethod: 'Edit Model Reference Method',
-      HunyuanRefinerLatent: 'Hunyuan Latent Refiner',
-      HunyuanVideo15SuperResolution: 'Hunyuan Video 1.5 Super Resolution',
-      HypernetworkLoader: 'Load Hypernetwork',
-      ImageBlend: 'Blend Images',
-      ImageBlur: 'Blur Image',
-      ImageQuantize: 'Quantize Image',
-      ImageRGBToYUV: 'Image RGB to YUV',
-      ImageScaleToTotalPixels: 'Scale Image to Total Pixels',
-      ImageSharpen: 'Sharpen Image',
-      ImageYUVToRGB: 'Image YUV to RGB',
-      LTXVPreprocess: 'LTXV Preprocess',
-      LatentBatch: 'Batch Latents (DEPRECATED)',
-      PerpNegGuider: 'Perp-Neg Guider',
-      PhotoMakerEncode: 'PhotoMaker Encode',
-      PhotoMakerLoader: 'Load PhotoMaker Model',
-      QuadrupleCLIPLoader: 'Load CLIP (Quadruple)',
-      ReferenceLatent: 'Set Reference Latent',
-      SaveGLB: 'Save 3D Model',
-      SaveWEBM: 'Save WEBM',
-      SetUnionControlNetType: 'Set Union ControlNet Type',
-      StableCascade_EmptyLatentImage: 'Empty Stable Cascade Latent Image',
-      StableCascade_StageC_VAEEncode: 'Stable Cascade Stage C VAE Encode',
-      T5TokenizerOptions: 'T5 Tokenizer Options',
-      TextEncodeQwenImageEdit: 'Text Encode Qwen Image Edit',
-      TextEncodeQwenImageEditPlus: 'Text Encode Qwen Image Edit Plus',
-      TrimVideoLatent: 'Trim Video Latent',
-      TripleCLIPLoader: 'Load CLIP (Triple)',
-      VAEDecodeHunyuan3D: 'Hunyuan 3D VAE Decode',
-      VoxelToMesh: 'Voxel to Mesh',
-      VoxelToMeshBasic: 'Voxel to Mesh (Basic) (DEPRECATED)',
-    },
+    displayNames: v1_58_1,
+    localeNameFirst: false,
     renumberSubgraphNodeIds: true,
     metaFromProperties: true,
   },

@@ -37,9 +37,9 @@ const objectInfo = loadObjectInfo0375()
 const names = templateNames()
 
 describe('ComfyUI 0.3.75 workflow templates', () => {
-  it('are all here, and captured from three frontend versions', () => {
+  it('are all here, and captured from four frontend versions', () => {
     expect(names.length).toBe(188)
-    expect(templateCaptureVersions()).toEqual(['1.32.9', '1.41.3', '1.58.1'])
+    expect(templateCaptureVersions()).toEqual(['1.25.11', '1.32.9', '1.41.3', '1.58.1'])
   })
 })
 

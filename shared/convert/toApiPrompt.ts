@@ -18,6 +18,7 @@ import {
   isUiWorkflow,
   type UiWorkflow,
 } from '../workflow/uiWorkflow.js'
+import { throughWidgetCallback } from './numberWidgets.js'
 import { processDynamicPrompt, type Random } from './dynamicPrompts.js'
 import { FRONTEND_NODE_DEFS, VIRTUAL_NODE_TYPES } from './frontendNodes.js'
 import { frontendProfile, type FrontendProfile } from './frontendProfiles.js'
@@ -235,7 +236,11 @@ class Converter {
       for (const extra of extras) values.set(extra.name, saved && extra.name in saved ? saved[extra.name] : extra.value)
     }
     const fromPrimitive = this.primitiveValues.get(e.id)
-    if (fromPrimitive) for (const [k, v] of fromPrimitive) if (values.has(k)) values.set(k, v)
+    if (fromPrimitive) {
+      // applyToGraph sets each target widget and runs its callback, which rounds numbers.
+      const specs = { ...def.input.required, ...def.input.optional }
+      for (const [k, v] of fromPrimitive) if (values.has(k)) values.set(k, throughWidgetCallback(specs[k], v))
+    }
     return values
   }
 
@@ -422,9 +427,12 @@ class Converter {
     return prompt
   }
 
-  /** The title the frontend shows: the node's own, else its locale's display name, else the server's. */
+  /** The title the frontend shows: the node's own, else its locale's or the server's display name (the profile says which first). */
   private title(node: UiNode, def: NodeDef): string {
-    return node.title ?? this.profile.displayNames[node.type] ?? def.display_name ?? node.type
+    if (node.title != null) return node.title
+    const locale = this.profile.displayNames[node.type]
+    const server = def.display_name || undefined
+    return (this.profile.localeNameFirst ? (locale ?? server) : (server ?? locale)) ?? node.type
   }
 
   private meta(node: UiNode, def: NodeDef): NonNullable<ApiPrompt[string]['_meta']> {

@@ -12,7 +12,10 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBridge, type Bridge } from '../../bridge/bridge.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
-import { ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
+import { MODE_STYLES } from '../../extension/src/portMode.js'
+import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
+import type { UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
+import { loadObjectInfo, ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts')
@@ -61,6 +64,24 @@ function installPageHelpers(): void {
       img.connect(0, inv, 0)
       if (linked) inv.connect(0, port, 0)
       return { img, inv, port }
+    },
+    /** EmptyImage → ImageInvert → port → ImageInvert (a PASSTHRU port carrying IMAGE). */
+    passthru() {
+      const { LiteGraph, app } = w
+      const made = w.discomfortTest.chain(true)
+      const after = LiteGraph.createNode('ImageInvert')
+      after.pos = [1000, 150]
+      app.graph.add(after)
+      made.port.connect(0, after, 0)
+      const id = made.port.widgets.find((x: { name: string }) => x.name === 'unique_id')
+      id.value = 'p'
+      id.callback?.('p')
+      return { ...made, after }
+    },
+    /** What the port shows: mode, title, colour, carried type. */
+    async seen(port: { properties: Record<string, unknown>; title: string; color: string }) {
+      await new Promise((r) => setTimeout(r, 0))
+      return { mode: port.properties.discomfortMode, title: port.title, color: port.color }
     },
   }
 }
@@ -133,6 +154,133 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     })
     expect(seen).toEqual(['INPUT', 'OUTPUT', 'PASSTHRU', 'INPUT', '▶ (no unique_id) · INPUT · IMAGE'])
     await shot('modes')
+  })
+
+  describe('follows every way a link goes away', () => {
+    const OUTPUT = { mode: 'OUTPUT', title: '◀ p · OUTPUT · IMAGE', color: MODE_STYLES.OUTPUT.color }
+    const INPUT = { mode: 'INPUT', title: '▶ p · INPUT', color: MODE_STYLES.INPUT.color }
+    const INPUT_TYPED = { mode: 'INPUT', title: '▶ p · INPUT · IMAGE', color: MODE_STYLES.INPUT.color }
+    const cases: Array<[string, string, typeof OUTPUT]> = [
+      ['the port disconnects its output', 'port.disconnectOutput(0)', OUTPUT],
+      ['the port disconnects its input', 'port.disconnectInput(0)', INPUT_TYPED],
+      ['the next node disconnects its input', 'after.disconnectInput(0)', OUTPUT],
+      ['the previous node disconnects its output', 'inv.disconnectOutput(0)', INPUT_TYPED],
+      ['the outgoing link is deleted', 'app.graph.removeLink(port.outputs[0].links[0])', OUTPUT],
+      ['the incoming link is deleted', 'app.graph.removeLink(port.inputs[0].link)', INPUT_TYPED],
+      ['the next node is removed', 'app.graph.remove(after)', OUTPUT],
+      ['the previous node is removed', 'app.graph.remove(inv)', INPUT_TYPED],
+      ['both neighbours are removed', 'app.graph.remove(inv); app.graph.remove(after)', INPUT],
+    ]
+    it.each(cases)('%s', async (_name, action, want) => {
+      const seen = await page.evaluate(async (act) => {
+        const w = window as unknown as W
+        const { port, inv, after } = w.discomfortTest.passthru()
+        const before = await w.discomfortTest.seen(port)
+        new Function('app', 'port', 'inv', 'after', act)(w.app, port, inv, after)
+        return { before, after: await w.discomfortTest.seen(port) }
+      }, action)
+      expect(seen.before).toEqual({
+        mode: 'PASSTHRU',
+        title: '⇄ p · PASSTHRU · IMAGE',
+        color: MODE_STYLES.PASSTHRU.color,
+      })
+      expect(seen.after).toEqual(want)
+    })
+    it('undo after a link is deleted brings PASSTHRU back', async () => {
+      const seen = await page.evaluate(async () => {
+        const w = window as unknown as W
+        const { app } = w
+        w.discomfortTest.passthru()
+        const tracker =
+          app.workflowManager?.activeWorkflow?.changeTracker ??
+          app.extensionManager?.workflow?.activeWorkflow?.changeTracker
+        tracker.checkState()
+        const port = () => app.graph.nodes.find((n: { type: string }) => n.type === 'DiscomfortPort')
+        app.graph.removeLink(port().outputs[0].links[0])
+        tracker.checkState()
+        const removed = await w.discomfortTest.seen(port())
+        await tracker.undo()
+        return { removed, undone: await w.discomfortTest.seen(port()) }
+      })
+      expect(seen.removed).toEqual(OUTPUT)
+      expect(seen.undone).toEqual({
+        mode: 'PASSTHRU',
+        title: '⇄ p · PASSTHRU · IMAGE',
+        color: MODE_STYLES.PASSTHRU.color,
+      })
+    })
+  })
+
+  it("converts a PrimitiveNode's numbers as this frontend's widgets round them, and so does the converter", async () => {
+    // EmptyImage → ImageBlur, whose blur_radius (INT) and sigma (FLOAT, step 0.1, max 10) come from
+    // PrimitiveNodes, and an EmptyLatentImage whose width (INT, step 8) comes from one.
+    const primitive = (id: number, type: string, widget: string, value: number, link: number) => ({
+      id,
+      type: 'PrimitiveNode',
+      pos: [50, 200 + id * 80],
+      outputs: [{ name: type, type, links: [link], widget: { name: widget } }],
+      widgets_values: [value, 'fixed'],
+    })
+    const workflow = {
+      last_node_id: 8,
+      last_link_id: 5,
+      nodes: [
+        {
+          id: 1,
+          type: 'EmptyImage',
+          pos: [300, 100],
+          outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [1] }],
+          widgets_values: [64, 64, 1, 0],
+        },
+        {
+          id: 2,
+          type: 'ImageBlur',
+          pos: [600, 100],
+          inputs: [
+            { name: 'image', type: 'IMAGE', link: 1 },
+            { name: 'blur_radius', type: 'INT', link: 2, widget: { name: 'blur_radius' } },
+            { name: 'sigma', type: 'FLOAT', link: 3, widget: { name: 'sigma' } },
+          ],
+          outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [] }],
+          widgets_values: [1, 1],
+        },
+        {
+          id: 3,
+          type: 'EmptyLatentImage',
+          pos: [600, 400],
+          inputs: [{ name: 'width', type: 'INT', link: 4, widget: { name: 'width' } }],
+          outputs: [{ name: 'LATENT', type: 'LATENT', links: [] }],
+          widgets_values: [512, 512, 1],
+        },
+        primitive(4, 'INT', 'blur_radius', 2.6, 2),
+        primitive(5, 'FLOAT', 'sigma', 3.25, 3),
+        primitive(6, 'INT', 'width', 101, 4),
+      ],
+      links: [
+        [1, 1, 0, 2, 0, 'IMAGE'],
+        [2, 4, 0, 2, 1, 'INT'],
+        [3, 5, 0, 2, 2, 'FLOAT'],
+        [4, 6, 0, 3, 0, 'INT'],
+      ],
+      version: 0.4,
+    }
+    const sent = async (sigma: number) => {
+      const wf = structuredClone(workflow)
+      wf.nodes[4]!.widgets_values = [sigma, 'fixed']
+      const output = await page.evaluate(async (w) => {
+        const { app } = window as unknown as W
+        await app.loadGraphData(w)
+        return (await app.graphToPrompt()).output
+      }, wf)
+      return { output, ours: toApiPrompt(wf as unknown as UiWorkflow, loadObjectInfo(), { frontendVersion: version }) }
+    }
+    const a = await sent(3.25)
+    expect(a.output['2'].inputs).toMatchObject({ blur_radius: 3, sigma: 3.3 })
+    expect(a.output['3'].inputs.width).toBe(104)
+    expect(a.ours).toEqual(a.output)
+    const b = await sent(12.34)
+    expect(b.output['2'].inputs.sigma).toBe(10)
+    expect(b.ours).toEqual(b.output)
   })
 
   it('loads a workflow saved by the original Discomfort, keeping its values', async () => {

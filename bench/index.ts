@@ -2,7 +2,9 @@
  * `npm run bench`: speed figures, printed as a table. Timings are medians of
  * many runs after a warm-up, so one slow run does not move them.
  *
- * 1. UI→API conversion of the `default` and `synthetic__chain500` workflows.
+ * 1. UI→API conversion of the `default` and `synthetic__chain500` workflows,
+ *    all 188 ComfyUI templates, and generated stress graphs (5,000 reroutes,
+ *    10,000 nodes, 1,000 nested subgraphs).
  * 2. Context store: save and load of a 2048×2048 image, in RAM and on disk.
  * 3. The bridge's per-run overhead against queueing the same prompt with
  *    ComfyUI's API directly (same stand-in server), and 100 iterations of a
@@ -24,7 +26,15 @@ import type { ApiPrompt, UiWorkflow } from '../shared/index.js'
 import { freePort } from '../test/helpers/net.js'
 import { imageBench } from './images.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
-import { GRAPH_TO_PROMPT, loadObjectInfo, readJson } from '../test/helpers/fixtures.js'
+import {
+  GRAPH_TO_PROMPT,
+  loadObjectInfo,
+  loadObjectInfo0375,
+  loadTemplate,
+  readJson,
+  templateNames,
+} from '../test/helpers/fixtures.js'
+import { nestedSubgraphs, rerouteChain } from '../test/helpers/stressGraphs.js'
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b)
@@ -69,6 +79,32 @@ for (const [name, runs, target] of [
   const workflow = readJson<UiWorkflow>(join(GRAPH_TO_PROMPT, 'cases', `${name}.json`))
   const ms = time(() => toApiPrompt(workflow, objectInfo, { name }), runs)
   row(`convert ${name} (median of ${runs})`, `${ms.toFixed(3)} ms (target < ${target} ms)`)
+}
+{
+  const info = loadObjectInfo0375()
+  const templates = templateNames().map((name) => ({ name, workflow: loadTemplate(name) as UiWorkflow }))
+  const ms = time(
+    () => {
+      for (const { name, workflow } of templates) {
+        try {
+          toApiPrompt(workflow, info, { name })
+        } catch {
+          // the templates whose node types ComfyUI 0.3.75 lacks (audio) fail as they should
+        }
+      }
+    },
+    20,
+    3,
+  )
+  row(`convert all ${templates.length} ComfyUI templates (median of 20)`, `${ms.toFixed(1)} ms`)
+  for (const [label, workflow] of [
+    ['5,000 reroutes', rerouteChain(5000)],
+    ['10,000 nodes', rerouteChain(9998)],
+    ['1,000 nested subgraphs', nestedSubgraphs(1000)],
+  ] as const) {
+    const one = time(() => toApiPrompt(workflow, objectInfo, { name: label }), 10, 2)
+    row(`convert ${label} (median of 10)`, `${one.toFixed(1)} ms (target < 1000 ms)`)
+  }
 }
 
 // --- 2. context store ------------------------------------------------------------

@@ -6,45 +6,10 @@ import { discoverPorts } from '../ports/discover.js'
 import { pruneToPort, removePassthru } from '../ports/graphOps.js'
 import type { ApiPrompt } from '../workflow/apiPrompt.js'
 import type { UiWorkflow } from '../workflow/uiWorkflow.js'
+import { nestedSubgraphs as nested, rerouteChain } from '../../test/helpers/stressGraphs.js'
 import { toApiPrompt } from './toApiPrompt.js'
 
 const info = loadObjectInfo()
-
-/** EmptyImage → n reroutes → PreviewImage, in the UI format (schema 0.4). */
-function rerouteChain(n: number, cycle = false): UiWorkflow {
-  const nodes: unknown[] = [
-    {
-      id: 1,
-      type: 'EmptyImage',
-      mode: 0,
-      inputs: [],
-      outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [1] }],
-      widgets_values: [8, 8, 1, 0],
-    },
-  ]
-  const links: unknown[] = []
-  for (let i = 0; i < n; i++) {
-    const id = i + 2
-    const from = cycle && i === 0 ? n + 1 : id - 1
-    nodes.push({
-      id,
-      type: 'Reroute',
-      mode: 0,
-      inputs: [{ name: '', type: '*', link: i + 1 }],
-      outputs: [{ name: '', type: 'IMAGE', links: [i + 2] }],
-    })
-    links.push([i + 1, from, 0, id, 0, 'IMAGE'])
-  }
-  nodes.push({
-    id: n + 2,
-    type: 'PreviewImage',
-    mode: 0,
-    inputs: [{ name: 'images', type: 'IMAGE', link: n + 1 }],
-    outputs: [],
-  })
-  links.push([n + 1, n + 1, 0, n + 2, 0, 'IMAGE'])
-  return { nodes, links, version: 0.4, last_node_id: n + 2, last_link_id: n + 1 } as unknown as UiWorkflow
-}
 
 describe('deep graphs', () => {
   it('converts a chain of 5,000 reroutes, and one of 10,000 nodes', () => {
@@ -118,6 +83,61 @@ describe('subgraphs that contain themselves', () => {
     w.definitions.subgraphs.push(b)
     expect(() => toApiPrompt(w as unknown as UiWorkflow, info, { name: 'loop.json' })).toThrow(
       /contains itself \(".*" › "B" › ".*"\)/,
+    )
+  })
+})
+
+describe('deep subgraph nesting', () => {
+  // Execution ids grow with depth ("3:3:…:3:2"), so the prompt itself grows with depth squared.
+  it('1,000 levels convert; the innermost node has a 1,001-part execution id', () => {
+    const prompt = toApiPrompt(nested(1000), info, { name: 'nested.json', frontendVersion: '1.32.9' })
+    expect(Object.keys(prompt)).toHaveLength(2000)
+    const innermost = `${Array(1000).fill('3').join(':')}:2`
+    expect(prompt[innermost]).toMatchObject({
+      class_type: 'PreviewImage',
+      inputs: { images: [innermost.replace(/2$/, '1'), 0] },
+    })
+  })
+})
+
+describe('cycles through bypassed and virtual nodes', () => {
+  const n = (id: number, type: string, mode: number, input: number | null, out: number[]) => ({
+    id,
+    type,
+    mode,
+    inputs: [{ name: type === 'Reroute' ? '' : 'image', type: type === 'Reroute' ? '*' : 'IMAGE', link: input }],
+    outputs: [{ name: 'IMAGE', type: 'IMAGE', links: out }],
+    widgets_values: [],
+  })
+  it('a loop closed through a bypassed node is refused, naming the nodes that run', () => {
+    // 1 ImageInvert → 2 ImageInvert (bypassed) → 3 ImageInvert → back into 1.
+    const w = {
+      nodes: [n(1, 'ImageInvert', 0, 3, [1]), n(2, 'ImageInvert', 4, 1, [2]), n(3, 'ImageInvert', 0, 2, [3])],
+      links: [
+        [1, 1, 0, 2, 0, 'IMAGE'],
+        [2, 2, 0, 3, 0, 'IMAGE'],
+        [3, 3, 0, 1, 0, 'IMAGE'],
+      ],
+      version: 0.4,
+    }
+    expect(() => toApiPrompt(w as unknown as UiWorkflow, info, { name: 'bypass.json' })).toThrow(
+      /bypass\.json: the links between nodes .*form a cycle/,
+    )
+  })
+  it('a loop of reroutes and bypassed nodes only is refused, not walked forever', () => {
+    const w = {
+      nodes: [n(1, 'Reroute', 0, 3, [1]), n(2, 'ImageInvert', 4, 1, [2]), n(3, 'Reroute', 0, 2, [3, 4])],
+      links: [
+        [1, 1, 0, 2, 0, 'IMAGE'],
+        [2, 2, 0, 3, 0, 'IMAGE'],
+        [3, 3, 0, 1, 0, '*'],
+        [4, 3, 0, 4, 0, 'IMAGE'],
+      ],
+      version: 0.4,
+    }
+    w.nodes.push({ ...n(4, 'PreviewImage', 0, 4, []), inputs: [{ name: 'images', type: 'IMAGE', link: 4 }] })
+    expect(() => toApiPrompt(w as unknown as UiWorkflow, info, { name: 'virtual.json' })).toThrow(
+      /virtual\.json, node \d \(Reroute\): the links through this node form a cycle/,
     )
   })
 })

@@ -194,13 +194,23 @@ class Converter {
 
   /** All node instances, depth first, skipping the insides of muted or bypassed subgraphs. */
   private *instances(graph: Graph, path: readonly string[], parent?: ExecNode): Generator<ExecNode> {
-    for (const node of graph.nodes) {
-      const e = this.exec(graph, node, path, parent)
+    // An explicit stack, not recursion: subgraphs may nest thousands deep.
+    const stack: Array<{ graph: Graph; path: readonly string[]; parent?: ExecNode; next: number }> = [
+      { graph, path, ...(parent ? { parent } : {}), next: 0 },
+    ]
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!
+      const node = frame.graph.nodes[frame.next++]
+      if (!node) {
+        stack.pop()
+        continue
+      }
+      const e = this.exec(frame.graph, node, frame.path, frame.parent)
       yield e
       const inner = this.subgraphs.get(node.type)
       const mode = node.mode ?? NodeMode.ALWAYS
       if (inner && mode !== NodeMode.NEVER && mode !== NodeMode.BYPASS) {
-        yield* this.instances(inner, [...path, graph.ids.get(node)!], e)
+        stack.push({ graph: inner, path: [...frame.path, frame.graph.ids.get(node)!], parent: e, next: 0 })
       }
     }
   }

@@ -5,9 +5,10 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ComfyClient } from './comfy/comfyClient.js'
+import type { ComfyClient } from './comfy/comfyClient.js'
 import { ensureComfy, type ComfyLaunch, type LaunchedComfy } from './comfy/launcher.js'
-import { Runner, SingleServerPool } from './run/runner.js'
+import { Runner } from './run/runner.js'
+import { ServerPool, type ServerSpec } from './pool/serverPool.js'
 import { createApp } from './server/app.js'
 import { RunManager } from './server/runManager.js'
 import { isLoopbackHost, originsFor } from './server/security.js'
@@ -34,6 +35,8 @@ export interface BridgeOptions {
   allowOrigins?: string[]
   /** Start ComfyUI with this when it does not answer. */
   launch?: ComfyLaunch
+  /** More ComfyUI servers for runs and sweeps, besides `comfyUrl` (which the ComfyUI page uses). */
+  servers?: ServerSpec[]
   /** Convert UI workflows as this frontend version does (default: the one ComfyUI says it serves). */
   frontendVersion?: string
   /** RAM capacity per context (bytes), instead of workflow_context.json's. */
@@ -122,8 +125,9 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
   if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
 
-  const comfy = new ComfyClient(comfyUrl)
-  const runner = new Runner(new SingleServerPool(comfy), loadPassByRules(), options.frontendVersion)
+  const pool = new ServerPool([{ url: comfyUrl }, ...(options.servers ?? [])], { log })
+  const comfy = pool.primary()
+  const runner = new Runner(pool, loadPassByRules(), options.frontendVersion)
   const runs = new RunManager(runner, store)
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
   const app = createApp({ comfy, runner, store, runs, ...(token ? { token } : {}), allowedOrigins, host })
@@ -141,7 +145,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     })
   } catch (e) {
     hub.close()
-    comfy.close()
+    pool.close()
     await store.shutdown()
     await launched?.stop()
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw await portInUse(host, wantedPort)
@@ -168,7 +172,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       hub?.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
-      comfy.close()
+      pool.close()
       await store.shutdown()
       await launched?.stop()
     },

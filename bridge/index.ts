@@ -40,14 +40,13 @@ export {
   Runner,
   RunError,
   RunCancelledError,
-  SingleServerPool,
   type RunFailure,
-  type ComfyPool,
   type RunEvent,
   type RunResult,
   type WorkflowSpec,
 } from './run/runner.js'
 export type { InputValue, FileInput } from './run/inputs.js'
+export { ServerPool, NoServerError, type ComfyPool, type ServerSpec, type Lease } from './pool/serverPool.js'
 export { ContextStore } from './store/contextStore.js'
 export { ContextKeyError, KeyFormatError, ContextClosedError } from './store/errors.js'
 export { WorkerReceipt } from './store/workerReceipt.js'

@@ -16,7 +16,9 @@ import { ComfyHttp } from '../comfy/comfyHttp.js'
 import type { ComfyClient, ComfyJob, JobEvent } from '../comfy/comfyClient.js'
 import type { NodeUi } from '../comfy/messages.js'
 import type { PassByRules } from '../store/config.js'
-import type { Context } from '../store/context.js'
+import type { EntryMeta } from '../../shared/protocol/index.js'
+import type { SaveOptions, WorkerReceipt } from '../store/workerReceipt.js'
+import { isServerFailure, type ComfyPool } from '../pool/serverPool.js'
 import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
 import type { ContextValue, PassBy } from '../store/values.js'
 import { stitch } from '../../shared/ports/graphOps.js'
@@ -48,8 +50,17 @@ export const runFailure = (e: unknown): RunFailure => ({
 export const isCancellation = (f: RunFailure): boolean =>
   f.code === RunCancelledError.code || f.code === ComfyCancelledError.code
 
+/** What a run works in: a context, or a sweep item's layer over one. */
+export interface RunTarget {
+  readonly id: string
+  beginRun(runId: string): Promise<WorkerReceipt>
+  meta(key: string): EntryMeta | undefined
+  load(key: string): Promise<ContextValue>
+  save(key: string, value: ContextValue, options?: SaveOptions): Promise<unknown>
+}
+
 export interface RunOptions {
-  context: Context
+  context: RunTarget
   inputs?: Record<string, InputValue>
   iterations?: number
   signal?: AbortSignal
@@ -63,6 +74,14 @@ export interface RunOptions {
   passBy?: Record<string, PassBy>
   /** OUTPUT keys the caller will read: checked against the workflows' OUTPUT ports before anything runs. */
   expectOutputs?: string[]
+  /** What the run loads (model files…): servers that hold it are preferred. */
+  affinity?: readonly string[]
+  /** Servers not to use. */
+  exclude?: readonly string[]
+  /** Only this server (label or URL). */
+  only?: string
+  /** Told which server each workflow went to, and why. */
+  onLease?: (lease: { server: string; reason: string }) => void
 }
 
 export interface RunResult {
@@ -70,18 +89,6 @@ export interface RunResult {
   contextId: string
   /** Each OUTPUT unique_id's value after the last iteration. */
   outputs: Record<string, ContextValue>
-}
-
-/** The ComfyUI servers runs go to. Today one; later several, chosen by load or cache affinity. */
-export interface ComfyPool {
-  acquire(): Promise<ComfyClient>
-}
-
-export class SingleServerPool implements ComfyPool {
-  constructor(readonly client: ComfyClient) {}
-  acquire(): Promise<ComfyClient> {
-    return Promise.resolve(this.client)
-  }
 }
 
 interface StepOptions extends RunOptions {
@@ -167,7 +174,7 @@ export async function loadWorkflow(
 export async function saveRunInputs(
   workflows: LoadedWorkflow[],
   inputs: Record<string, InputValue>,
-  context: Context,
+  context: RunTarget,
   info: ObjectInfo,
 ): Promise<void> {
   const types = new Map<string, string>()
@@ -224,11 +231,11 @@ export class Runner {
 
   /** The frontend version UI workflows are converted for: the configured one, else the server's. */
   private async targetFrontend(): Promise<string | undefined> {
-    return this.frontendVersion ?? (await this.pool.acquire()).http.frontendVersion()
+    return this.frontendVersion ?? this.pool.any().http.frontendVersion()
   }
 
   async objectInfo(): Promise<ObjectInfo> {
-    return (await this.pool.acquire()).http.objectInfo()
+    return this.pool.any().http.objectInfo()
   }
 
   async loadWorkflows(specs: WorkflowSpec[]): Promise<LoadedWorkflow[]> {
@@ -257,7 +264,7 @@ export class Runner {
   }
 
   /** Save inputs with the types their INPUT ports infer; every input is checked before any is saved. */
-  async saveInputs(workflows: LoadedWorkflow[], inputs: Record<string, InputValue>, context: Context): Promise<void> {
+  async saveInputs(workflows: LoadedWorkflow[], inputs: Record<string, InputValue>, context: RunTarget): Promise<void> {
     await saveRunInputs(workflows, inputs, context, await this.objectInfo())
   }
 
@@ -336,7 +343,7 @@ export class Runner {
   async queueFromPage(
     prompt: ApiPrompt,
     options: {
-      context: Context
+      context: RunTarget
       clientId: string
       extraData?: Record<string, unknown>
       runId?: string
@@ -361,6 +368,7 @@ export class Runner {
         iterations: 1,
         emit,
         clientId: options.clientId,
+        only: this.pool.primary().url,
         ...(options.extraData ? { extraData: options.extraData } : {}),
         ...(options.front ? { front: true } : {}),
       },
@@ -377,11 +385,26 @@ export class Runner {
 
   /** Compile and queue; `done` settles when the outputs are committed (or nothing is). */
   private async startOne(workflow: LoadedWorkflow, o: StepOptions): Promise<StartedWorkflow> {
-    const client = await this.pool.acquire()
-    const info = await client.http.objectInfo()
-    const receipt = await o.context.beginRun(`${o.runId}:${o.iteration}:${o.index + 1}`)
+    const lease = await this.pool.acquire({
+      ...(o.affinity ? { affinity: o.affinity } : {}),
+      ...(o.exclude ? { exclude: o.exclude } : {}),
+      ...(o.only ? { only: o.only } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    })
+    o.onLease?.({ server: lease.server, reason: lease.reason })
+    const client = lease.client
+    let receipt: WorkerReceipt
+    let info: ObjectInfo
+    try {
+      info = await client.http.objectInfo()
+      receipt = await o.context.beginRun(`${o.runId}:${o.iteration}:${o.index + 1}`)
+    } catch (e) {
+      lease.release(isServerFailure(e) ? 'server-down' : 'failed')
+      throw e
+    }
     const label = o.iterations > 1 ? `${workflow.name} (iteration ${o.iteration} of ${o.iterations})` : workflow.name
     const fail = async (e: unknown): Promise<never> => {
+      lease.release(isServerFailure(e) ? 'server-down' : 'failed')
       await receipt.discard()
       if (e instanceof ComfyCancelledError || o.signal?.aborted) {
         throw new RunCancelledError(
@@ -479,6 +502,7 @@ export class Runner {
           outputs = result.outputs
           cached = result.cachedNodes.length
         }
+        lease.release('ok')
         for (const capture of compiled.captures) {
           receipt.stage(capture.uniqueId, await this.readCapture(client, capture, outputs[capture.nodeId], label), {
             comfyType: capture.type,

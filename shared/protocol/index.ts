@@ -16,3 +16,5 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')
 }
 export * from './envelope.js'
+export * from './pool.js'
+export * from './sweeps.js'

@@ -42,6 +42,8 @@ class Interrupted extends Error {}
 export interface ExecutorOptions {
   /** Extra milliseconds every executed node takes (to test cancellation and progress). */
   nodeDelayMs?: number
+  /** Extra milliseconds every prompt takes, as a GPU would (for pool and sweep benchmarks). */
+  promptDelayMs?: number
 }
 
 export class Executor {
@@ -184,6 +186,7 @@ export class Executor {
     }
     this.interruptFlag = false
     message('execution_start', { prompt_id: promptId }, false)
+    if (this.options.promptDelayMs) await new Promise((r) => setTimeout(r, this.options.promptDelayMs))
 
     // Classic cache: keep only what the new prompt can reuse.
     const sigs = this.signatures(prompt)

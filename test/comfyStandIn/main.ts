@@ -1,6 +1,6 @@
 /**
  * Run the stand-in as its own process:
- * `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR] [--custom-nodes DIR] [--frontend DIR] [--node-delay-ms N]`.
+ * `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR] [--custom-nodes DIR] [--frontend DIR] [--node-delay-ms N] [--prompt-delay-ms N]`.
  * Used by tests of the ComfyUI launcher and the CLI, and handy for trying the bridge without ComfyUI.
  *
  * --custom-nodes does what ComfyUI does with its custom_nodes folder for a
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     'custom-nodes': { type: 'string' },
     frontend: { type: 'string' },
     'node-delay-ms': { type: 'string' },
+    'prompt-delay-ms': { type: 'string' },
   },
   strict: false,
 })
@@ -45,6 +46,7 @@ const comfy = await startComfyStandIn({
   ...(customNodes ? { extensions: webDirectories(customNodes) } : {}),
   ...(frontend ? { frontendDir: frontend } : {}),
   ...(str(values['node-delay-ms']) ? { nodeDelayMs: Number(str(values['node-delay-ms'])) } : {}),
+  ...(str(values['prompt-delay-ms']) ? { promptDelayMs: Number(str(values['prompt-delay-ms'])) } : {}),
 })
 process.stdout.write(`ComfyUI stand-in listening on ${comfy.url}\n`)
 const stop = () => void comfy.close().then(() => process.exit(0))

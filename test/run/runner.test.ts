@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { decodeLatent, encodeLatent } from '../../bridge/codec/latent.js'
 import { decodePng } from '../../bridge/codec/png.js'
-import { ComfyClient } from '../../bridge/comfy/comfyClient.js'
-import { parseCapturedText, Runner, SingleServerPool } from '../../bridge/run/runner.js'
+import { parseCapturedText, Runner } from '../../bridge/run/runner.js'
+import { ServerPool } from '../../bridge/pool/serverPool.js'
 import { loadPassByRules } from '../../bridge/store/config.js'
 import type { Context } from '../../bridge/store/context.js'
 import { ContextStore } from '../../bridge/store/contextStore.js'
@@ -18,20 +18,20 @@ import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
 
 let comfy: ComfyStandIn
-let client: ComfyClient
+let pool: ServerPool
 let runner: Runner
 let store: ContextStore
 let ctx: Context
 
 beforeAll(async () => {
   comfy = await startComfyStandIn()
-  client = new ComfyClient(comfy.url, { pollIntervalMs: 50 })
-  runner = new Runner(new SingleServerPool(client), loadPassByRules())
+  pool = new ServerPool([{ url: comfy.url }], { client: { pollIntervalMs: 50 } })
+  runner = new Runner(pool, loadPassByRules())
   store = new ContextStore({ root: mkdtempSync(join(tmpdir(), 'discomfort-run-')), ramCapacityBytes: 50_000_000 })
   await store.init()
 })
 afterAll(async () => {
-  client.close()
+  pool.close()
   await store.shutdown()
   await comfy.close()
 })
@@ -272,7 +272,7 @@ describe('failures keep the context as it was', () => {
 
   it('a runtime failure commits nothing from that workflow and names the node', async () => {
     await ctx.save('out', fromJs('before'))
-    await client.http.upload(new TextEncoder().encode('garbage'), 'bad.latent')
+    await pool.primary().http.upload(new TextEncoder().encode('garbage'), 'bad.latent')
     const w: ApiPrompt = {
       '1': { class_type: 'LoadLatent', inputs: { latent: 'bad.latent' } },
       '2': port('lat', ['1', 0]),
@@ -299,7 +299,7 @@ describe('failures keep the context as it was', () => {
     const e = await caught(pending)
     expect(e.name).toBe('RunCancelledError')
     expect(ctx.has('slow')).toBe(false)
-    const q = await client.http.queue()
+    const q = await pool.primary().http.queue()
     expect([...q.queue_running, ...q.queue_pending]).toEqual([])
   })
 })

@@ -9,6 +9,8 @@ import type { ComfyClient } from './comfy/comfyClient.js'
 import { ensureComfy, type ComfyLaunch, type LaunchedComfy } from './comfy/launcher.js'
 import { Runner } from './run/runner.js'
 import { ServerPool, type ServerSpec } from './pool/serverPool.js'
+import { Ledger } from './ledger/ledger.js'
+import { Sweeper } from './sweep/sweeper.js'
 import { createApp } from './server/app.js'
 import { RunManager } from './server/runManager.js'
 import { isLoopbackHost, originsFor } from './server/security.js'
@@ -19,6 +21,8 @@ import { setMaxImagePixels } from './store/valueFrom.js'
 import { discomfortHome, env } from './env.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
 import { DiscomfortError } from '../shared/errors.js'
+import { join } from 'node:path'
+import { makeDirs } from './util/makeDirs.js'
 
 export { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
 
@@ -52,6 +56,8 @@ export interface Bridge {
   runner: Runner
   runs: RunManager
   comfy: ComfyClient
+  pool: ServerPool
+  sweeper: Sweeper
   /** The ComfyUI this bridge started, if it did. */
   launched: LaunchedComfy | undefined
   close(): Promise<void>
@@ -129,8 +135,28 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const comfy = pool.primary()
   const runner = new Runner(pool, loadPassByRules(), options.frontendVersion)
   const runs = new RunManager(runner, store)
+  await makeDirs(join(root, 'sweeps'))
+  const ledger = new Ledger(join(root, 'ledger.sqlite'))
+  const sweeper = new Sweeper({
+    runner,
+    store,
+    ledger,
+    root: join(root, 'sweeps'),
+    capacity: () => pool.capacity(),
+    log,
+  })
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
-  const app = createApp({ comfy, runner, store, runs, ...(token ? { token } : {}), allowedOrigins, host })
+  const app = createApp({
+    comfy,
+    runner,
+    store,
+    runs,
+    sweeper,
+    pool,
+    ...(token ? { token } : {}),
+    allowedOrigins,
+    host,
+  })
   const server: Server = createServer(app)
   hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins, host })
   hub.attach(server)
@@ -146,6 +172,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   } catch (e) {
     hub.close()
     pool.close()
+    ledger.close()
     await store.shutdown()
     await launched?.stop()
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw await portInUse(host, wantedPort)
@@ -155,6 +182,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const shownHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`
   log(`Discomfort bridge listening on ${url} (ComfyUI at ${comfyUrl}; contexts in ${store.dir})`)
+  const resumed = await sweeper.resume()
+  if (resumed.length) log(`Resuming ${resumed.length} unfinished sweep(s): ${resumed.join(', ')}`)
   let closed = false
   return {
     url,
@@ -164,15 +193,19 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     runner,
     runs,
     comfy,
+    pool,
+    sweeper,
     launched,
     async close() {
       if (closed) return
       closed = true
+      sweeper.stop()
       for (const run of runs.list()) runs.cancel(run.id)
       hub?.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       pool.close()
+      ledger.close()
       await store.shutdown()
       await launched?.stop()
     },

@@ -58,3 +58,4 @@ export {
 } from './store/context.js'
 export type { ContextValue, PassBy, Recipe } from './store/values.js'
 export * from '../shared/index.js'
+export { Sweeper, SweepError, SweepNotFoundError, expandItems } from './sweep/sweeper.js'

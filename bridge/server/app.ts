@@ -11,6 +11,9 @@ import { contextsRouter } from './routes/contexts.js'
 import { miscRouter } from './routes/misc.js'
 import { runsRouter } from './routes/runs.js'
 import type { RunManager } from './runManager.js'
+import type { ServerPool } from '../pool/serverPool.js'
+import type { Sweeper } from '../sweep/sweeper.js'
+import { serversRouter, sweepsRouter } from './routes/sweeps.js'
 import { securityMiddleware } from './security.js'
 
 export interface AppDeps {
@@ -18,6 +21,8 @@ export interface AppDeps {
   runner: Runner
   store: ContextStore
   runs: RunManager
+  sweeper?: Sweeper
+  pool?: ServerPool
   token?: string
   allowedOrigins: ReadonlySet<string>
   /** The address the bridge listens on (default 127.0.0.1): Host headers must name it or loopback. */
@@ -40,6 +45,8 @@ export function createApp(deps: AppDeps): Express {
   )
   api.use('/contexts', contextsRouter(deps.store, limits))
   api.use('/runs', runsRouter(deps.runs, limits))
+  if (deps.sweeper) api.use('/sweeps', sweepsRouter(deps.sweeper, limits))
+  if (deps.pool) api.use('/servers', serversRouter(deps.pool, limits))
   api.use(miscRouter({ comfy: deps.comfy, runner: deps.runner, store: deps.store, runs: deps.runs, limits }))
   api.use((req, _res, next) => next(new BridgeHttpError(404, `No route ${req.method} /api${req.path}.`, 'not_found')))
   app.use('/api', api)

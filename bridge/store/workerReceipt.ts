@@ -73,6 +73,11 @@ export class WorkerReceipt {
     return [...this.staged].map(([key, s]) => ({ key, value: s.value, options: s.options }))
   }
 
+  /** @internal The entries it may read, as they were when it began. */
+  snapshotEntries(): Array<[string, { meta: EntryMeta; value?: ContextValue }]> {
+    return [...this.snapshot]
+  }
+
   /** @internal */
   readKeys(): string[] {
     return [...this.read]

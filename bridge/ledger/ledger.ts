@@ -1,0 +1,290 @@
+/**
+ * The run ledger: every sweep and sweep item the bridge accepts, in one
+ * SQLite file, written (and synced: WAL with synchronous=FULL) before the
+ * bridge answers. After a crash, items that were running go back to pending;
+ * items that finished are not run again. An item's commit is the single
+ * guarded change of its row to `done`, so a retry after a commit changes
+ * nothing.
+ *
+ * Why SQLite (better-sqlite3): one file beside the contexts, transactions and
+ * fsync we can rely on, no server to run, prebuilt binaries for the usual
+ * platforms, and synchronous calls that take microseconds (a sweep of 100k
+ * items is one transaction).
+ */
+import Database from 'better-sqlite3'
+import type { ItemOutput, ItemStatus, RunFailure, SweepItem, SweepView } from '../../shared/protocol/index.js'
+
+type Inputs = Record<string, string | number | boolean>
+
+export interface NewSweep {
+  id: string
+  label?: string
+  contextId: string
+  /** The workflows' names and content, so a restarted bridge can run what is left. */
+  workflows: Array<{ name: string; workflow: Record<string, unknown> }>
+  options: SweepOptions
+  folder: string
+  items: Inputs[]
+}
+
+export interface SweepOptions {
+  attempts: number
+  concurrency?: number
+  commitToContext: boolean
+}
+
+interface SweepRow {
+  id: string
+  label: string | null
+  context_id: string
+  workflows: string
+  options: string
+  total: number
+  status: 'running' | 'finished' | 'cancelled'
+  folder: string
+  created_at: string
+  finished_at: string | null
+}
+
+interface ItemRow {
+  sweep_id: string
+  idx: number
+  status: ItemStatus
+  inputs: string
+  attempts: number
+  server: string | null
+  reason: string | null
+  outputs: string | null
+  error: string | null
+  failures: string | null
+  started_at: string | null
+  finished_at: string | null
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sweeps (
+  id TEXT PRIMARY KEY,
+  label TEXT,
+  context_id TEXT NOT NULL,
+  workflows TEXT NOT NULL,
+  options TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS items (
+  sweep_id TEXT NOT NULL REFERENCES sweeps(id),
+  idx INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  server TEXT,
+  reason TEXT,
+  outputs TEXT,
+  error TEXT,
+  failures TEXT,
+  started_at TEXT,
+  finished_at TEXT,
+  PRIMARY KEY (sweep_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_by_status ON items (sweep_id, status, idx);
+`
+
+const now = () => new Date().toISOString()
+
+export class Ledger {
+  private readonly db: Database.Database
+  private readonly stmt: {
+    insertItem: Database.Statement
+    running: Database.Statement
+    commit: Database.Statement
+    retry: Database.Statement
+    fail: Database.Statement
+  }
+
+  constructor(readonly file: string) {
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.exec(SCHEMA)
+    this.stmt = {
+      insertItem: this.db.prepare(
+        'INSERT INTO items (sweep_id, idx, status, inputs) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      running: this.db.prepare(
+        `UPDATE items SET status = 'running', attempts = attempts + 1, server = ?, reason = ?, started_at = ?
+         WHERE sweep_id = ? AND idx = ? AND status = 'pending'`,
+      ),
+      commit: this.db.prepare(
+        `UPDATE items SET status = 'done', outputs = ?, error = NULL, finished_at = ?
+         WHERE sweep_id = ? AND idx = ? AND status != 'done'`,
+      ),
+      retry: this.db.prepare(
+        `UPDATE items SET status = 'pending', failures = ? WHERE sweep_id = ? AND idx = ? AND status = 'running'`,
+      ),
+      fail: this.db.prepare(
+        `UPDATE items SET status = 'failed', error = ?, failures = ?, finished_at = ?
+         WHERE sweep_id = ? AND idx = ? AND status != 'done'`,
+      ),
+    }
+  }
+
+  /** Record a sweep and all its items in one transaction (durable when this returns). */
+  createSweep(s: NewSweep): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO sweeps (id, label, context_id, workflows, options, total, status, folder, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+        )
+        .run(
+          s.id,
+          s.label ?? null,
+          s.contextId,
+          JSON.stringify(s.workflows),
+          JSON.stringify(s.options),
+          s.items.length,
+          s.folder,
+          now(),
+        )
+      for (const [i, inputs] of s.items.entries()) this.stmt.insertItem.run(s.id, i, 'pending', JSON.stringify(inputs))
+    })()
+  }
+
+  /** After a crash: what was running is pending again. Returns the sweeps still to finish. */
+  recover(): string[] {
+    this.db.prepare(`UPDATE items SET status = 'pending' WHERE status = 'running'`).run()
+    return (
+      this.db.prepare(`SELECT id FROM sweeps WHERE status = 'running' ORDER BY created_at`).all() as Array<{
+        id: string
+      }>
+    ).map((r) => r.id)
+  }
+
+  sweepRecord(
+    id: string,
+  ): { workflows: NewSweep['workflows']; options: SweepOptions; contextId: string; folder: string } | undefined {
+    const row = this.db.prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as SweepRow | undefined
+    if (!row) return undefined
+    return {
+      workflows: JSON.parse(row.workflows),
+      options: JSON.parse(row.options),
+      contextId: row.context_id,
+      folder: row.folder,
+    }
+  }
+
+  view(id: string): SweepView | undefined {
+    const row = this.db.prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as SweepRow | undefined
+    return row ? this.toView(row) : undefined
+  }
+
+  list(limit = 100): SweepView[] {
+    const rows = this.db.prepare('SELECT * FROM sweeps ORDER BY created_at DESC LIMIT ?').all(limit) as SweepRow[]
+    return rows.map((r) => this.toView(r))
+  }
+
+  /** Up to `limit` pending item numbers, lowest first. */
+  pending(sweepId: string, limit: number, after = -1): number[] {
+    return (
+      this.db
+        .prepare(`SELECT idx FROM items WHERE sweep_id = ? AND status = 'pending' AND idx > ? ORDER BY idx LIMIT ?`)
+        .all(sweepId, after, limit) as Array<{ idx: number }>
+    ).map((r) => r.idx)
+  }
+
+  item(sweepId: string, idx: number): SweepItem | undefined {
+    const row = this.db.prepare('SELECT * FROM items WHERE sweep_id = ? AND idx = ?').get(sweepId, idx) as
+      | ItemRow
+      | undefined
+    return row ? toItem(row) : undefined
+  }
+
+  /** Items in order, from `after` (exclusive), optionally only finished ones (done or failed). */
+  items(sweepId: string, options: { after?: number; limit?: number; finished?: boolean } = {}): SweepItem[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM items WHERE sweep_id = ? AND idx > ? ${options.finished ? "AND status IN ('done', 'failed')" : ''}
+         ORDER BY idx LIMIT ?`,
+      )
+      .all(sweepId, options.after ?? -1, options.limit ?? 1000) as ItemRow[]
+    return rows.map(toItem)
+  }
+
+  /** Claim a pending item for an attempt on `server`; false if it is not pending (taken, or finished). */
+  markRunning(sweepId: string, idx: number, server: string, reason: string): boolean {
+    return this.stmt.running.run(server, reason, now(), sweepId, idx).changes === 1
+  }
+
+  /** The item's commit: true the first time, false when it was already committed. */
+  commit(sweepId: string, idx: number, outputs: ItemOutput[]): boolean {
+    return this.stmt.commit.run(JSON.stringify(outputs), now(), sweepId, idx).changes === 1
+  }
+
+  /** An attempt failed because its server did: back to pending, with the failure noted. */
+  retry(sweepId: string, idx: number, failures: SweepItem['failures']): void {
+    this.stmt.retry.run(JSON.stringify(failures ?? []), sweepId, idx)
+  }
+
+  fail(sweepId: string, idx: number, error: RunFailure, failures: SweepItem['failures']): void {
+    this.stmt.fail.run(JSON.stringify(error), JSON.stringify(failures ?? []), now(), sweepId, idx)
+  }
+
+  /** Marks the sweep finished (or cancelled) once no item is pending or running. */
+  finishIfDone(sweepId: string, status: 'finished' | 'cancelled' = 'finished'): boolean {
+    const open = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM items WHERE sweep_id = ? AND status IN ('pending', 'running')`)
+      .get(sweepId) as { n: number }
+    if (open.n > 0 && status === 'finished') return false
+    this.db
+      .prepare(`UPDATE sweeps SET status = ?, finished_at = ? WHERE id = ? AND status = 'running'`)
+      .run(status, now(), sweepId)
+    return true
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  private toView(row: SweepRow): SweepView {
+    const counts = this.db
+      .prepare('SELECT status, COUNT(*) AS n FROM items WHERE sweep_id = ? GROUP BY status')
+      .all(row.id) as Array<{ status: ItemStatus; n: number }>
+    const count = (s: ItemStatus) => counts.find((c) => c.status === s)?.n ?? 0
+    const workflows = JSON.parse(row.workflows) as NewSweep['workflows']
+    return {
+      id: row.id,
+      ...(row.label ? { label: row.label } : {}),
+      status: row.status,
+      contextId: row.context_id,
+      workflows: workflows.map((w) => w.name),
+      total: row.total,
+      done: count('done'),
+      failed: count('failed'),
+      running: count('running'),
+      createdAt: row.created_at,
+      ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+      folder: row.folder,
+    }
+  }
+}
+
+function toItem(row: ItemRow): SweepItem {
+  return {
+    sweepId: row.sweep_id,
+    index: row.idx,
+    status: row.status,
+    inputs: JSON.parse(row.inputs) as Inputs,
+    attempts: row.attempts,
+    ...(row.server ? { server: row.server } : {}),
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.outputs ? { outputs: JSON.parse(row.outputs) as ItemOutput[] } : {}),
+    ...(row.error ? { error: JSON.parse(row.error) as RunFailure } : {}),
+    ...(row.failures ? { failures: JSON.parse(row.failures) as SweepItem['failures'] } : {}),
+    ...(row.started_at ? { startedAt: row.started_at } : {}),
+    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+  }
+}

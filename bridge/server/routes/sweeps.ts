@@ -1,0 +1,123 @@
+/** /api/sweeps (submit, follow, re-attach, cancel, fetch outputs) and /api/servers (the pool). */
+import express, { Router, type Request, type Response } from 'express'
+import { PoolFileSchema, ServerSpecSchema, SweepBodySchema, type SweepEvent } from '../../../shared/protocol/index.js'
+import type { ServerPool } from '../../pool/serverPool.js'
+import type { Sweeper } from '../../sweep/sweeper.js'
+import { parseBody } from '../bodies.js'
+import { BridgeHttpError } from '../httpError.js'
+
+const whole = (v: unknown, fallback: number, max: number): number => {
+  const n = typeof v === 'string' ? Number.parseInt(v, 10) : Number.NaN
+  return Number.isFinite(n) ? Math.min(Math.max(n, -1), max) : fallback
+}
+
+export function sweepsRouter(sweeper: Sweeper, limits: { json: string }): Router {
+  const router = Router()
+  const id = (req: Request) => String(req.params.id)
+
+  router.get('/', (_req, res) => {
+    res.json(sweeper.list())
+  })
+  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
+    const body = parseBody(SweepBodySchema, req.body, 'POST /api/sweeps')
+    res.status(202).json(await sweeper.start(body))
+  })
+  router.get('/:id', (req, res) => {
+    res.json(sweeper.view(id(req)))
+  })
+  /** Items in order after `after` (exclusive); `finished=1`: only done or failed ones. */
+  router.get('/:id/items', (req, res) => {
+    res.json(
+      sweeper.items(id(req), {
+        after: whole(req.query.after, -1, Number.MAX_SAFE_INTEGER),
+        limit: whole(req.query.limit, 1000, 5000),
+        finished: req.query.finished === '1',
+      }),
+    )
+  })
+  router.post('/:id/cancel', (req, res) => {
+    res.status(202).json(sweeper.cancel(id(req)))
+  })
+  /** An output file of an item (as named in its `outputs`). */
+  router.get('/:id/items/:n/:file', (req, res, next) => {
+    const view = sweeper.view(id(req))
+    const n = whole(req.params.n, -2, Number.MAX_SAFE_INTEGER)
+    if (n < 0 || !/^[A-Za-z0-9._-]+$/.test(String(req.params.file)) || String(req.params.file).startsWith('.'))
+      throw new BridgeHttpError(404, 'No such output file.', 'not_found')
+    res.sendFile(`items/${n}/${String(req.params.file)}`, { root: view.folder, dotfiles: 'deny' }, (e) => {
+      if (e)
+        next(
+          new BridgeHttpError(
+            404,
+            `Sweep ${view.id} has no output items/${n}/${String(req.params.file)}.`,
+            'not_found',
+          ),
+        )
+    })
+  })
+  /**
+   * Server-Sent Events: every finished item so far (done or failed), then
+   * live item events, then the sweep when it ends. A client that lost its
+   * connection comes back here and gets what it missed.
+   */
+  router.get('/:id/events', (req: Request, res: Response) => {
+    const sweepId = id(req)
+    sweeper.view(sweepId)
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
+    const send = (e: SweepEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+    const live: SweepEvent[] = []
+    let replaying = true
+    const off = sweeper.subscribe(sweepId, (e) => {
+      if (replaying) live.push(e)
+      else deliver(e)
+    })
+    const deliver = (e: SweepEvent) => {
+      send(e)
+      if (e.type === 'sweep' && e.sweep.status !== 'running') {
+        off()
+        res.end()
+      }
+    }
+    req.on('close', off)
+    for (let after = -1; ; ) {
+      const page = sweeper.items(sweepId, { after, limit: 5000, finished: true })
+      for (const item of page) send({ type: 'item', item })
+      if (page.length < 5000) break
+      after = page[page.length - 1]!.index
+    }
+    replaying = false
+    for (const e of live.splice(0)) deliver(e)
+    const view = sweeper.view(sweepId)
+    if (view.status !== 'running' || !sweeper.isActive(sweepId)) deliver({ type: 'sweep', sweep: view })
+  })
+  return router
+}
+
+export function serversRouter(pool: ServerPool, limits: { json: string }): Router {
+  const router = Router()
+  router.get('/', (_req, res) => {
+    res.json(pool.list())
+  })
+  /** Add one server, or several as a pool file's `{servers: [...]}`. */
+  router.post('/', express.json({ limit: limits.json }), (req, res) => {
+    const specs =
+      req.body && typeof req.body === 'object' && 'servers' in req.body
+        ? parseBody(PoolFileSchema, req.body, 'POST /api/servers').servers
+        : [parseBody(ServerSpecSchema, req.body, 'POST /api/servers')]
+    const added = specs.map((s) =>
+      pool.add({
+        url: s.url,
+        ...(s.label ? { label: s.label } : {}),
+        ...(s.weight ? { weight: s.weight } : {}),
+        ...(s.max_queued ? { maxQueued: s.max_queued } : {}),
+      }),
+    )
+    res.status(201).json(added)
+  })
+  router.delete('/:label', (req, res) => {
+    const label = decodeURIComponent(String(req.params.label))
+    if (!pool.remove(label)) throw new BridgeHttpError(404, `No server "${label}" in the pool.`, 'not_found')
+    res.json(pool.list())
+  })
+  return router
+}

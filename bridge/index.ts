@@ -59,3 +59,4 @@ export {
 export type { ContextValue, PassBy, Recipe } from './store/values.js'
 export * from '../shared/index.js'
 export { Sweeper, SweepError, SweepNotFoundError, expandItems } from './sweep/sweeper.js'
+export { SweepHandle, type SweepArgs } from './client/sweep.js'

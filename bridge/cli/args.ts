@@ -101,6 +101,17 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         value: 'VERSION',
         help: `Convert UI workflows as this ComfyUI frontend version does (known: ${KNOWN_FRONTEND_VERSIONS.join(', ')}; default: the one ComfyUI says it serves).`,
       },
+      server: {
+        type: 'string',
+        multiple: true,
+        value: 'URL',
+        help: 'Another ComfyUI server for runs and sweeps (repeatable); --comfy stays the one the page uses.',
+      },
+      pool: {
+        type: 'string',
+        value: 'FILE',
+        help: 'A pool file: {"servers": [{"url", "label", "weight", "max_queued"}, ...]}.',
+      },
       help: HELP,
     },
   },
@@ -142,6 +153,45 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
       },
       comfy: { type: 'string', value: 'URL', help: 'ComfyUI for a bridge started in this process.' },
       json: { type: 'boolean', help: 'Print the outputs as JSON.' },
+      help: HELP,
+    },
+  },
+  sweep: {
+    synopsis: '<workflow.json>... --vary KEY=VALUES... [options]',
+    summary: 'Run the workflows for every combination of values, over all ComfyUI servers of the bridge.',
+    details: `VALUES: a,b,c (numbers and true/false are parsed) or a range of whole numbers 1..100. Several --vary
+make a cartesian product (the last varies fastest). Each item's outputs go to DIR/<n>/<key>.<ext>, and
+DIR/manifest.jsonl has one line per item: its inputs and its files. The bridge records the sweep before
+it starts: if this command stops, --attach ID picks it up again (only what is left runs).`,
+    options: {
+      vary: {
+        type: 'string',
+        multiple: true,
+        value: 'KEY=VALUES',
+        help: 'Values to try for an INPUT port (repeatable: a cartesian product).',
+      },
+      input: {
+        type: 'string',
+        multiple: true,
+        short: 'i',
+        value: 'KEY=VALUE',
+        help: 'A value every item gets (repeatable).',
+      },
+      out: { type: 'string', value: 'DIR', help: 'Folder for the outputs and manifest.jsonl (default: sweep-<id>).' },
+      context: { type: 'string', value: 'ID', help: 'The master context items read (default: an empty one).' },
+      concurrency: { type: 'string', value: 'N', help: "Items in flight (default: twice the pool's slots)." },
+      attach: { type: 'string', value: 'ID', help: 'Follow a sweep submitted earlier instead of submitting one.' },
+      bridge: {
+        type: 'string',
+        value: 'URL',
+        help: `Bridge to use (default http://127.0.0.1:${DEFAULT_BRIDGE_PORT}).`,
+      },
+      comfy: {
+        type: 'string',
+        multiple: true,
+        value: 'URL',
+        help: 'ComfyUI servers for a bridge started in this process (repeatable: a pool).',
+      },
       help: HELP,
     },
   },
@@ -199,6 +249,8 @@ export interface BridgeArgs {
   comfyLaunch?: string
   comfyConfig?: string
   frontend?: string
+  servers: string[]
+  pool?: string
 }
 
 export interface RunArgs {
@@ -211,6 +263,19 @@ export interface RunArgs {
   bridge?: string
   comfy?: string
   json: boolean
+}
+
+export interface SweepArgs {
+  command: 'sweep'
+  workflows: string[]
+  vary: Array<[string, Array<string | number | boolean>]>
+  base: Array<[string, string]>
+  out?: string
+  context?: string
+  concurrency?: number
+  attach?: string
+  bridge?: string
+  comfy: string[]
 }
 
 export interface ConvertArgs {
@@ -228,6 +293,7 @@ export type CliArgs =
   | BridgeArgs
   | RunArgs
   | ConvertArgs
+  | SweepArgs
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' }
 
@@ -290,6 +356,22 @@ function parseCommand(
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
 
+/** `1..100` (whole numbers) or `a,b,c` (numbers and booleans parsed, the rest strings). */
+function sweepValues(key: string, text: string, command: CommandName): Array<string | number | boolean> {
+  const range = /^(-?\d+)\.\.(-?\d+)$/.exec(text)
+  if (range) {
+    const [from, to] = [Number(range[1]), Number(range[2])]
+    const n = Math.abs(to - from) + 1
+    if (n > 100_000) throw new UsageError(`sweep: --vary ${key}=${text} has ${n} values; at most 100000.`, command)
+    return Array.from({ length: n }, (_, i) => (from <= to ? from + i : from - i))
+  }
+  const values = text.split(',').map((s) => s.trim())
+  if (values.some((s) => s === '')) throw new UsageError(`sweep: --vary ${key}=${text} has an empty value.`, command)
+  return values.map((s) =>
+    s === 'true' ? true : s === 'false' ? false : /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(s) ? Number(s) : s,
+  )
+}
+
 function frontendVersion(v: unknown, command: CommandName): string | undefined {
   const value = str(v)
   if (value !== undefined && !isFrontendVersion(value))
@@ -343,7 +425,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         host: str(v.host) ?? '127.0.0.1',
         port: wholeNumber(str(v.port), 'port', command, DEFAULT_BRIDGE_PORT, 0, 65535),
         allowOrigins: list(v['allow-origin']),
+        servers: list(v.server),
       }
+      const pool = str(v.pool)
+      if (pool !== undefined) args.pool = pool
       for (const [flag, key] of [
         ['comfy', 'comfy'],
         ['token', 'token'],
@@ -370,6 +455,34 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         json: v.json === true,
       }
       for (const key of ['context', 'bridge', 'comfy'] as const) {
+        const value = str(v[key])
+        if (value !== undefined) args[key] = value
+      }
+      return args
+    }
+    case 'sweep': {
+      const attach = str(v.attach)
+      if (positionals.length === 0 && !attach)
+        throw new UsageError(
+          'sweep: name the workflow file(s), e.g. discomfort sweep a.json --vary seed=1..10',
+          command,
+        )
+      const vary = list(v.vary).map((x) => {
+        const [key, values] = pair(x, 'vary', command)
+        return [key, sweepValues(key, values, command)] as [string, Array<string | number | boolean>]
+      })
+      if (!attach && vary.length === 0)
+        throw new UsageError('sweep: give at least one --vary KEY=VALUES (e.g. --vary seed=1..100).', command)
+      const args: SweepArgs = {
+        command,
+        workflows: positionals,
+        vary,
+        base: list(v.input).map((x) => pair(x, 'input', command)),
+        comfy: list(v.comfy),
+      }
+      if (str(v.concurrency) !== undefined)
+        args.concurrency = wholeNumber(str(v.concurrency), 'concurrency', command, 1, 1, 10_000)
+      for (const key of ['out', 'context', 'attach', 'bridge'] as const) {
         const value = str(v[key])
         if (value !== undefined) args[key] = value
       }

@@ -4,6 +4,7 @@ import { parseArgs, UsageError } from './args.js'
 import { bridgeCommand } from './commands/bridge.js'
 import { convertCommand } from './commands/convert.js'
 import { runCommand } from './commands/run.js'
+import { sweepCommand } from './commands/sweep.js'
 import { upCommand } from './commands/up.js'
 import { commandHelp, usage } from './help.js'
 
@@ -27,6 +28,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await upCommand(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin })
       case 'run':
         await runCommand(args, { stdout: process.stdout, stderr: process.stderr })
+        return 0
+      case 'sweep':
+        await sweepCommand(args, { stdout: process.stdout, stderr: process.stderr })
         return 0
     }
   } catch (e) {

@@ -29,6 +29,8 @@ import { toJs } from '../store/valueFrom.js'
 import type { ContextValue } from '../store/values.js'
 import { BridgeError, BridgeHttp, type BridgeApi } from './bridgeHttp.js'
 import { InProcessBridgeApi } from './inProcessApi.js'
+import { SweepHandle, sweepBody, type SweepArgs } from './sweep.js'
+import type { SweepView } from '../../shared/protocol/index.js'
 import { Tools } from './tools.js'
 import type { NamedWorkflow } from '../../shared/protocol/index.js'
 import { env } from '../env.js'
@@ -153,6 +155,7 @@ export class Discomfort {
     /** How this client reaches the bridge: HTTP, or direct calls when the bridge runs in this process. */
     readonly api: BridgeApi,
     private readonly embedded: Bridge | undefined,
+    private readonly token: string | undefined,
   ) {}
 
   /** Connect to a running bridge, or start one in this process when none answers. */
@@ -166,7 +169,7 @@ export class Discomfort {
     const remote = new BridgeHttp(bridgeUrl, token)
     try {
       const health = await remote.health()
-      if (health.service === 'discomfort-bridge') return new Discomfort(remote, undefined)
+      if (health.service === 'discomfort-bridge') return new Discomfort(remote, undefined, token)
     } catch (e) {
       if ((e as BridgeError).status === 401) throw e
     }
@@ -199,7 +202,7 @@ export class Discomfort {
       if (!(e instanceof PortInUseError)) throw e
       bridge = await startBridge({ ...base, port: 0 })
     }
-    return new Discomfort(new InProcessBridgeApi(bridge), bridge)
+    return new Discomfort(new InProcessBridgeApi(bridge), bridge, token)
   }
 
   /** The bridge URL in use. */
@@ -262,6 +265,42 @@ export class Discomfort {
     } finally {
       args.signal?.removeEventListener('abort', onAbort)
     }
+  }
+
+  /**
+   * Many runs of the same workflows with different inputs, over every ComfyUI
+   * server of the bridge's pool, recorded by the bridge before it answers.
+   * Iterate the handle for the items as they finish; `attachSweep(id)` picks
+   * a sweep up again (after this process or the bridge restarted).
+   *
+   * @example
+   * const sweep = await d.sweep(['portrait.json'], { vary: { seed: [1, 2, 3], cfg: [3, 5, 7] } })
+   * for await (const item of sweep) console.log(item.index, item.inputs, item.outputs)
+   */
+  async sweep(workflows: WorkflowArg[], args: SweepArgs): Promise<SweepHandle> {
+    const body = sweepBody(await Promise.all(workflows.map(workflowBody)), args)
+    const res = await fetch(`${this.url}/api/sweeps`, {
+      method: 'POST',
+      headers: { ...this.authHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const view = (await res.json()) as SweepView & { error?: { message: string; type: string } }
+    if (!res.ok)
+      throw new BridgeError(
+        view.error?.message ?? `POST /api/sweeps: ${res.status}`,
+        res.status,
+        view.error?.type ?? 'http',
+      )
+    return new SweepHandle(this.url, this.authHeaders(), view.id)
+  }
+
+  /** A sweep submitted earlier, by id: its remaining (and past) results. */
+  attachSweep(id: string): SweepHandle {
+    return new SweepHandle(this.url, this.authHeaders(), id)
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {}
   }
 
   /** Stop the embedded bridge (and the ComfyUI it started). */

@@ -1,6 +1,27 @@
+import { readFileSync } from 'node:fs'
 import { startBridge, type BridgeOptions } from '../../bridge.js'
 import { readComfyServerlessConfig } from '../../comfy/launcher.js'
 import type { BridgeArgs } from '../args.js'
+import type { ServerSpec } from '../../pool/serverPool.js'
+import { PoolFileSchema, describeIssues } from '../../../shared/protocol/index.js'
+
+/** A pool file: {"servers": [{"url", "label"?, "weight"?, "max_queued"?}]}, checked field by field. */
+function readPoolFile(path: string): ServerSpec[] {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (e) {
+    throw new Error(`--pool ${path}: ${(e as Error).message}`)
+  }
+  const parsed = PoolFileSchema.safeParse(raw)
+  if (!parsed.success) throw new Error(`--pool ${path}: ${describeIssues(parsed.error)}`)
+  return parsed.data.servers.map((s) => ({
+    url: s.url,
+    ...(s.label ? { label: s.label } : {}),
+    ...(s.weight ? { weight: s.weight } : {}),
+    ...(s.max_queued ? { maxQueued: s.max_queued } : {}),
+  }))
+}
 
 /** Run the bridge until SIGINT / SIGTERM, then shut down cleanly. */
 export async function bridgeCommand(args: BridgeArgs, log: (line: string) => void): Promise<void> {
@@ -15,6 +36,9 @@ export async function bridgeCommand(args: BridgeArgs, log: (line: string) => voi
   if (args.token) options.token = args.token
   if (args.root) options.root = args.root
   if (args.frontend) options.frontendVersion = args.frontend
+  const servers: ServerSpec[] = args.servers.map((url) => ({ url }))
+  if (args.pool) servers.push(...readPoolFile(args.pool))
+  if (servers.length) options.servers = servers
   const bridge = await startBridge(options)
   const health = await bridge.comfy.http.version().then(
     (v) => `ComfyUI ${v ?? ''} answers at ${bridge.comfy.url}`,

@@ -1,0 +1,103 @@
+/**
+ * `discomfort sweep`: submit a sweep (or --attach to one), show one progress
+ * line (done/total, rate, ETA, failures), and put each finished item's
+ * outputs in DIR/<n>/ with a manifest.jsonl line (inputs → local files).
+ */
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
+import { Discomfort, type DiscomfortOptions } from '../../client/discomfort.js'
+import type { SweepHandle } from '../../client/sweep.js'
+import type { SweepItem } from '../../../shared/protocol/index.js'
+import { makeDirs } from '../../util/makeDirs.js'
+import type { SweepArgs } from '../args.js'
+
+const parse = (v: string): string | number | boolean =>
+  v === 'true' ? true : v === 'false' ? false : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v
+
+const clock = (s: number) =>
+  !Number.isFinite(s) ? '--:--' : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`
+
+export async function sweepCommand(
+  args: SweepArgs,
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<void> {
+  const options: DiscomfortOptions = { bridge: { log: (line) => io.stderr.write(`${line}\n`) } }
+  if (args.bridge) options.bridgeUrl = args.bridge
+  const [first, ...more] = args.comfy
+  if (first) options.comfyUrl = first
+  if (more.length) options.bridge = { ...options.bridge, servers: more.map((url) => ({ url })) }
+  const d = await Discomfort.create(options)
+  try {
+    const sweep: SweepHandle = args.attach
+      ? d.attachSweep(args.attach)
+      : await d.sweep(args.workflows, {
+          vary: Object.fromEntries(args.vary),
+          base: Object.fromEntries(args.base.map(([k, v]) => [k, parse(v)])),
+          ...(args.context ? { context: args.context } : {}),
+          ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+          label: args.workflows.map((w) => basename(w)).join(' + '),
+        })
+    const view = await sweep.view()
+    const out = resolve(args.out ?? `sweep-${sweep.id}`)
+    await makeDirs(out)
+    io.stderr.write(
+      `sweep ${sweep.id}: ${view.total} item(s) of ${view.workflows.join(', ')}; outputs in ${out}\n` +
+        `(if this stops, the bridge goes on; follow it again with: discomfort sweep --attach ${sweep.id} --out ${out})\n`,
+    )
+    // Items already in the folder (an earlier --attach) are not fetched again.
+    const manifest = join(out, 'manifest.jsonl')
+    const have = new Set<number>(
+      (await readFile(manifest, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { index: number }).index),
+    )
+    const started = Date.now()
+    // Every finished item is replayed first (also on --attach), so these count from zero.
+    let done = 0
+    let failed = 0
+    let initial: number | undefined
+    let last = 0
+    const line = (force = false) => {
+      const now = Date.now()
+      if (!force && now - last < 200) return
+      last = now
+      const finished = done + failed
+      initial ??= finished
+      const rate = (finished - initial) / Math.max(0.001, (now - started) / 1000)
+      const eta = rate > 0 ? (view.total - finished) / rate : Number.POSITIVE_INFINITY
+      const text = `${finished}/${view.total} · ${rate.toFixed(1)}/s · ETA ${clock(eta)} · ${failed} failed`
+      io.stderr.write(io.stderr.isTTY ? `\r\x1b[2K${text}` : `${text}\n`)
+    }
+    const failures: SweepItem[] = []
+    for await (const item of sweep.results()) {
+      if (item.status === 'failed') {
+        failures.push(item)
+        failed += 1
+      } else done += 1
+      if (item.status === 'done' && !have.has(item.index)) {
+        const dir = join(out, String(item.index))
+        await makeDirs(dir)
+        const files: Record<string, string> = {}
+        for (const o of item.outputs ?? []) {
+          const name = basename(o.file)
+          await writeFile(join(dir, name), await sweep.file(item, o.key))
+          files[o.key] = join(String(item.index), name)
+        }
+        await appendFile(manifest, `${JSON.stringify({ index: item.index, inputs: item.inputs, outputs: files })}\n`)
+        have.add(item.index)
+      }
+      line()
+    }
+    line(true)
+    if (io.stderr.isTTY) io.stderr.write('\n')
+    for (const f of failures.slice(0, 20))
+      io.stderr.write(`item ${f.index} ${JSON.stringify(f.inputs)} failed: ${f.error?.message}\n`)
+    if (failures.length > 20)
+      io.stderr.write(`… and ${failures.length - 20} more (see ${manifest} and the sweep's items)\n`)
+    io.stdout.write(`${JSON.stringify({ sweep: sweep.id, done, failed, out })}\n`)
+    if (failed > 0) process.exitCode = 1
+  } finally {
+    await d.shutdown()
+  }
+}

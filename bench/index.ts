@@ -12,6 +12,7 @@
  * 4. Images: 1024² and 2048² in → ImageInvert → out, ComfyUI's API directly
  *    vs the bridge in process and over HTTP; a 2048² value saved and loaded
  *    over HTTP. `npm run bench:real -- --comfy URL` runs 4 on a real ComfyUI.
+ * 5. Sweeps over a pool of stand-in servers (see bench/sweeps.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,6 +26,7 @@ import { toApiPrompt } from '../shared/index.js'
 import type { ApiPrompt, UiWorkflow } from '../shared/index.js'
 import { freePort } from '../test/helpers/net.js'
 import { imageBench } from './images.js'
+import { sweepBench } from './sweeps.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import {
   GRAPH_TO_PROMPT,
@@ -253,6 +255,9 @@ for (const [name, runs, target] of [
   ])
   await comfy.close()
 }
+
+// --- 5. sweeps over a pool -----------------------------------------------------------
+await sweepBench(row)
 
 const width = Math.max(...rows.map(([k]) => k.length))
 console.log('')

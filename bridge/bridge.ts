@@ -41,6 +41,8 @@ export interface BridgeOptions {
   launch?: ComfyLaunch
   /** More ComfyUI servers for runs and sweeps, besides `comfyUrl` (which the ComfyUI page uses). */
   servers?: ServerSpec[]
+  /** false: runs ignore what servers hold (least loaded only). Default true. */
+  affinity?: boolean
   /** Convert UI workflows as this frontend version does (default: the one ComfyUI says it serves). */
   frontendVersion?: string
   /** RAM capacity per context (bytes), instead of workflow_context.json's. */
@@ -131,7 +133,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
   if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
 
-  const pool = new ServerPool([{ url: comfyUrl }, ...(options.servers ?? [])], { log })
+  const pool = new ServerPool([{ url: comfyUrl }, ...(options.servers ?? [])], {
+    log,
+    ...(options.affinity === false ? { affinity: false } : {}),
+  })
   const comfy = pool.primary()
   const runner = new Runner(pool, loadPassByRules(), options.frontendVersion)
   const runs = new RunManager(runner, store)

@@ -1,7 +1,8 @@
 /**
  * The run ledger: every sweep and sweep item the bridge accepts, in one
- * SQLite file, written (and synced: WAL with synchronous=FULL) before the
- * bridge answers. After a crash, items that were running go back to pending;
+ * SQLite file, written and synced to disk before the bridge answers (item
+ * progress after that is in the WAL: it survives the bridge being killed;
+ * after a power loss the last items may run again, never commit twice). After a crash, items that were running go back to pending;
  * items that finished are not run again. An item's commit is the single
  * guarded change of its row to `done`, so a retry after a commit changes
  * nothing.
@@ -97,6 +98,9 @@ const now = () => new Date().toISOString()
 export class Ledger {
   private readonly db: Database.Database
   private readonly stmt: {
+    item: Database.Statement
+    pending: Database.Statement
+    counts: Database.Statement
     insertItem: Database.Statement
     running: Database.Statement
     commit: Database.Statement
@@ -107,10 +111,17 @@ export class Ledger {
   constructor(readonly file: string) {
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
+    // Per-item changes survive a crash of the process (WAL); a sweep's record is also synced to disk
+    // before the bridge answers (createSweep), so an acknowledged sweep survives a power loss too.
+    this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
     this.db.exec(SCHEMA)
     this.stmt = {
+      item: this.db.prepare('SELECT * FROM items WHERE sweep_id = ? AND idx = ?'),
+      pending: this.db.prepare(
+        `SELECT idx FROM items WHERE sweep_id = ? AND status = 'pending' AND idx > ? ORDER BY idx LIMIT ?`,
+      ),
+      counts: this.db.prepare('SELECT status, COUNT(*) AS n FROM items WHERE sweep_id = ? GROUP BY status'),
       insertItem: this.db.prepare(
         'INSERT INTO items (sweep_id, idx, status, inputs) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -152,6 +163,7 @@ export class Ledger {
         )
       for (const [i, inputs] of s.items.entries()) this.stmt.insertItem.run(s.id, i, 'pending', JSON.stringify(inputs))
     })()
+    this.db.pragma('wal_checkpoint(FULL)')
   }
 
   /** After a crash: what was running is pending again. Returns the sweeps still to finish. */
@@ -189,17 +201,11 @@ export class Ledger {
 
   /** Up to `limit` pending item numbers, lowest first. */
   pending(sweepId: string, limit: number, after = -1): number[] {
-    return (
-      this.db
-        .prepare(`SELECT idx FROM items WHERE sweep_id = ? AND status = 'pending' AND idx > ? ORDER BY idx LIMIT ?`)
-        .all(sweepId, after, limit) as Array<{ idx: number }>
-    ).map((r) => r.idx)
+    return (this.stmt.pending.all(sweepId, after, limit) as Array<{ idx: number }>).map((r) => r.idx)
   }
 
   item(sweepId: string, idx: number): SweepItem | undefined {
-    const row = this.db.prepare('SELECT * FROM items WHERE sweep_id = ? AND idx = ?').get(sweepId, idx) as
-      | ItemRow
-      | undefined
+    const row = this.stmt.item.get(sweepId, idx) as ItemRow | undefined
     return row ? toItem(row) : undefined
   }
 
@@ -250,9 +256,7 @@ export class Ledger {
   }
 
   private toView(row: SweepRow): SweepView {
-    const counts = this.db
-      .prepare('SELECT status, COUNT(*) AS n FROM items WHERE sweep_id = ? GROUP BY status')
-      .all(row.id) as Array<{ status: ItemStatus; n: number }>
+    const counts = this.stmt.counts.all(row.id) as Array<{ status: ItemStatus; n: number }>
     const count = (s: ItemStatus) => counts.find((c) => c.status === s)?.n ?? 0
     const workflows = JSON.parse(row.workflows) as NewSweep['workflows']
     return {

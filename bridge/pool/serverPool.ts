@@ -99,6 +99,8 @@ export interface ServerPoolOptions {
   client?: ComfyClientOptions
   /** How often a server that is out is asked whether it answers again (ms, default 2000). */
   probeIntervalMs?: number
+  /** false: ignore what servers hold and take the least loaded (to measure what affinity saves). */
+  affinity?: boolean
   log?: (line: string) => void
 }
 
@@ -266,7 +268,7 @@ export class ServerPool implements ComfyPool {
         for (const w of scan) {
           if (w.options.only !== undefined && w.options.only !== s.spec.label && w.options.only !== s.spec.url) continue
           if (w.options.exclude?.includes(s.spec.label) && candidates.length > 1) continue
-          const score = overlap(s.holds, w.options.affinity)
+          const score = this.options.affinity === false ? 0 : overlap(s.holds, w.options.affinity)
           if (
             !best ||
             score > best.score ||

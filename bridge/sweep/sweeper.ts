@@ -15,7 +15,7 @@
  * An attempt that fails because its server stopped answering is retried on
  * another server (`attempts` in all); any other failure fails the item.
  */
-import { EventEmitter } from 'node:events'
+import { EventEmitter, setMaxListeners } from 'node:events'
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -231,6 +231,8 @@ export class Sweeper {
       controller: new AbortController(),
       exhausted: false,
     }
+    // Every item in flight listens on the sweep's signal.
+    setMaxListeners(0, s.controller.signal)
     this.active.set(id, s)
     this.pump(s)
   }

@@ -148,4 +148,27 @@ describe('a sweep over a pool', () => {
     expect(manifest).toHaveLength(30)
     expect(b.pool.list()[1]).toMatchObject({ up: false })
   })
+
+  it('affinity: 4 models over 4 servers load each model about once per server, not once per item', async () => {
+    const b = await setUp(4, 5)
+    const modelRun: ApiPrompt = {
+      '1': port('model_name'),
+      '2': { class_type: 'DiscomfortTestModelLoader', inputs: { model_name: ['1', 0] } },
+      '3': { class_type: 'EmptyImage', inputs: { width: 4, height: 4, batch_size: 1, color: 0 } },
+      '4': port('strength'),
+      '5': { class_type: 'DiscomfortTestModelApply', inputs: { model: ['2', 0], image: ['3', 0], strength: ['4', 0] } },
+      '6': port('image', ['5', 0]),
+    }
+    const models = ['m-a', 'm-b', 'm-c', 'm-d']
+    const { json: sweep } = await post<SweepView>(b, '/sweeps', {
+      workflows: [{ name: 'model.json', workflow: modelRun }],
+      // Interleaved: round-robin would give every server every model in turn.
+      items: Array.from({ length: 80 }, (_, i) => ({ model_name: models[i % 4]!, strength: 0.5 })),
+    })
+    const { end, items } = await follow(b, sweep.id)
+    expect(end.done).toBe(80)
+    const loads = standIns.reduce((n, s) => n + s.modelLoads, 0)
+    expect(loads).toBeLessThanOrEqual(16)
+    expect([...items.values()].filter((i) => i.reason?.startsWith('affinity')).length).toBeGreaterThan(40)
+  })
 })

@@ -163,7 +163,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     host,
   })
   const server: Server = createServer(app)
-  hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins, host })
+  hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins, host }, sweeper)
   hub.attach(server)
   const wantedPort = options.port ?? DEFAULT_BRIDGE_PORT
   try {

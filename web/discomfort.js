@@ -357,6 +357,22 @@ function view(s, store) {
 		}
 		out.push(el("h3", {}, `Keys (${s.entries.length})`), table);
 	}
+	const sweeps = Object.values(s.sweeps).sort((a, b) => Number(b.status === "running") - Number(a.status === "running") || b.createdAt.localeCompare(a.createdAt)).slice(0, 5);
+	if (sweeps.length) {
+		const list = el("div");
+		list.setAttribute("data-testid", "discomfort-sweeps");
+		for (const w of sweeps) {
+			const finished = w.done + w.failed;
+			const text = `${w.label ?? w.workflows.join(", ")} · ${finished}/${w.total}${w.failed ? ` · ${w.failed} failed` : ""} · ${w.status}`;
+			const line = el("div", {
+				className: `run ${w.failed ? "failed" : ""}`,
+				title: `${w.id}: outputs in ${w.folder}`
+			}, text);
+			line.setAttribute("data-sweep", w.id);
+			list.append(line, bar(finished, w.total || 1));
+		}
+		out.push(el("h3", {}, "Sweeps"), list);
+	}
 	const runs = Object.values(s.runs).slice(-5).reverse();
 	if (runs.length) {
 		out.push(el("h3", {}, "Runs"));
@@ -377,7 +393,8 @@ var DiscomfortStore = class {
 		activeContext: void 0,
 		entries: [],
 		summaries: {},
-		runs: {}
+		runs: {},
+		sweeps: {}
 	};
 	listeners = /* @__PURE__ */ new Set();
 	ws;
@@ -433,8 +450,13 @@ var DiscomfortStore = class {
 		if (message.type === "hello") {
 			this.state.contexts = message.contexts;
 			if (!this.state.activeContext || !message.contexts.some((c) => c.id === this.state.activeContext)) this.state.activeContext = message.contexts[0]?.id;
+			this.state.sweeps = Object.fromEntries((message.sweeps ?? []).map((s) => [s.id, s]));
 			this.refreshEntries();
-		} else if (message.type === "context-changed") {
+		} else if (message.type === "sweep") this.state.sweeps = {
+			...this.state.sweeps,
+			[message.sweep.id]: message.sweep
+		};
+		else if (message.type === "context-changed") {
 			const others = this.state.contexts.filter((c) => c.id !== message.context.id);
 			this.state.contexts = message.closed ? others : [...others, message.context].sort((a, b) => a.id.localeCompare(b.id));
 			if (message.context.id === this.state.activeContext) this.refreshEntries();

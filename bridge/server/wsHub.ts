@@ -13,6 +13,8 @@ import type { HubMessage } from '../../shared/protocol/index.js'
 import type { RunManager, RunRecord } from './runManager.js'
 import { hostAllowed, originAllowed, requestToken, tokenMatches, type AccessRules } from './security.js'
 
+import type { Sweeper } from '../sweep/sweeper.js'
+
 export type { HubMessage }
 
 export class WsHub {
@@ -23,8 +25,28 @@ export class WsHub {
     private readonly store: ContextStore,
     private readonly runs: RunManager,
     private readonly options: AccessRules,
+    private readonly sweeper?: Sweeper,
   ) {
     runs.onEvent((run: RunRecord, event: RunEvent) => this.broadcast({ type: 'run-event', run: runView(run), event }))
+    this.offSweeps = sweeper?.onAny((id, e) => this.sweepChanged(id, e.type === 'sweep'))
+  }
+
+  private readonly offSweeps: (() => void) | undefined
+  /** Sweeps whose counts changed since the last broadcast (sent at most every 250 ms each). */
+  private readonly sweepTimers = new Map<string, NodeJS.Timeout>()
+
+  private sweepChanged(id: string, ended: boolean): void {
+    const send = () => {
+      this.sweepTimers.delete(id)
+      if (!this.sweeper || this.clients.size === 0) return
+      this.broadcast({ type: 'sweep', sweep: this.sweeper.view(id) })
+    }
+    if (ended) {
+      clearTimeout(this.sweepTimers.get(id))
+      send()
+      return
+    }
+    if (!this.sweepTimers.has(id)) this.sweepTimers.set(id, setTimeout(send, 250))
   }
 
   attach(server: Server): void {
@@ -54,6 +76,7 @@ export class WsHub {
             .list()
             .slice(-50)
             .map((r) => runView(r)),
+          ...(this.sweeper ? { sweeps: this.sweeper.list().slice(0, 20) } : {}),
         })
       })
     })
@@ -82,6 +105,9 @@ export class WsHub {
   }
 
   close(): void {
+    this.offSweeps?.()
+    for (const t of this.sweepTimers.values()) clearTimeout(t)
+    this.sweepTimers.clear()
     for (const ws of this.clients) ws.terminate()
     this.wss.close()
   }

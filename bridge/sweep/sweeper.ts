@@ -193,6 +193,13 @@ export class Sweeper {
     return this.view(id)
   }
 
+  /** Live events of every sweep. */
+  onAny(listener: (id: string, e: SweepEvent) => void): () => void {
+    const l = (payload: { id: string; e: SweepEvent }) => listener(payload.id, payload.e)
+    this.events.on('*', l)
+    return () => this.events.off('*', l)
+  }
+
   /** Live events of one sweep. */
   subscribe(id: string, listener: (e: SweepEvent) => void): () => void {
     this.events.on(id, listener)
@@ -215,6 +222,11 @@ export class Sweeper {
   }
 
   // --- running ------------------------------------------------------------------
+
+  private emit(id: string, e: SweepEvent): void {
+    this.events.emit(id, e)
+    this.events.emit('*', { id, e })
+  }
 
   private activate(id: string, master: Context, workflows: LoadedWorkflow[], options: SweepOptions, folder: string) {
     const s: ActiveSweep = {
@@ -266,7 +278,7 @@ export class Sweeper {
 
   private finish(id: string, status: 'finished' | 'cancelled'): void {
     this.active.delete(id)
-    if (this.deps.ledger.finishIfDone(id, status)) this.events.emit(id, { type: 'sweep', sweep: this.view(id) })
+    if (this.deps.ledger.finishIfDone(id, status)) this.emit(id, { type: 'sweep', sweep: this.view(id) })
   }
 
   private async runItem(s: ActiveSweep, idx: number, exclude: string[]): Promise<void> {
@@ -294,7 +306,7 @@ export class Sweeper {
             claimed = true
             server = lease.server
             this.deps.ledger.markRunning(s.id, idx, lease.server, lease.reason)
-            this.events.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
+            this.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
           },
         },
       )
@@ -304,13 +316,13 @@ export class Sweeper {
       if (this.deps.ledger.commit(s.id, idx, outputs)) {
         const done = this.deps.ledger.item(s.id, idx)!
         await appendFile(join(s.folder, 'manifest.jsonl'), `${manifestLine(done)}\n`)
-        this.events.emit(s.id, { type: 'item', item: done })
+        this.emit(s.id, { type: 'item', item: done })
       }
     } catch (e) {
       if (s.controller.signal.aborted) {
         if (this.active.get(s.id) === s) {
           this.deps.ledger.fail(s.id, idx, runFailure(e), item.failures ?? [])
-          this.events.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
+          this.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
         }
         return
       }
@@ -330,7 +342,7 @@ export class Sweeper {
           }
         : failure
       this.deps.ledger.fail(s.id, idx, final, failures)
-      this.events.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
+      this.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
     }
   }
 

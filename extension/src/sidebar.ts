@@ -141,6 +141,30 @@ function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
     out.push(el('h3', {}, `Keys (${s.entries.length})`), table)
   }
 
+  // Sweeps: running ones first, then the latest; counts from the bridge's ledger.
+  const sweeps = Object.values(s.sweeps)
+    .sort(
+      (a, b) =>
+        Number(b.status === 'running') - Number(a.status === 'running') || b.createdAt.localeCompare(a.createdAt),
+    )
+    .slice(0, 5)
+  if (sweeps.length) {
+    const list = el('div')
+    list.setAttribute('data-testid', 'discomfort-sweeps')
+    for (const w of sweeps) {
+      const finished = w.done + w.failed
+      const text = `${w.label ?? w.workflows.join(', ')} · ${finished}/${w.total}${w.failed ? ` · ${w.failed} failed` : ''} · ${w.status}`
+      const line = el(
+        'div',
+        { className: `run ${w.failed ? 'failed' : ''}`, title: `${w.id}: outputs in ${w.folder}` },
+        text,
+      )
+      line.setAttribute('data-sweep', w.id)
+      list.append(line, bar(finished, w.total || 1))
+    }
+    out.push(el('h3', {}, 'Sweeps'), list)
+  }
+
   const runs = Object.values(s.runs).slice(-5).reverse()
   if (runs.length) {
     out.push(el('h3', {}, 'Runs'))

@@ -4,7 +4,7 @@
  * WebSocket. Views subscribe; the store outlives them (a closed and reopened
  * sidebar picks up where it was).
  */
-import type { HubMessage } from '../../shared/protocol/index.js'
+import type { HubMessage, SweepView } from '../../shared/protocol/index.js'
 import { BridgeClient, type ContextSummary, type EntryMeta } from './bridgeClient.js'
 
 interface LiveRun {
@@ -26,6 +26,8 @@ export interface DiscomfortState {
   entries: Array<EntryMeta & { storage_type: string }>
   summaries: Record<string, string>
   runs: Record<string, LiveRun>
+  /** Sweeps the bridge runs or ran, by id. */
+  sweeps: Record<string, SweepView>
 }
 
 const ACTIVE_KEY = 'Discomfort.ActiveContext'
@@ -39,6 +41,7 @@ export class DiscomfortStore {
     entries: [],
     summaries: {},
     runs: {},
+    sweeps: {},
   }
   private listeners = new Set<(s: DiscomfortState) => void>()
   private ws: WebSocket | undefined
@@ -104,7 +107,10 @@ export class DiscomfortStore {
       if (!this.state.activeContext || !message.contexts.some((c) => c.id === this.state.activeContext)) {
         this.state.activeContext = message.contexts[0]?.id
       }
+      this.state.sweeps = Object.fromEntries((message.sweeps ?? []).map((s) => [s.id, s]))
       void this.refreshEntries()
+    } else if (message.type === 'sweep') {
+      this.state.sweeps = { ...this.state.sweeps, [message.sweep.id]: message.sweep }
     } else if (message.type === 'context-changed') {
       const others = this.state.contexts.filter((c) => c.id !== message.context.id)
       this.state.contexts = message.closed

@@ -340,6 +340,35 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
   })
 
+  it("shows a sweep's progress in the panel, live", async () => {
+    const concat = {
+      '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
+      '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
+      '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+    }
+    await page.locator('.pi-database').first().click()
+    const res = await fetch(`${bridge.url}/api/sweeps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workflows: [{ name: 'concat.json', workflow: concat }],
+        vary: { text: ['a', 'b', 'c'] },
+        label: 'three texts',
+      }),
+    })
+    const sweep = (await res.json()) as { id: string }
+    const line = page.locator(`[data-testid=discomfort-sweeps] [data-sweep="${sweep.id}"]`)
+    await line.waitFor({ timeout: 10_000 })
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-sweep="${id}"]`)?.textContent?.includes('3/3 · finished'),
+      sweep.id,
+      { timeout: 15_000 },
+    )
+    expect(await line.innerText()).toBe('three texts · 3/3 · finished')
+    await shot('sweep-progress')
+    await page.locator('.pi-database').first().click()
+  })
+
   it('closing the sidebar tab removes its listener (opened and closed 3 times)', async () => {
     const count = () =>
       page.evaluate(

@@ -171,4 +171,40 @@ describe('a sweep over a pool', () => {
     expect(loads).toBeLessThanOrEqual(16)
     expect([...items.values()].filter((i) => i.reason?.startsWith('affinity')).length).toBeGreaterThan(40)
   })
+
+  it('servers are added and removed over the API while it runs; one that answers again is taken back', async () => {
+    const b = await setUp(1, 20)
+    const extra = await startComfyStandIn({ promptDelayMs: 20 })
+    standIns.push(extra)
+    const { status, json: added } = await post<Array<{ label: string }>>(b, '/servers', {
+      url: extra.url,
+      label: 'gpu-2',
+      max_queued: 2,
+    })
+    expect(status).toBe(201)
+    expect(added[0]).toMatchObject({ label: 'gpu-2', maxQueued: 2, up: true })
+    const bad = await post<{ error: { message: string } }>(b, '/servers', { url: 'ftp://nowhere' })
+    expect(bad.status).toBe(400)
+    expect(bad.json.error.message).toMatch(/url: a ComfyUI address/)
+
+    const { json: sweep } = await post<SweepView>(b, '/sweeps', {
+      workflows: [{ name: 'concat.json', workflow: concat }],
+      vary: { text: Array.from({ length: 12 }, (_, i) => `t${i}`) },
+    })
+    const { items } = await follow(b, sweep.id)
+    expect(new Set([...items.values()].map((i) => i.server))).toContain('gpu-2')
+
+    const removed = await fetch(`${b.url}/api/servers/gpu-2`, { method: 'DELETE' })
+    expect(((await removed.json()) as Array<{ label: string }>).map((s) => s.label)).not.toContain('gpu-2')
+    expect((await fetch(`${b.url}/api/servers/gpu-2`, { method: 'DELETE' })).status).toBe(404)
+  })
+
+  it('a server that was out answers again and is taken back', async () => {
+    const b = await setUp(2, 0)
+    const second = b.pool.list()[1]!
+    b.pool.markDown(second.label, 'test: it stopped answering')
+    expect(b.pool.list()[1]).toMatchObject({ up: false, lastError: 'test: it stopped answering' })
+    for (let i = 0; i < 60 && !b.pool.list()[1]!.up; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(b.pool.list()[1]).toMatchObject({ up: true })
+  })
 })

@@ -5,6 +5,6 @@ export default defineConfig({
   test: {
     include: ['test/package/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 300_000,
+    hookTimeout: 600_000,
   },
 })

@@ -6,7 +6,8 @@
  * Each item runs in its own ItemScope (the master context read through its
  * own receipts, its inputs and outputs in a layer of its own). When it
  * succeeds, its outputs are written under the sweep's folder
- * (`items/<n>/<key>.<ext>`), optionally committed to the master context as
+ * (`items/<n>-<key>.<ext>`; an item that is not committed is run and written
+ * again, so a file cut short by a crash never counts), optionally committed to the master context as
  * `<key>.<n>`, and the item is committed in the ledger — once: a retry after
  * a commit finds it done, and a master key already written by that item is
  * not written again. A line per committed item goes to `manifest.jsonl`
@@ -16,7 +17,7 @@
  * another server (`attempts` in all); any other failure fails the item.
  */
 import { EventEmitter, setMaxListeners } from 'node:events'
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { DiscomfortError } from '../../shared/errors.js'
@@ -47,7 +48,7 @@ export class SweepError extends DiscomfortError {
 }
 
 export class SweepNotFoundError extends DiscomfortError {
-  static override code = 'not_found'
+  static override code = 'sweep_not_found'
   static override status = 404
   override name = 'SweepNotFoundError'
 }
@@ -92,6 +93,8 @@ interface ActiveSweep {
   retries: Array<{ idx: number; exclude: string[] }>
   controller: AbortController
   exhausted: boolean
+  /** manifest.jsonl, open for appending while the sweep runs. */
+  manifest?: Promise<FileHandle>
 }
 
 export interface SweeperDeps {
@@ -213,6 +216,7 @@ export class Sweeper {
   /** Stop starting items (bridge shutdown); what runs is abandoned and runs again at the next start. */
   stop(): void {
     for (const s of this.active.values()) {
+      void s.manifest?.then((h) => h.close()).catch(() => {})
       s.exhausted = true
       s.queue = []
       s.retries = []
@@ -246,7 +250,10 @@ export class Sweeper {
     // Every item in flight listens on the sweep's signal.
     setMaxListeners(0, s.controller.signal)
     this.active.set(id, s)
-    this.pump(s)
+    void mkdir(join(folder, 'items'), { recursive: true }).then(
+      () => this.pump(s),
+      (e: unknown) => this.deps.log?.(`Sweep ${id}: cannot write in ${folder}: ${(e as Error).message}`),
+    )
   }
 
   private next(s: ActiveSweep): { idx: number; exclude: string[] } | undefined {
@@ -277,6 +284,8 @@ export class Sweeper {
   }
 
   private finish(id: string, status: 'finished' | 'cancelled'): void {
+    const s = this.active.get(id)
+    void s?.manifest?.then((h) => h.close()).catch(() => {})
     this.active.delete(id)
     if (this.deps.ledger.finishIfDone(id, status)) this.emit(id, { type: 'sweep', sweep: this.view(id) })
   }
@@ -315,7 +324,8 @@ export class Sweeper {
       if (!claimed) this.deps.ledger.markRunning(s.id, idx, 'none', 'no prompt to queue')
       if (this.deps.ledger.commit(s.id, idx, outputs)) {
         const done = this.deps.ledger.item(s.id, idx)!
-        await appendFile(join(s.folder, 'manifest.jsonl'), `${manifestLine(done)}\n`)
+        s.manifest ??= open(join(s.folder, 'manifest.jsonl'), 'a')
+        await (await s.manifest).write(`${manifestLine(done)}\n`)
         this.emit(s.id, { type: 'item', item: done })
       }
     } catch (e) {
@@ -346,18 +356,14 @@ export class Sweeper {
     }
   }
 
-  /** The item's outputs as files under the sweep's folder (written whole, then renamed into place). */
+  /** The item's outputs as files under the sweep's folder. */
   private async writeOutputs(s: ActiveSweep, idx: number, scope: ItemScope): Promise<ItemOutput[]> {
-    const dir = join(s.folder, 'items', String(idx))
-    await mkdir(dir, { recursive: true })
     const outputs: ItemOutput[] = []
     for (const [key, { value }] of scope.produced()) {
       for (const [suffix, bytes] of fileBytes(value)) {
-        const file = `${safeName(key)}${suffix}`
-        const tmp = join(dir, `.${file}.${process.pid}.tmp`)
-        await writeFile(tmp, bytes)
-        await rename(tmp, join(dir, file))
-        outputs.push({ key, kind: value.kind, file: join('items', String(idx), file), bytes: bytes.byteLength })
+        const file = `items/${idx}-${safeName(key)}${suffix}`
+        await writeFile(join(s.folder, file), bytes)
+        outputs.push({ key, kind: value.kind, file, bytes: bytes.byteLength })
       }
     }
     return outputs

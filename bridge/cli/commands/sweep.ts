@@ -80,7 +80,7 @@ export async function sweepCommand(
         await makeDirs(dir)
         const files: Record<string, string> = {}
         for (const o of item.outputs ?? []) {
-          const name = basename(o.file)
+          const name = basename(o.file).replace(/^\d+-/, '')
           await writeFile(join(dir, name), await sweep.file(item, o.key))
           files[o.key] = join(String(item.index), name)
         }

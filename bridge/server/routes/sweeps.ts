@@ -38,21 +38,13 @@ export function sweepsRouter(sweeper: Sweeper, limits: { json: string }): Router
   router.post('/:id/cancel', (req, res) => {
     res.status(202).json(sweeper.cancel(id(req)))
   })
-  /** An output file of an item (as named in its `outputs`). */
-  router.get('/:id/items/:n/:file', (req, res, next) => {
+  /** An output file of an item (as its `outputs` name it: `items/<n>-<key>.<ext>`). */
+  router.get('/:id/items/:file', (req, res, next) => {
     const view = sweeper.view(id(req))
-    const n = whole(req.params.n, -2, Number.MAX_SAFE_INTEGER)
-    if (n < 0 || !/^[A-Za-z0-9._-]+$/.test(String(req.params.file)) || String(req.params.file).startsWith('.'))
-      throw new BridgeHttpError(404, 'No such output file.', 'not_found')
-    res.sendFile(`items/${n}/${String(req.params.file)}`, { root: view.folder, dotfiles: 'deny' }, (e) => {
-      if (e)
-        next(
-          new BridgeHttpError(
-            404,
-            `Sweep ${view.id} has no output items/${n}/${String(req.params.file)}.`,
-            'not_found',
-          ),
-        )
+    const file = String(req.params.file)
+    if (!/^\d+-[A-Za-z0-9._-]+$/.test(file)) throw new BridgeHttpError(404, `No output file "${file}".`, 'not_found')
+    res.sendFile(`items/${file}`, { root: view.folder, dotfiles: 'deny' }, (e) => {
+      if (e) next(new BridgeHttpError(404, `Sweep ${view.id} has no output items/${file}.`, 'not_found'))
     })
   })
   /**

@@ -139,9 +139,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   })
   const comfy = pool.primary()
   const runner = new Runner(pool, loadPassByRules(), options.frontendVersion)
-  const runs = new RunManager(runner, store)
   await makeDirs(join(root, 'sweeps'))
   const ledger = new Ledger(join(root, 'ledger.sqlite'))
+  const interrupted = ledger.recoverRuns()
+  if (interrupted)
+    log(`${interrupted} run(s) were cut short when the bridge stopped; they are in the run history as failed.`)
+  const runs = new RunManager(runner, store, undefined, ledger)
   const sweeper = new Sweeper({
     runner,
     store,

@@ -451,6 +451,15 @@ var DiscomfortStore = class {
 			this.state.contexts = message.contexts;
 			if (!this.state.activeContext || !message.contexts.some((c) => c.id === this.state.activeContext)) this.state.activeContext = message.contexts[0]?.id;
 			this.state.sweeps = Object.fromEntries((message.sweeps ?? []).map((s) => [s.id, s]));
+			this.state.runs = Object.fromEntries(message.runs.map((r) => [r.id, {
+				runId: r.id,
+				source: r.source,
+				status: r.status,
+				step: r.progress.step,
+				totalSteps: r.progress.totalSteps,
+				...r.progress.workflow ? { workflow: r.progress.workflow } : {},
+				...r.error ? { error: r.error.message } : {}
+			}]));
 			this.refreshEntries();
 		} else if (message.type === "sweep") this.state.sweeps = {
 			...this.state.sweeps,

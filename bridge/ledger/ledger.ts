@@ -13,7 +13,7 @@
  * items is one transaction).
  */
 import Database from 'better-sqlite3'
-import type { ItemOutput, ItemStatus, RunFailure, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import type { ItemOutput, ItemStatus, RunFailure, RunView, SweepItem, SweepView } from '../../shared/protocol/index.js'
 
 type Inputs = Record<string, string | number | boolean>
 
@@ -91,7 +91,17 @@ CREATE TABLE IF NOT EXISTS items (
   PRIMARY KEY (sweep_id, idx)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_by_status ON items (sweep_id, status, idx);
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  view TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_time ON runs (created_at);
 `
+
+/** How many runs the history keeps (the oldest go first). */
+const KEPT_RUN_HISTORY = 10_000
 
 const now = () => new Date().toISOString()
 
@@ -101,6 +111,7 @@ export class Ledger {
     item: Database.Statement
     pending: Database.Statement
     counts: Database.Statement
+    putRun: Database.Statement
     insertItem: Database.Statement
     running: Database.Statement
     commit: Database.Statement
@@ -122,6 +133,10 @@ export class Ledger {
         `SELECT idx FROM items WHERE sweep_id = ? AND status = 'pending' AND idx > ? ORDER BY idx LIMIT ?`,
       ),
       counts: this.db.prepare('SELECT status, COUNT(*) AS n FROM items WHERE sweep_id = ? GROUP BY status'),
+      putRun: this.db.prepare(
+        `INSERT INTO runs (id, created_at, status, view) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view`,
+      ),
       insertItem: this.db.prepare(
         'INSERT INTO items (sweep_id, idx, status, inputs) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -249,6 +264,56 @@ export class Ledger {
       .prepare(`UPDATE sweeps SET status = ?, finished_at = ? WHERE id = ? AND status = 'running'`)
       .run(status, now(), sweepId)
     return true
+  }
+
+  // --- the run history (scripted and page runs) ------------------------------------
+
+  /** Record a run, or its new state (the first call is made before the bridge answers its request). */
+  putRun(view: RunView): void {
+    const { events: _events, ...kept } = view
+    this.stmt.putRun.run(view.id, view.createdAt, view.status, JSON.stringify(kept))
+  }
+
+  /** The latest runs, newest first. */
+  runs(limit = 200): RunView[] {
+    return (
+      this.db.prepare('SELECT view FROM runs ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{ view: string }>
+    ).map((r) => JSON.parse(r.view) as RunView)
+  }
+
+  run(id: string): RunView | undefined {
+    const row = this.db.prepare('SELECT view FROM runs WHERE id = ?').get(id) as { view: string } | undefined
+    return row ? (JSON.parse(row.view) as RunView) : undefined
+  }
+
+  /** After a restart: runs that were queued or running failed with the bridge; the history stays bounded. */
+  recoverRuns(): number {
+    const open = this.db.prepare(`SELECT view FROM runs WHERE status IN ('queued', 'running')`).all() as Array<{
+      view: string
+    }>
+    const at = now()
+    this.db.transaction(() => {
+      for (const { view } of open) {
+        const run = JSON.parse(view) as RunView
+        this.putRun({
+          ...run,
+          status: 'failed',
+          finishedAt: at,
+          error: {
+            name: 'BridgeStoppedError',
+            code: 'bridge_stopped',
+            message:
+              'The bridge stopped while this run was queued or running; what its finished workflows committed is kept, the rest is not.',
+          },
+        })
+      }
+      this.db
+        .prepare(
+          `DELETE FROM runs WHERE id IN (SELECT id FROM runs ORDER BY created_at DESC LIMIT -1 OFFSET ${KEPT_RUN_HISTORY})`,
+        )
+        .run()
+    })()
+    return open.length
   }
 
   close(): void {

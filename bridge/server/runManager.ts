@@ -17,7 +17,8 @@ import {
   type WorkflowSpec,
 } from '../run/runner.js'
 
-import type { RunProgress, RunStatus } from '../../shared/protocol/index.js'
+import type { RunProgress, RunStatus, RunView } from '../../shared/protocol/index.js'
+import { runView } from './runView.js'
 export type { RunStatus }
 
 export interface RunRecord {
@@ -36,6 +37,8 @@ export interface RunRecord {
   /** Where the run is, kept as events arrive (not recomputed from them). */
   progress: RunProgress
   outputs?: Record<string, ContextValue>
+  /** The OUTPUT keys it wrote, for a run from the history (whose values are not kept). */
+  outputKeys?: string[]
   source: 'script' | 'page'
 }
 
@@ -75,6 +78,30 @@ class InProcessRunQueue implements RunQueue {
   }
 }
 
+/** What the run manager needs of the ledger. */
+export interface RunHistory {
+  putRun(view: RunView): void
+  runs(limit: number): RunView[]
+  run(id: string): RunView | undefined
+}
+
+/** A run from an earlier bridge process, as a record (no events, no values). */
+const fromHistory = (v: RunView): RunRecord => ({
+  id: v.id,
+  status: v.status,
+  contextId: v.contextId,
+  temporaryContext: false,
+  workflows: v.workflows,
+  iterations: v.iterations,
+  createdAt: v.createdAt,
+  ...(v.finishedAt ? { finishedAt: v.finishedAt } : {}),
+  ...(v.error ? { error: v.error } : {}),
+  ...(v.outputs ? { outputKeys: v.outputs } : {}),
+  events: [],
+  progress: v.progress,
+  source: v.source,
+})
+
 const KEPT_EVENTS = 2000
 const KEPT_RUNS = 200
 
@@ -87,6 +114,8 @@ export class RunManager {
     private readonly runner: Runner,
     private readonly store: ContextStore,
     private readonly queue: RunQueue = new InProcessRunQueue(),
+    /** Where runs are recorded to outlive the bridge (its ledger). */
+    private readonly history?: RunHistory,
   ) {}
 
   onEvent(listener: (run: RunRecord, event: RunEvent) => void): () => void {
@@ -95,11 +124,21 @@ export class RunManager {
   }
 
   get(id: string): RunRecord | undefined {
-    return this.runs.get(id)
+    const live = this.runs.get(id)
+    if (live) return live
+    const past = this.history?.run(id)
+    return past ? fromHistory(past) : undefined
   }
 
+  /** Runs of this bridge process, and before them the recorded history (oldest first). */
   list(): RunRecord[] {
-    return [...this.runs.values()]
+    const live = [...this.runs.values()]
+    const known = new Set(live.map((r) => r.id))
+    const past = (this.history?.runs(KEPT_RUNS) ?? [])
+      .filter((v) => !known.has(v.id))
+      .map(fromHistory)
+      .reverse()
+    return [...past, ...live]
   }
 
   private record(run: RunRecord, event: RunEvent): void {
@@ -130,6 +169,7 @@ export class RunManager {
       createdAt: new Date().toISOString(),
     }
     this.runs.set(run.id, run)
+    this.history?.putRun(runView(run))
     if (this.runs.size > KEPT_RUNS) {
       for (const [id, r] of this.runs) {
         if (this.runs.size <= KEPT_RUNS) break
@@ -148,6 +188,11 @@ export class RunManager {
         run.finishedAt = new Date().toISOString()
       }
       this.record(run, e)
+      if (e.type === 'run-started' || e.type === 'run-finished' || e.type === 'run-failed')
+        this.history?.putRun({
+          ...runView(run),
+          ...(run.outputs ? {} : e.type === 'run-finished' ? { outputs: e.outputs } : {}),
+        })
     }
     return { run, emit }
   }

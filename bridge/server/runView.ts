@@ -12,7 +12,7 @@ export const runView = (run: RunRecord, withEvents = false): RunView => ({
   createdAt: run.createdAt,
   ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
   ...(run.error ? { error: run.error } : {}),
-  ...(run.outputs ? { outputs: Object.keys(run.outputs) } : {}),
+  ...(run.outputs ? { outputs: Object.keys(run.outputs) } : run.outputKeys ? { outputs: run.outputKeys } : {}),
   progress: run.progress,
   ...(withEvents ? { events: run.events } : {}),
 })

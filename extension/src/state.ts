@@ -108,6 +108,21 @@ export class DiscomfortStore {
         this.state.activeContext = message.contexts[0]?.id
       }
       this.state.sweeps = Object.fromEntries((message.sweeps ?? []).map((s) => [s.id, s]))
+      // The bridge's run history (it outlives page reloads and bridge restarts).
+      this.state.runs = Object.fromEntries(
+        message.runs.map((r) => [
+          r.id,
+          {
+            runId: r.id,
+            source: r.source,
+            status: r.status,
+            step: r.progress.step,
+            totalSteps: r.progress.totalSteps,
+            ...(r.progress.workflow ? { workflow: r.progress.workflow } : {}),
+            ...(r.error ? { error: r.error.message } : {}),
+          },
+        ]),
+      )
       void this.refreshEntries()
     } else if (message.type === 'sweep') {
       this.state.sweeps = { ...this.state.sweeps, [message.sweep.id]: message.sweep }

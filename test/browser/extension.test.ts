@@ -369,6 +369,15 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
   })
 
+  it('after a page reload the panel still lists the runs (the bridge keeps their history)', async () => {
+    await page.reload()
+    await page.waitForFunction(() => (window as unknown as W).app?.graph != null, null, { timeout: 60_000 })
+    await page.locator('.pi-database').first().click()
+    await page.waitForFunction(() => document.body.innerText.includes('page · succeeded'), null, { timeout: 15_000 })
+    await shot('runs-after-reload')
+    await page.locator('.pi-database').first().click()
+  })
+
   it('closing the sidebar tab removes its listener (opened and closed 3 times)', async () => {
     const count = () =>
       page.evaluate(

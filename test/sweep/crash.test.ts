@@ -100,6 +100,14 @@ describe('a sweep survives its bridge', () => {
       () => get<SweepView>(`${url}/api/sweeps/${sweep.id}`),
       (v) => v.done >= 15,
     )
+    // A plain run, cut short by the kill: the run history keeps it, as failed.
+    const run = (await (
+      await fetch(`${url}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflows: [concat], inputs: { text: 'long' }, iterations: 10_000 }),
+      })
+    ).json()) as { id: string }
     first.kill('SIGKILL')
     await new Promise((r) => first.once('exit', r))
     const before = JSON.parse(JSON.stringify(await get<SweepView>(`${url}/api/sweeps/${sweep.id}`).catch(() => null)))
@@ -125,6 +133,8 @@ describe('a sweep survives its bridge', () => {
     // write: as many writes as items means none was committed twice.
     expect(outs.filter((e) => e.producer !== `${sweep.id}:${e.key.slice(4)}`)).toEqual([])
     expect(Math.max(...entries.map((e) => e.version))).toBe(total)
+    const runs = await get<Array<{ id: string; status: string; error?: { code: string } }>>(`${url}/api/runs`)
+    expect(runs.find((r) => r.id === run.id)).toMatchObject({ status: 'failed', error: { code: 'bridge_stopped' } })
   })
 })
 

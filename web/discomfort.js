@@ -201,6 +201,21 @@ var BridgeClient = class {
 	rawUrl(contextId, key) {
 		return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw`;
 	}
+	/** Store a plain value (string, number, boolean, JSON) under a key. */
+	putValue(contextId, key, value) {
+		return this.call("PUT", `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`, { value });
+	}
+	/** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
+	async putFile(contextId, key, file, type) {
+		const res = await fetch(`${this.url.replace(/\/+$/, "")}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`, {
+			method: "PUT",
+			headers: { "content-type": type === "LATENT" ? "application/octet-stream" : "image/png" },
+			body: file
+		});
+		const data = await res.json();
+		if (!res.ok) throw new Error(data.error?.message ?? `PUT ${key}: ${res.status}`);
+		return data;
+	}
 	/** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
 	queue(body) {
 		return this.call("POST", "/queue", body);
@@ -262,6 +277,133 @@ function installQueueHook(api, store, toast) {
 		return answer;
 	});
 }
+// extension/src/valueForm.ts
+/** A key from a file name: its stem, with what a key may not hold replaced. */
+var keyFromFileName = (name) => name.replace(/\.[^.]*$/, "").replace(/[/\\\x00-\x1f\x7f]/g, "_").trim() || "file";
+/** The value a typed entry stands for, or why it cannot be stored. */
+function parseEntry(kind, text) {
+	if (kind === "text") return { value: text };
+	if (kind === "boolean") {
+		if (text === "true" || text === "false") return { value: text === "true" };
+		return { error: "true or false" };
+	}
+	if (kind === "number") {
+		const n = Number(text);
+		return text.trim() !== "" && Number.isFinite(n) ? { value: n } : { error: `"${text}" is not a number` };
+	}
+	try {
+		return { value: JSON.parse(text) };
+	} catch (e) {
+		return { error: `not JSON: ${e.message}` };
+	}
+}
+var fileType = (file, asMask) => /\.latent$/i.test(file.name) ? "LATENT" : /\.png$/i.test(file.name) || file.type === "image/png" ? asMask ? "MASK" : "IMAGE" : void 0;
+function valueForm(store) {
+	const key = Object.assign(document.createElement("input"), {
+		placeholder: "key",
+		className: "p-inputtext"
+	});
+	key.setAttribute("data-testid", "discomfort-new-key");
+	const kind = document.createElement("select");
+	for (const k of [
+		"text",
+		"number",
+		"boolean",
+		"json"
+	]) kind.append(Object.assign(document.createElement("option"), {
+		value: k,
+		textContent: k
+	}));
+	kind.setAttribute("data-testid", "discomfort-new-kind");
+	const value = Object.assign(document.createElement("input"), {
+		placeholder: "value",
+		className: "p-inputtext"
+	});
+	value.setAttribute("data-testid", "discomfort-new-value");
+	const save = Object.assign(document.createElement("button"), {
+		textContent: "Save",
+		className: "p-button p-button-sm"
+	});
+	save.setAttribute("data-testid", "discomfort-save-value");
+	const file = Object.assign(document.createElement("input"), {
+		type: "file",
+		accept: ".png,.latent,image/png"
+	});
+	file.setAttribute("data-testid", "discomfort-upload");
+	const asMask = Object.assign(document.createElement("input"), {
+		type: "checkbox",
+		title: "Store PNGs as a MASK"
+	});
+	const message = document.createElement("div");
+	message.className = "message";
+	message.setAttribute("data-testid", "discomfort-form-message");
+	const say = (text, bad = false) => {
+		message.textContent = text;
+		message.classList.toggle("bad", bad);
+	};
+	const active = () => store.state.activeContext;
+	save.onclick = async () => {
+		const ctx = active();
+		const k = key.value.trim();
+		if (!ctx) return say("Choose or create a context first.", true);
+		if (!k) return say("Give the key (the unique_id of the INPUT port that reads it).", true);
+		const parsed = parseEntry(kind.value, value.value);
+		if ("error" in parsed) return say(`"${k}": ${parsed.error}.`, true);
+		try {
+			await store.client.putValue(ctx, k, parsed.value);
+			say(`Saved "${k}".`);
+		} catch (e) {
+			say(e.message, true);
+		}
+	};
+	const upload = async (files) => {
+		const ctx = active();
+		if (!ctx) return say("Choose or create a context first.", true);
+		const list = [...files];
+		for (const f of list) {
+			const type = fileType(f, asMask.checked);
+			if (!type) {
+				say(`${f.name}: only PNG images and ComfyUI .latent files can be stored.`, true);
+				continue;
+			}
+			const k = list.length === 1 && key.value.trim() ? key.value.trim() : keyFromFileName(f.name);
+			try {
+				await store.client.putFile(ctx, k, f, type);
+				say(`Saved ${f.name} as "${k}" (${type}).`);
+			} catch (e) {
+				say(`${f.name}: ${e.message}`, true);
+			}
+		}
+	};
+	file.onchange = () => {
+		if (file.files) upload(file.files).then(() => file.value = "");
+	};
+	const row = (...children) => {
+		const div = document.createElement("div");
+		div.className = "row";
+		div.append(...children);
+		return div;
+	};
+	const maskLabel = document.createElement("label");
+	maskLabel.append(asMask, " as mask");
+	const element = document.createElement("div");
+	element.className = "value-form";
+	element.append(row(key, kind), row(value, save), row(file, maskLabel), Object.assign(document.createElement("div"), {
+		className: "hint",
+		textContent: "Or drop PNG / .latent files on this panel."
+	}), message);
+	return {
+		element,
+		edit(k, v) {
+			key.value = k;
+			const t = typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : typeof v === "string" ? "text" : "json";
+			kind.value = t;
+			value.value = t === "json" ? JSON.stringify(v) : String(v);
+			value.focus();
+		},
+		drop: (files) => upload(files)
+	};
+}
 // extension/src/sidebar.ts
 /**
 * The "Discomfort" sidebar tab: bridge status and URL, the contexts, and for
@@ -279,6 +421,13 @@ var STYLE = `
 .discomfort .bar { height: 6px; background: #4446; border-radius: 3px; overflow: hidden; }
 .discomfort .bar > div { height: 100%; background: #4a90e2; }
 .discomfort .run.failed { color: #f44336; }
+.discomfort .value-form { display: flex; flex-direction: column; gap: 4px; }
+.discomfort .value-form .row { display: flex; gap: 4px; align-items: center; }
+.discomfort .value-form input:not([type]) { flex: 1; min-width: 0; }
+.discomfort .value-form .hint { opacity: 0.7; }
+.discomfort .value-form .message.bad { color: #f44336; }
+.discomfort.dropping { outline: 2px dashed #4a90e2; outline-offset: -4px; }
+.discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
 `;
 var el = (tag, props = {}, ...children) => {
 	const node = Object.assign(document.createElement(tag), props);
@@ -298,8 +447,23 @@ function renderSidebar(root, store) {
 	const style = el("style", { textContent: STYLE });
 	const container = el("div", { className: "discomfort" });
 	root.append(style, container);
+	const form = valueForm(store);
+	container.addEventListener("dragover", (e) => {
+		if (!e.dataTransfer?.types.includes("Files")) return;
+		e.preventDefault();
+		e.stopPropagation();
+		container.classList.add("dropping");
+	});
+	container.addEventListener("dragleave", () => container.classList.remove("dropping"));
+	container.addEventListener("drop", (e) => {
+		container.classList.remove("dropping");
+		if (!e.dataTransfer?.files.length) return;
+		e.preventDefault();
+		e.stopPropagation();
+		form.drop(e.dataTransfer.files);
+	});
 	const draw = (s) => {
-		container.replaceChildren(...view(s, store));
+		container.replaceChildren(...view(s, store, form));
 	};
 	const off = store.subscribe(draw);
 	if (store.state.status === "up") store.refreshEntries();
@@ -308,7 +472,7 @@ function renderSidebar(root, store) {
 		root.replaceChildren();
 	};
 }
-function view(s, store) {
+function view(s, store, form) {
 	const out = [];
 	const status = el("div", { className: `status ${s.status}` }, s.status === "up" ? `● Bridge connected: ${store.client.url}` : s.status === "down" ? `● Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"` : "● Connecting…");
 	status.setAttribute("data-testid", "discomfort-status");
@@ -340,6 +504,12 @@ function view(s, store) {
 				src: store.client.thumbnailUrl(active.id, e.key, e.version),
 				alt: e.key
 			}) : el("span", {}, s.summaries[e.key] ?? e.kind);
+			const editable = ![
+				"image",
+				"mask",
+				"latent",
+				"ref"
+			].includes(e.kind);
 			const del = el("button", {
 				textContent: "✕",
 				title: `Delete "${e.key}"`
@@ -351,11 +521,16 @@ function view(s, store) {
 				title: `Download "${e.key}"`,
 				download: e.key
 			});
-			const row = el("tr", { title: `version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", {}, value), el("td", {}, `${e.comfyType} · ${e.passBy}`), el("td", {}, e.storage_type), el("td", {}, formatBytes(e.sizeBytes)), el("td", {}, download, " ", del));
+			const row = el("tr", { title: `version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
+				className: "editable",
+				title: "Change this value",
+				onclick: () => void store.client.value(active.id, e.key).then((v) => form.edit(e.key, v.value.value))
+			} : {}, value), el("td", {}, `${e.comfyType} · ${e.passBy}`), el("td", {}, e.storage_type), el("td", {}, formatBytes(e.sizeBytes)), el("td", {}, download, " ", del));
 			row.setAttribute("data-key", e.key);
 			table.append(row);
 		}
 		out.push(el("h3", {}, `Keys (${s.entries.length})`), table);
+		out.push(el("h3", {}, "Add or change a value"), form.element);
 	}
 	const sweeps = Object.values(s.sweeps).sort((a, b) => Number(b.status === "running") - Number(a.status === "running") || b.createdAt.localeCompare(a.createdAt)).slice(0, 5);
 	if (sweeps.length) {

@@ -17,6 +17,7 @@
  * another server (`attempts` in all); any other failure fails the item.
  */
 import { EventEmitter, setMaxListeners } from 'node:events'
+import { writeFileSync } from 'node:fs'
 import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -40,6 +41,9 @@ import { affinityKeys } from './affinity.js'
 import { ItemScope } from './itemScope.js'
 
 type Inputs = Record<string, string | number | boolean>
+
+/** Output files up to this size are written synchronously. */
+const SMALL_FILE = 64 * 1024
 
 export class SweepError extends DiscomfortError {
   static override code = 'bad_sweep'
@@ -362,7 +366,9 @@ export class Sweeper {
     for (const [key, { value }] of scope.produced()) {
       for (const [suffix, bytes] of fileBytes(value)) {
         const file = `items/${idx}-${safeName(key)}${suffix}`
-        await writeFile(join(s.folder, file), bytes)
+        // Small files at once (a promise round trip costs more than the write); large ones off the loop.
+        if (bytes.byteLength <= SMALL_FILE) writeFileSync(join(s.folder, file), bytes)
+        else await writeFile(join(s.folder, file), bytes)
         outputs.push({ key, kind: value.kind, file, bytes: bytes.byteLength })
       }
     }

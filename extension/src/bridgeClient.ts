@@ -50,7 +50,7 @@ export class BridgeClient {
     )
   }
   value(contextId: string, key: string) {
-    return this.call<{ summary: string }>(
+    return this.call<{ summary: string; value: { kind: string; value?: unknown } }>(
       'GET',
       `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`,
     )
@@ -63,6 +63,26 @@ export class BridgeClient {
   }
   rawUrl(contextId: string, key: string): string {
     return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw`
+  }
+  /** Store a plain value (string, number, boolean, JSON) under a key. */
+  putValue(contextId: string, key: string, value: unknown) {
+    return this.call<EntryMeta>('PUT', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`, {
+      value,
+    })
+  }
+  /** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
+  async putFile(contextId: string, key: string, file: Blob, type: 'IMAGE' | 'MASK' | 'LATENT'): Promise<EntryMeta> {
+    const res = await fetch(
+      `${this.url.replace(/\/+$/, '')}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': type === 'LATENT' ? 'application/octet-stream' : 'image/png' },
+        body: file,
+      },
+    )
+    const data = (await res.json()) as EntryMeta & { error?: { message?: string } }
+    if (!res.ok) throw new Error(data.error?.message ?? `PUT ${key}: ${res.status}`)
+    return data
   }
   /** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
   queue(body: QueueBody) {

@@ -5,6 +5,7 @@
  */
 import { formatBytes } from './portMode.js'
 import type { DiscomfortState, DiscomfortStore } from './state.js'
+import { valueForm, type ValueForm } from './valueForm.js'
 
 const STYLE = `
 .discomfort { padding: 8px; font-size: 12px; display: flex; flex-direction: column; gap: 8px; }
@@ -17,6 +18,13 @@ const STYLE = `
 .discomfort .bar { height: 6px; background: #4446; border-radius: 3px; overflow: hidden; }
 .discomfort .bar > div { height: 100%; background: #4a90e2; }
 .discomfort .run.failed { color: #f44336; }
+.discomfort .value-form { display: flex; flex-direction: column; gap: 4px; }
+.discomfort .value-form .row { display: flex; gap: 4px; align-items: center; }
+.discomfort .value-form input:not([type]) { flex: 1; min-width: 0; }
+.discomfort .value-form .hint { opacity: 0.7; }
+.discomfort .value-form .message.bad { color: #f44336; }
+.discomfort.dropping { outline: 2px dashed #4a90e2; outline-offset: -4px; }
+.discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
 `
 
 const el = <K extends keyof HTMLElementTagNameMap>(
@@ -40,8 +48,25 @@ export function renderSidebar(root: HTMLElement, store: DiscomfortStore): () => 
   const style = el('style', { textContent: STYLE })
   const container = el('div', { className: 'discomfort' })
   root.append(style, container)
+  const form = valueForm(store)
+  // Files dropped anywhere on the panel go into the active context.
+  container.addEventListener('dragover', (e) => {
+    if (!e.dataTransfer?.types.includes('Files')) return
+    e.preventDefault()
+    e.stopPropagation()
+    container.classList.add('dropping')
+  })
+  container.addEventListener('dragleave', () => container.classList.remove('dropping'))
+  container.addEventListener('drop', (e) => {
+    container.classList.remove('dropping')
+    if (!e.dataTransfer?.files.length) return
+    // Ours, not ComfyUI's: its page-wide handler would open a .latent or PNG as a workflow.
+    e.preventDefault()
+    e.stopPropagation()
+    void form.drop(e.dataTransfer.files)
+  })
   const draw = (s: DiscomfortState) => {
-    container.replaceChildren(...view(s, store))
+    container.replaceChildren(...view(s, store, form))
   }
   const off = store.subscribe(draw)
   if (store.state.status === 'up') void store.refreshEntries()
@@ -51,7 +76,7 @@ export function renderSidebar(root: HTMLElement, store: DiscomfortStore): () => 
   }
 }
 
-function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
+function view(s: DiscomfortState, store: DiscomfortStore, form: ValueForm): Node[] {
   const out: Node[] = []
   const status = el(
     'div',
@@ -117,6 +142,7 @@ function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
         e.kind === 'image' || e.kind === 'mask'
           ? el('img', { className: 'thumb', src: store.client.thumbnailUrl(active.id, e.key, e.version), alt: e.key })
           : el('span', {}, s.summaries[e.key] ?? e.kind)
+      const editable = !['image', 'mask', 'latent', 'ref'].includes(e.kind)
       const del = el('button', { textContent: '✕', title: `Delete "${e.key}"` })
       del.onclick = () => void store.client.deleteKey(active.id, e.key)
       const download = el('a', {
@@ -129,7 +155,17 @@ function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
         'tr',
         { title: `version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` },
         el('td', {}, e.key),
-        el('td', {}, value),
+        el(
+          'td',
+          editable
+            ? {
+                className: 'editable',
+                title: 'Change this value',
+                onclick: () => void store.client.value(active.id, e.key).then((v) => form.edit(e.key, v.value.value)),
+              }
+            : {},
+          value,
+        ),
         el('td', {}, `${e.comfyType} · ${e.passBy}`),
         el('td', {}, e.storage_type),
         el('td', {}, formatBytes(e.sizeBytes)),
@@ -139,6 +175,7 @@ function view(s: DiscomfortState, store: DiscomfortStore): Node[] {
       table.append(row)
     }
     out.push(el('h3', {}, `Keys (${s.entries.length})`), table)
+    out.push(el('h3', {}, 'Add or change a value'), form.element)
   }
 
   // Sweeps: running ones first, then the latest; counts from the bridge's ledger.

@@ -15,7 +15,8 @@ import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { MODE_STYLES } from '../../extension/src/portMode.js'
 import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
 import type { UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
-import { loadObjectInfo, ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
+import { COMFY_FIXTURES, loadObjectInfo, ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
+import { solidPng } from '../helpers/prompts.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts')
@@ -375,6 +376,63 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
     await page.waitForFunction(() => document.body.innerText.includes('page · succeeded'), null, { timeout: 15_000 })
     await shot('runs-after-reload')
+    await page.locator('.pi-database').first().click()
+  })
+
+  it('puts values into the context from the panel: typed, uploaded, dropped', async () => {
+    const ctx = bridge.store.get('page-ctx')!
+    await page.locator('.pi-database').first().click()
+    await page.locator('[data-testid=discomfort-new-key]').fill('greeting')
+    await page.locator('[data-testid=discomfort-new-value]').fill('hello')
+    await page.locator('[data-testid=discomfort-save-value]').click()
+    await page.locator('[data-testid=discomfort-keys] tr[data-key=greeting]').waitFor({ timeout: 10_000 })
+    expect(await page.locator('[data-testid=discomfort-keys] tr[data-key=greeting]').innerText()).toMatch(/hello/)
+
+    await page.locator('[data-testid=discomfort-new-key]').fill('steps')
+    await page.locator('[data-testid=discomfort-new-kind]').selectOption('number')
+    await page.locator('[data-testid=discomfort-new-value]').fill('twenty')
+    await page.locator('[data-testid=discomfort-save-value]').click()
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=discomfort-form-message]')?.textContent?.includes('not a number'),
+    )
+    expect(ctx.has('steps')).toBe(false)
+
+    await page.locator('[data-testid=discomfort-new-key]').fill('')
+    await page
+      .locator('[data-testid=discomfort-upload]')
+      .setInputFiles({
+        name: 'red square.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from(solidPng(8, 8, [255, 0, 0])),
+      })
+    await page.locator('[data-testid=discomfort-keys] tr[data-key="red square"] img').waitFor({ timeout: 10_000 })
+
+    const latent = readFileSync(join(COMFY_FIXTURES, 'empty_64x64.latent')).toString('base64')
+    const graphBefore = await page.evaluate(() => (window as unknown as W).app.graph.nodes.length)
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+      const dt = new DataTransfer()
+      dt.items.add(new File([bytes], 'noise.latent'))
+      const panel = document.querySelector('.discomfort')!
+      panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    }, latent)
+    await page.locator('[data-testid=discomfort-keys] tr[data-key=noise]').waitFor({ timeout: 10_000 })
+    // The drop went to the panel only: ComfyUI did not open the file as a workflow.
+    await new Promise((r) => setTimeout(r, 500))
+    expect(await page.evaluate(() => (window as unknown as W).app.graph.nodes.length)).toBe(graphBefore)
+    expect([ctx.meta('greeting')?.kind, ctx.meta('red square')?.comfyType, ctx.meta('noise')?.comfyType]).toEqual([
+      'string',
+      'IMAGE',
+      'LATENT',
+    ])
+    await shot('values-from-page')
+    // A click on a value puts it back in the form, to change it.
+    await page.locator('[data-testid=discomfort-keys] tr[data-key=greeting] td.editable').click()
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=discomfort-new-value]') as HTMLInputElement).value === 'hello',
+    )
+    for (const k of ['greeting', 'red square', 'noise']) await ctx.delete(k)
     await page.locator('.pi-database').first().click()
   })
 

@@ -398,13 +398,11 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     expect(ctx.has('steps')).toBe(false)
 
     await page.locator('[data-testid=discomfort-new-key]').fill('')
-    await page
-      .locator('[data-testid=discomfort-upload]')
-      .setInputFiles({
-        name: 'red square.png',
-        mimeType: 'image/png',
-        buffer: Buffer.from(solidPng(8, 8, [255, 0, 0])),
-      })
+    await page.locator('[data-testid=discomfort-upload]').setInputFiles({
+      name: 'red square.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(solidPng(8, 8, [255, 0, 0])),
+    })
     await page.locator('[data-testid=discomfort-keys] tr[data-key="red square"] img').waitFor({ timeout: 10_000 })
 
     const latent = readFileSync(join(COMFY_FIXTURES, 'empty_64x64.latent')).toString('base64')

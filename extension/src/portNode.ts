@@ -48,6 +48,8 @@ export interface PortNodeInstance {
     options?: Record<string, unknown>,
   ): Widget
   setDirtyCanvas?(fg: boolean, bg: boolean): void
+  /** ComfyUI's DOM widgets (an element placed over the canvas under the node's widgets). */
+  addDOMWidget?(name: string, type: string, element: HTMLElement, options?: Record<string, unknown>): Widget
 }
 
 export const PORT_TYPE = 'DiscomfortPort'
@@ -102,6 +104,7 @@ export function refreshPort(node: PortNodeInstance, store: DiscomfortStore | und
   node.color = MODE_STYLES[mode].color
   node.bgcolor = MODE_STYLES[mode].bgcolor
   node.properties.discomfortMode = mode
+  showPreview(node, mode, uniqueId, store)
   const status = node.widgets?.find((w) => w.name === 'context')
   if (status) {
     const entry = store?.entry(uniqueId)
@@ -120,6 +123,79 @@ export function refreshPort(node: PortNodeInstance, store: DiscomfortStore | und
               : `context has no "${uniqueId}"`
   }
   node.setDirtyCanvas?.(true, true)
+}
+
+/** The <img> of a port's preview DOM widget, when the frontend has DOM widgets. */
+const previews = new WeakMap<PortNodeInstance, HTMLImageElement>()
+
+/** An INPUT or OUTPUT port whose key holds an image or mask shows it under its widgets, as LoadImage does. */
+function showPreview(node: PortNodeInstance, mode: string, uniqueId: string, store: DiscomfortStore | undefined): void {
+  const img = previews.get(node)
+  if (!img) return
+  const entry = store?.state.status === 'up' ? store.entry(uniqueId) : undefined
+  const ctx = store?.state.activeContext
+  const src =
+    entry && ctx && (entry.kind === 'image' || entry.kind === 'mask') && mode !== 'PASSTHRU'
+      ? store!.client.thumbnailUrl(ctx, uniqueId, entry.version)
+      : ''
+  if (img.getAttribute('src') === src || (!src && !img.hasAttribute('src'))) return
+  if (src) {
+    img.src = src
+    img.style.display = ''
+  } else {
+    img.removeAttribute('src')
+    img.style.display = 'none'
+  }
+  node.setDirtyCanvas?.(true, true)
+}
+
+/** What an INPUT port's "set value" asks for: a file for IMAGE, MASK and LATENT, else a typed value. */
+async function setValueFromNode(node: PortNodeInstance, store: DiscomfortStore | undefined): Promise<void> {
+  const key = uniqueIdOf(node).trim()
+  const ctx = store?.state.activeContext
+  if (!store || store.state.status !== 'up' || !ctx) {
+    window.alert('Discomfort: connect the bridge and choose a context in the Discomfort panel first.')
+    return
+  }
+  if (!key) {
+    window.alert('Discomfort: give this port a unique_id first (the key its value is stored under).')
+    return
+  }
+  const type = String(node.properties.discomfortType ?? '*')
+  if (type === 'IMAGE' || type === 'MASK' || type === 'LATENT') {
+    const input = Object.assign(document.createElement('input'), {
+      type: 'file',
+      accept: type === 'LATENT' ? '.latent' : '.png,image/png',
+    })
+    input.onchange = () => {
+      const file = input.files?.[0]
+      if (file) void store.client.putFile(ctx, key, file, type).catch((e: Error) => window.alert(e.message))
+    }
+    input.click()
+    return
+  }
+  const current = store.state.summaries[key] ?? ''
+  const text = window.prompt(`Value of "${key}" (${type === '*' ? 'any' : type}):`, current.replace(/^"|"$/g, ''))
+  if (text === null) return
+  const value =
+    type === 'INT' || type === 'FLOAT'
+      ? Number(text)
+      : type === 'BOOLEAN'
+        ? text.trim() === 'true'
+        : type === 'STRING' || type === 'COMBO'
+          ? text
+          : (() => {
+              try {
+                return JSON.parse(text) as unknown
+              } catch {
+                return text
+              }
+            })()
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    window.alert(`"${text}" is not a number; "${key}" is unchanged.`)
+    return
+  }
+  await store.client.putValue(ctx, key, value).catch((e: Error) => window.alert(e.message))
 }
 
 /** Define the node class on the page's litegraph. */
@@ -149,6 +225,25 @@ export function definePortNode(
       })
       status.serialize = false
       if (status.options) status.options.serialize = false
+      // Set this port's value in the active context, right here (INPUT ports read it).
+      const set = this.addWidget('button', 'set value', null, () => void setValueFromNode(this, getStore()), {
+        serialize: false,
+      })
+      set.serialize = false
+      // The image the key holds, under the widgets (frontends with DOM widgets: all we support).
+      if (typeof this.addDOMWidget === 'function') {
+        const img = document.createElement('img')
+        img.className = 'discomfort-preview'
+        img.style.cssText = 'width:100%;height:100%;object-fit:contain;display:none;image-rendering:pixelated'
+        img.alt = 'value in the context'
+        const preview = this.addDOMWidget('preview', 'discomfort-preview', img, {
+          serialize: false,
+          hideOnZoom: false,
+          getMinHeight: () => 120,
+        })
+        preview.serialize = false
+        previews.set(this, img)
+      }
       this.properties = { ...this.properties, 'Node name for S&R': PORT_TYPE }
       refreshPort(this, getStore())
     }

@@ -434,6 +434,88 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
   })
 
+  it('an INPUT port shows its image from the context, and sets its value right on the node', async () => {
+    const ctx = bridge.store.get('page-ctx')!
+    await ctx.save('pic', { kind: 'image', frames: [solidPng(8, 8, [0, 255, 0])], width: 8, height: 8 })
+    await ctx.save('word', { kind: 'string', value: 'before' })
+    const shown = await page.evaluate(async () => {
+      const w = window as unknown as W
+      const { app, LiteGraph } = w
+      app.graph.clear()
+      const port = LiteGraph.createNode('DiscomfortPort')
+      port.pos = [100, 100]
+      app.graph.add(port)
+      const inv = LiteGraph.createNode('ImageInvert')
+      inv.pos = [500, 100]
+      app.graph.add(inv)
+      port.connect(0, inv, 0)
+      const id = port.widgets.find((x: { name: string }) => x.name === 'unique_id')
+      id.value = 'pic'
+      id.callback?.('pic')
+      app.canvas.ds.offset = [0, 0]
+      app.canvas.ds.scale = 1
+      app.canvas.setDirty(true, true)
+      const img = () => document.querySelector('img.discomfort-preview') as HTMLImageElement | null
+      for (let i = 0; i < 50 && !(img()?.complete && img()!.naturalWidth > 0); i++)
+        await new Promise((r) => setTimeout(r, 100))
+      await new Promise((r) => setTimeout(r, 300))
+      const box = img()?.getBoundingClientRect()
+      return {
+        src: img()?.src ?? '',
+        natural: img()?.naturalWidth ?? 0,
+        width: box?.width ?? 0,
+        height: box?.height ?? 0,
+      }
+    })
+    // The user sees it: the image element is on the page, loaded, with room under the node's widgets.
+    expect(shown.src).toContain('/values/pic/thumbnail')
+    expect(shown.natural).toBeGreaterThan(0)
+    expect(shown.width).toBeGreaterThan(50)
+    expect(shown.height).toBeGreaterThan(50)
+    await shot('input-port-preview')
+
+    // "set value" on an IMAGE port asks for a PNG.
+    const before = ctx.meta('pic')!.version
+    const chooser = page.waitForEvent('filechooser')
+    await page.evaluate(() => {
+      const port = (window as unknown as W).app.graph.nodes.find((n: { type: string }) => n.type === 'DiscomfortPort')
+      port.widgets.find((x: { name: string }) => x.name === 'set value').callback()
+    })
+    await (await chooser).setFiles({
+      name: 'blue.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(solidPng(4, 4, [0, 0, 255])),
+    })
+    for (let i = 0; i < 50 && ctx.meta('pic')!.version === before; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await ctx.load('pic')).toMatchObject({ kind: 'image', width: 4, height: 4 })
+
+    // On a STRING port it asks for text.
+    page.once('dialog', (d) => void d.accept('after'))
+    await page.evaluate(() => {
+      const w = window as unknown as W
+      const { app, LiteGraph } = w
+      app.graph.clear()
+      const port = LiteGraph.createNode('DiscomfortPort')
+      app.graph.add(port)
+      const cat = LiteGraph.createNode('StringConcatenate')
+      cat.pos = [400, 0]
+      app.graph.add(cat)
+      port.connect(0, cat, 0)
+      const id = port.widgets.find((x: { name: string }) => x.name === 'unique_id')
+      id.value = 'word'
+      id.callback?.('word')
+      port.widgets.find((x: { name: string }) => x.name === 'set value').callback()
+    })
+    for (let i = 0; i < 50; i++) {
+      const v = await ctx.load('word')
+      if (v.kind === 'string' && v.value === 'after') break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(await ctx.load('word')).toEqual({ kind: 'string', value: 'after' })
+    await ctx.delete('pic')
+    await ctx.delete('word')
+  })
+
   it('closing the sidebar tab removes its listener (opened and closed 3 times)', async () => {
     const count = () =>
       page.evaluate(

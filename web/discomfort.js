@@ -114,10 +114,11 @@ function showPreview(node, mode, uniqueId, store) {
 	node.setDirtyCanvas?.(true, true);
 }
 /** What an INPUT port's "set value" asks for: a file for IMAGE, MASK and LATENT, else a typed value. */
-async function setValueFromNode(node, store) {
+async function setValueFromNode(node, given) {
 	const key = uniqueIdOf(node).trim();
+	const store = given?.state.status === "up" ? given : void 0;
 	const ctx = store?.state.activeContext;
-	if (!store || store.state.status !== "up" || !ctx) {
+	if (!store || !ctx) {
 		window.alert("Discomfort: connect the bridge and choose a context in the Discomfort panel first.");
 		return;
 	}

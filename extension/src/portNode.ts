@@ -150,10 +150,11 @@ function showPreview(node: PortNodeInstance, mode: string, uniqueId: string, sto
 }
 
 /** What an INPUT port's "set value" asks for: a file for IMAGE, MASK and LATENT, else a typed value. */
-async function setValueFromNode(node: PortNodeInstance, store: DiscomfortStore | undefined): Promise<void> {
+async function setValueFromNode(node: PortNodeInstance, given: DiscomfortStore | undefined): Promise<void> {
   const key = uniqueIdOf(node).trim()
+  const store = given?.state.status === 'up' ? given : undefined
   const ctx = store?.state.activeContext
-  if (!store || store.state.status !== 'up' || !ctx) {
+  if (!store || !ctx) {
     window.alert('Discomfort: connect the bridge and choose a context in the Discomfort panel first.')
     return
   }

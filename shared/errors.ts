@@ -71,6 +71,12 @@ export class WorkflowFormatError extends DiscomfortError {
 export class PortError extends DiscomfortError {
   static override code = 'port_error'
   override name = 'PortError'
+  /** The port node at fault, when there is one (the ComfyUI page marks it). */
+  readonly nodeId: string | undefined
+  constructor(message: string, options: ErrorOptions & { nodeId?: string } = {}) {
+    super(message, options)
+    this.nodeId = options.nodeId
+  }
 }
 
 export const isDiscomfortError = (e: unknown): e is DiscomfortError =>

@@ -320,19 +320,34 @@ function chainMethod(target, name, wrap) {
 * goes to the bridge with the active context and the page's client id; the
 * bridge compiles and queues it, so progress shows in ComfyUI as usual.
 * Without ports, queueing is untouched. If the bridge is down, nothing is
-* queued and a toast says how to start it.
+* queued and a toast says how to start it. An error shows once (see below).
 */
 var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
-function installQueueHook(api, store, toast) {
+/**
+* Nothing was queued, but the page goes on as if it had been (so that it
+* shows no generic dialog): it would then run its "after queued" widget
+* callbacks and move every seed with a control_after_generate. Put those
+* values back once it has.
+*/
+function keepControlledValues(nodes) {
+	const kept = [];
+	for (const node of nodes()) for (const w of node.widgets ?? []) if (w.linkedWidgets?.length) kept.push([w, w.value]);
+	setTimeout(() => {
+		for (const [w, v] of kept) w.value = v;
+	}, 0);
+}
+function installQueueHook(api, store, toast, nodes = () => []) {
+	/** Not queued: said once in a toast; failing nodes marked by the page itself; no dialog. */
+	const refused = (message, summary, nodeErrors = {}) => {
+		toast("error", summary, message);
+		keepControlledValues(nodes);
+		return { node_errors: nodeErrors };
+	};
 	chainMethod(api, "queuePrompt", async (original, number, data, ...rest) => {
 		if (!hasPorts(data.output)) return original(number, data, ...rest);
 		const s = store();
 		const contextId = s.state.activeContext;
-		if (!contextId) {
-			const message = "Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.";
-			toast("error", "Discomfort", message);
-			throw new Error(message);
-		}
+		if (!contextId) return refused("Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.", "Discomfort");
 		let answer;
 		try {
 			answer = await s.client.queue({
@@ -342,15 +357,9 @@ function installQueueHook(api, store, toast) {
 				extra_data: { extra_pnginfo: { workflow: data.workflow } }
 			});
 		} catch (e) {
-			toast("error", "Discomfort bridge", e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`);
-			throw e;
+			return refused(e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`, "Discomfort bridge");
 		}
-		if (answer.error) {
-			const error = new Error(answer.error.message);
-			error.response = answer;
-			toast("error", "Discomfort", answer.error.message);
-			throw error;
-		}
+		if (answer.error) return refused(answer.error.message, "Discomfort", answer.node_errors ?? {});
 		return answer;
 	});
 }
@@ -853,7 +862,7 @@ var extension = {
 			summary,
 			detail,
 			life: 8e3
-		}));
+		}), () => app.graph?.nodes ?? []);
 	}
 };
 app.registerExtension(extension);

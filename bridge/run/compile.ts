@@ -95,6 +95,7 @@ function literalOf(value: ContextValue, port: Port, workflow: string): string | 
       throw new PortError(
         `${where(workflow, port)} feeds ${port.type} inputs, but the context holds ${value.kind === 'json' ? 'JSON (a list or dict)' : `a ${value.kind}`} there. ` +
           `Save a ${port.type === 'COMBO' ? 'string' : port.type.toLowerCase()} under "${port.uniqueId}".`,
+        { nodeId: port.nodeId },
       )
   }
 }
@@ -204,8 +205,9 @@ async function compileInput(
   if (!receipt.has(port.uniqueId)) {
     throw new PortError(
       `${where(workflow, port)} needs "${port.uniqueId}", which the context does not hold. ` +
-        `Pass it in inputs (inputs: { "${port.uniqueId}": ... }) or save it in the context first` +
+        `Give it a value: from a script, inputs: { "${port.uniqueId}": ... }; on the ComfyUI page, "set value" on the port or the Discomfort panel` +
         (receipt.keys().length ? ` (the context has: ${receipt.keys().join(', ')}).` : ' (the context is empty).'),
+      { nodeId: port.nodeId },
     )
   }
   const meta = receipt.meta(port.uniqueId)!
@@ -228,6 +230,7 @@ async function compileInput(
     throw new PortError(
       `${where(workflow, port)} feeds ${port.type} inputs, which no core ComfyUI node can load from a ${meta.comfyType} value. ` +
         `Pass a ${port.type} (an image, mask, latent, or a reference from another workflow).`,
+      { nodeId: port.nodeId },
     )
   }
   const literal = literalOf(value, port, workflow)
@@ -280,6 +283,7 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
       throw new PortError(
         `${where(workflow, port)} carries ${port.type}, which cannot be captured by value (no core node saves it). ` +
           `Pass it by reference: set "${port.type}": "ref" in pass_by_rules.json, or save "${port.uniqueId}" with passBy "ref".`,
+        { nodeId: port.nodeId },
       )
     }
     const nodeId = CAPTURERS[how](port.uniqueId, source, prompt)

@@ -87,6 +87,8 @@ const extension: ComfyExtension = {
       api as unknown as ApiLike,
       () => store!,
       (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }),
+      () =>
+        (app as unknown as { graph?: { nodes?: Array<{ widgets?: Array<{ value: unknown }> }> } }).graph?.nodes ?? [],
     )
   },
 }

@@ -556,6 +556,56 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     expect(Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length).toBe(before + 1)
   })
 
+  it('a run error shows once: a toast, the port marked as ComfyUI marks node errors, no generic dialog', async () => {
+    const result = await page.evaluate(async () => {
+      const { app, LiteGraph } = window as unknown as W
+      app.graph.clear()
+      const port = LiteGraph.createNode('DiscomfortPort')
+      app.graph.add(port)
+      const inv = LiteGraph.createNode('ImageInvert')
+      inv.pos = [400, 0]
+      app.graph.add(inv)
+      port.connect(0, inv, 0)
+      const id = port.widgets.find((w: { name: string }) => w.name === 'unique_id')
+      id.value = 'not_there'
+      id.callback?.('not_there')
+      // A seed with control_after_generate: nothing ran, so it must not move.
+      const seeded = LiteGraph.createNode('KSampler')
+      seeded.pos = [0, 300]
+      app.graph.add(seeded)
+      const seed = seeded.widgets.find((w: { name: string }) => w.name === 'seed')
+      seed.value = 1234
+      const control = seeded.widgets.find((w: { name: string }) => w.name === 'control_after_generate')
+      if (control) control.value = 'randomize'
+      ;(window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
+        'page-ctx',
+      )
+      await app.queuePrompt(0, 1)
+      await new Promise((r) => setTimeout(r, 500))
+      const errors = app.lastNodeErrors ?? app.extensionManager?.lastNodeErrors
+      return {
+        portId: String(port.id),
+        marked: errors ? Object.keys(errors) : [],
+        text: document.body.innerText,
+        seed: seed.value,
+      }
+    })
+    expect(result.marked).toEqual([result.portId])
+    expect(result.seed).toBe(1234)
+    expect(result.text).toMatch(/needs "not_there", which the context does not hold/)
+    expect(result.text).toMatch(/"set value" on the port or the Discomfort panel/)
+    expect(result.text).not.toMatch(/Prompt execution failed/i)
+    await shot('run-error')
+    // The next good run clears the mark.
+    await page.evaluate(async () => {
+      const { app } = window as unknown as W
+      const port = app.graph.nodes.find((n: { type: string }) => n.type === 'DiscomfortPort')
+      const id = port.widgets.find((w: { name: string }) => w.name === 'unique_id')
+      id.value = 'page_image'
+      id.callback?.('page_image')
+    })
+  })
+
   it('with the bridge down, a toast says how to start it and nothing is queued', async () => {
     const before = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
     const queued = await page.evaluate(async () => {

@@ -84,7 +84,8 @@ describe('discomfort up, with a ComfyUI already running', () => {
 
   it('says how to install the extension when the page does not load it', async () => {
     const u = up(['--comfy', bare.url, '--port', String(await freePort())])
-    await until('the addresses', () => u.stdout().includes('Contexts in:'))
+    // stdout and stderr are separate pipes: wait for both (the order they arrive in is not fixed).
+    await until('the addresses and the advice', () => u.stdout().includes('Contexts in:') && /ln -s/.test(u.stderr()))
     expect(u.stderr()).toMatch(/does not load the Discomfort extension.*ln -s ".*" ".*custom_nodes\/discomfort"/s)
     u.child.kill('SIGINT')
     expect(await u.exit).toBe(0)

@@ -242,7 +242,7 @@ describe('failures keep the context as it was', () => {
     }
     const e = await caught(runner.run([{ name: 'needs_seed.json', workflow: w }], { context: ctx }))
     expect(e.message).toMatch(
-      /needs_seed\.json: INPUT port "seed" \(node 7\) needs "seed", which the context does not hold\. Pass it in inputs/,
+      /needs_seed\.json: INPUT port "seed" \(node 7\) needs "seed", which the context does not hold\. Give it a value: from a script, inputs: \{ "seed": \.\.\. \}; on the ComfyUI page, "set value" on the port or the Discomfort panel/,
     )
   })
 

@@ -102,9 +102,32 @@ export function miscRouter(deps: {
       if (cause?.nodeErrors)
         return comfyError(400, cause.error?.type ?? 'prompt_outputs_failed_validation', err.message, cause.nodeErrors)
       const { status, body: b } = errorBody(e)
-      return comfyError(status >= 500 ? status : 400, b.error.type, `Discomfort: ${b.error.message}`)
+      // A port at fault is marked on the page the way ComfyUI marks a node that failed validation.
+      const nodeId = portAtFault(e)
+      const nodeErrors = nodeId
+        ? {
+            [nodeId]: {
+              errors: [
+                { type: b.error.type, message: b.error.message, details: '', extra_info: { input_name: 'unique_id' } },
+              ],
+              dependent_outputs: [],
+              class_type: 'DiscomfortPort',
+            },
+          }
+        : {}
+      return comfyError(status >= 500 ? status : 400, b.error.type, `Discomfort: ${b.error.message}`, nodeErrors)
     }
   })
 
   return router
+}
+
+/** The port node an error (or one it wraps) names. */
+function portAtFault(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 10; depth++) {
+    const nodeId = (cur as { nodeId?: unknown }).nodeId
+    if ((cur as { code?: unknown }).code === 'port_error' && typeof nodeId === 'string') return nodeId
+    cur = (cur as { cause?: unknown }).cause
+  }
+  return undefined
 }

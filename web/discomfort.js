@@ -90,9 +90,21 @@ function refreshPort(node, store, typeHint) {
 	if (status) {
 		const entry = store?.entry(uniqueId);
 		const summary = entry ? store?.state.summaries[uniqueId] ?? `${entry.comfyType}, ${entry.kind}` : void 0;
-		status.value = store?.state.status !== "up" ? "bridge not connected" : !store.state.activeContext ? "no active context" : mode === "OUTPUT" ? entry ? `last: ${summary}` : "nothing captured yet" : entry ? `context: ${summary}` : `context has no "${uniqueId}"`;
+		status.value = store?.state.status !== "up" ? "bridge not connected" : !uniqueId.trim() ? "give it a unique_id (its key)" : !store.state.activeContext ? "no active context" : mode === "OUTPUT" ? entry ? `last: ${summary}` : "nothing captured yet" : entry ? `context: ${summary}` : `context has no "${uniqueId}"`;
 	}
+	fitTitle(node);
 	node.setDirtyCanvas?.(true, true);
+}
+var measure;
+/** Widen the node so its title shows whole (the title carries the key, the mode and the type). */
+function fitTitle(node) {
+	if (!node.size) return;
+	measure ??= typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+	if (!measure) return;
+	const lg = globalThis.LiteGraph;
+	measure.font = `${lg?.NODE_TEXT_SIZE ?? 14}px Arial`;
+	const needed = Math.ceil(measure.measureText(node.title).width) + (lg?.NODE_TITLE_HEIGHT ?? 30) + 20;
+	if (node.size[0] < needed) node.size[0] = needed;
 }
 /** The <img> of a port's preview DOM widget, when the frontend has DOM widgets. */
 var previews = /* @__PURE__ */ new WeakMap();
@@ -496,23 +508,51 @@ function valueForm(store) {
 * the selected one its keys (type, pass-by, tier, size, last update,
 * thumbnails), RAM and disk usage, delete and download, and live run progress.
 */
+/**
+* Colours come from the frontend's own theme variables (defined by every
+* version from 1.25 to 1.58, and rewritten by its palettes), so light, dark
+* and custom palettes follow; cells never wrap, long names are cut with an
+* ellipsis (the full text is in the tooltip), and nothing is wider than the panel.
+*/
 var STYLE = `
-.discomfort { padding: 8px; font-size: 12px; display: flex; flex-direction: column; gap: 8px; }
-.discomfort h3 { margin: 4px 0; font-size: 13px; }
-.discomfort .status.up { color: #4caf50; } .discomfort .status.down { color: #f44336; }
-.discomfort select, .discomfort button { font-size: 12px; }
-.discomfort table { width: 100%; border-collapse: collapse; }
-.discomfort td, .discomfort th { border-bottom: 1px solid #4448; padding: 2px 4px; text-align: left; vertical-align: middle; }
-.discomfort img.thumb { max-width: 48px; max-height: 48px; image-rendering: pixelated; }
-.discomfort .bar { height: 6px; background: #4446; border-radius: 3px; overflow: hidden; }
-.discomfort .bar > div { height: 100%; background: #4a90e2; }
-.discomfort .run.failed { color: #f44336; }
+.discomfort { padding: 8px; font-size: 12px; display: flex; flex-direction: column; gap: 8px; color: var(--fg-color); min-width: 0; overflow-x: hidden; box-sizing: border-box; }
+.discomfort * { box-sizing: border-box; }
+.discomfort .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 32px; border-bottom: 1px solid var(--border-color); padding-bottom: 6px; }
+.discomfort .header .title { font-weight: bold; text-transform: uppercase; white-space: nowrap; }
+.discomfort .status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+.discomfort .status.up::before { content: '● '; color: #4caf50; }
+.discomfort .status.down::before, .discomfort .status.connecting::before { content: '● '; color: var(--error-text, #f44336); }
+.discomfort h3 { margin: 4px 0 0; font-size: 12px; font-weight: bold; color: var(--descrip-text); text-transform: uppercase; }
+.discomfort select, .discomfort input:not([type=checkbox]):not([type=file]), .discomfort button {
+  background: var(--comfy-input-bg); color: var(--input-text, var(--fg-color)); border: 1px solid var(--border-color);
+  border-radius: 4px; font-size: 12px; padding: 3px 6px; min-width: 0; }
+.discomfort button { cursor: pointer; white-space: nowrap; }
+.discomfort button:hover { background: var(--content-hover-bg, var(--comfy-menu-secondary-bg)); }
+.discomfort .picker { display: flex; gap: 4px; }
+.discomfort .picker select { flex: 1; width: 0; text-overflow: ellipsis; }
+.discomfort input[type=file] { min-width: 0; max-width: 100%; color: var(--descrip-text); }
+.discomfort table { width: 100%; table-layout: fixed; border-collapse: collapse; }
+.discomfort col.key { width: 30%; } .discomfort col.value { width: 24%; } .discomfort col.type { width: 20%; }
+.discomfort col.size { width: 13%; } .discomfort col.act { width: 13%; }
+.discomfort td.act { text-overflow: clip; }
+.discomfort td, .discomfort th { border-bottom: 1px solid var(--border-color); padding: 2px 4px; text-align: left;
+  vertical-align: middle; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.discomfort th { color: var(--descrip-text); font-weight: normal; }
+.discomfort tr:nth-child(even) td { background: var(--tr-even-bg-color, transparent); }
+.discomfort img.thumb { max-width: 40px; max-height: 32px; image-rendering: pixelated; vertical-align: middle; }
+.discomfort td.act a, .discomfort td.act button { padding: 0 3px; border: none; background: none; color: var(--descrip-text); text-decoration: none; }
+.discomfort .bar { height: 6px; background: var(--comfy-input-bg); border-radius: 3px; overflow: hidden; }
+.discomfort .bar > div { height: 100%; background: var(--p-primary-color, #4a90e2); }
+.discomfort .run, .discomfort .muted { color: var(--descrip-text); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.discomfort .run.failed { color: var(--error-text, #f44336); }
+.discomfort .filter { width: 100%; }
 .discomfort .value-form { display: flex; flex-direction: column; gap: 4px; }
-.discomfort .value-form .row { display: flex; gap: 4px; align-items: center; }
+.discomfort .value-form .row { display: flex; gap: 4px; align-items: center; min-width: 0; }
 .discomfort .value-form input:not([type]) { flex: 1; min-width: 0; }
-.discomfort .value-form .hint { opacity: 0.7; }
-.discomfort .value-form .message.bad { color: #f44336; }
-.discomfort.dropping { outline: 2px dashed #4a90e2; outline-offset: -4px; }
+.discomfort .value-form .hint { color: var(--descrip-text); }
+.discomfort .value-form .message { color: var(--descrip-text); overflow-wrap: anywhere; }
+.discomfort .value-form .message.bad { color: var(--error-text, #f44336); }
+.discomfort.dropping { outline: 2px dashed var(--p-primary-color, #4a90e2); outline-offset: -4px; }
 .discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
 `;
 var el = (tag, props = {}, ...children) => {
@@ -548,8 +588,20 @@ function renderSidebar(root, store) {
 		e.stopPropagation();
 		form.drop(e.dataTransfer.files);
 	});
+	const ui = {
+		filter: el("input", {
+			className: "filter",
+			placeholder: "Filter keys…"
+		}),
+		limit: PAGE
+	};
+	ui.filter.setAttribute("data-testid", "discomfort-filter");
+	ui.filter.oninput = () => {
+		ui.limit = PAGE;
+		draw(store.state);
+	};
 	const draw = (s) => {
-		container.replaceChildren(...view(s, store, form));
+		container.replaceChildren(...view(s, store, form, ui, () => draw(store.state)));
 	};
 	const off = store.subscribe(draw);
 	if (store.state.status === "up") store.refreshEntries();
@@ -558,33 +610,54 @@ function renderSidebar(root, store) {
 		root.replaceChildren();
 	};
 }
-function view(s, store, form) {
+/** Rows shown at once; more on request (a context may hold thousands of keys). */
+var PAGE = 100;
+function view(s, store, form, ui, redraw) {
 	const out = [];
-	const status = el("div", { className: `status ${s.status}` }, s.status === "up" ? `● Bridge connected: ${store.client.url}` : s.status === "down" ? `● Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"` : "● Connecting…");
+	const statusText = s.status === "up" ? `Bridge connected: ${store.client.url}` : s.status === "down" ? `Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"` : "Connecting…";
+	const status = el("div", {
+		className: `status ${s.status}`,
+		title: statusText
+	}, statusText);
 	status.setAttribute("data-testid", "discomfort-status");
-	out.push(status);
+	out.push(el("div", { className: "header" }, el("span", { className: "title" }, "Discomfort"), status));
 	if (s.status !== "up") return out;
 	const select = el("select");
 	select.setAttribute("data-testid", "discomfort-context-select");
-	for (const c of s.contexts) select.append(el("option", {
-		value: c.id,
-		selected: c.id === s.activeContext
-	}, `${c.name ? `${c.name} — ` : ""}${c.id} (${c.keys} keys${c.durable ? ", durable" : ""})`));
+	for (const c of s.contexts) {
+		const label = `${c.name ? `${c.name} — ` : ""}${c.id} (${c.keys} keys${c.durable ? ", durable" : ""})`;
+		select.append(el("option", {
+			value: c.id,
+			selected: c.id === s.activeContext,
+			title: label
+		}, label));
+	}
+	select.title = select.selectedOptions[0]?.title ?? "";
 	select.onchange = () => store.setActive(select.value);
 	const create = el("button", { textContent: "New context" });
 	create.onclick = async () => {
 		const c = await store.client.createContext("from ComfyUI");
 		store.setActive(c.id);
 	};
-	out.push(el("h3", {}, "Context"), el("div", {}, select, " ", create));
+	out.push(el("h3", {}, "Context"), el("div", { className: "picker" }, select, create));
 	const active = s.contexts.find((c) => c.id === s.activeContext);
 	if (active) {
 		out.push(el("div", {}, `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`), bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes));
 		out.push(el("div", {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`), bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)));
 		const table = el("table");
 		table.setAttribute("data-testid", "discomfort-keys");
-		table.append(el("tr", {}, el("th", {}, "key"), el("th", {}, "value"), el("th", {}, "type"), el("th", {}, "tier"), el("th", {}, "size"), el("th", {}, "")));
-		for (const e of s.entries) {
+		const cols = el("colgroup");
+		for (const c of [
+			"key",
+			"value",
+			"type",
+			"size",
+			"act"
+		]) cols.append(el("col", { className: c }));
+		table.append(cols, el("tr", {}, el("th", {}, "key"), el("th", {}, "value"), el("th", {}, "type"), el("th", {}, "size"), el("th", {}, "")));
+		const needle = ui.filter.value.trim().toLowerCase();
+		const matching = needle ? s.entries.filter((e) => e.key.toLowerCase().includes(needle)) : s.entries;
+		for (const e of matching.slice(0, ui.limit)) {
 			const value = e.kind === "image" || e.kind === "mask" ? el("img", {
 				className: "thumb",
 				src: store.client.thumbnailUrl(active.id, e.key, e.version),
@@ -607,15 +680,24 @@ function view(s, store, form) {
 				title: `Download "${e.key}"`,
 				download: e.key
 			});
-			const row = el("tr", { title: `version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
+			const row = el("tr", { title: `${e.key}: ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, in ${e.storage_type}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
 				className: "editable",
 				title: "Change this value",
 				onclick: () => void store.client.value(active.id, e.key).then((v) => form.edit(e.key, v.value.value))
-			} : {}, value), el("td", {}, `${e.comfyType} · ${e.passBy}`), el("td", {}, e.storage_type), el("td", {}, formatBytes(e.sizeBytes)), el("td", {}, download, " ", del));
+			} : {}, value), el("td", {}, e.passBy === "ref" ? `${e.comfyType} (ref)` : e.comfyType), el("td", {}, formatBytes(e.sizeBytes)), el("td", { className: "act" }, download, del));
 			row.setAttribute("data-key", e.key);
 			table.append(row);
 		}
-		out.push(el("h3", {}, `Keys (${s.entries.length})`), table);
+		out.push(el("h3", {}, `Keys (${needle ? `${matching.length} of ` : ""}${s.entries.length})`), ...s.entries.length > 10 ? [ui.filter] : [], table);
+		if (matching.length > ui.limit) {
+			const more = el("button", { textContent: `Show ${Math.min(PAGE, matching.length - ui.limit)} more of ${matching.length - ui.limit}` });
+			more.setAttribute("data-testid", "discomfort-more");
+			more.onclick = () => {
+				ui.limit += PAGE;
+				redraw();
+			};
+			out.push(more);
+		}
 		out.push(el("h3", {}, "Add or change a value"), form.element);
 	}
 	const sweeps = Object.values(s.sweeps).sort((a, b) => Number(b.status === "running") - Number(a.status === "running") || b.createdAt.localeCompare(a.createdAt)).slice(0, 5);
@@ -767,7 +849,28 @@ var DiscomfortStore = class {
 		this.refreshEntries();
 		this.emit();
 	}
-	async refreshEntries() {
+	refreshing;
+	refreshAgain = false;
+	/**
+	* Read the active context's keys again. Many changes in a row (a script
+	* saving a thousand keys) make one request at a time: while one is out,
+	* later calls only ask for one more when it is back.
+	*/
+	refreshEntries() {
+		if (this.refreshing) {
+			this.refreshAgain = true;
+			return this.refreshing;
+		}
+		this.refreshing = this.readEntries().finally(() => {
+			this.refreshing = void 0;
+			if (this.refreshAgain) {
+				this.refreshAgain = false;
+				this.refreshEntries();
+			}
+		});
+		return this.refreshing;
+	}
+	async readEntries() {
 		const id = this.state.activeContext;
 		if (!id) {
 			this.state.entries = [];
@@ -777,11 +880,13 @@ var DiscomfortStore = class {
 		try {
 			const entries = await this.client.keys(id);
 			const summaries = {};
-			await Promise.all(entries.filter((e) => ![
+			for (const e of entries) if (e.summary) summaries[e.key] = e.summary;
+			const missing = entries.filter((e) => !e.summary && ![
 				"image",
 				"mask",
 				"latent"
-			].includes(e.kind)).map(async (e) => {
+			].includes(e.kind)).slice(0, 50);
+			await Promise.all(missing.map(async (e) => {
 				summaries[e.key] = (await this.client.value(id, e.key)).summary;
 			}));
 			if (this.state.activeContext !== id) return;

@@ -16,7 +16,15 @@ import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomicFile.js'
 import { passByFor, type PassByRules } from './config.js'
-import { decodeValue, defaultComfyType, encodeValue, valueHash, valueSize, type ContextValue } from './values.js'
+import {
+  decodeValue,
+  defaultComfyType,
+  encodeValue,
+  valueHash,
+  valueSize,
+  type ContextValue,
+  describeValue,
+} from './values.js'
 import { ContextClosedError, ContextKeyError } from './errors.js'
 import { validateKey } from './keys.js'
 import { SerialQueue } from './serialQueue.js'
@@ -217,6 +225,12 @@ export class Context implements ReceiptIssuer {
       ram_capacity_bytes: this.ramCapacityBytes,
       disk_usage_bytes: diskBytes,
     }
+  }
+
+  /** A one-line description of a value held in RAM (what the panel lists), without reading disk. */
+  peekSummary(key: string): string | undefined {
+    const value = this.ram.get(key)
+    return value ? describeValue(value) : undefined
   }
 
   getStorageInfo(key: string): StorageInfo {

@@ -44,7 +44,7 @@ export class BridgeClient {
     return this.call<ContextSummary>('POST', '/contexts', { name })
   }
   keys(contextId: string) {
-    return this.call<Array<EntryMeta & { storage_type: string }>>(
+    return this.call<Array<EntryMeta & { storage_type: string; summary?: string }>>(
       'GET',
       `/contexts/${encodeURIComponent(contextId)}/keys`,
     )

@@ -48,6 +48,7 @@ export interface PortNodeInstance {
     options?: Record<string, unknown>,
   ): Widget
   setDirtyCanvas?(fg: boolean, bg: boolean): void
+  size?: [number, number]
   /** ComfyUI's DOM widgets (an element placed over the canvas under the node's widgets). */
   addDOMWidget?(name: string, type: string, element: HTMLElement, options?: Record<string, unknown>): Widget
 }
@@ -112,17 +113,32 @@ export function refreshPort(node: PortNodeInstance, store: DiscomfortStore | und
     status.value =
       store?.state.status !== 'up'
         ? 'bridge not connected'
-        : !store.state.activeContext
-          ? 'no active context'
-          : mode === 'OUTPUT'
-            ? entry
-              ? `last: ${summary}`
-              : 'nothing captured yet'
-            : entry
-              ? `context: ${summary}`
-              : `context has no "${uniqueId}"`
+        : !uniqueId.trim()
+          ? 'give it a unique_id (its key)'
+          : !store.state.activeContext
+            ? 'no active context'
+            : mode === 'OUTPUT'
+              ? entry
+                ? `last: ${summary}`
+                : 'nothing captured yet'
+              : entry
+                ? `context: ${summary}`
+                : `context has no "${uniqueId}"`
   }
+  fitTitle(node)
   node.setDirtyCanvas?.(true, true)
+}
+
+let measure: CanvasRenderingContext2D | null | undefined
+/** Widen the node so its title shows whole (the title carries the key, the mode and the type). */
+function fitTitle(node: PortNodeInstance): void {
+  if (!node.size) return
+  measure ??= typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d')
+  if (!measure) return
+  const lg = (globalThis as { LiteGraph?: { NODE_TEXT_SIZE?: number; NODE_TITLE_HEIGHT?: number } }).LiteGraph
+  measure.font = `${lg?.NODE_TEXT_SIZE ?? 14}px Arial`
+  const needed = Math.ceil(measure.measureText(node.title).width) + (lg?.NODE_TITLE_HEIGHT ?? 30) + 20
+  if (node.size[0] < needed) node.size[0] = needed
 }
 
 /** The <img> of a port's preview DOM widget, when the frontend has DOM widgets. */

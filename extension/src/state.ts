@@ -166,7 +166,30 @@ export class DiscomfortStore {
     this.emit()
   }
 
-  async refreshEntries(): Promise<void> {
+  private refreshing: Promise<void> | undefined
+  private refreshAgain = false
+
+  /**
+   * Read the active context's keys again. Many changes in a row (a script
+   * saving a thousand keys) make one request at a time: while one is out,
+   * later calls only ask for one more when it is back.
+   */
+  refreshEntries(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true
+      return this.refreshing
+    }
+    this.refreshing = this.readEntries().finally(() => {
+      this.refreshing = undefined
+      if (this.refreshAgain) {
+        this.refreshAgain = false
+        void this.refreshEntries()
+      }
+    })
+    return this.refreshing
+  }
+
+  private async readEntries(): Promise<void> {
     const id = this.state.activeContext
     if (!id) {
       this.state.entries = []
@@ -176,12 +199,13 @@ export class DiscomfortStore {
     try {
       const entries = await this.client.keys(id)
       const summaries: Record<string, string> = {}
+      for (const e of entries) if (e.summary) summaries[e.key] = e.summary
+      // Values on disk come without a summary: ask for those few (binary kinds show a thumbnail or their kind).
+      const missing = entries.filter((e) => !e.summary && !['image', 'mask', 'latent'].includes(e.kind)).slice(0, 50)
       await Promise.all(
-        entries
-          .filter((e) => !['image', 'mask', 'latent'].includes(e.kind))
-          .map(async (e) => {
-            summaries[e.key] = (await this.client.value(id, e.key)).summary
-          }),
+        missing.map(async (e) => {
+          summaries[e.key] = (await this.client.value(id, e.key)).summary
+        }),
       )
       if (this.state.activeContext !== id) return
       this.state.entries = entries

@@ -59,7 +59,13 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
 
   router.get('/:id/keys', async (req, res) => {
     const c = await context(req)
-    res.json(c.allMeta().map((m) => ({ ...m, storage_type: c.getStorageInfo(m.key).storage_type })))
+    // With a one-line summary of each value held in RAM, so a list of many keys needs no request per key.
+    res.json(
+      c.allMeta().map((m) => {
+        const summary = c.peekSummary(m.key)
+        return { ...m, storage_type: c.getStorageInfo(m.key).storage_type, ...(summary ? { summary } : {}) }
+      }),
+    )
   })
 
   router.get('/:id/values/:key/storage', async (req, res) => {

@@ -396,6 +396,16 @@ function parseEntry(kind, text) {
 	}
 }
 var fileType = (file, asMask) => /\.latent$/i.test(file.name) ? "LATENT" : /\.png$/i.test(file.name) || file.type === "image/png" ? asMask ? "MASK" : "IMAGE" : void 0;
+/** A ComfyUI output's /view URL on this page's server: the file name it names, or undefined. */
+function comfyViewFile(url, origin) {
+	try {
+		const u = new URL(url, origin);
+		if (u.origin !== origin || !/\/view$/.test(u.pathname)) return void 0;
+		return u.searchParams.get("filename") ?? void 0;
+	} catch {
+		return;
+	}
+}
 function valueForm(store) {
 	const key = Object.assign(document.createElement("input"), {
 		placeholder: "key",
@@ -499,7 +509,14 @@ function valueForm(store) {
 			value.value = t === "json" ? JSON.stringify(v) : String(v);
 			value.focus();
 		},
-		drop: (files) => upload(files)
+		drop: (files) => upload(files),
+		async dropUrl(url) {
+			const name = comfyViewFile(url, location.origin);
+			if (!name) return say(`Only images from this ComfyUI's outputs can be dropped here (got ${url.slice(0, 80)}).`, true);
+			const res = await fetch(url);
+			if (!res.ok) return say(`${name}: ComfyUI answered ${res.status}.`, true);
+			await upload([new File([await res.blob()], name, { type: "image/png" })]);
+		}
 	};
 }
 // extension/src/sidebar.ts
@@ -574,8 +591,9 @@ function renderSidebar(root, store) {
 	const container = el("div", { className: "discomfort" });
 	root.append(style, container);
 	const form = valueForm(store);
+	const accepts = (types) => !!types && (types.includes("Files") || types.includes("text/uri-list"));
 	container.addEventListener("dragover", (e) => {
-		if (!e.dataTransfer?.types.includes("Files")) return;
+		if (!accepts(e.dataTransfer?.types)) return;
 		e.preventDefault();
 		e.stopPropagation();
 		container.classList.add("dropping");
@@ -583,10 +601,12 @@ function renderSidebar(root, store) {
 	container.addEventListener("dragleave", () => container.classList.remove("dropping"));
 	container.addEventListener("drop", (e) => {
 		container.classList.remove("dropping");
-		if (!e.dataTransfer?.files.length) return;
+		const dt = e.dataTransfer;
+		const uri = dt?.getData("text/uri-list").split("\n")[0]?.trim();
+		if (!dt || !dt.files.length && !uri) return;
 		e.preventDefault();
 		e.stopPropagation();
-		form.drop(e.dataTransfer.files);
+		dt.files.length ? form.drop(dt.files) : form.dropUrl(uri);
 	});
 	const ui = {
 		filter: el("input", {

@@ -78,8 +78,10 @@ export function renderSidebar(root: HTMLElement, store: DiscomfortStore): () => 
   root.append(style, container)
   const form = valueForm(store)
   // Files dropped anywhere on the panel go into the active context.
+  const accepts = (types: readonly string[] | undefined) =>
+    !!types && (types.includes('Files') || types.includes('text/uri-list'))
   container.addEventListener('dragover', (e) => {
-    if (!e.dataTransfer?.types.includes('Files')) return
+    if (!accepts(e.dataTransfer?.types)) return
     e.preventDefault()
     e.stopPropagation()
     container.classList.add('dropping')
@@ -87,11 +89,14 @@ export function renderSidebar(root: HTMLElement, store: DiscomfortStore): () => 
   container.addEventListener('dragleave', () => container.classList.remove('dropping'))
   container.addEventListener('drop', (e) => {
     container.classList.remove('dropping')
-    if (!e.dataTransfer?.files.length) return
+    const dt = e.dataTransfer
+    const uri = dt?.getData('text/uri-list').split('\n')[0]?.trim()
+    if (!dt || (!dt.files.length && !uri)) return
     // Ours, not ComfyUI's: its page-wide handler would open a .latent or PNG as a workflow.
     e.preventDefault()
     e.stopPropagation()
-    void form.drop(e.dataTransfer.files)
+    // An image from ComfyUI's queue or assets panel comes as its /view URL.
+    void (dt.files.length ? form.drop(dt.files) : form.dropUrl(uri!))
   })
   // The key filter and how many rows show: kept across redraws (so typing is not interrupted).
   const ui: KeysView = { filter: el('input', { className: 'filter', placeholder: 'Filter keys…' }), limit: PAGE }

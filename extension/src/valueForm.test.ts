@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { keyFromFileName, parseEntry } from './valueForm.js'
+import { comfyViewFile, keyFromFileName, parseEntry } from './valueForm.js'
 
 describe('values typed in the panel', () => {
   it('are read as the kind chosen, or say why not', () => {
@@ -18,5 +18,17 @@ describe('values typed in the panel', () => {
     expect(keyFromFileName('noise.latent')).toBe('noise')
     expect(keyFromFileName('a\\b.png')).toBe('a_b')
     expect(keyFromFileName('.png')).toBe('file')
+  })
+})
+
+describe('images dragged from ComfyUI outputs', () => {
+  it('are taken from this ComfyUI’s /view URLs only', () => {
+    const origin = 'http://127.0.0.1:8188'
+    expect(comfyViewFile(`${origin}/api/view?filename=ComfyUI_00001_.png&type=output&subfolder=`, origin)).toBe(
+      'ComfyUI_00001_.png',
+    )
+    expect(comfyViewFile(`${origin}/view?filename=a.png&type=temp`, origin)).toBe('a.png')
+    expect(comfyViewFile('http://elsewhere:8188/api/view?filename=a.png', origin)).toBeUndefined()
+    expect(comfyViewFile(`${origin}/api/userdata/a.png`, origin)).toBeUndefined()
   })
 })

@@ -49,6 +49,19 @@ export interface ValueForm {
   edit(key: string, value: unknown): void
   /** Take dropped files (the panel forwards its drops here). */
   drop(files: FileList): Promise<void>
+  /** Take an image dragged from ComfyUI's queue or assets panel (its /view URL). */
+  dropUrl(url: string): Promise<void>
+}
+
+/** A ComfyUI output's /view URL on this page's server: the file name it names, or undefined. */
+export function comfyViewFile(url: string, origin: string): string | undefined {
+  try {
+    const u = new URL(url, origin)
+    if (u.origin !== origin || !/\/view$/.test(u.pathname)) return undefined
+    return u.searchParams.get('filename') ?? undefined
+  } catch {
+    return undefined
+  }
 }
 
 export function valueForm(store: DiscomfortStore): ValueForm {
@@ -147,5 +160,13 @@ export function valueForm(store: DiscomfortStore): ValueForm {
       value.focus()
     },
     drop: (files) => upload(files),
+    async dropUrl(url) {
+      const name = comfyViewFile(url, location.origin)
+      if (!name)
+        return say(`Only images from this ComfyUI's outputs can be dropped here (got ${url.slice(0, 80)}).`, true)
+      const res = await fetch(url)
+      if (!res.ok) return say(`${name}: ComfyUI answered ${res.status}.`, true)
+      await upload([new File([await res.blob()], name, { type: 'image/png' })])
+    },
   }
 }

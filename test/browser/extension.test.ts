@@ -5,7 +5,7 @@
  * Chromium driven by playwright-core, served by the stand-in with the bridge
  * beside it. Screenshots go to test-artifacts/.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -424,6 +424,18 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       'IMAGE',
       'LATENT',
     ])
+    // An image dragged from ComfyUI's queue or assets panel arrives as its /view URL.
+    writeFileSync(join(comfy.folders.output, 'ComfyUI_00042_.png'), solidPng(6, 6, [255, 255, 0]))
+    await page.evaluate(() => {
+      const dt = new DataTransfer()
+      dt.setData('text/uri-list', `${location.origin}/api/view?filename=ComfyUI_00042_.png&type=output&subfolder=`)
+      const panel = document.querySelector('.discomfort')!
+      panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    })
+    await page.locator('[data-testid=discomfort-keys] tr[data-key=ComfyUI_00042_] img').waitFor({ timeout: 10_000 })
+    expect(await ctx.load('ComfyUI_00042_')).toMatchObject({ kind: 'image', width: 6, height: 6 })
+    await ctx.delete('ComfyUI_00042_')
     await shot('values-from-page')
     // A click on a value puts it back in the form, to change it.
     await page.locator('[data-testid=discomfort-keys] tr[data-key=greeting] td.editable').click()

@@ -179,7 +179,11 @@ it starts: if this command stops, --attach ID picks it up again (only what is le
       },
       out: { type: 'string', value: 'DIR', help: 'Folder for the outputs and manifest.jsonl (default: sweep-<id>).' },
       context: { type: 'string', value: 'ID', help: 'The master context items read (default: an empty one).' },
-      concurrency: { type: 'string', value: 'N', help: "Items in flight (default: twice the pool's slots)." },
+      concurrency: {
+        type: 'string',
+        value: 'N',
+        help: "Items in flight (default: four times the pool's slots, plus 16).",
+      },
       attach: { type: 'string', value: 'ID', help: 'Follow a sweep submitted earlier instead of submitting one.' },
       bridge: {
         type: 'string',

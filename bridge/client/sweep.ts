@@ -19,7 +19,7 @@ export interface SweepArgs {
   vary?: Record<string, Value[]>
   /** Or: one input set per item. */
   items?: Array<Record<string, Value>>
-  /** Items in flight at once (default: twice the pool's slots). */
+  /** Items in flight at once (default: four times the pool's slots, plus 16). */
   concurrency?: number
   /** Attempts per item when servers fail under it (default 3). */
   attempts?: number

@@ -107,7 +107,7 @@ export interface SweeperDeps {
   ledger: Ledger
   /** Folder for sweep outputs (each sweep in `<id>/`). */
   root: string
-  /** Slots over the pool (the default concurrency is twice that, so the pool can choose by affinity). */
+  /** Slots over the pool (the default concurrency is four times that plus 16, so the pool can choose by affinity). */
   capacity: () => number
   log?: (line: string) => void
 }
@@ -243,7 +243,8 @@ export class Sweeper {
       workflows,
       options,
       folder,
-      concurrency: options.concurrency ?? Math.max(2, this.deps.capacity() * 2),
+      // Enough items waiting that a free server finds one that needs what it holds.
+      concurrency: options.concurrency ?? this.deps.capacity() * 4 + 16,
       inflight: 0,
       queue: [],
       cursor: -1,

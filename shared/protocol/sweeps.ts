@@ -22,7 +22,7 @@ export const SweepBodySchema = z
     vary: z.record(z.string(), z.array(Value).min(1).max(MAX_SWEEP_ITEMS)).optional(),
     /** Input sets, one item each. */
     items: z.array(z.record(z.string(), Value)).min(1).max(MAX_SWEEP_ITEMS).optional(),
-    /** Items in flight at once (default: the pool's slots, twice, so it can choose by affinity). */
+    /** Items in flight at once (default: four times the pool's slots plus 16, so it can choose by affinity). */
     concurrency: z.number().int().min(1).max(10_000).optional(),
     /** Attempts per item on different servers when a server fails under it (default 3). */
     attempts: z.number().int().min(1).max(10).optional(),

@@ -59,6 +59,7 @@ it('a sweep over two real ComfyUIs survives losing one of them', async () => {
     inputs: { color: number }
     outputs: Array<{ key: string; file: string }>
     server: string
+    failures?: Array<{ server: string }>
   }>
   for (const item of items) {
     const png = decodePng(readFileSync(join(view.folder, item.outputs.find((o) => o.key === 'canvas')!.file)))
@@ -67,5 +68,7 @@ it('a sweep over two real ComfyUIs survives losing one of them', async () => {
   const lines = readFileSync(join(view.folder, 'manifest.jsonl'), 'utf8').trim().split('\n')
   expect(lines).toHaveLength(24)
   expect(bridge.pool.list()[1]).toMatchObject({ up: false })
-  expect(items.some((i) => i.server === bridge!.pool.list()[1]!.label)).toBe(true)
+  // The second server had work: it finished items before it went, or the item it held was retried on the first.
+  const second = bridge.pool.list()[1]!.label
+  expect(items.some((i) => i.server === second || (i.failures ?? []).some((f) => f.server === second))).toBe(true)
 }, 600_000)

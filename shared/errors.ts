@@ -37,6 +37,15 @@ export class DiscomfortError extends Error {
 export const hasCode = (e: unknown, code: string): boolean =>
   typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code
 
+/** The first of an error and the errors it wraps (its `cause` chain) that `test` accepts. */
+export function findCause(e: unknown, test: (cause: { code?: unknown }) => boolean): unknown {
+  for (let cur: unknown = e, depth = 0; typeof cur === 'object' && cur !== null && depth < 10; depth++) {
+    if (test(cur as { code?: unknown })) return cur
+    cur = (cur as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 /** A node type used by the workflow is not known to the ComfyUI server. */
 export interface MissingNodeType {
   readonly nodeId: string

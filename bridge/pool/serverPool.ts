@@ -12,7 +12,7 @@
  * because it stopped answering is taken out and probed until it answers again.
  */
 import { ComfyClient, type ComfyClientOptions } from '../comfy/comfyClient.js'
-import { DiscomfortError } from '../../shared/errors.js'
+import { DiscomfortError, findCause } from '../../shared/errors.js'
 import type { ServerInfo } from '../../shared/protocol/index.js'
 
 export interface ServerSpec {
@@ -341,11 +341,5 @@ export class ServerPool implements ComfyPool {
 const SERVER_FAILURES = new Set(['comfy_unreachable', 'comfy_stopped', 'comfy_lost'])
 
 /** Whether an error (or one it wraps) says the server itself failed, rather than the run. */
-export function isServerFailure(e: unknown): boolean {
-  for (let cur: unknown = e, depth = 0; cur && depth < 10; depth++) {
-    const code = (cur as { code?: unknown }).code
-    if (typeof code === 'string' && SERVER_FAILURES.has(code)) return true
-    cur = (cur as { cause?: unknown }).cause
-  }
-  return false
-}
+export const isServerFailure = (e: unknown): boolean =>
+  findCause(e, (c) => typeof c.code === 'string' && SERVER_FAILURES.has(c.code)) !== undefined

@@ -6,6 +6,7 @@ import type { ComfyClient } from '../../comfy/comfyClient.js'
 import type { Runner } from '../../run/runner.js'
 import type { ContextStore } from '../../store/contextStore.js'
 import { errorBody } from '../errors.js'
+import { findCause, PortError } from '../../../shared/errors.js'
 import {
   ConvertBodySchema,
   describeIssues,
@@ -124,10 +125,6 @@ export function miscRouter(deps: {
 
 /** The port node an error (or one it wraps) names. */
 function portAtFault(e: unknown): string | undefined {
-  for (let cur: unknown = e, depth = 0; cur && depth < 10; depth++) {
-    const nodeId = (cur as { nodeId?: unknown }).nodeId
-    if ((cur as { code?: unknown }).code === 'port_error' && typeof nodeId === 'string') return nodeId
-    cur = (cur as { cause?: unknown }).cause
-  }
-  return undefined
+  const port = findCause(e, (c) => c.code === PortError.code && typeof (c as { nodeId?: unknown }).nodeId === 'string')
+  return (port as { nodeId?: string } | undefined)?.nodeId
 }

@@ -81,7 +81,8 @@ describe('the installed package', () => {
     const bridge = spawn(
       'npx',
       ['--no-install', 'discomfort', 'bridge', '--port', String(port), '--comfy', comfy.url],
-      { cwd: project, env },
+      // Its own process group: npx runs the bridge as a child, and both must stop at the end.
+      { cwd: project, env, detached: true },
     )
     let log = ''
     bridge.stderr.on('data', (d) => (log += String(d)))
@@ -115,7 +116,7 @@ describe('the installed package', () => {
       const png = decodePng(readFileSync(join(project, 'out.png')))
       expect(Array.from(png.rgba.subarray(0, 3))).toEqual([0x11, 0x22, 0x33])
     } finally {
-      bridge.kill('SIGTERM')
+      process.kill(-bridge.pid!, 'SIGTERM')
       await exited
     }
   }, 60_000)

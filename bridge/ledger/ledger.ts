@@ -95,15 +95,25 @@ CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY,
   created_at TEXT NOT NULL,
   status TEXT NOT NULL,
-  view TEXT NOT NULL
+  view TEXT NOT NULL,
+  request TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_time ON runs (created_at);
 `
 
 /** How many runs the history keeps (the oldest go first). */
 const KEPT_RUN_HISTORY = 10_000
+/** How many of the latest runs can be run again (each keeps its workflows; the run manager bounds their size). */
+const KEPT_RUN_REQUESTS = 200
 
 const now = () => new Date().toISOString()
+
+interface RunRow {
+  view: string
+  /** 1 when the run's request is still kept (it can be run again). */
+  again: number
+}
+const viewOf = (row: RunRow): RunView => ({ ...(JSON.parse(row.view) as RunView), rerunnable: row.again === 1 })
 
 export class Ledger {
   private readonly db: Database.Database
@@ -127,6 +137,9 @@ export class Ledger {
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
     this.db.exec(SCHEMA)
+    // Ledgers written before runs could be run again have no request column.
+    const runColumns = this.db.prepare('PRAGMA table_info(runs)').all() as Array<{ name: string }>
+    if (!runColumns.some((c) => c.name === 'request')) this.db.exec('ALTER TABLE runs ADD COLUMN request TEXT')
     this.stmt = {
       item: this.db.prepare('SELECT * FROM items WHERE sweep_id = ? AND idx = ?'),
       pending: this.db.prepare(
@@ -134,8 +147,9 @@ export class Ledger {
       ),
       counts: this.db.prepare('SELECT status, COUNT(*) AS n FROM items WHERE sweep_id = ? GROUP BY status'),
       putRun: this.db.prepare(
-        `INSERT INTO runs (id, created_at, status, view) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view`,
+        `INSERT INTO runs (id, created_at, status, view, request) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view,
+           request = COALESCE(excluded.request, runs.request)`,
       ),
       insertItem: this.db.prepare(
         'INSERT INTO items (sweep_id, idx, status, inputs) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -268,22 +282,38 @@ export class Ledger {
 
   // --- the run history (scripted and page runs) ------------------------------------
 
-  /** Record a run, or its new state (the first call is made before the bridge answers its request). */
-  putRun(view: RunView): void {
+  /**
+   * Record a run, or its new state (the first call is made before the bridge
+   * answers its request). `request` is what it takes to run it again, given once.
+   */
+  putRun(view: RunView, request?: string): void {
     const { events: _events, ...kept } = view
-    this.stmt.putRun.run(view.id, view.createdAt, view.status, JSON.stringify(kept))
+    this.stmt.putRun.run(view.id, view.createdAt, view.status, JSON.stringify(kept), request ?? null)
+    if (request !== undefined && ++this.putsSinceTrim >= 50) this.trimRuns()
+  }
+
+  /** What a run was asked to do (see RunManager's RunRequest), if it was kept. */
+  runRequest(id: string): string | undefined {
+    const row = this.db.prepare('SELECT request FROM runs WHERE id = ?').get(id) as
+      | { request: string | null }
+      | undefined
+    return row?.request ?? undefined
   }
 
   /** The latest runs, newest first. */
   runs(limit = 200): RunView[] {
     return (
-      this.db.prepare('SELECT view FROM runs ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{ view: string }>
-    ).map((r) => JSON.parse(r.view) as RunView)
+      this.db
+        .prepare('SELECT view, request IS NOT NULL AS again FROM runs ORDER BY created_at DESC LIMIT ?')
+        .all(limit) as RunRow[]
+    ).map(viewOf)
   }
 
   run(id: string): RunView | undefined {
-    const row = this.db.prepare('SELECT view FROM runs WHERE id = ?').get(id) as { view: string } | undefined
-    return row ? (JSON.parse(row.view) as RunView) : undefined
+    const row = this.db.prepare('SELECT view, request IS NOT NULL AS again FROM runs WHERE id = ?').get(id) as
+      | RunRow
+      | undefined
+    return row ? viewOf(row) : undefined
   }
 
   /** After a restart: runs that were queued or running failed with the bridge; the history stays bounded. */
@@ -307,13 +337,27 @@ export class Ledger {
           },
         })
       }
-      this.db
-        .prepare(
-          `DELETE FROM runs WHERE id IN (SELECT id FROM runs ORDER BY created_at DESC LIMIT -1 OFFSET ${KEPT_RUN_HISTORY})`,
-        )
-        .run()
+      this.trimRuns()
     })()
     return open.length
+  }
+
+  private putsSinceTrim = 0
+
+  /** The history keeps KEPT_RUN_HISTORY runs, and what it takes to re-run only the latest KEPT_RUN_REQUESTS. */
+  private trimRuns(): void {
+    this.putsSinceTrim = 0
+    this.db
+      .prepare(
+        `DELETE FROM runs WHERE id IN (SELECT id FROM runs ORDER BY created_at DESC LIMIT -1 OFFSET ${KEPT_RUN_HISTORY})`,
+      )
+      .run()
+    this.db
+      .prepare(
+        `UPDATE runs SET request = NULL WHERE request IS NOT NULL AND id IN
+           (SELECT id FROM runs ORDER BY created_at DESC LIMIT -1 OFFSET ${KEPT_RUN_REQUESTS})`,
+      )
+      .run()
   }
 
   close(): void {

@@ -17,7 +17,9 @@ import {
   type WorkflowSpec,
 } from '../run/runner.js'
 
+import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { RunProgress, RunStatus, RunView } from '../../shared/protocol/index.js'
+import { BridgeHttpError } from './httpError.js'
 import { runView } from './runView.js'
 export type { RunStatus }
 
@@ -40,6 +42,35 @@ export interface RunRecord {
   /** The OUTPUT keys it wrote, for a run from the history (whose values are not kept). */
   outputKeys?: string[]
   source: 'script' | 'page'
+  /** What it takes to run it again, when it can be (not for a run in a context made for it alone). */
+  request?: RunRequest
+  /** A run from the history whose request the ledger still keeps. */
+  rerunnable?: boolean
+}
+
+/**
+ * What a run was asked to do, kept so it can be run again: its workflows and
+ * options. Its inputs are not kept: they were saved into its context, and a
+ * re-run uses the context's values as they are then (change one, run again).
+ */
+type RunRequest =
+  | {
+      kind: 'script'
+      workflows: WorkflowSpec[]
+      iterations?: number
+      stitch?: boolean
+      passBy?: Record<string, 'val' | 'ref'>
+      expectOutputs?: string[]
+    }
+  | { kind: 'page'; prompt: ApiPrompt; extraData?: Record<string, unknown> }
+
+/** A run queued from the ComfyUI page: its API prompt with ports, in a context, for the page's client id. */
+export interface SubmitPage {
+  prompt: ApiPrompt
+  contextId: string
+  clientId: string
+  extraData?: Record<string, unknown>
+  front?: boolean
 }
 
 export interface SubmitRun {
@@ -80,10 +111,14 @@ class InProcessRunQueue implements RunQueue {
 
 /** What the run manager needs of the ledger. */
 export interface RunHistory {
-  putRun(view: RunView): void
+  putRun(view: RunView, request?: string): void
   runs(limit: number): RunView[]
   run(id: string): RunView | undefined
+  runRequest(id: string): string | undefined
 }
+
+/** The largest request kept for a re-run (a UI workflow with its embedded copy is typically 50–500 KB). */
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024
 
 /** A run from an earlier bridge process, as a record (no events, no values). */
 const fromHistory = (v: RunView): RunRecord => ({
@@ -97,10 +132,14 @@ const fromHistory = (v: RunView): RunRecord => ({
   ...(v.finishedAt ? { finishedAt: v.finishedAt } : {}),
   ...(v.error ? { error: v.error } : {}),
   ...(v.outputs ? { outputKeys: v.outputs } : {}),
+  ...(v.rerunnable ? { rerunnable: true } : {}),
   events: [],
   progress: v.progress,
   source: v.source,
 })
+
+const parseRequest = (text: string | undefined): RunRequest | undefined =>
+  text === undefined ? undefined : (JSON.parse(text) as RunRequest)
 
 const KEPT_EVENTS = 2000
 const KEPT_RUNS = 200
@@ -169,7 +208,10 @@ export class RunManager {
       createdAt: new Date().toISOString(),
     }
     this.runs.set(run.id, run)
-    this.history?.putRun(runView(run))
+    let request = run.request && !run.temporaryContext ? JSON.stringify(run.request) : undefined
+    if (request && request.length > MAX_REQUEST_BYTES) request = undefined
+    if (!request) delete run.request
+    this.history?.putRun(runView(run), request)
     if (this.runs.size > KEPT_RUNS) {
       for (const [id, r] of this.runs) {
         if (this.runs.size <= KEPT_RUNS) break
@@ -221,6 +263,14 @@ export class RunManager {
       workflows: names,
       iterations: spec.iterations ?? 1,
       source: 'script',
+      request: {
+        kind: 'script',
+        workflows: spec.workflows,
+        ...(spec.iterations ? { iterations: spec.iterations } : {}),
+        ...(spec.stitch ? { stitch: true } : {}),
+        ...(spec.passBy ? { passBy: spec.passBy } : {}),
+        ...(spec.expectOutputs ? { expectOutputs: spec.expectOutputs } : {}),
+      },
     })
     const controller = new AbortController()
     this.controllers.set(id, controller)
@@ -254,6 +304,84 @@ export class RunManager {
     })
     Object.defineProperty(run, 'finished', { value: finished, enumerable: false })
     return run
+  }
+
+  /**
+   * Queue a prompt from the ComfyUI page in a context: it runs on the
+   * primary server for the page's client id, so the page shows ComfyUI's own
+   * progress. Resolves once ComfyUI has accepted it; fails (with the run
+   * recorded as failed) if it did not.
+   */
+  async submitPage(spec: SubmitPage): Promise<{ run: RunRecord; promptId?: string; number?: number }> {
+    const context = this.store.get(spec.contextId) ?? (await this.store.open(spec.contextId))
+    const { run, emit } = this.track({
+      id: randomUUID(),
+      contextId: context.id,
+      temporaryContext: false,
+      workflows: ['ComfyUI page'],
+      iterations: 1,
+      source: 'page',
+      request: { kind: 'page', prompt: spec.prompt, ...(spec.extraData ? { extraData: spec.extraData } : {}) },
+    })
+    const started = await this.runner.queueFromPage(spec.prompt, {
+      context,
+      clientId: spec.clientId,
+      runId: run.id,
+      onEvent: emit,
+      ...(spec.extraData ? { extraData: spec.extraData } : {}),
+      ...(spec.front ? { front: true } : {}),
+    })
+    const finished = started.done.then(
+      () => {},
+      () => {},
+    )
+    Object.defineProperty(run, 'finished', { value: finished, enumerable: false })
+    return {
+      run,
+      ...(started.promptId ? { promptId: started.promptId } : {}),
+      ...(started.number !== undefined ? { number: started.number } : {}),
+    }
+  }
+
+  /**
+   * Run a recorded run again: the same workflows and options in the same
+   * context, with the values the context holds now. `clientId` is the page
+   * to show the progress on (a page run needs one; a fresh one is made).
+   */
+  async rerun(id: string, options: { clientId?: string } = {}): Promise<RunRecord> {
+    const past = this.get(id)
+    if (!past) throw new BridgeHttpError(404, `There is no run "${id}" in the bridge's history.`, 'not_found')
+    const live = this.runs.get(id)?.request
+    const kept = live ?? parseRequest(this.history?.runRequest(id))
+    if (!kept)
+      throw new BridgeHttpError(
+        409,
+        past.temporaryContext
+          ? `Run ${id} ran in a context made for it alone, which is gone; run its workflows again in a context instead.`
+          : `Run ${id} cannot be run again: the bridge keeps the workflows of the latest 200 runs (of at most 4 MB each), and this one is not among them.`,
+        'not_rerunnable',
+      )
+    if (!this.store.get(past.contextId) && !(await this.store.open(past.contextId).catch(() => undefined)))
+      throw new BridgeHttpError(
+        409,
+        `Run ${id} ran in context "${past.contextId}", which no longer exists; make a context durable to run in it again after a restart.`,
+        'context_gone',
+      )
+    if (kept.kind === 'page') {
+      const { run } = await this.submitPage({
+        prompt: kept.prompt,
+        contextId: past.contextId,
+        clientId: options.clientId ?? `discomfort-rerun-${randomUUID()}`,
+        ...(kept.extraData ? { extraData: kept.extraData } : {}),
+      })
+      return run
+    }
+    const { kind: _kind, ...again } = kept
+    return this.submit({
+      ...again,
+      contextId: past.contextId,
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+    })
   }
 
   /** Cancel a queued or running run: its ComfyUI job is cancelled and nothing more is committed. */

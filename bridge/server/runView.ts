@@ -14,5 +14,6 @@ export const runView = (run: RunRecord, withEvents = false): RunView => ({
   ...(run.error ? { error: run.error } : {}),
   ...(run.outputs ? { outputs: Object.keys(run.outputs) } : run.outputKeys ? { outputs: run.outputKeys } : {}),
   progress: run.progress,
+  ...(run.request || run.rerunnable ? { rerunnable: true } : {}),
   ...(withEvents ? { events: run.events } : {}),
 })

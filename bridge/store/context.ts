@@ -12,7 +12,7 @@
  * it at once, or none of it.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomicFile.js'
 import { passByFor, type PassByRules } from './config.js'
@@ -52,6 +52,15 @@ interface ReceiptsFile {
 
 const KEPT_RUNS = 200
 
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
 export interface ContextInit {
   id: string
   dir: string
@@ -66,7 +75,7 @@ export interface ContextInit {
 export class Context implements ReceiptIssuer {
   readonly id: string
   readonly dir: string
-  readonly durable: boolean
+  private isDurable: boolean
   readonly name: string | undefined
   readonly ramCapacityBytes: number
   private readonly rules: PassByRules
@@ -88,11 +97,47 @@ export class Context implements ReceiptIssuer {
   constructor(init: ContextInit) {
     this.id = init.id
     this.dir = init.dir
-    this.durable = init.durable
+    this.isDurable = init.durable
     this.name = init.name
     this.ramCapacityBytes = init.ramCapacityBytes
     this.rules = init.passByRules
     this.onChange = init.onChange
+  }
+
+  /** A durable context's every change is on disk (fsync'd) before it resolves, and it outlives the bridge. */
+  get durable(): boolean {
+    return this.isDurable
+  }
+
+  /**
+   * Make an ephemeral context durable from now on: every value goes to disk
+   * (those only in RAM are written, those already spilled are synced), then
+   * receipts.json says so. Until that last write it stays ephemeral, so a
+   * failure halfway leaves it as it was.
+   */
+  makeDurable(): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.closed) throw new ContextClosedError(`Context "${this.id}" is closed.`)
+      if (this.isDurable) return
+      const written: EntryMeta[] = []
+      for (const meta of this.entries.values()) {
+        const path = join(this.valuesDir, meta.file ?? this.fileName(meta.key, meta.version))
+        if (meta.file) await syncFile(path)
+        else {
+          await writeFileAtomic(path, encodeValue(this.ram.get(meta.key)!), { sync: true })
+          written.push(meta)
+        }
+      }
+      for (const meta of written) meta.file = this.fileName(meta.key, meta.version)
+      this.isDurable = true
+      try {
+        await this.writeReceiptsNow()
+      } catch (e) {
+        this.isDurable = false
+        throw e
+      }
+      this.onChange?.(this, { keys: [] })
+    })
   }
 
   private get valuesDir(): string {

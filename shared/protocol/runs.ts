@@ -85,6 +85,8 @@ export const RunViewSchema = z.object({
   outputs: z.array(z.string()).optional(),
   progress: RunProgressSchema,
   events: z.array(RunEventSchema).optional(),
+  /** The bridge still has what it takes to run it again (`POST /api/runs/:id/rerun`). */
+  rerunnable: z.boolean().optional(),
 })
 export type RunView = z.infer<typeof RunViewSchema>
 
@@ -121,6 +123,13 @@ export const RunBodySchema = z.strictObject({
   client_id: z.string().max(200).optional(),
 })
 export type RunBody = z.infer<typeof RunBodySchema>
+
+/** `POST /api/runs/:id/rerun`: the same workflows in the same context, with its values as they are now. */
+export const RerunBodySchema = z.strictObject({
+  /** A page's ComfyUI client id, so that page shows the progress. */
+  client_id: z.string().max(200).optional(),
+})
+export type RerunBody = z.infer<typeof RerunBodySchema>
 
 /** `POST /api/queue`: what the extension sends when the page queues a graph with ports. */
 export const QueueBodySchema = z.object({

@@ -230,6 +230,31 @@ describe('durability and clean-up', () => {
     await next.shutdown()
   })
 
+  it('an ephemeral context made durable keeps every value, in RAM or spilled, through a crash of its bridge', async () => {
+    const ctx = await store.create({ id: 'later-kept' })
+    await ctx.save('small', fromJs('in RAM'))
+    await ctx.save('huge', bigString(5000)) // larger than the RAM tier: on disk, written without fsync
+    await ctx.save('first', bigString(600, 'a'))
+    await ctx.save('second', bigString(600, 'b')) // spills "first"
+    expect(ctx.durable).toBe(false)
+    await ctx.makeDurable()
+    expect(ctx.durable).toBe(true)
+    expect(ctx.summary().durable).toBe(true)
+    await ctx.save('after', fromJs(7)) // written through from now on
+
+    // A second store on the same folder, the first never shut down: what a restart after SIGKILL finds.
+    const next = new ContextStore({ root, ramCapacityBytes: 1000 })
+    expect((await next.init()).durable).toEqual(['later-kept'])
+    const back = await next.open('later-kept')
+    expect(back.listKeys().sort()).toEqual(['after', 'first', 'huge', 'second', 'small'])
+    expect(toJs(await back.load('small'))).toBe('in RAM')
+    expect(toJs(await back.load('huge'))).toBe('x'.repeat(5000))
+    expect(toJs(await back.load('first'))).toBe('a'.repeat(600))
+    expect(toJs(await back.load('second'))).toBe('b'.repeat(600))
+    expect(toJs(await back.load('after'))).toBe(7)
+    await next.shutdown()
+  })
+
   it('close removes all RAM and disk data', async () => {
     const ctx: Context = await store.create()
     await ctx.save('a', bigString(5000))

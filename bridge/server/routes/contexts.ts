@@ -48,6 +48,13 @@ export function contextsRouter(store: ContextStore, limits: { json: string; bina
     res.status(204).end()
   })
 
+  /** Keep an ephemeral context from now on: its values go to disk and it outlives the bridge. */
+  router.post('/:id/durable', async (req, res) => {
+    const c = await context(req)
+    await c.makeDurable()
+    res.json(c.summary())
+  })
+
   router.get('/:id/usage', async (req, res) => {
     res.json((await context(req)).getUsage())
   })

@@ -73,29 +73,18 @@ export function miscRouter(deps: {
     if (!body.context_id)
       return comfyError(400, 'invalid_prompt', 'Discomfort: choose a context in the Discomfort sidebar first.')
     try {
-      const context = deps.store.get(body.context_id) ?? (await deps.store.open(body.context_id))
-      const runId = crypto.randomUUID()
-      const { emit } = deps.runs.track({
-        id: runId,
-        contextId: context.id,
-        temporaryContext: false,
-        workflows: ['ComfyUI page'],
-        iterations: 1,
-        source: 'page',
-      })
-      const started = await deps.runner.queueFromPage(body.prompt, {
-        context,
+      const { run, promptId, number } = await deps.runs.submitPage({
+        prompt: body.prompt,
+        contextId: body.context_id,
         clientId: body.client_id,
-        runId,
-        onEvent: emit,
         ...(body.extra_data ? { extraData: body.extra_data } : {}),
         ...(body.front ? { front: true } : {}),
       })
       answer(200, {
-        prompt_id: started.promptId ?? runId,
-        number: started.number ?? 0,
+        prompt_id: promptId ?? run.id,
+        number: number ?? 0,
         node_errors: {},
-        discomfort: { run_id: runId, context_id: context.id },
+        discomfort: { run_id: run.id, context_id: run.contextId },
       })
     } catch (e) {
       const err = e as Error & { cause?: { nodeErrors?: Record<string, unknown>; error?: { type: string } } }

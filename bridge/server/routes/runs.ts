@@ -5,7 +5,7 @@ import type { WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../runManager.js'
 import { inputFromClient } from '../wire.js'
-import { hasBytes, RunBodySchema } from '../../../shared/protocol/index.js'
+import { hasBytes, RerunBodySchema, RunBodySchema } from '../../../shared/protocol/index.js'
 import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
 import { runView } from '../runView.js'
 
@@ -19,7 +19,7 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
     if (!run)
       throw new BridgeHttpError(
         404,
-        `There is no run "${String(req.params.id)}" (runs are kept while the bridge runs).`,
+        `There is no run "${String(req.params.id)}" in the bridge's history (it keeps the latest 10,000).`,
         'not_found',
       )
     return run
@@ -52,6 +52,13 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
 
   router.get('/:id', (req, res) => {
     res.json(runView(find(req), req.query.events === '1'))
+  })
+
+  /** The same workflows again, in the same context, with its values as they are now. */
+  router.post('/:id/rerun', express.json({ limit: '16kb' }), async (req, res) => {
+    const body = parseBody(RerunBodySchema, req.body ?? {}, `POST /api/runs/${String(req.params.id)}/rerun`)
+    const run = await runs.rerun(String(req.params.id), body.client_id ? { clientId: body.client_id } : {})
+    res.status(202).json(runView(run))
   })
 
   router.post('/:id/cancel', (req, res) => {

@@ -1,5 +1,40 @@
 import { api } from "../../scripts/api.js";
 import { app } from "../../scripts/app.js";
+// extension/src/fitView.ts
+/** Room for a node's title bar, drawn above its position. */
+var TITLE = 30;
+var rectOf = (n) => ({
+	x: n.pos[0] ?? 0,
+	y: (n.pos[1] ?? 0) - TITLE,
+	w: n.size[0] ?? 0,
+	h: (n.size[1] ?? 0) + TITLE
+});
+/** Is any node at least partly in the screen of `width` × `height` CSS pixels? */
+function anyNodeInView(nodes, view, width, height) {
+	const left = -view.offset[0];
+	const top = -view.offset[1];
+	const right = left + width / view.scale;
+	const bottom = top + height / view.scale;
+	return nodes.some((n) => {
+		const r = rectOf(n);
+		return r.x < right && r.x + r.w > left && r.y < bottom && r.y + r.h > top;
+	});
+}
+/** The view that shows every node, centred, with a margin; never zoomed in past 1. */
+function viewOfAll(nodes, width, height) {
+	if (!nodes.length || width <= 0 || height <= 0) return void 0;
+	const rects = nodes.map(rectOf);
+	const x0 = Math.min(...rects.map((r) => r.x));
+	const y0 = Math.min(...rects.map((r) => r.y));
+	const x1 = Math.max(...rects.map((r) => r.x + r.w));
+	const y1 = Math.max(...rects.map((r) => r.y + r.h));
+	const margin = .9;
+	const scale = Math.max(.1, Math.min(1, width / Math.max(1, x1 - x0) * margin, height / Math.max(1, y1 - y0) * margin));
+	return {
+		scale,
+		offset: [width / (2 * scale) - (x0 + x1) / 2, height / (2 * scale) - (y0 + y1) / 2]
+	};
+}
 // extension/src/portMode.ts
 function portMode(hasIncomingLink, outgoingLinks) {
 	if (!hasIncomingLink) return "INPUT";
@@ -274,6 +309,14 @@ var BridgeClient = class {
 	}
 	createContext(name) {
 		return this.call("POST", "/contexts", { name });
+	}
+	/** Keep a context from now on: its values go to disk and it outlives the bridge. */
+	makeDurable(contextId) {
+		return this.call("POST", `/contexts/${encodeURIComponent(contextId)}/durable`);
+	}
+	/** Run a recorded run again, in its context with the values it holds now. */
+	rerun(runId, body) {
+		return this.call("POST", `/runs/${encodeURIComponent(runId)}/rerun`, body);
 	}
 	keys(contextId) {
 		return this.call("GET", `/contexts/${encodeURIComponent(contextId)}/keys`);
@@ -571,6 +614,24 @@ var STYLE = `
 .discomfort .value-form .message.bad { color: var(--error-text, #f44336); }
 .discomfort.dropping { outline: 2px dashed var(--p-primary-color, #4a90e2); outline-offset: -4px; }
 .discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
+.discomfort .keys-head { display: flex; align-items: center; justify-content: space-between; gap: 4px; }
+.discomfort .toggle { display: flex; }
+.discomfort .toggle button { border-radius: 0; padding: 1px 6px; }
+.discomfort .toggle button:first-child { border-radius: 4px 0 0 4px; }
+.discomfort .toggle button:last-child { border-radius: 0 4px 4px 0; border-left: none; }
+.discomfort .toggle button[aria-pressed=true] { background: var(--p-primary-color, #4a90e2); color: var(--p-primary-contrast-color, #fff); }
+.discomfort .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(88px, 1fr)); gap: 6px; }
+.discomfort .gallery a { display: flex; flex-direction: column; gap: 2px; min-width: 0; color: var(--descrip-text); text-decoration: none; }
+.discomfort .gallery img { width: 100%; aspect-ratio: 1; object-fit: contain; background: var(--comfy-input-bg); border: 1px solid var(--border-color); border-radius: 4px; image-rendering: pixelated; }
+.discomfort .gallery span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.discomfort .run.line { cursor: pointer; }
+.discomfort .run.line:hover, .discomfort .run.line.open { color: var(--fg-color); }
+.discomfort .run-details { display: flex; flex-direction: column; gap: 4px; padding: 6px; border: 1px solid var(--border-color); border-radius: 4px; background: var(--comfy-input-bg); }
+.discomfort .run-details .text { white-space: normal; overflow-wrap: anywhere; }
+.discomfort .run-details .error { color: var(--error-text, #f44336); }
+.discomfort .run-details .outputs { display: flex; flex-wrap: wrap; gap: 4px; }
+.discomfort .run-details .outputs a, .discomfort .run-details .outputs span { display: inline-flex; align-items: center; gap: 3px; max-width: 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; color: var(--fg-color); text-decoration: none; }
+.discomfort .run-details .actions { display: flex; gap: 4px; flex-wrap: wrap; }
 `;
 var el = (tag, props = {}, ...children) => {
 	const node = Object.assign(document.createElement(tag), props);
@@ -613,7 +674,8 @@ function renderSidebar(root, store) {
 			className: "filter",
 			placeholder: "Filter keys…"
 		}),
-		limit: PAGE
+		limit: PAGE,
+		mode: "list"
 	};
 	ui.filter.setAttribute("data-testid", "discomfort-filter");
 	ui.filter.oninput = () => {
@@ -632,6 +694,11 @@ function renderSidebar(root, store) {
 }
 /** Rows shown at once; more on request (a context may hold thousands of keys). */
 var PAGE = 100;
+var duration = (from, to) => {
+	if (!to) return "still running";
+	const ms = Date.parse(to) - Date.parse(from);
+	return ms < 1e3 ? `${ms} ms` : ms < 6e4 ? `${(ms / 1e3).toFixed(1)} s` : `${Math.round(ms / 6e4)} min`;
+};
 function view(s, store, form, ui, redraw) {
 	const out = [];
 	const statusText = s.status === "up" ? `Bridge connected: ${store.client.url}` : s.status === "down" ? `Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"` : "Connecting…";
@@ -659,58 +726,43 @@ function view(s, store, form, ui, redraw) {
 		const c = await store.client.createContext("from ComfyUI");
 		store.setActive(c.id);
 	};
-	out.push(el("h3", {}, "Context"), el("div", { className: "picker" }, select, create));
 	const active = s.contexts.find((c) => c.id === s.activeContext);
+	const picker = el("div", { className: "picker" }, select, create);
+	if (active && !active.durable) {
+		const keep = el("button", {
+			textContent: "Keep",
+			title: "Keep this context: its values go to disk, and it is still here after the bridge restarts"
+		});
+		keep.setAttribute("data-testid", "discomfort-keep");
+		keep.onclick = () => void store.client.makeDurable(active.id);
+		picker.append(keep);
+	}
+	out.push(el("h3", {}, "Context"), picker);
 	if (active) {
 		out.push(el("div", {}, `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`), bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes));
 		out.push(el("div", {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`), bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)));
-		const table = el("table");
-		table.setAttribute("data-testid", "discomfort-keys");
-		const cols = el("colgroup");
-		for (const c of [
-			"key",
-			"value",
-			"type",
-			"size",
-			"act"
-		]) cols.append(el("col", { className: c }));
-		table.append(cols, el("tr", {}, el("th", {}, "key"), el("th", {}, "value"), el("th", {}, "type"), el("th", {}, "size"), el("th", {}, "")));
 		const needle = ui.filter.value.trim().toLowerCase();
 		const matching = needle ? s.entries.filter((e) => e.key.toLowerCase().includes(needle)) : s.entries;
-		for (const e of matching.slice(0, ui.limit)) {
-			const value = e.kind === "image" || e.kind === "mask" ? el("img", {
-				className: "thumb",
-				src: store.client.thumbnailUrl(active.id, e.key, e.version),
-				alt: e.key
-			}) : el("span", {}, s.summaries[e.key] ?? e.kind);
-			const editable = ![
-				"image",
-				"mask",
-				"latent",
-				"ref"
-			].includes(e.kind);
-			const del = el("button", {
-				textContent: "✕",
-				title: `Delete "${e.key}"`
+		const images = matching.filter((e) => e.kind === "image" || e.kind === "mask");
+		const shown = ui.mode === "gallery" ? images : matching;
+		const toggle = el("div", { className: "toggle" });
+		for (const [mode, label] of [["list", "List"], ["gallery", "Gallery"]]) {
+			const b = el("button", {
+				textContent: label,
+				title: mode === "list" ? "Every key" : "The images and masks"
 			});
-			del.onclick = () => void store.client.deleteKey(active.id, e.key);
-			const download = el("a", {
-				textContent: "⤓",
-				href: store.client.rawUrl(active.id, e.key),
-				title: `Download "${e.key}"`,
-				download: e.key
-			});
-			const row = el("tr", { title: `${e.key}: ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, in ${e.storage_type}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
-				className: "editable",
-				title: "Change this value",
-				onclick: () => void store.client.value(active.id, e.key).then((v) => form.edit(e.key, v.value.value))
-			} : {}, value), el("td", {}, e.passBy === "ref" ? `${e.comfyType} (ref)` : e.comfyType), el("td", {}, formatBytes(e.sizeBytes)), el("td", { className: "act" }, download, del));
-			row.setAttribute("data-key", e.key);
-			table.append(row);
+			b.setAttribute("aria-pressed", String(ui.mode === mode));
+			b.setAttribute("data-testid", `discomfort-view-${mode}`);
+			b.onclick = () => {
+				ui.mode = mode;
+				ui.limit = PAGE;
+				redraw();
+			};
+			toggle.append(b);
 		}
-		out.push(el("h3", {}, `Keys (${needle ? `${matching.length} of ` : ""}${s.entries.length})`), ...s.entries.length > 10 ? [ui.filter] : [], table);
-		if (matching.length > ui.limit) {
-			const more = el("button", { textContent: `Show ${Math.min(PAGE, matching.length - ui.limit)} more of ${matching.length - ui.limit}` });
+		out.push(el("div", { className: "keys-head" }, el("h3", {}, `Keys (${needle ? `${matching.length} of ` : ""}${s.entries.length})`), toggle), ...s.entries.length > 10 ? [ui.filter] : [], ui.mode === "gallery" ? gallery(images.slice(0, ui.limit), store, active.id) : keysTable(matching.slice(0, ui.limit), s, store, form, active.id));
+		if (shown.length > ui.limit) {
+			const more = el("button", { textContent: `Show ${Math.min(PAGE, shown.length - ui.limit)} more of ${shown.length - ui.limit}` });
 			more.setAttribute("data-testid", "discomfort-more");
 			more.onclick = () => {
 				ui.limit += PAGE;
@@ -736,19 +788,173 @@ function view(s, store, form, ui, redraw) {
 		}
 		out.push(el("h3", {}, "Sweeps"), list);
 	}
-	const runs = Object.values(s.runs).slice(-5).reverse();
+	const runs = Object.values(s.runs).slice(-10).reverse();
 	if (runs.length) {
-		out.push(el("h3", {}, "Runs"));
+		const list = el("div");
+		list.setAttribute("data-testid", "discomfort-runs");
 		for (const r of runs) {
+			const open = ui.openRun === r.runId;
 			const text = `${r.source === "page" ? "page" : "script"} · ${r.status}${r.workflow ? ` · ${r.workflow}` : ""} · step ${r.step}/${r.totalSteps}${r.nodesTotal ? ` · nodes ${r.nodesDone}/${r.nodesTotal}` : ""}${r.error ? ` · ${r.error}` : ""}`;
-			out.push(el("div", { className: `run ${r.status}` }, text), bar(r.step, r.totalSteps || 1));
+			const line = el("div", {
+				className: `run line ${r.status}${open ? " open" : ""}`,
+				title: "Show this run"
+			}, text);
+			line.setAttribute("data-run", r.runId);
+			line.onclick = () => {
+				ui.openRun = open ? void 0 : r.runId;
+				ui.runMessage = void 0;
+				redraw();
+			};
+			list.append(line, bar(r.step, r.totalSteps || 1));
+			if (open) list.append(runDetails(r, s, store, ui, redraw));
 		}
+		out.push(el("h3", {}, "Runs"), list);
 	}
 	return out;
 }
+/** The keys as a table: name, value (a thumbnail for images), type, size, download and delete. */
+function keysTable(entries, s, store, form, contextId) {
+	const table = el("table");
+	table.setAttribute("data-testid", "discomfort-keys");
+	const cols = el("colgroup");
+	for (const c of [
+		"key",
+		"value",
+		"type",
+		"size",
+		"act"
+	]) cols.append(el("col", { className: c }));
+	table.append(cols, el("tr", {}, el("th", {}, "key"), el("th", {}, "value"), el("th", {}, "type"), el("th", {}, "size"), el("th", {}, "")));
+	for (const e of entries) {
+		const value = e.kind === "image" || e.kind === "mask" ? el("img", {
+			className: "thumb",
+			src: store.client.thumbnailUrl(contextId, e.key, e.version),
+			alt: e.key
+		}) : el("span", {}, s.summaries[e.key] ?? e.kind);
+		const editable = ![
+			"image",
+			"mask",
+			"latent",
+			"ref"
+		].includes(e.kind);
+		const del = el("button", {
+			textContent: "✕",
+			title: `Delete "${e.key}"`
+		});
+		del.onclick = () => void store.client.deleteKey(contextId, e.key);
+		const download = el("a", {
+			textContent: "⤓",
+			href: store.client.rawUrl(contextId, e.key),
+			title: `Download "${e.key}"`,
+			download: e.key
+		});
+		const row = el("tr", { title: `${e.key}: ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, in ${e.storage_type}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
+			className: "editable",
+			title: "Change this value",
+			onclick: () => void store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value))
+		} : {}, value), el("td", {}, e.passBy === "ref" ? `${e.comfyType} (ref)` : e.comfyType), el("td", {}, formatBytes(e.sizeBytes)), el("td", { className: "act" }, download, del));
+		row.setAttribute("data-key", e.key);
+		table.append(row);
+	}
+	return table;
+}
+/** The context's images and masks as tiles; a click opens the full image. */
+function gallery(entries, store, contextId) {
+	const grid = el("div", { className: "gallery" });
+	grid.setAttribute("data-testid", "discomfort-gallery");
+	if (!entries.length) return el("div", { className: "muted" }, "No images or masks in this context (yet).");
+	for (const e of entries) {
+		const tile = el("a", {
+			href: store.client.rawUrl(contextId, e.key),
+			target: "_blank",
+			title: `${e.key}: ${e.comfyType}, ${formatBytes(e.sizeBytes)}, version ${e.version} — open the full image`
+		}, el("img", {
+			src: store.client.thumbnailUrl(contextId, e.key, e.version),
+			alt: e.key,
+			loading: "lazy"
+		}), el("span", {}, e.key));
+		tile.setAttribute("data-key", e.key);
+		grid.append(tile);
+	}
+	return grid;
+}
+/**
+* One run opened: when and how long, its workflows, its full error, and its
+* outputs as its context holds them now (a thumbnail for images); "Run
+* again" runs the same workflows in that context with its values as they are.
+*/
+function runDetails(r, s, store, ui, redraw) {
+	const box = el("div", { className: "run-details" });
+	box.setAttribute("data-testid", "discomfort-run-details");
+	const inActive = r.contextId === s.activeContext;
+	box.append(el("div", { className: "text" }, `${new Date(r.createdAt).toLocaleString()} · ${duration(r.createdAt, r.finishedAt)} · ${r.workflows.join(", ")}`), el("div", { className: "text muted" }, `context ${r.contextId}`));
+	if (r.error) box.append(el("div", { className: "text error" }, r.error));
+	if (r.outputs?.length) {
+		const outputs = el("div", { className: "outputs" });
+		for (const key of r.outputs) {
+			const entry = inActive ? store.entry(key) : void 0;
+			const image = entry && (entry.kind === "image" || entry.kind === "mask");
+			const item = el("a", {
+				href: store.client.rawUrl(r.contextId, key),
+				target: "_blank",
+				title: `${key}: its value in the context now (a later run may have changed it)`
+			}, ...image ? [el("img", {
+				className: "thumb",
+				src: store.client.thumbnailUrl(r.contextId, key, entry.version),
+				alt: key
+			})] : [], key);
+			item.setAttribute("data-output", key);
+			outputs.append(item);
+		}
+		box.append(el("div", { className: "muted" }, "Outputs"), outputs);
+	}
+	const actions = el("div", { className: "actions" });
+	if (r.rerunnable && r.status !== "queued" && r.status !== "running") {
+		const again = el("button", {
+			textContent: "Run again",
+			title: "The same workflows, with the values the context holds now"
+		});
+		again.setAttribute("data-testid", "discomfort-rerun");
+		again.onclick = async () => {
+			again.disabled = true;
+			try {
+				ui.openRun = (await store.rerun(r.runId)).id;
+				ui.runMessage = void 0;
+			} catch (e) {
+				ui.runMessage = e.message;
+			}
+			redraw();
+		};
+		actions.append(again);
+	}
+	if (!inActive && s.contexts.some((c) => c.id === r.contextId)) {
+		const show = el("button", { textContent: "Show its context" });
+		show.onclick = () => store.setActive(r.contextId);
+		actions.append(show);
+	}
+	if (actions.childElementCount) box.append(actions);
+	if (ui.runMessage) box.append(el("div", { className: "text error" }, ui.runMessage));
+	return box;
+}
 // extension/src/state.ts
+var fromView = (r) => ({
+	runId: r.id,
+	source: r.source,
+	status: r.status,
+	contextId: r.contextId,
+	workflows: r.workflows,
+	createdAt: r.createdAt,
+	step: r.progress.step,
+	totalSteps: r.progress.totalSteps,
+	...r.finishedAt ? { finishedAt: r.finishedAt } : {},
+	...r.progress.workflow ? { workflow: r.progress.workflow } : {},
+	...r.error ? { error: r.error.message } : {},
+	...r.outputs ? { outputs: r.outputs } : {},
+	...r.rerunnable ? { rerunnable: true } : {}
+});
 var ACTIVE_KEY = "Discomfort.ActiveContext";
 var DiscomfortStore = class {
+	clientId;
 	client;
 	state = {
 		status: "connecting",
@@ -762,7 +968,12 @@ var DiscomfortStore = class {
 	listeners = /* @__PURE__ */ new Set();
 	ws;
 	retry;
-	constructor(url) {
+	/**
+	* @param clientId the page's ComfyUI client id, for runs started from the
+	*   panel (so the page shows their progress as its own)
+	*/
+	constructor(url, clientId = () => void 0) {
+		this.clientId = clientId;
 		this.client = new BridgeClient(url);
 		this.state.activeContext = localStorage.getItem(ACTIVE_KEY) ?? void 0;
 	}
@@ -814,15 +1025,7 @@ var DiscomfortStore = class {
 			this.state.contexts = message.contexts;
 			if (!this.state.activeContext || !message.contexts.some((c) => c.id === this.state.activeContext)) this.state.activeContext = message.contexts[0]?.id;
 			this.state.sweeps = Object.fromEntries((message.sweeps ?? []).map((s) => [s.id, s]));
-			this.state.runs = Object.fromEntries(message.runs.map((r) => [r.id, {
-				runId: r.id,
-				source: r.source,
-				status: r.status,
-				step: r.progress.step,
-				totalSteps: r.progress.totalSteps,
-				...r.progress.workflow ? { workflow: r.progress.workflow } : {},
-				...r.error ? { error: r.error.message } : {}
-			}]));
+			this.state.runs = Object.fromEntries(message.runs.map((r) => [r.id, fromView(r)]));
 			this.refreshEntries();
 		} else if (message.type === "sweep") this.state.sweeps = {
 			...this.state.sweeps,
@@ -835,19 +1038,15 @@ var DiscomfortStore = class {
 			if (!this.state.activeContext && !message.closed) this.setActive(message.context.id);
 		} else if (message.type === "run-event") {
 			const e = message.event;
-			const run = this.state.runs[e.runId] ?? {
-				runId: e.runId,
-				source: message.run.source,
-				status: "running",
-				step: 0,
-				totalSteps: 0
+			const before = this.state.runs[e.runId];
+			const run = {
+				...fromView(message.run),
+				...before?.nodesTotal !== void 0 ? {
+					nodesDone: before.nodesDone,
+					nodesTotal: before.nodesTotal
+				} : {}
 			};
-			run.status = message.run.status;
-			if (e.type === "run-started") run.totalSteps = e.totalSteps;
 			if (e.type === "workflow-started") Object.assign(run, {
-				step: e.step,
-				totalSteps: e.totalSteps,
-				workflow: e.workflow,
 				nodesDone: 0,
 				nodesTotal: void 0
 			});
@@ -855,13 +1054,17 @@ var DiscomfortStore = class {
 				nodesDone: e.done,
 				nodesTotal: e.total
 			});
-			if (e.type === "run-failed") run.error = e.error.message;
 			this.state.runs = {
 				...this.state.runs,
 				[e.runId]: run
 			};
 		}
 		this.emit();
+	}
+	/** Run a past run again; its progress shows on this page. */
+	rerun(runId) {
+		const clientId = this.clientId();
+		return this.client.rerun(runId, clientId ? { client_id: clientId } : {});
 	}
 	setActive(id) {
 		this.state.activeContext = id;
@@ -931,6 +1134,20 @@ function refreshAllPorts(comfy) {
 	const graph = comfy.graph;
 	for (const node of graph?.nodes ?? graph?._nodes ?? []) if (node.type === "DiscomfortPort") refreshPort(node, store);
 }
+/** After a graph loads (and its saved view is applied), bring it into view if no node shows. */
+function bringIntoView(comfy) {
+	const { canvas, graph } = comfy;
+	const nodes = graph?.nodes ?? graph?._nodes ?? [];
+	if (!canvas?.ds || !nodes.length) return;
+	const width = canvas.canvas.clientWidth;
+	const height = canvas.canvas.clientHeight;
+	if (!width || !height || anyNodeInView(nodes, canvas.ds, width, height)) return;
+	const view = viewOfAll(nodes, width, height);
+	if (!view) return;
+	canvas.ds.scale = view.scale;
+	canvas.ds.offset = view.offset;
+	canvas.setDirty(true, true);
+}
 var extension = {
 	name: "Discomfort",
 	settings: [{
@@ -960,9 +1177,14 @@ var extension = {
 			def.description = "Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.";
 		}
 	},
+	/** Runs before the frontend applies a workflow's saved view: look once that is done. */
+	afterConfigureGraph() {
+		setTimeout(() => bringIntoView(app), 0);
+	},
 	async setup(comfy) {
 		const manager = comfy.extensionManager;
-		store = new DiscomfortStore(String(manager.setting.get(URL_SETTING) || DEFAULT_URL));
+		const page = api;
+		store = new DiscomfortStore(String(manager.setting.get(URL_SETTING) || DEFAULT_URL), () => page.clientId ?? page.initialClientId);
 		store.connect();
 		store.subscribe(() => refreshAllPorts(comfy));
 		window.discomfort = { store };
@@ -982,7 +1204,7 @@ var extension = {
 				unmountSidebar = void 0;
 			}
 		});
-		installQueueHook(api, () => store, (severity, summary, detail) => manager.toast.add({
+		installQueueHook(page, () => store, (severity, summary, detail) => manager.toast.add({
 			severity,
 			summary,
 			detail,

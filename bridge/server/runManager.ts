@@ -39,7 +39,7 @@ export interface RunRecord {
   /** Where the run is, kept as events arrive (not recomputed from them). */
   progress: RunProgress
   outputs?: Record<string, ContextValue>
-  /** The OUTPUT keys it wrote, for a run from the history (whose values are not kept). */
+  /** The OUTPUT keys it wrote (kept in the history; their values are in its context). */
   outputKeys?: string[]
   source: 'script' | 'page'
   /** What it takes to run it again, when it can be (not for a run in a context made for it alone). */
@@ -223,6 +223,7 @@ export class RunManager {
       if (e.type === 'run-finished') {
         run.status = 'succeeded'
         run.finishedAt = new Date().toISOString()
+        run.outputKeys = e.outputs
       }
       if (e.type === 'run-failed') {
         run.status = isCancellation(e.error) ? 'cancelled' : 'failed'
@@ -231,10 +232,7 @@ export class RunManager {
       }
       this.record(run, e)
       if (e.type === 'run-started' || e.type === 'run-finished' || e.type === 'run-failed')
-        this.history?.putRun({
-          ...runView(run),
-          ...(run.outputs ? {} : e.type === 'run-finished' ? { outputs: e.outputs } : {}),
-        })
+        this.history?.putRun(runView(run))
     }
     return { run, emit }
   }

@@ -1,6 +1,13 @@
 /** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
 import { DiscomfortError } from '../../shared/errors.js'
-import type { ContextSummary, EntryMeta, QueueAnswer, QueueBody } from '../../shared/protocol/index.js'
+import type {
+  ContextSummary,
+  EntryMeta,
+  QueueAnswer,
+  QueueBody,
+  RerunBody,
+  RunView,
+} from '../../shared/protocol/index.js'
 
 export type { ContextSummary, EntryMeta }
 
@@ -42,6 +49,14 @@ export class BridgeClient {
   }
   createContext(name: string) {
     return this.call<ContextSummary>('POST', '/contexts', { name })
+  }
+  /** Keep a context from now on: its values go to disk and it outlives the bridge. */
+  makeDurable(contextId: string) {
+    return this.call<ContextSummary>('POST', `/contexts/${encodeURIComponent(contextId)}/durable`)
+  }
+  /** Run a recorded run again, in its context with the values it holds now. */
+  rerun(runId: string, body: RerunBody) {
+    return this.call<RunView>('POST', `/runs/${encodeURIComponent(runId)}/rerun`, body)
   }
   keys(contextId: string) {
     return this.call<Array<EntryMeta & { storage_type: string; summary?: string }>>(

@@ -6,6 +6,7 @@ import type { ComfyApp, ComfyExtension } from '@comfyorg/comfyui-frontend-types'
 // The page's own modules (kept as imports by the build).
 import { api } from '../../scripts/api.js'
 import { app } from '../../scripts/app.js'
+import { anyNodeInView, viewOfAll, type NodeBox, type View } from './fitView.js'
 import { definePortNode, PORT_TYPE, refreshPort, type PortNodeInstance } from './portNode.js'
 import { installQueueHook, type ApiLike } from './queueHook.js'
 import { renderSidebar } from './sidebar.js'
@@ -28,6 +29,30 @@ function refreshAllPorts(comfy: ComfyApp): void {
   for (const node of graph?.nodes ?? graph?._nodes ?? []) {
     if ((node as unknown as { type?: string }).type === PORT_TYPE) refreshPort(node, store)
   }
+}
+
+interface CanvasLike {
+  ds: View
+  canvas: HTMLCanvasElement
+  setDirty(fg: boolean, bg: boolean): void
+}
+
+/** After a graph loads (and its saved view is applied), bring it into view if no node shows. */
+function bringIntoView(comfy: ComfyApp): void {
+  const { canvas, graph } = comfy as unknown as {
+    canvas?: CanvasLike
+    graph?: { nodes?: NodeBox[]; _nodes?: NodeBox[] }
+  }
+  const nodes = graph?.nodes ?? graph?._nodes ?? []
+  if (!canvas?.ds || !nodes.length) return
+  const width = canvas.canvas.clientWidth
+  const height = canvas.canvas.clientHeight
+  if (!width || !height || anyNodeInView(nodes, canvas.ds, width, height)) return
+  const view = viewOfAll(nodes, width, height)
+  if (!view) return
+  canvas.ds.scale = view.scale
+  canvas.ds.offset = view.offset
+  canvas.setDirty(true, true)
 }
 
 const extension: ComfyExtension = {
@@ -59,9 +84,17 @@ const extension: ComfyExtension = {
         'Reads a context value (INPUT), captures one (OUTPUT), or marks a stitching point (PASSTHRU), by its links.'
     }
   },
+  /** Runs before the frontend applies a workflow's saved view: look once that is done. */
+  afterConfigureGraph() {
+    setTimeout(() => bringIntoView(app as unknown as ComfyApp), 0)
+  },
   async setup(comfy: ComfyApp) {
     const manager = comfy.extensionManager
-    store = new DiscomfortStore(String(manager.setting.get(URL_SETTING) || DEFAULT_URL))
+    const page = api as unknown as ApiLike
+    store = new DiscomfortStore(
+      String(manager.setting.get(URL_SETTING) || DEFAULT_URL),
+      () => page.clientId ?? page.initialClientId,
+    )
     store.connect()
     store.subscribe(() => refreshAllPorts(comfy))
     // A handle for the devtools console: window.discomfort.store.state, .listenerCount.
@@ -84,7 +117,7 @@ const extension: ComfyExtension = {
       },
     })
     installQueueHook(
-      api as unknown as ApiLike,
+      page,
       () => store!,
       (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }),
       () =>

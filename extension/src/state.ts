@@ -4,20 +4,45 @@
  * WebSocket. Views subscribe; the store outlives them (a closed and reopened
  * sidebar picks up where it was).
  */
-import type { HubMessage, SweepView } from '../../shared/protocol/index.js'
+import type { HubMessage, RunView, SweepView } from '../../shared/protocol/index.js'
 import { BridgeClient, type ContextSummary, type EntryMeta } from './bridgeClient.js'
 
-interface LiveRun {
+/** A run as the panel shows it: its record from the bridge, and the node progress of the workflow running. */
+export interface LiveRun {
   runId: string
   source: string
   status: string
+  contextId: string
+  workflows: string[]
+  createdAt: string
+  finishedAt?: string
   workflow?: string
   step: number
   totalSteps: number
   nodesDone?: number
   nodesTotal?: number
   error?: string
+  /** The OUTPUT keys it wrote. */
+  outputs?: string[]
+  /** The bridge can run it again. */
+  rerunnable?: boolean
 }
+
+const fromView = (r: RunView): LiveRun => ({
+  runId: r.id,
+  source: r.source,
+  status: r.status,
+  contextId: r.contextId,
+  workflows: r.workflows,
+  createdAt: r.createdAt,
+  step: r.progress.step,
+  totalSteps: r.progress.totalSteps,
+  ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
+  ...(r.progress.workflow ? { workflow: r.progress.workflow } : {}),
+  ...(r.error ? { error: r.error.message } : {}),
+  ...(r.outputs ? { outputs: r.outputs } : {}),
+  ...(r.rerunnable ? { rerunnable: true } : {}),
+})
 
 export interface DiscomfortState {
   status: 'connecting' | 'up' | 'down'
@@ -47,7 +72,14 @@ export class DiscomfortStore {
   private ws: WebSocket | undefined
   private retry: ReturnType<typeof setTimeout> | undefined
 
-  constructor(url: string) {
+  /**
+   * @param clientId the page's ComfyUI client id, for runs started from the
+   *   panel (so the page shows their progress as its own)
+   */
+  constructor(
+    url: string,
+    private readonly clientId: () => string | undefined = () => undefined,
+  ) {
     this.client = new BridgeClient(url)
     this.state.activeContext = localStorage.getItem(ACTIVE_KEY) ?? undefined
   }
@@ -109,20 +141,7 @@ export class DiscomfortStore {
       }
       this.state.sweeps = Object.fromEntries((message.sweeps ?? []).map((s) => [s.id, s]))
       // The bridge's run history (it outlives page reloads and bridge restarts).
-      this.state.runs = Object.fromEntries(
-        message.runs.map((r) => [
-          r.id,
-          {
-            runId: r.id,
-            source: r.source,
-            status: r.status,
-            step: r.progress.step,
-            totalSteps: r.progress.totalSteps,
-            ...(r.progress.workflow ? { workflow: r.progress.workflow } : {}),
-            ...(r.error ? { error: r.error.message } : {}),
-          },
-        ]),
-      )
+      this.state.runs = Object.fromEntries(message.runs.map((r) => [r.id, fromView(r)]))
       void this.refreshEntries()
     } else if (message.type === 'sweep') {
       this.state.sweeps = { ...this.state.sweeps, [message.sweep.id]: message.sweep }
@@ -135,28 +154,22 @@ export class DiscomfortStore {
       if (!this.state.activeContext && !message.closed) this.setActive(message.context.id)
     } else if (message.type === 'run-event') {
       const e = message.event
-      const run: LiveRun = this.state.runs[e.runId] ?? {
-        runId: e.runId,
-        source: message.run.source,
-        status: 'running',
-        step: 0,
-        totalSteps: 0,
+      const before = this.state.runs[e.runId]
+      const run: LiveRun = {
+        ...fromView(message.run),
+        ...(before?.nodesTotal !== undefined ? { nodesDone: before.nodesDone, nodesTotal: before.nodesTotal } : {}),
       }
-      run.status = message.run.status
-      if (e.type === 'run-started') run.totalSteps = e.totalSteps
-      if (e.type === 'workflow-started')
-        Object.assign(run, {
-          step: e.step,
-          totalSteps: e.totalSteps,
-          workflow: e.workflow,
-          nodesDone: 0,
-          nodesTotal: undefined,
-        })
+      if (e.type === 'workflow-started') Object.assign(run, { nodesDone: 0, nodesTotal: undefined })
       if (e.type === 'node') Object.assign(run, { nodesDone: e.done, nodesTotal: e.total })
-      if (e.type === 'run-failed') run.error = e.error.message
       this.state.runs = { ...this.state.runs, [e.runId]: run }
     }
     this.emit()
+  }
+
+  /** Run a past run again; its progress shows on this page. */
+  rerun(runId: string): Promise<RunView> {
+    const clientId = this.clientId()
+    return this.client.rerun(runId, clientId ? { client_id: clientId } : {})
   }
 
   setActive(id: string | undefined): void {

@@ -17,6 +17,7 @@ import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
 import type { UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
 import { COMFY_FIXTURES, loadObjectInfo, ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
 import { solidPng } from '../helpers/prompts.js'
+import { decodePng } from '../../bridge/codec/png.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts')
@@ -528,6 +529,197 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await ctx.delete('word')
   })
 
+  it('a workflow opened with its view far from its nodes is brought into view', async () => {
+    const inView = await page.evaluate(async () => {
+      const { app } = window as unknown as W
+      const node = (id: number, x: number) => ({
+        id,
+        type: 'EmptyImage',
+        pos: [x, 50_000],
+        size: [315, 130],
+        flags: {},
+        order: 0,
+        mode: 0,
+        inputs: [],
+        outputs: [{ name: 'IMAGE', type: 'IMAGE', links: null }],
+        properties: {},
+        widgets_values: [64, 64, 1, 0],
+      })
+      // Saved on another screen: its view looks at the origin, its nodes are 50,000 px away.
+      await app.loadGraphData({
+        last_node_id: 2,
+        last_link_id: 0,
+        nodes: [node(1, 50_000), node(2, 50_600)],
+        links: [],
+        groups: [],
+        config: {},
+        extra: { ds: { offset: [0, 0], scale: 1 } },
+        version: 0.4,
+      })
+      await new Promise((r) => setTimeout(r, 300))
+      const el = app.canvas.canvas as HTMLCanvasElement
+      const { offset, scale } = app.canvas.ds
+      const left = -offset[0]
+      const top = -offset[1]
+      return app.graph.nodes.filter(
+        (n: { pos: number[]; size: number[] }) =>
+          n.pos[0]! < left + el.clientWidth / scale &&
+          n.pos[0]! + n.size[0]! > left &&
+          n.pos[1]! < top + el.clientHeight / scale &&
+          n.pos[1]! + n.size[1]! > top,
+      ).length
+    })
+    expect(inView).toBe(2)
+    await shot('opened-off-screen')
+  })
+
+  it('done without a script: new context, upload, run from the page, see the output, reload, change the value, run again', async () => {
+    const panel = page.locator('.discomfort')
+    const toggle = () => page.locator('.pi-database').first().click()
+    const pixel = async (contextId: string, key: string) => {
+      const res = await fetch(`${bridge.url}/api/contexts/${contextId}/values/${key}?format=raw`)
+      return Array.from(decodePng(new Uint8Array(await res.arrayBuffer())).rgba.subarray(0, 3))
+    }
+    // 1. A new context, kept (durable) from the panel.
+    await toggle()
+    await page.locator('[data-testid=discomfort-status]').waitFor({ timeout: 10_000 })
+    const before = new Set(bridge.store.list().map((c) => c.id))
+    await panel.getByRole('button', { name: 'New context' }).click()
+    let id = ''
+    for (let i = 0; i < 50 && !id; i++) {
+      id = bridge.store.list().find((c) => !before.has(c.id))?.id ?? ''
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(id).not.toBe('')
+    await page.waitForFunction(
+      (ctx) =>
+        (document.querySelector('[data-testid=discomfort-context-select]') as HTMLSelectElement | null)?.value === ctx,
+      id,
+    )
+    await page.locator('[data-testid=discomfort-keep]').click()
+    await page.waitForFunction(() =>
+      (
+        document.querySelector('[data-testid=discomfort-context-select]') as HTMLSelectElement
+      ).selectedOptions[0]?.textContent?.includes('durable'),
+    )
+    expect(bridge.store.get(id)!.durable).toBe(true)
+    await expect(page.locator('[data-testid=discomfort-keep]').count()).resolves.toBe(0)
+    await shot('walk-1-new-context')
+
+    // 2. An image uploaded into a key.
+    await page.locator('[data-testid=discomfort-upload]').setInputFiles({
+      name: 'photo.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(solidPng(16, 16, [200, 30, 10])),
+    })
+    await page.locator('[data-testid=discomfort-keys] tr[data-key=photo] img').waitFor({ timeout: 10_000 })
+    await shot('walk-2-uploaded')
+
+    // 3. A workflow with ports, queued from the page as the Queue button does.
+    await page.evaluate(async () => {
+      const { app, LiteGraph } = window as unknown as W
+      app.graph.clear()
+      const add = (type: string, x: number) => {
+        const node = LiteGraph.createNode(type)
+        node.pos = [x, 120]
+        app.graph.add(node)
+        return node
+      }
+      const input = add('DiscomfortPort', 60)
+      const invert = add('ImageInvert', 420)
+      const output = add('DiscomfortPort', 720)
+      input.connect(0, invert, 0)
+      invert.connect(0, output, 0)
+      for (const [port, key] of [
+        [input, 'photo'],
+        [output, 'inverted'],
+      ] as const) {
+        const w = port.widgets.find((x: { name: string }) => x.name === 'unique_id')
+        w.value = key
+        w.callback?.(key)
+      }
+      app.canvas.ds.offset = [0, 0]
+      app.canvas.ds.scale = 1
+      await app.queuePrompt(0, 1)
+    })
+
+    // 4. The result on the OUTPUT port and in the panel.
+    await page.locator('[data-testid=discomfort-keys] tr[data-key=inverted] img').waitFor({ timeout: 15_000 })
+    // Inverted (ComfyUI's float → byte conversion truncates: within 1 of 255 − x).
+    const inverted = (rgb: number[], of: number[]) => rgb.every((c, i) => Math.abs(c - (255 - of[i]!)) <= 1)
+    expect(inverted(await pixel(id, 'inverted'), [200, 30, 10])).toBe(true)
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('img.discomfort-preview')).some(
+          (img) =>
+            (img as HTMLImageElement).src.includes('/values/inverted/') && (img as HTMLImageElement).naturalWidth > 0,
+        ),
+      null,
+      { timeout: 10_000 },
+    )
+    await page.locator('[data-testid=discomfort-view-gallery]').click()
+    await page.locator('[data-testid=discomfort-gallery] [data-key=inverted] img').waitFor({ timeout: 10_000 })
+    expect(await page.locator('[data-testid=discomfort-gallery] [data-key]').count()).toBe(2)
+    await shot('walk-3-output')
+
+    // 5. After a reload: the run, the context and its values are still there.
+    await page.reload()
+    await page.waitForFunction(() => (window as unknown as W).app?.graph != null, null, { timeout: 60_000 })
+    await toggle()
+    await page.locator('[data-testid=discomfort-keys] tr[data-key=inverted]').waitFor({ timeout: 15_000 })
+    expect(await page.locator('[data-testid=discomfort-context-select]').inputValue()).toBe(id)
+    const runLine = page.locator('[data-testid=discomfort-runs] [data-run]').first()
+    expect(await runLine.innerText()).toMatch(/^page · succeeded/)
+    await runLine.click()
+    const details = page.locator('[data-testid=discomfort-run-details]')
+    await details.locator('[data-output=inverted] img').waitFor({ timeout: 10_000 })
+    // Opened at 300 px, nothing spills out of the panel.
+    const overflow = await page.evaluate(() => {
+      const el = document.querySelector('.discomfort') as HTMLElement
+      el.style.width = '300px'
+      return el.scrollWidth - el.clientWidth
+    })
+    expect(overflow).toBe(0)
+    await shot('walk-4-after-reload')
+
+    // 6. A changed value, and the run again from the panel.
+    await page.locator('[data-testid=discomfort-upload]').setInputFiles({
+      name: 'photo.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(solidPng(16, 16, [0, 100, 255])),
+    })
+    for (let i = 0; i < 50; i++) {
+      if ((await pixel(id, 'photo'))[0] === 0) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const runsBefore = await page.locator('[data-testid=discomfort-runs] [data-run]').count()
+    await page.locator('[data-testid=discomfort-rerun]').click()
+    for (let i = 0; i < 100; i++) {
+      if ((await pixel(id, 'inverted'))[0] === 255) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(inverted(await pixel(id, 'inverted'), [0, 100, 255])).toBe(true)
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=discomfort-runs] [data-run]').length > n,
+      Math.min(runsBefore, 9),
+      { timeout: 10_000 },
+    )
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=discomfort-runs] [data-run]')?.textContent?.startsWith('page · succeeded'),
+      null,
+      { timeout: 10_000 },
+    )
+    await shot('walk-5-run-again')
+    await page.locator('[data-testid=discomfort-view-list]').click()
+    await page.evaluate(() =>
+      (window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
+        'page-ctx',
+      ),
+    )
+    await toggle()
+  })
+
   it('the panel fits 300 px with 1,000 keys and a long context name, pages and filters them, in dark and light themes', async () => {
     const name = `a context with a very long name that goes on ${'and on '.repeat(20)}until here`
     const many = await bridge.store.create({ id: 'many-keys', name })
@@ -604,6 +796,8 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
 
   it('without ports, queueing goes to ComfyUI untouched', async () => {
     const before = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
+    const pageRuns = () => bridge.runs.list().filter((r) => r.source === 'page').length
+    const runsBefore = pageRuns()
     await page.evaluate(async () => {
       const { app, LiteGraph } = window as unknown as W
       app.graph.clear()
@@ -620,8 +814,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       if (n > before) break
       await new Promise((r) => setTimeout(r, 100))
     }
-    const runs = bridge.runs.list().filter((r) => r.source === 'page')
-    expect(runs).toHaveLength(1)
+    expect(pageRuns()).toBe(runsBefore)
     expect(Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length).toBe(before + 1)
   })
 

@@ -681,6 +681,23 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     })
     expect(overflow).toBe(0)
     await shot('walk-4-after-reload')
+    // The opened run and the gallery follow the light palette too, and still fit.
+    const look = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('.discomfort') as HTMLElement
+        const box = document.querySelector('[data-testid=discomfort-run-details]') as HTMLElement
+        return { overflow: el.scrollWidth - el.clientWidth, background: getComputedStyle(box).backgroundColor }
+      })
+    const dark = await look()
+    await page.evaluate(() => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', 'light'))
+    await page.locator('[data-testid=discomfort-view-gallery]').click()
+    await new Promise((r) => setTimeout(r, 500))
+    const light = await look()
+    expect(light.overflow).toBe(0)
+    expect(light.background).not.toBe(dark.background)
+    await shot('walk-4-light')
+    await page.evaluate(() => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', 'dark'))
+    await page.locator('[data-testid=discomfort-view-list]').click()
 
     // 6. A changed value, and the run again from the panel.
     await page.locator('[data-testid=discomfort-upload]').setInputFiles({

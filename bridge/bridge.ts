@@ -11,12 +11,17 @@ import { Runner } from './run/runner.js'
 import { ServerPool, type ServerSpec } from './pool/serverPool.js'
 import { Ledger } from './ledger/ledger.js'
 import { Sweeper } from './sweep/sweeper.js'
+import type { SweepService } from './sweep/sweepService.js'
 import { createApp } from './server/app.js'
 import { RunManager } from './server/runManager.js'
 import { isLoopbackHost, originsFor } from './server/security.js'
 import { WsHub } from './server/wsHub.js'
 import { loadPassByRules, loadWorkflowContextConfig } from './store/config.js'
 import { ContextStore } from './store/contextStore.js'
+import type { ContextChangeListener, ContextStoreApi } from './store/contextHandle.js'
+import { clusterConfig, joinCluster } from './cluster/joinCluster.js'
+import type { ClusterConfig } from './cluster/redis.js'
+import { hostname } from 'node:os'
 import { setMaxImagePixels } from './store/valueFrom.js'
 import { discomfortHome, env } from './env.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
@@ -47,6 +52,14 @@ export interface BridgeOptions {
   frontendVersion?: string
   /** RAM capacity per context (bytes), instead of workflow_context.json's. */
   ramCapacityBytes?: number
+  /**
+   * Join the other bridges on this Redis (a URL, or the details): contexts
+   * live there, and sweep items are BullMQ jobs every bridge works on.
+   * Default: $DISCOMFORT_REDIS_URL; none — this bridge alone, contexts on its disk.
+   */
+  redis?: string | ClusterConfig
+  /** This bridge's name in sweep item records (default: host name and process id). */
+  name?: string
   log?: (line: string) => void
 }
 
@@ -54,12 +67,12 @@ export interface Bridge {
   url: string
   host: string
   port: number
-  store: ContextStore
+  store: ContextStoreApi
   runner: Runner
   runs: RunManager
   comfy: ComfyClient
   pool: ServerPool
-  sweeper: Sweeper
+  sweeper: SweepService
   /** The ComfyUI this bridge started, if it did. */
   launched: LaunchedComfy | undefined
   close(): Promise<void>
@@ -122,16 +135,29 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   let hub: WsHub | undefined
   const contextConfig = loadWorkflowContextConfig()
   if (contextConfig.MAX_IMAGE_PIXELS !== undefined) setMaxImagePixels(contextConfig.MAX_IMAGE_PIXELS)
-  const store = new ContextStore({
-    root,
-    config: contextConfig,
-    ...(options.ramCapacityBytes ? { ramCapacityBytes: options.ramCapacityBytes } : {}),
-    onChange: (context, change) => hub?.contextChanged(context, change),
-  })
-  const cleanup = await store.init()
-  if (cleanup.removed.length)
-    log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
-  if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
+  const onChange: ContextChangeListener = (context, change) => hub?.contextChanged(context, change)
+  const redisConfig = clusterConfig(options.redis ?? env('DISCOMFORT_REDIS_URL'))
+  const cluster = redisConfig
+    ? await joinCluster(redisConfig, { config: contextConfig, ramCapacityBytes: options.ramCapacityBytes, onChange })
+    : undefined
+  let store: ContextStoreApi
+  if (cluster) {
+    store = cluster.store
+    log(`Joined the bridges on ${cluster.where}: ${(await cluster.store.init()).length} shared context(s)`)
+    if (cluster.warning) log(cluster.warning)
+  } else {
+    const local = new ContextStore({
+      root,
+      config: contextConfig,
+      ...(options.ramCapacityBytes ? { ramCapacityBytes: options.ramCapacityBytes } : {}),
+      onChange,
+    })
+    const cleanup = await local.init()
+    if (cleanup.removed.length)
+      log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
+    if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
+    store = local
+  }
 
   const pool = new ServerPool([{ url: comfyUrl }, ...(options.servers ?? [])], {
     log,
@@ -145,14 +171,21 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   if (interrupted)
     log(`${interrupted} run(s) were cut short when the bridge stopped; they are in the run history as failed.`)
   const runs = new RunManager(runner, store, undefined, ledger)
-  const sweeper = new Sweeper({
-    runner,
-    store,
-    ledger,
-    root: join(root, 'sweeps'),
-    capacity: () => pool.capacity(),
-    log,
-  })
+  const sweeper: SweepService = cluster
+    ? cluster.sweeper({
+        runner,
+        capacity: () => pool.capacity(),
+        bridge: options.name ?? `${hostname()}-${process.pid}`,
+        log,
+      })
+    : new Sweeper({
+        runner,
+        store,
+        ledger,
+        root: join(root, 'sweeps'),
+        capacity: () => pool.capacity(),
+        log,
+      })
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
   const app = createApp({
     comfy,
@@ -179,9 +212,11 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     })
   } catch (e) {
     hub.close()
+    await sweeper.stop()
     pool.close()
     ledger.close()
     await store.shutdown()
+    await cluster?.close()
     await launched?.stop()
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw await portInUse(host, wantedPort)
     throw e
@@ -207,7 +242,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     async close() {
       if (closed) return
       closed = true
-      sweeper.stop()
+      await sweeper.stop()
       for (const run of runs.list()) runs.cancel(run.id)
       hub?.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -215,6 +250,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       pool.close()
       ledger.close()
       await store.shutdown()
+      await cluster?.close()
       await launched?.stop()
     },
   }

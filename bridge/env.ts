@@ -22,6 +22,10 @@ export const ENVIRONMENT = [
     meaning: 'Bearer token: required by a bridge listening beyond 127.0.0.1, sent by clients.',
   },
   { name: 'DISCOMFORT_COMFYUI_DIR', meaning: 'Your ComfyUI folder (the one with main.py), for `up`.' },
+  {
+    name: 'DISCOMFORT_REDIS_URL',
+    meaning: 'Redis shared by several bridges (redis://host:6379): contexts and sweep items live there.',
+  },
 ] as const satisfies readonly EnvVar[]
 
 export type EnvName = (typeof ENVIRONMENT)[number]['name']

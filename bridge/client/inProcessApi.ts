@@ -7,7 +7,7 @@ import type { Bridge } from '../bridge.js'
 import { toContextValue, type InputValue } from '../run/inputs.js'
 import type { RunEvent, WorkflowSpec } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
-import type { Context } from '../store/context.js'
+import type { ContextHandle } from '../store/contextHandle.js'
 import type { ContextValue } from '../store/values.js'
 import type { BridgeApi, RunBody, RunOutcome } from './bridgeHttp.js'
 import type { ContextSummary, CreateContextBody } from '../../shared/protocol/index.js'
@@ -19,7 +19,7 @@ export class InProcessBridgeApi implements BridgeApi {
     return this.bridge.url
   }
 
-  private async ctx(id: string): Promise<Context> {
+  private async ctx(id: string): Promise<ContextHandle> {
     return this.bridge.store.get(id) ?? this.bridge.store.open(id)
   }
 

@@ -4,7 +4,7 @@
 import express, { type Express } from 'express'
 import type { ComfyClient } from '../comfy/comfyClient.js'
 import type { Runner } from '../run/runner.js'
-import type { ContextStore } from '../store/contextStore.js'
+import type { ContextStoreApi } from '../store/contextHandle.js'
 import { errorHandler } from './errors.js'
 import { BridgeHttpError } from './httpError.js'
 import { contextsRouter } from './routes/contexts.js'
@@ -12,16 +12,16 @@ import { miscRouter } from './routes/misc.js'
 import { runsRouter } from './routes/runs.js'
 import type { RunManager } from './runManager.js'
 import type { ServerPool } from '../pool/serverPool.js'
-import type { Sweeper } from '../sweep/sweeper.js'
+import type { SweepService } from '../sweep/sweepService.js'
 import { serversRouter, sweepsRouter } from './routes/sweeps.js'
 import { securityMiddleware } from './security.js'
 
 export interface AppDeps {
   comfy: ComfyClient
   runner: Runner
-  store: ContextStore
+  store: ContextStoreApi
   runs: RunManager
-  sweeper?: Sweeper
+  sweeper?: SweepService
   pool?: ServerPool
   token?: string
   allowedOrigins: ReadonlySet<string>

@@ -4,8 +4,7 @@
  * in this process.
  */
 import { randomUUID } from 'node:crypto'
-import type { Context } from '../store/context.js'
-import type { ContextStore } from '../store/contextStore.js'
+import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import type { ContextValue } from '../store/values.js'
 import type { InputValue } from '../run/inputs.js'
 import {
@@ -151,7 +150,7 @@ export class RunManager {
 
   constructor(
     private readonly runner: Runner,
-    private readonly store: ContextStore,
+    private readonly store: ContextStoreApi,
     private readonly queue: RunQueue = new InProcessRunQueue(),
     /** Where runs are recorded to outlive the bridge (its ledger). */
     private readonly history?: RunHistory,
@@ -238,7 +237,7 @@ export class RunManager {
   }
 
   async submit(spec: SubmitRun): Promise<RunRecord> {
-    let context: Context
+    let context: ContextHandle
     let temporary = false
     if (spec.contextId) {
       context = this.store.get(spec.contextId) ?? (await this.store.open(spec.contextId))

@@ -6,14 +6,13 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { RunEvent } from '../run/runner.js'
-import type { Context } from '../store/context.js'
-import type { ContextStore } from '../store/contextStore.js'
+import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import { runView } from './runView.js'
 import type { HubMessage } from '../../shared/protocol/index.js'
 import type { RunManager, RunRecord } from './runManager.js'
 import { hostAllowed, originAllowed, requestToken, tokenMatches, type AccessRules } from './security.js'
 
-import type { Sweeper } from '../sweep/sweeper.js'
+import type { SweepService } from '../sweep/sweepService.js'
 
 export type { HubMessage }
 
@@ -22,10 +21,10 @@ export class WsHub {
   private readonly clients = new Set<WebSocket>()
 
   constructor(
-    private readonly store: ContextStore,
+    private readonly store: ContextStoreApi,
     private readonly runs: RunManager,
     private readonly options: AccessRules,
-    private readonly sweeper?: Sweeper,
+    private readonly sweeper?: SweepService,
   ) {
     runs.onEvent((run: RunRecord, event: RunEvent) => this.broadcast({ type: 'run-event', run: runView(run), event }))
     this.offSweeps = sweeper?.onAny((id, e) => this.sweepChanged(id, e.type === 'sweep'))
@@ -36,17 +35,21 @@ export class WsHub {
   private readonly sweepTimers = new Map<string, NodeJS.Timeout>()
 
   private sweepChanged(id: string, ended: boolean): void {
-    const send = () => {
+    const send = async () => {
       this.sweepTimers.delete(id)
       if (!this.sweeper || this.clients.size === 0) return
-      this.broadcast({ type: 'sweep', sweep: this.sweeper.view(id) })
+      this.broadcast({ type: 'sweep', sweep: await this.sweeper.view(id) })
     }
     if (ended) {
       clearTimeout(this.sweepTimers.get(id))
-      send()
+      void send().catch(() => {})
       return
     }
-    if (!this.sweepTimers.has(id)) this.sweepTimers.set(id, setTimeout(send, 250))
+    if (!this.sweepTimers.has(id))
+      this.sweepTimers.set(
+        id,
+        setTimeout(() => void send().catch(() => {}), 250),
+      )
   }
 
   attach(server: Server): void {
@@ -65,10 +68,11 @@ export class WsHub {
         socket.destroy()
         return
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.wss.handleUpgrade(req, socket, head, async (ws) => {
         this.clients.add(ws)
         ws.on('close', () => this.clients.delete(ws))
         ws.on('error', () => this.clients.delete(ws))
+        const sweeps = this.sweeper ? await Promise.resolve(this.sweeper.list()).catch(() => []) : undefined
         this.send(ws, {
           type: 'hello',
           contexts: this.store.list().map((c) => c.summary()),
@@ -76,13 +80,13 @@ export class WsHub {
             .list()
             .slice(-50)
             .map((r) => runView(r)),
-          ...(this.sweeper ? { sweeps: this.sweeper.list().slice(0, 20) } : {}),
+          ...(sweeps ? { sweeps: sweeps.slice(0, 20) } : {}),
         })
       })
     })
   }
 
-  contextChanged(context: Context, change: { keys: string[]; deleted?: boolean }): void {
+  contextChanged(context: ContextHandle, change: { keys: string[]; deleted?: boolean }): void {
     const closed = context.isClosed
     this.broadcast({
       type: 'context-changed',

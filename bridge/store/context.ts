@@ -28,7 +28,8 @@ import {
 import { ContextClosedError, ContextKeyError } from './errors.js'
 import { validateKey } from './keys.js'
 import { SerialQueue } from './serialQueue.js'
-import { WorkerReceipt, type ReceiptIssuer, type SaveOptions } from './workerReceipt.js'
+import { WorkerReceipt, type SaveOptions } from './workerReceipt.js'
+import type { ContextChangeListener, ContextHandle } from './contextHandle.js'
 import type {
   CommittedRun as RunRecord,
   ContextSummary,
@@ -68,11 +69,10 @@ export interface ContextInit {
   name?: string
   ramCapacityBytes: number
   passByRules: PassByRules
-  /** Called after each committed change (for live updates). */
-  onChange?: (context: Context, change: { keys: string[]; deleted?: boolean; runId?: string }) => void
+  onChange?: ContextChangeListener
 }
 
-export class Context implements ReceiptIssuer {
+export class Context implements ContextHandle {
   readonly id: string
   readonly dir: string
   private isDurable: boolean

@@ -15,6 +15,7 @@ import {
   type WorkflowContextConfig,
 } from './config.js'
 import { Context } from './context.js'
+import type { ContextChangeListener, ContextStoreApi, CreateContextOptions } from './contextHandle.js'
 import { ContextKeyError } from './errors.js'
 import { newContextId, validateKey } from './keys.js'
 
@@ -25,15 +26,7 @@ export interface ContextStoreOptions {
   /** Overrides the capacity the config gives (bytes, per context). */
   ramCapacityBytes?: number
   passByRules?: PassByRules
-  onChange?: ConstructorParameters<typeof Context>[0]['onChange']
-}
-
-export interface CreateContextOptions {
-  id?: string
-  name?: string
-  /** Keep every committed value on disk, and survive a bridge restart. */
-  durable?: boolean
-  ramCapacityBytes?: number
+  onChange?: ContextChangeListener
 }
 
 const pidAlive = (pid: number): boolean => {
@@ -46,7 +39,7 @@ const pidAlive = (pid: number): boolean => {
   }
 }
 
-export class ContextStore {
+export class ContextStore implements ContextStoreApi {
   readonly dir: string
   readonly passByRules: PassByRules
   /** Opens under way, by id, so concurrent opens share one. */

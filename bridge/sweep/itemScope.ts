@@ -6,7 +6,7 @@
  */
 import type { EntryMeta } from '../../shared/protocol/index.js'
 import type { RunTarget } from '../run/runner.js'
-import type { Context } from '../store/context.js'
+import type { ContextHandle } from '../store/contextHandle.js'
 import { defaultComfyType, valueHash, valueSize, type ContextValue } from '../store/values.js'
 import { WorkerReceipt, type ReceiptIssuer, type SaveOptions } from '../store/workerReceipt.js'
 
@@ -21,7 +21,7 @@ export class ItemScope implements RunTarget, ReceiptIssuer {
   private readonly underlying = new Map<WorkerReceipt, WorkerReceipt>()
 
   constructor(
-    private readonly master: Context,
+    private readonly master: ContextHandle,
     /** Names the item in producers and errors: `<sweep>:<index>`. */
     readonly itemId: string,
   ) {}

@@ -33,12 +33,12 @@ import {
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { isServerFailure } from '../pool/serverPool.js'
 import { runFailure, type LoadedWorkflow, type Runner, type WorkflowSpec } from '../run/runner.js'
-import type { Context } from '../store/context.js'
-import type { ContextStore } from '../store/contextStore.js'
-import type { ContextValue } from '../store/values.js'
+import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import type { Ledger, NewSweep, SweepOptions } from '../ledger/ledger.js'
 import { affinityKeys } from './affinity.js'
 import { ItemScope } from './itemScope.js'
+import type { SweepService } from './sweepService.js'
+import { fileBytes, manifestLine, outputFileName } from './itemFiles.js'
 
 type Inputs = Record<string, string | number | boolean>
 
@@ -84,7 +84,7 @@ export function expandItems(body: Pick<SweepBody, 'base' | 'vary' | 'items'>): I
 
 interface ActiveSweep {
   id: string
-  master: Context
+  master: ContextHandle
   workflows: LoadedWorkflow[]
   options: SweepOptions
   folder: string
@@ -103,7 +103,7 @@ interface ActiveSweep {
 
 export interface SweeperDeps {
   runner: Runner
-  store: ContextStore
+  store: ContextStoreApi
   ledger: Ledger
   /** Folder for sweep outputs (each sweep in `<id>/`). */
   root: string
@@ -112,7 +112,7 @@ export interface SweeperDeps {
   log?: (line: string) => void
 }
 
-export class Sweeper {
+export class Sweeper implements SweepService {
   private readonly active = new Map<string, ActiveSweep>()
   private readonly events = new EventEmitter()
 
@@ -217,6 +217,10 @@ export class Sweeper {
     return this.active.has(id)
   }
 
+  async outputFile(id: string, _file: string): Promise<{ folder: string }> {
+    return { folder: this.view(id).folder }
+  }
+
   /** Stop starting items (bridge shutdown); what runs is abandoned and runs again at the next start. */
   stop(): void {
     for (const s of this.active.values()) {
@@ -236,7 +240,13 @@ export class Sweeper {
     this.events.emit('*', { id, e })
   }
 
-  private activate(id: string, master: Context, workflows: LoadedWorkflow[], options: SweepOptions, folder: string) {
+  private activate(
+    id: string,
+    master: ContextHandle,
+    workflows: LoadedWorkflow[],
+    options: SweepOptions,
+    folder: string,
+  ) {
     const s: ActiveSweep = {
       id,
       master,
@@ -366,7 +376,7 @@ export class Sweeper {
     const outputs: ItemOutput[] = []
     for (const [key, { value }] of scope.produced()) {
       for (const [suffix, bytes] of fileBytes(value)) {
-        const file = `items/${idx}-${safeName(key)}${suffix}`
+        const file = outputFileName(idx, key, suffix)
         // Small files at once (a promise round trip costs more than the write); large ones off the loop.
         if (bytes.byteLength <= SMALL_FILE) writeFileSync(join(s.folder, file), bytes)
         else await writeFile(join(s.folder, file), bytes)
@@ -397,33 +407,5 @@ export class Sweeper {
     const tmp = join(folder, `.manifest.${process.pid}.tmp`)
     await writeFile(tmp, lines.length ? `${lines.join('\n')}\n` : '')
     await rename(tmp, join(folder, 'manifest.jsonl'))
-  }
-}
-
-const manifestLine = (item: SweepItem): string =>
-  JSON.stringify({
-    index: item.index,
-    inputs: item.inputs,
-    outputs: Object.fromEntries((item.outputs ?? []).map((o) => [o.key, o.file])),
-    server: item.server,
-  })
-
-const safeName = (key: string) => key.replace(/[^A-Za-z0-9._-]/g, '_')
-
-/** A value as the files a person opens: PNG frames, a .latent, or JSON. */
-function fileBytes(value: ContextValue): Array<[string, Uint8Array]> {
-  switch (value.kind) {
-    case 'image':
-      return value.frames.length === 1
-        ? [['.png', value.frames[0]!]]
-        : value.frames.map((f, i) => [`_${i}.png`, f] as [string, Uint8Array])
-    case 'mask':
-      return [['.png', value.png]]
-    case 'latent':
-      return [['.latent', value.bytes]]
-    case 'ref':
-      return [['.recipe.json', new TextEncoder().encode(JSON.stringify(value.recipe))]]
-    default:
-      return [['.json', new TextEncoder().encode(JSON.stringify('value' in value ? value.value : null))]]
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod/v4'
 export const PassBySchema = z.enum(['val', 'ref'])
 export type PassBy = z.infer<typeof PassBySchema>
 
-export const TierSchema = z.enum(['ram', 'disk'])
+export const TierSchema = z.enum(['ram', 'disk', 'redis'])
 export type Tier = z.infer<typeof TierSchema>
 
 export const ValueKindSchema = z.enum(['string', 'number', 'boolean', 'json', 'image', 'mask', 'latent', 'ref'])

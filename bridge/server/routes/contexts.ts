@@ -1,7 +1,6 @@
 /** /api/contexts: contexts, their keys and values, usage and receipts. */
 import express, { Router, type Request } from 'express'
-import type { Context } from '../../store/context.js'
-import type { ContextStore } from '../../store/contextStore.js'
+import type { ContextHandle, ContextStoreApi } from '../../store/contextHandle.js'
 import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFrom.js'
 import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
 import { toContextValue } from '../../run/inputs.js'
@@ -12,9 +11,9 @@ import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
 
 const param = (req: Request, name: string): string => String(req.params[name])
 
-export function contextsRouter(store: ContextStore, limits: { json: string; binary: string }): Router {
+export function contextsRouter(store: ContextStoreApi, limits: { json: string; binary: string }): Router {
   const router = Router()
-  const context = async (req: Request): Promise<Context> => {
+  const context = async (req: Request): Promise<ContextHandle> => {
     const id = param(req, 'id')
     return store.get(id) ?? store.open(id)
   }

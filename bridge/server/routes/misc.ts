@@ -4,7 +4,7 @@ import { toApiPrompt } from '../../../shared/convert/toApiPrompt.js'
 import { isApiPrompt } from '../../../shared/workflow/apiPrompt.js'
 import type { ComfyClient } from '../../comfy/comfyClient.js'
 import type { Runner } from '../../run/runner.js'
-import type { ContextStore } from '../../store/contextStore.js'
+import type { ContextStoreApi } from '../../store/contextHandle.js'
 import { errorBody } from '../errors.js'
 import { findCause, PortError } from '../../../shared/errors.js'
 import {
@@ -21,7 +21,7 @@ import { VERSION } from '../../version.js'
 export function miscRouter(deps: {
   comfy: ComfyClient
   runner: Runner
-  store: ContextStore
+  store: ContextStoreApi
   runs: RunManager
   limits: { json: string }
 }): Router {

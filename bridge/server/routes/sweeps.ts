@@ -2,7 +2,7 @@
 import express, { Router, type Request, type Response } from 'express'
 import { PoolFileSchema, ServerSpecSchema, SweepBodySchema, type SweepEvent } from '../../../shared/protocol/index.js'
 import type { ServerPool } from '../../pool/serverPool.js'
-import type { Sweeper } from '../../sweep/sweeper.js'
+import type { SweepService } from '../../sweep/sweepService.js'
 import { parseBody } from '../bodies.js'
 import { BridgeHttpError } from '../httpError.js'
 
@@ -11,40 +11,45 @@ const whole = (v: unknown, fallback: number, max: number): number => {
   return Number.isFinite(n) ? Math.min(Math.max(n, -1), max) : fallback
 }
 
-export function sweepsRouter(sweeper: Sweeper, limits: { json: string }): Router {
+export function sweepsRouter(sweeper: SweepService, limits: { json: string }): Router {
   const router = Router()
   const id = (req: Request) => String(req.params.id)
 
-  router.get('/', (_req, res) => {
-    res.json(sweeper.list())
+  router.get('/', async (_req, res) => {
+    res.json(await sweeper.list())
   })
   router.post('/', express.json({ limit: limits.json }), async (req, res) => {
     const body = parseBody(SweepBodySchema, req.body, 'POST /api/sweeps')
     res.status(202).json(await sweeper.start(body))
   })
-  router.get('/:id', (req, res) => {
-    res.json(sweeper.view(id(req)))
+  router.get('/:id', async (req, res) => {
+    res.json(await sweeper.view(id(req)))
   })
   /** Items in order after `after` (exclusive); `finished=1`: only done or failed ones. */
-  router.get('/:id/items', (req, res) => {
+  router.get('/:id/items', async (req, res) => {
     res.json(
-      sweeper.items(id(req), {
+      await sweeper.items(id(req), {
         after: whole(req.query.after, -1, Number.MAX_SAFE_INTEGER),
         limit: whole(req.query.limit, 1000, 5000),
         finished: req.query.finished === '1',
       }),
     )
   })
-  router.post('/:id/cancel', (req, res) => {
-    res.status(202).json(sweeper.cancel(id(req)))
+  router.post('/:id/cancel', async (req, res) => {
+    res.status(202).json(await sweeper.cancel(id(req)))
   })
   /** An output file of an item (as its `outputs` name it: `items/<n>-<key>.<ext>`). */
-  router.get('/:id/items/:file', (req, res, next) => {
-    const view = sweeper.view(id(req))
+  router.get('/:id/items/:file', async (req, res, next) => {
+    const sweepId = id(req)
     const file = String(req.params.file)
     if (!/^\d+-[A-Za-z0-9._-]+$/.test(file)) throw new BridgeHttpError(404, `No output file "${file}".`, 'not_found')
-    res.sendFile(`items/${file}`, { root: view.folder, dotfiles: 'deny' }, (e) => {
-      if (e) next(new BridgeHttpError(404, `Sweep ${view.id} has no output items/${file}.`, 'not_found'))
+    const found = await sweeper.outputFile(sweepId, file)
+    if ('bytes' in found) {
+      res.type(file.slice(file.lastIndexOf('.'))).send(Buffer.from(found.bytes))
+      return
+    }
+    res.sendFile(`items/${file}`, { root: found.folder, dotfiles: 'deny' }, (e) => {
+      if (e) next(new BridgeHttpError(404, `Sweep ${sweepId} has no output items/${file}.`, 'not_found'))
     })
   })
   /**
@@ -52,9 +57,9 @@ export function sweepsRouter(sweeper: Sweeper, limits: { json: string }): Router
    * live item events, then the sweep when it ends. A client that lost its
    * connection comes back here and gets what it missed.
    */
-  router.get('/:id/events', (req: Request, res: Response) => {
+  router.get('/:id/events', async (req: Request, res: Response) => {
     const sweepId = id(req)
-    sweeper.view(sweepId)
+    await sweeper.view(sweepId)
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
     const send = (e: SweepEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
     const live: SweepEvent[] = []
@@ -72,15 +77,15 @@ export function sweepsRouter(sweeper: Sweeper, limits: { json: string }): Router
     }
     req.on('close', off)
     for (let after = -1; ; ) {
-      const page = sweeper.items(sweepId, { after, limit: 5000, finished: true })
+      const page = await sweeper.items(sweepId, { after, limit: 5000, finished: true })
       for (const item of page) send({ type: 'item', item })
       if (page.length < 5000) break
       after = page[page.length - 1]!.index
     }
     replaying = false
     for (const e of live.splice(0)) deliver(e)
-    const view = sweeper.view(sweepId)
-    if (view.status !== 'running' || !sweeper.isActive(sweepId)) deliver({ type: 'sweep', sweep: view })
+    const view = await sweeper.view(sweepId)
+    if (view.status !== 'running' || !(await sweeper.isActive(sweepId))) deliver({ type: 'sweep', sweep: view })
   })
   return router
 }

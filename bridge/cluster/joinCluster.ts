@@ -1,0 +1,83 @@
+/**
+ * A bridge joining the others on one Redis: its connections (commands, the
+ * subscription, the BullMQ worker's blocking one), the shared context store,
+ * and the sweeps every bridge works on.
+ */
+import type { Runner } from '../run/runner.js'
+import { loadPassByRules, ramCapacityBytes, type WorkflowContextConfig } from '../store/config.js'
+import type { ContextChangeListener } from '../store/contextHandle.js'
+import { ClusterSweeper } from './clusterSweeper.js'
+import {
+  connectRedis,
+  DEFAULT_LOCK_MS,
+  DEFAULT_MAX_VALUE_BYTES,
+  DEFAULT_PREFIX,
+  RedisConfigError,
+  redisKeys,
+  type ClusterConfig,
+} from './redis.js'
+import { RedisContextStore } from './redisContextStore.js'
+
+/** `--redis URL` or the details; undefined when the bridge works alone. */
+export function clusterConfig(given: string | ClusterConfig | undefined): ClusterConfig | undefined {
+  if (given === undefined) return undefined
+  const config = typeof given === 'string' ? { url: given } : given
+  if (config.prefix !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(config.prefix))
+    throw new RedisConfigError(`The Redis prefix "${config.prefix}" may hold only letters, digits, "_" and "-".`)
+  return config
+}
+
+/** The URL without its password, for logs and pages. */
+const shown = (url: string): string => {
+  const u = new URL(url)
+  if (u.password) u.password = '***'
+  return u.toString()
+}
+
+export async function joinCluster(
+  config: ClusterConfig,
+  local: { config: WorkflowContextConfig; ramCapacityBytes: number | undefined; onChange: ContextChangeListener },
+) {
+  const prefix = config.prefix ?? DEFAULT_PREFIX
+  const keys = redisKeys(prefix)
+  const where = `${shown(config.url)} (prefix ${prefix})`
+  const redis = await connectRedis(config.url, { name: 'discomfort' })
+  const subscriber = await connectRedis(config.url, { blocking: true, name: 'discomfort-events' })
+  const workerRedis = await connectRedis(config.url, { blocking: true, name: 'discomfort-worker' })
+  const policy = await redis.config('GET', 'maxmemory-policy').catch(() => [])
+  const lockMs = config.lockMs ?? DEFAULT_LOCK_MS
+  const store = new RedisContextStore({
+    redis,
+    subscriber,
+    keys,
+    where,
+    passByRules: loadPassByRules(),
+    ramCapacityBytes: local.ramCapacityBytes ?? ramCapacityBytes(local.config),
+    maxValueBytes: config.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
+    onChange: local.onChange,
+  })
+  return {
+    store,
+    where,
+    /** Said once at start when Redis may drop values under memory pressure. */
+    warning:
+      Array.isArray(policy) && policy[1] && policy[1] !== 'noeviction'
+        ? `Redis evicts keys when full (maxmemory-policy ${String(policy[1])}): contexts and queued items could be lost. Set maxmemory-policy noeviction.`
+        : undefined,
+    sweeper: (o: { runner: Runner; capacity: () => number; bridge: string; log?: (line: string) => void }) =>
+      new ClusterSweeper({
+        ...o,
+        store,
+        redis,
+        workerRedis,
+        keys,
+        prefix,
+        where,
+        lockMs,
+        stalledCheckMs: config.stalledCheckMs ?? lockMs,
+      }),
+    async close(): Promise<void> {
+      for (const c of [workerRedis, subscriber, redis]) await c.quit().catch(() => c.disconnect())
+    },
+  }
+}

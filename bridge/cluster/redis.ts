@@ -1,0 +1,99 @@
+/**
+ * Several bridges on one Redis: how they connect, and the names of what they
+ * keep there. Everything of one context (its entries, values, receipts and
+ * sweeps) shares a hash tag, `{<context id>}`, so each commit script touches
+ * one slot (a Redis Cluster keeps them on one node).
+ */
+import { Redis, type RedisOptions } from 'ioredis'
+import { DiscomfortError } from '../../shared/errors.js'
+
+export class RedisConfigError extends DiscomfortError {
+  static override code = 'bad_redis'
+  override name = 'RedisConfigError'
+}
+
+/** How a bridge joins the others. */
+export interface ClusterConfig {
+  /** redis://[user:password@]host:port[/db] (rediss:// for TLS). */
+  url: string
+  /** Prefix of every key and of the BullMQ queues (default "discomfort"): bridges that share it share work. */
+  prefix?: string
+  /** A job a bridge holds is given to another when the bridge has not renewed its lock for this long (ms, default 30 000). */
+  lockMs?: number
+  /** How often bridges look for jobs whose holder stopped (ms, default lockMs). */
+  stalledCheckMs?: number
+  /** Largest single value kept in Redis (bytes, default 64 MB). */
+  maxValueBytes?: number
+}
+
+export const DEFAULT_PREFIX = 'discomfort'
+export const DEFAULT_LOCK_MS = 30_000
+export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024
+
+/** Open a connection; `blocking` ones (BullMQ workers, subscribers) never give up on a command. */
+export async function connectRedis(url: string, options: { blocking?: boolean; name?: string } = {}): Promise<Redis> {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new RedisConfigError(`"${url}" is not a Redis URL; give one like redis://127.0.0.1:6379.`)
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new RedisConfigError(`"${url}" is not a Redis URL (redis:// or rediss://).`)
+  const config: RedisOptions = {
+    lazyConnect: true,
+    // Commands wait for a reconnect instead of failing at once; blocking connections wait for ever (BullMQ needs that).
+    maxRetriesPerRequest: options.blocking ? null : 3,
+    enableOfflineQueue: true,
+    ...(options.name ? { connectionName: options.name } : {}),
+  }
+  const redis = new Redis(url, config)
+  // Connection errors surface on commands; without a listener ioredis would also print each one.
+  redis.on('error', () => {})
+  try {
+    await redis.connect()
+  } catch (e) {
+    redis.disconnect()
+    throw new RedisConfigError(
+      `Cannot reach Redis at ${parsed.host}: ${(e as Error).message}. Start it (redis-server), or check --redis.`,
+      { cause: e },
+    )
+  }
+  return redis
+}
+
+/** Key names under one prefix. */
+export function redisKeys(prefix: string) {
+  // A context id may hold "{" or "}" (which would change the hash tag): escaped, as is "%".
+  const tag = (id: string) => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  const ctx = (id: string) => `${prefix}:{${tag(id)}}`
+  return {
+    /** SET of context ids. */
+    contexts: `${prefix}:contexts`,
+    /** HASH name, createdAt, updatedAt, version (the counter every change bumps). */
+    info: (id: string) => `${ctx(id)}:info`,
+    /** HASH key → entry metadata (JSON). */
+    meta: (id: string) => `${ctx(id)}:meta`,
+    /** Prefix of the STRING keys that hold values' bytes. */
+    blobPrefix: (id: string) => `${ctx(id)}:blob:`,
+    /** HASH run id → what it committed: the commit-once record. */
+    receipts: (id: string) => `${ctx(id)}:receipts`,
+    /** LIST of the latest committed runs (newest first). */
+    runs: (id: string) => `${ctx(id)}:runs`,
+    /** HASH of a sweep (view fields, counters). */
+    sweep: (contextId: string, sweepId: string) => `${ctx(contextId)}:sweep:${sweepId}`,
+    /** HASH item index → item record (JSON) of a sweep's started and finished items. */
+    sweepItems: (contextId: string, sweepId: string) => `${ctx(contextId)}:sweep:${sweepId}:items`,
+    /** HASH item index → the bridge running it. */
+    sweepRunning: (contextId: string, sweepId: string) => `${ctx(contextId)}:sweep:${sweepId}:running`,
+    /** ZSET sweep id → created time; the member's context in `sweepContexts`. */
+    sweeps: `${prefix}:sweeps`,
+    /** HASH sweep id → its context id. */
+    sweepContexts: `${prefix}:sweep-contexts`,
+    /** Pub/sub channel of changes every bridge follows. */
+    events: `${prefix}:events`,
+    /** A SCAN pattern for everything of one context, for when it is removed. */
+    allOf: (id: string) => `${ctx(id).replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`,
+  }
+}
+export type RedisKeys = ReturnType<typeof redisKeys>

@@ -1,0 +1,357 @@
+/**
+ * A context kept in Redis, shared by every bridge on it. This bridge holds a
+ * copy of its entries' metadata, read again whenever the context's version
+ * in Redis moved (before every load, every run's receipt, and when another
+ * bridge says it changed it); values are read from Redis when used.
+ *
+ * Why values in Redis (and not an object store): one system to run, a value
+ * and its metadata are committed in one step with nothing to collect when a
+ * bridge dies in between (blobs not adopted by a commit expire), and the
+ * values a workflow passes (PNGs, latents: kilobytes to a few megabytes) sit
+ * well inside what Redis handles. Limits: one value at most `maxValueBytes`
+ * (64 MB by default; Redis's own ceiling is 512 MB), and all of them together
+ * what the Redis server's memory holds — run it with `maxmemory-policy
+ * noeviction`, so a full Redis refuses a write (the bridge says so) instead
+ * of dropping a value.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import type { CommittedRun, ContextSummary, EntryMeta, StorageInfo, Usage } from '../../shared/protocol/index.js'
+import type { ContextHandle } from '../store/contextHandle.js'
+import { ContextClosedError, ContextKeyError } from '../store/errors.js'
+import { validateKey } from '../store/keys.js'
+import { passByFor, type PassByRules } from '../store/config.js'
+import {
+  decodeValue,
+  defaultComfyType,
+  describeValue,
+  encodeValue,
+  valueHash,
+  valueSize,
+  type ContextValue,
+} from '../store/values.js'
+import { WorkerReceipt, type SaveOptions } from '../store/workerReceipt.js'
+import { COMMIT, DELETE } from './commitScripts.js'
+import type { RedisKeys } from './redis.js'
+
+/** Blobs written but not (yet) adopted by a commit go after this long. */
+const ORPHAN_MS = 60 * 60 * 1000
+/** A replaced value stays readable this long for runs that began before the change. */
+const REPLACED_GRACE_MS = 10 * 60 * 1000
+
+/** The metadata as stored: an entry, its blob in `file`, and for plain values their one-line summary. */
+type StoredMeta = EntryMeta & { summary?: string }
+
+const PLAIN = new Set(['string', 'number', 'boolean', 'json'])
+
+/** A sweep item's record and counter, committed with its outputs. */
+export interface ItemCommit {
+  itemsKey: string
+  sweepKey: string
+  runningKey: string
+  index: number
+  record: string
+}
+
+export interface RedisContextInit {
+  id: string
+  redis: Redis
+  keys: RedisKeys
+  name?: string
+  passByRules: PassByRules
+  ramCapacityBytes: number
+  maxValueBytes: number
+  /** Said after each change this bridge makes (the store tells the others). */
+  onLocalChange: (context: RedisContext, change: { keys: string[]; deleted?: boolean; runId?: string }) => void
+}
+
+export class RedisContext implements ContextHandle {
+  readonly id: string
+  name: string | undefined
+  readonly durable = true
+  private readonly redis: Redis
+  private readonly k: RedisKeys
+  private entries = new Map<string, StoredMeta>()
+  private runs: CommittedRun[] = []
+  /** The context's version in Redis when `entries` were read. */
+  private version = -1
+  private closed = false
+
+  constructor(private readonly init: RedisContextInit) {
+    this.id = init.id
+    this.name = init.name
+    this.redis = init.redis
+    this.k = init.keys
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** @internal The store marks it closed when it (or another bridge) removed it. */
+  markClosed(): void {
+    this.closed = true
+    this.entries.clear()
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ContextClosedError(`Context ${this.id} has been closed.`)
+  }
+
+  /** Read the metadata again if the context changed in Redis since; false when it is gone. */
+  async refresh(): Promise<boolean> {
+    const current = await this.redis.hget(this.k.info(this.id), 'version')
+    if (current === null) return false
+    if (Number(current) === this.version) return true
+    const [[, info], [, meta], [, runs]] = (await this.redis
+      .multi()
+      .hgetall(this.k.info(this.id))
+      .hgetall(this.k.meta(this.id))
+      .lrange(this.k.runs(this.id), 0, 199)
+      .exec()) as [[null, Record<string, string>], [null, Record<string, string>], [null, string[]]]
+    if (!info.version) return false
+    this.version = Number(info.version)
+    if (info.name !== undefined) this.name = info.name
+    this.entries = new Map(Object.entries(meta).map(([key, text]) => [key, JSON.parse(text) as StoredMeta]))
+    this.runs = runs.map((r) => JSON.parse(r) as CommittedRun)
+    return true
+  }
+
+  // --- reading (from the copy of the metadata) ------------------------------------
+
+  listKeys(): string[] {
+    return [...this.entries.keys()]
+  }
+  has(key: string): boolean {
+    return this.entries.has(key)
+  }
+  meta(key: string): EntryMeta | undefined {
+    const m = this.entries.get(key)
+    return m ? publicMeta(m) : undefined
+  }
+  allMeta(): EntryMeta[] {
+    return [...this.entries.values()].map(publicMeta)
+  }
+  recentRuns(): CommittedRun[] {
+    return [...this.runs].reverse()
+  }
+  peekSummary(key: string): string | undefined {
+    return this.entries.get(key)?.summary
+  }
+
+  summary(): ContextSummary {
+    return {
+      id: this.id,
+      ...(this.name !== undefined ? { name: this.name } : {}),
+      durable: true,
+      keys: this.entries.size,
+      usage: this.getUsage(),
+    }
+  }
+
+  /** "RAM" is what its values take in Redis (there is no disk tier). */
+  getUsage(): Usage {
+    let bytes = 0
+    for (const m of this.entries.values()) bytes += m.sizeBytes
+    return {
+      ram_usage_gb: bytes / 1024 ** 3,
+      ram_capacity_gb: this.init.ramCapacityBytes / 1024 ** 3,
+      temp_disk_usage_mb: 0,
+      stored_keys_count: this.entries.size,
+      ram_usage_bytes: bytes,
+      ram_capacity_bytes: this.init.ramCapacityBytes,
+      disk_usage_bytes: 0,
+    }
+  }
+
+  getStorageInfo(key: string): StorageInfo {
+    const m = this.entries.get(key)
+    if (!m) throw this.missing(key)
+    return {
+      key,
+      storage_type: 'redis',
+      size: m.sizeBytes,
+      pass_by: m.passBy,
+      comfy_type: m.comfyType,
+      kind: m.kind,
+      version: m.version,
+      hash: m.hash,
+      producer: m.producer,
+      updated_at: m.updatedAt,
+    }
+  }
+
+  private missing(key: string): ContextKeyError {
+    const keys = this.listKeys()
+    return new ContextKeyError(
+      `Context ${this.id} has no key "${key}"${keys.length ? ` (it has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', ...' : ''}).` : ' (it is empty).'}`,
+    )
+  }
+
+  async load(key: string): Promise<ContextValue> {
+    this.assertOpen()
+    await this.refresh()
+    const m = this.entries.get(key)
+    if (!m) throw this.missing(key)
+    return this.readBlob(m)
+  }
+
+  private async readBlob(m: StoredMeta): Promise<ContextValue> {
+    const bytes = await this.redis.getBuffer(this.k.blobPrefix(this.id) + m.file)
+    if (!bytes)
+      throw new ContextKeyError(
+        `Context ${this.id}: the value of "${m.key}" (version ${m.version}) is no longer in Redis: it was replaced more than ${REPLACED_GRACE_MS / 60_000} minutes ago, or Redis lost it. Run again.`,
+      )
+    return decodeValue(bytes)
+  }
+
+  // --- writing ---------------------------------------------------------------------
+
+  save(key: string, value: ContextValue, options: SaveOptions = {}): Promise<EntryMeta> {
+    validateKey(key)
+    return this.commit([{ key, value, options }], undefined).then((r) => r.metas[0]!)
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.assertOpen()
+    const gone =
+      (await this.redis.eval(
+        DELETE,
+        2,
+        this.k.info(this.id),
+        this.k.meta(this.id),
+        this.k.blobPrefix(this.id),
+        key,
+        REPLACED_GRACE_MS,
+        new Date().toISOString(),
+      )) === 1
+    await this.refresh()
+    if (gone) this.init.onLocalChange(this, { keys: [key], deleted: true })
+    return gone
+  }
+
+  /**
+   * Write values as one change: blobs first, then the commit script. With a
+   * run id, a run that already committed changes nothing (`committed` false)
+   * and answers with what it committed then.
+   */
+  async commit(
+    items: Array<{ key: string; value: ContextValue; options: SaveOptions }>,
+    run: { runId: string; read: string[] } | undefined,
+    item?: ItemCommit,
+  ): Promise<{ committed: boolean; metas: EntryMeta[] }> {
+    this.assertOpen()
+    if (run && (await this.redis.hexists(this.k.receipts(this.id), run.runId)))
+      return { committed: false, metas: await this.receipt(run.runId) }
+    const blobPrefix = this.k.blobPrefix(this.id)
+    const args: Array<string | Buffer | number> = []
+    const write = this.redis.pipeline()
+    for (const { key, value, options } of items) {
+      const bytes = encodeValue(value)
+      if (bytes.byteLength > this.init.maxValueBytes)
+        throw new ContextKeyError(
+          `"${key}" is ${(bytes.byteLength / 1024 ** 2).toFixed(1)} MB; a value kept in Redis may be at most ${(this.init.maxValueBytes / 1024 ** 2).toFixed(0)} MB (the bridge's redis max value setting).`,
+        )
+      const old = this.entries.get(key)
+      const comfyType = options.comfyType ?? old?.comfyType ?? defaultComfyType(value)
+      const blob = randomBytes(12).toString('hex')
+      const meta: Omit<StoredMeta, 'version' | 'updatedAt'> = {
+        key,
+        comfyType,
+        passBy:
+          value.kind === 'ref' ? 'ref' : (options.passBy ?? old?.passBy ?? passByFor(comfyType, this.init.passByRules)),
+        kind: value.kind,
+        tier: 'redis',
+        sizeBytes: valueSize(value),
+        hash: valueHash(value),
+        producer: options.producer ?? 'user',
+        file: blob,
+        ...(PLAIN.has(value.kind) ? { summary: describeValue(value) } : {}),
+      }
+      write.set(blobPrefix + blob, bytes, 'PX', ORPHAN_MS)
+      args.push(key, JSON.stringify(meta), blob)
+    }
+    await write.exec()
+    const now = new Date().toISOString()
+    const runJson = run
+      ? JSON.stringify({
+          runId: run.runId,
+          status: 'committed',
+          read: run.read,
+          wrote: items.map((i) => i.key),
+          at: now,
+        })
+      : ''
+    const keys = [this.k.info(this.id), this.k.meta(this.id), this.k.receipts(this.id), this.k.runs(this.id)]
+    if (item) keys.push(item.itemsKey, item.sweepKey, item.runningKey)
+    const tail = item ? [item.index, item.record] : []
+    const [committed, receipt] = (await this.redis.eval(
+      COMMIT,
+      keys.length,
+      ...keys,
+      blobPrefix,
+      run?.runId ?? '',
+      now,
+      REPLACED_GRACE_MS,
+      runJson,
+      items.length,
+      ...args,
+      ...tail,
+    )) as [number, string]
+    const metas = (JSON.parse(receipt) as StoredMeta[]).map(publicMeta)
+    await this.refresh()
+    if (committed === 1)
+      this.init.onLocalChange(this, { keys: metas.map((m) => m.key), ...(run ? { runId: run.runId } : {}) })
+    return { committed: committed === 1, metas }
+  }
+
+  private async receipt(runId: string): Promise<EntryMeta[]> {
+    const text = await this.redis.hget(this.k.receipts(this.id), runId)
+    return text ? (JSON.parse(text) as StoredMeta[]).map(publicMeta) : []
+  }
+
+  /** Has this run id committed here? */
+  async committed(runId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.k.receipts(this.id), runId)) === 1
+  }
+
+  // --- runs --------------------------------------------------------------------------
+
+  async beginRun(runId: string): Promise<WorkerReceipt> {
+    this.assertOpen()
+    if (!(await this.refresh())) {
+      this.markClosed()
+      throw new ContextClosedError(`Context ${this.id} has been removed.`)
+    }
+    const snapshot = new Map<string, { meta: EntryMeta }>()
+    for (const [key, m] of this.entries) snapshot.set(key, { meta: { ...m } })
+    return new WorkerReceipt(this, runId, snapshot)
+  }
+
+  readSnapshot(entry: { meta: EntryMeta; value?: ContextValue }): Promise<ContextValue> {
+    return entry.value ? Promise.resolve(entry.value) : this.readBlob(entry.meta)
+  }
+
+  async commitReceipt(receipt: WorkerReceipt): Promise<EntryMeta[]> {
+    const { metas } = await this.commit(receipt.stagedItems(), { runId: receipt.runId, read: receipt.readKeys() })
+    return metas
+  }
+
+  discardReceipt(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  /** Every context in Redis is durable: it outlives each bridge. */
+  makeDurable(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve()
+  }
+}
+
+const publicMeta = (m: StoredMeta): EntryMeta => {
+  const { summary: _summary, ...meta } = m
+  return meta
+}

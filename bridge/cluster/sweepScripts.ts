@@ -1,0 +1,48 @@
+/**
+ * A sweep's record in Redis changes by these scripts, each one atomic step
+ * (an item's commit is in COMMIT, with its outputs). An item is counted once,
+ * done or failed, whichever bridge gets there and however often it is tried.
+ */
+
+/**
+ * An attempt began. KEYS: items, running. ARGV: index, record json, bridge.
+ * Returns 0 when the item has already finished (nothing to do).
+ */
+export const START_ITEM = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local status = cjson.decode(old)['status']
+  if status == 'done' or status == 'failed' then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+`
+
+/**
+ * An attempt ended without a commit: back to pending (to be tried again) or
+ * failed for good (counted once). KEYS: items, running, sweep. ARGV: index, record json, final (1/0).
+ */
+export const END_ATTEMPT = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local status = cjson.decode(old)['status']
+  if status == 'done' or status == 'failed' then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[2], ARGV[1])
+if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[3], 'failed', 1) end
+return 1
+`
+
+/**
+ * The sweep is over once every item is done or failed. KEYS: sweep.
+ * ARGV: now. Returns 1 the one time it ends it.
+ */
+export const FINISH_IF_DONE = `
+local s = redis.call('HMGET', KEYS[1], 'status', 'total', 'done', 'failed')
+if s[1] ~= 'running' then return 0 end
+if tonumber(s[3] or 0) + tonumber(s[4] or 0) < tonumber(s[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'finished', 'finishedAt', ARGV[1])
+return 1
+`

@@ -1,0 +1,161 @@
+/**
+ * Two bridges on one real Redis (Debian's redis-server, started here): a
+ * context written through one is read through the other, and its pages hear
+ * of it; a run's commit counts once whichever bridge makes it; a sweep is
+ * worked on by both, every item committed once.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { startBridge, type Bridge } from '../../bridge/bridge.js'
+import type { RedisContext } from '../../bridge/cluster/redisContext.js'
+import { fromJs, toJs } from '../../bridge/store/valueFrom.js'
+import type { HubMessage, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
+import { solidPng } from '../helpers/prompts.js'
+import { startRedis, type TestRedis } from '../helpers/redis.js'
+
+let redis: TestRedis
+let comfyA: ComfyStandIn
+let comfyB: ComfyStandIn
+let a: Bridge
+let b: Bridge
+
+const bridgeOn = (comfy: ComfyStandIn, name: string) =>
+  startBridge({
+    port: 0,
+    comfyUrl: comfy.url,
+    root: mkdtempSync(join(tmpdir(), `cluster-${name}-`)),
+    redis: { url: redis.url, lockMs: 2000 },
+    name,
+  })
+
+beforeAll(async () => {
+  redis = await startRedis()
+  comfyA = await startComfyStandIn()
+  comfyB = await startComfyStandIn()
+  a = await bridgeOn(comfyA, 'bridge-a')
+  b = await bridgeOn(comfyB, 'bridge-b')
+}, 30_000)
+afterAll(async () => {
+  await a?.close()
+  await b?.close()
+  await comfyA?.close()
+  await comfyB?.close()
+  await redis?.stop()
+})
+
+const api = async (bridge: Bridge, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${bridge.url}/api${path}`, {
+    method,
+    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  })
+  const text = await res.text()
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
+}
+
+const concat = {
+  name: 'concat.json',
+  workflow: {
+    '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
+    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
+    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+  },
+}
+
+describe('contexts shared through Redis', () => {
+  it('a value written through one bridge is read through the other, and its pages hear of it', async () => {
+    const created = await api(a, 'POST', '/contexts', { id: 'shared-1', name: 'shared' })
+    expect(created).toMatchObject({ status: 201, body: { id: 'shared-1', durable: true } })
+    const page = new WebSocket(`${b.url.replace('http', 'ws')}/api/ws`)
+    const heard: HubMessage[] = []
+    page.on('message', (d) => heard.push(JSON.parse(String(d)) as HubMessage))
+    await new Promise((r) => page.on('open', r))
+
+    await api(a, 'PUT', '/contexts/shared-1/values/greeting', { value: 'hello from A' })
+    const png = solidPng(8, 8, [10, 200, 30])
+    await fetch(`${a.url}/api/contexts/shared-1/values/picture`, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    })
+    // Read through B at once (it reads Redis again when the context moved).
+    expect((await api(b, 'GET', '/contexts/shared-1/values/greeting')).body).toMatchObject({
+      value: { kind: 'string', value: 'hello from A' },
+    })
+    const raw = new Uint8Array(
+      await (await fetch(`${b.url}/api/contexts/shared-1/values/picture?format=raw`)).arrayBuffer(),
+    )
+    expect(Buffer.from(raw).equals(Buffer.from(png))).toBe(true)
+    const keys = (await api(b, 'GET', '/contexts/shared-1/keys')).body as unknown as Array<Record<string, unknown>>
+    expect(keys.map((k) => [k.key, k.storage_type]).sort()).toEqual([
+      ['greeting', 'redis'],
+      ['picture', 'redis'],
+    ])
+    for (let i = 0; i < 50 && !heard.some((m) => m.type === 'context-changed' && m.keys.includes('picture')); i++)
+      await new Promise((r) => setTimeout(r, 20))
+    expect(
+      heard.some((m) => m.type === 'context-changed' && m.context.id === 'shared-1' && m.keys.includes('picture')),
+    ).toBe(true)
+    page.close()
+
+    // Deleted through B: gone for A too; removed through A: gone for B.
+    await api(b, 'DELETE', '/contexts/shared-1/values/greeting')
+    expect((await api(a, 'GET', '/contexts/shared-1/values/greeting')).status).toBe(404)
+    expect((await api(a, 'DELETE', '/contexts/shared-1')).status).toBe(204)
+    expect((await api(b, 'GET', '/contexts/shared-1/keys')).status).toBe(404)
+  })
+
+  it("a run's commit counts once, whichever bridge makes it and however often", async () => {
+    const onA = (await a.store.create({ id: 'once' })) as RedisContext
+    await onA.save('n', fromJs(0))
+    const onB = (await b.store.open('once')) as RedisContext
+    // The same run committing through both bridges at the same moment (a job taken over while its first holder still ran).
+    const [first, second] = await Promise.all([
+      onA.commit([{ key: 'n', value: fromJs(1), options: {} }], { runId: 'run-7', read: ['n'] }),
+      onB.commit([{ key: 'n', value: fromJs(2), options: {} }], { runId: 'run-7', read: ['n'] }),
+    ])
+    expect([first.committed, second.committed].sort()).toEqual([false, true])
+    // The one that lost answers with what the winner committed.
+    expect(first.metas[0]!.version).toBe(second.metas[0]!.version)
+    expect(toJs(await onB.load('n'))).toBe(first.committed ? 1 : 2)
+    expect(onB.recentRuns().filter((r) => r.runId === 'run-7')).toHaveLength(1)
+    await a.store.close('once')
+  })
+})
+
+describe('sweeps on BullMQ', () => {
+  it('both bridges work on one sweep; every item is committed once, and any bridge follows it', async () => {
+    const res = await api(a, 'POST', '/sweeps', {
+      workflows: [concat],
+      vary: { text: Array.from({ length: 40 }, (_, i) => `t${i}`) },
+      label: 'forty',
+    })
+    expect(res.status).toBe(202)
+    const sweep = res.body as unknown as SweepView
+    // Follow it through the other bridge.
+    const events = await (await fetch(`${b.url}/api/sweeps/${sweep.id}/events`)).text()
+    const items = [...events.matchAll(/^event: item\ndata: (.+)$/gm)].map(
+      (m) => JSON.parse(m[1]!) as { item: SweepItem },
+    )
+    const done = items.filter((e) => e.item.status === 'done')
+    expect(new Set(done.map((e) => e.item.index)).size).toBe(40)
+    expect(events).toMatch(/"status":"finished"/)
+    const view = (await api(a, 'GET', `/sweeps/${sweep.id}`)).body
+    expect(view).toMatchObject({ total: 40, done: 40, failed: 0, status: 'finished' })
+    // Both bridges had a share.
+    const by = new Set(done.map((e) => e.item.server?.split(' ')[0]))
+    expect(by).toEqual(new Set(['bridge-a', 'bridge-b']))
+    // Each output once in the master, as out.<n>, written by its item.
+    const master = await b.store.open(sweep.contextId)
+    const outs = master.allMeta().filter((m) => m.key.startsWith('out.'))
+    expect(outs).toHaveLength(40)
+    for (const m of outs) expect(m.producer).toBe(`${sweep.id}:${m.key.slice(4)}`)
+    expect(toJs(await master.load('out.7'))).toBe('t7!')
+    // An output file as the CLI fetches it, from either bridge.
+    const file = done.find((e) => e.item.index === 7)!.item.outputs![0]!.file
+    expect(await (await fetch(`${a.url}/api/sweeps/${sweep.id}/${file}`)).text()).toBe('"t7!"')
+  })
+})

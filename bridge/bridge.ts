@@ -170,12 +170,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const interrupted = ledger.recoverRuns()
   if (interrupted)
     log(`${interrupted} run(s) were cut short when the bridge stopped; they are in the run history as failed.`)
-  const runs = new RunManager(runner, store, undefined, ledger)
+  const bridgeName = options.name ?? `${hostname()}-${process.pid}`
+  const remoteRuns = cluster?.runs({ runner, capacity: () => pool.capacity(), bridge: bridgeName, log })
+  const runs = new RunManager(runner, store, undefined, ledger, remoteRuns)
   const sweeper: SweepService = cluster
     ? cluster.sweeper({
         runner,
         capacity: () => pool.capacity(),
-        bridge: options.name ?? `${hostname()}-${process.pid}`,
+        bridge: bridgeName,
         log,
       })
     : new Sweeper({
@@ -213,6 +215,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   } catch (e) {
     hub.close()
     await sweeper.stop()
+    await remoteRuns?.stop()
     pool.close()
     ledger.close()
     await store.shutdown()
@@ -243,6 +246,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       if (closed) return
       closed = true
       await sweeper.stop()
+      await remoteRuns?.stop()
       for (const run of runs.list()) runs.cancel(run.id)
       hub?.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))

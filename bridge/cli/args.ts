@@ -112,6 +112,22 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         value: 'FILE',
         help: 'A pool file: {"servers": [{"url", "label", "weight", "max_queued"}, ...]}.',
       },
+      redis: {
+        type: 'string',
+        value: 'URL',
+        help: 'Join the bridges on this Redis (redis://host:6379): shared contexts, sweep items as BullMQ jobs. Default: DISCOMFORT_REDIS_URL.',
+      },
+      'redis-prefix': {
+        type: 'string',
+        value: 'NAME',
+        help: 'Key prefix on that Redis (default discomfort): bridges with the same one share work.',
+      },
+      'redis-lock-ms': {
+        type: 'string',
+        value: 'MS',
+        help: 'A job held by a bridge that stopped answering goes to another after this long (default 30000).',
+      },
+      name: { type: 'string', value: 'NAME', help: "This bridge's name in sweep records (default: host-pid)." },
       help: HELP,
     },
   },
@@ -255,6 +271,10 @@ export interface BridgeArgs {
   frontend?: string
   servers: string[]
   pool?: string
+  redis?: string
+  redisPrefix?: string
+  redisLockMs?: number
+  name?: string
 }
 
 export interface RunArgs {
@@ -433,12 +453,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       const pool = str(v.pool)
       if (pool !== undefined) args.pool = pool
+      if (str(v['redis-lock-ms']) !== undefined)
+        args.redisLockMs = wholeNumber(str(v['redis-lock-ms']), 'redis-lock-ms', command, 30_000, 500, 3_600_000)
       for (const [flag, key] of [
         ['comfy', 'comfy'],
         ['token', 'token'],
         ['root', 'root'],
         ['comfy-launch', 'comfyLaunch'],
         ['comfy-config', 'comfyConfig'],
+        ['redis', 'redis'],
+        ['redis-prefix', 'redisPrefix'],
+        ['name', 'name'],
       ] as const) {
         const value = str(v[flag])
         if (value !== undefined) args[key] = value

@@ -346,8 +346,8 @@ export class ClusterSweeper implements SweepService {
     }
     const d = await this.definition(data.sweepId, data.contextId)
     const itemId = `${data.sweepId}:${data.index}`
-    // Committed by a bridge that stopped before BullMQ heard it was done: nothing to do.
-    if (await d.master.committed(itemId)) return
+    // Committed by a bridge that stopped before BullMQ heard it was done (and maybe before it ended the sweep).
+    if (await d.master.committed(itemId)) return this.finishIfDone(data)
     const before = await this.previous(data)
     const startedAt = now()
     const started = this.record(
@@ -364,7 +364,7 @@ export class ClusterSweeper implements SweepService {
       JSON.stringify(started),
       this.o.bridge,
     )
-    if (go !== 1) return
+    if (go !== 1) return this.finishIfDone(data)
     const scope = new ItemScope(d.master, itemId)
     let server = this.o.bridge
     let reason = ''
@@ -416,10 +416,11 @@ export class ClusterSweeper implements SweepService {
           runningKey: k.sweepRunning(data.contextId, data.sweepId),
           index: data.index,
           record: JSON.stringify(done),
+          channel: k.events,
+          message: this.o.store.message({ type: 'sweep-item', id: data.sweepId, item: done }),
         },
       )
-      if (committed) await this.o.store.publish({ type: 'sweep-item', id: data.sweepId, item: done })
-      await this.finishIfDone(data)
+      if (committed) await this.finishIfDone(data)
     } catch (e) {
       if (this.stopping) throw e
       const retry = !d.controller.signal.aborted && isServerFailure(e) && started.attempts < d.attempts
@@ -451,17 +452,22 @@ export class ClusterSweeper implements SweepService {
       data.index,
       JSON.stringify(record),
       final ? '1' : '0',
+      k.events,
+      this.o.store.message({ type: 'sweep-item', id: data.sweepId, item: record }),
     )
-    if (changed === 1 && final) await this.o.store.publish({ type: 'sweep-item', id: data.sweepId, item: record })
-    if (final) await this.finishIfDone(data)
+    if (changed === 1 && final) await this.finishIfDone(data)
   }
 
   private async finishIfDone(data: ItemJob): Promise<void> {
-    const ended = await this.o.redis.eval(FINISH_IF_DONE, 1, this.o.keys.sweep(data.contextId, data.sweepId), now())
-    if (ended === 1) {
-      this.definitions.delete(data.sweepId)
-      await this.o.store.publish({ type: 'sweep', id: data.sweepId })
-    }
+    const ended = await this.o.redis.eval(
+      FINISH_IF_DONE,
+      1,
+      this.o.keys.sweep(data.contextId, data.sweepId),
+      now(),
+      this.o.keys.events,
+      this.o.store.message({ type: 'sweep', id: data.sweepId }),
+    )
+    if (ended === 1) this.definitions.delete(data.sweepId)
   }
 
   /** Nothing to resume: the jobs are in Redis, and every bridge works on them. */

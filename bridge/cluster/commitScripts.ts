@@ -15,7 +15,7 @@
 /**
  * KEYS: info, meta, receipts, runs, [sweep items, sweep, sweep's running items]
  * ARGV: blobPrefix, runId ('' for a plain save), now, graceMs, runJson, n,
- *       n × (key, metaJson, blobId), [item index, item json]
+ *       n × (key, metaJson, blobId), [item index, item json, channel, message]
  * Returns {1, receiptJson} when it committed, {0, receiptJson} when the run had already.
  */
 export const COMMIT = `
@@ -56,6 +56,8 @@ if KEYS[5] then
   redis.call('HSET', KEYS[5], ARGV[at + 1], ARGV[at + 2])
   redis.call('HINCRBY', KEYS[6], 'done', 1)
   redis.call('HDEL', KEYS[7], ARGV[at + 1])
+  -- Told from inside the step, so no bridge can say the sweep ended before it hears of this item.
+  redis.call('PUBLISH', ARGV[at + 3], ARGV[at + 4])
 end
 return {1, receipt}
 `

@@ -6,6 +6,7 @@
 import type { Runner } from '../run/runner.js'
 import { loadPassByRules, ramCapacityBytes, type WorkflowContextConfig } from '../store/config.js'
 import type { ContextChangeListener } from '../store/contextHandle.js'
+import { ClusterRuns } from './clusterRuns.js'
 import { ClusterSweeper } from './clusterSweeper.js'
 import {
   connectRedis,
@@ -44,6 +45,8 @@ export async function joinCluster(
   const redis = await connectRedis(config.url, { name: 'discomfort' })
   const subscriber = await connectRedis(config.url, { blocking: true, name: 'discomfort-events' })
   const workerRedis = await connectRedis(config.url, { blocking: true, name: 'discomfort-worker' })
+  const runWorkerRedis = await connectRedis(config.url, { blocking: true, name: 'discomfort-run-worker' })
+  const eventsRedis = await connectRedis(config.url, { blocking: true, name: 'discomfort-run-events' })
   const policy = await redis.config('GET', 'maxmemory-policy').catch(() => [])
   const lockMs = config.lockMs ?? DEFAULT_LOCK_MS
   const store = new RedisContextStore({
@@ -76,8 +79,19 @@ export async function joinCluster(
         lockMs,
         stalledCheckMs: config.stalledCheckMs ?? lockMs,
       }),
+    runs: (o: { runner: Runner; capacity: () => number; bridge: string; log?: (line: string) => void }) =>
+      new ClusterRuns({
+        ...o,
+        store,
+        redis,
+        workerRedis: runWorkerRedis,
+        eventsRedis,
+        prefix,
+        lockMs,
+        stalledCheckMs: config.stalledCheckMs ?? lockMs,
+      }),
     async close(): Promise<void> {
-      for (const c of [workerRedis, subscriber, redis]) await c.quit().catch(() => c.disconnect())
+      for (const c of [eventsRedis, runWorkerRedis, workerRedis, subscriber, redis]) await c.quit().catch(() => c.disconnect())
     },
   }
 }

@@ -51,6 +51,9 @@ export interface ItemCommit {
   runningKey: string
   index: number
   record: string
+  /** Published from inside the commit: the channel and the message. */
+  channel: string
+  message: string
 }
 
 export interface RedisContextInit {
@@ -284,7 +287,7 @@ export class RedisContext implements ContextHandle {
       : ''
     const keys = [this.k.info(this.id), this.k.meta(this.id), this.k.receipts(this.id), this.k.runs(this.id)]
     if (item) keys.push(item.itemsKey, item.sweepKey, item.runningKey)
-    const tail = item ? [item.index, item.record] : []
+    const tail = item ? [item.index, item.record, item.channel, item.message] : []
     const [committed, receipt] = (await this.redis.eval(
       COMMIT,
       keys.length,

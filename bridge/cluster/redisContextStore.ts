@@ -70,7 +70,12 @@ export class RedisContextStore implements ContextStoreApi {
   }
 
   publish(message: Record<string, unknown>): Promise<number> {
-    return this.o.redis.publish(this.o.keys.events, JSON.stringify({ ...message, from: this.origin }))
+    return this.o.redis.publish(this.o.keys.events, this.message(message))
+  }
+
+  /** A message as it goes on the channel (for scripts that publish it themselves). */
+  message(message: Record<string, unknown>): string {
+    return JSON.stringify({ ...message, from: this.origin })
   }
 
   private async news(n: ContextNews): Promise<void> {
@@ -126,7 +131,14 @@ export class RedisContextStore implements ContextStoreApi {
   /** A context from Redis, read again if it changed (concurrent opens share one read). */
   open(id: string): Promise<RedisContext> {
     const known = this.contexts.get(id)
-    if (known && !known.isClosed) return known.refresh().then(() => known)
+    if (known && !known.isClosed)
+      return known.refresh().then((there) => {
+        if (there) return known
+        // Removed through another bridge before its news arrived here.
+        known.markClosed()
+        this.contexts.delete(id)
+        throw new ContextKeyError(`There is no context "${id}" (it was removed).`)
+      })
     let pending = this.opening.get(id)
     if (!pending) {
       pending = this.restore(id).finally(() => this.opening.delete(id))

@@ -21,7 +21,8 @@ return 1
 
 /**
  * An attempt ended without a commit: back to pending (to be tried again) or
- * failed for good (counted once). KEYS: items, running, sweep. ARGV: index, record json, final (1/0).
+ * failed for good (counted once, and told). KEYS: items, running, sweep.
+ * ARGV: index, record json, final (1/0), channel, message.
  */
 export const END_ATTEMPT = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -31,18 +32,22 @@ if old then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HDEL', KEYS[2], ARGV[1])
-if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[3], 'failed', 1) end
+if ARGV[3] == '1' then
+  redis.call('HINCRBY', KEYS[3], 'failed', 1)
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
 return 1
 `
 
 /**
  * The sweep is over once every item is done or failed. KEYS: sweep.
- * ARGV: now. Returns 1 the one time it ends it.
+ * ARGV: now, channel, message. Returns 1 the one time it ends it (and tells).
  */
 export const FINISH_IF_DONE = `
 local s = redis.call('HMGET', KEYS[1], 'status', 'total', 'done', 'failed')
 if s[1] ~= 'running' then return 0 end
 if tonumber(s[3] or 0) + tonumber(s[4] or 0) < tonumber(s[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'finished', 'finishedAt', ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `

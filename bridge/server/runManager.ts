@@ -83,6 +83,25 @@ export interface SubmitRun {
   expectOutputs?: string[]
 }
 
+/** A scripted run as it is handed to another bridge. */
+export interface RemoteRun {
+  runId: string
+  context: ContextHandle
+  workflows: WorkflowSpec[]
+  inputs?: Record<string, InputValue>
+  iterations?: number
+  stitch?: boolean
+  passBy?: Record<string, 'val' | 'ref'>
+  expectOutputs?: string[]
+  clientId?: string
+}
+
+/** Runs queued for whichever bridge on a shared Redis takes them (cluster/clusterRuns.ts). */
+export interface RemoteRunner {
+  /** Resolves with the run's outputs when it ends; its events are told on the way. */
+  execute(run: RemoteRun, onEvent: (e: RunEvent) => void, signal: AbortSignal): Promise<Record<string, ContextValue>>
+}
+
 /** Where runs wait for their turn. In-process today; a shared queue (BullMQ) fits the same shape. */
 export interface RunQueue {
   add(task: () => Promise<void>): void
@@ -154,6 +173,8 @@ export class RunManager {
     private readonly queue: RunQueue = new InProcessRunQueue(),
     /** Where runs are recorded to outlive the bridge (its ledger). */
     private readonly history?: RunHistory,
+    /** With several bridges on one Redis: scripted runs go to whichever takes them. */
+    private readonly remote?: RemoteRunner,
   ) {}
 
   onEvent(listener: (run: RunRecord, event: RunEvent) => void): () => void {
@@ -273,21 +294,31 @@ export class RunManager {
     this.controllers.set(id, controller)
     let resolveDone!: () => void
     const finished = new Promise<void>((r) => (resolveDone = r))
-    this.queue.add(async () => {
+    const options = {
+      ...(spec.inputs ? { inputs: spec.inputs } : {}),
+      ...(spec.iterations ? { iterations: spec.iterations } : {}),
+      ...(spec.clientId ? { clientId: spec.clientId } : {}),
+      ...(spec.stitch ? { stitch: true } : {}),
+      ...(spec.passBy ? { passBy: spec.passBy } : {}),
+      ...(spec.expectOutputs ? { expectOutputs: spec.expectOutputs } : {}),
+    }
+    const task = async () => {
       try {
-        const result = await this.runner.run(spec.workflows, {
-          context,
-          runId: id,
-          signal: controller.signal,
-          onEvent: emit,
-          ...(spec.inputs ? { inputs: spec.inputs } : {}),
-          ...(spec.iterations ? { iterations: spec.iterations } : {}),
-          ...(spec.clientId ? { clientId: spec.clientId } : {}),
-          ...(spec.stitch ? { stitch: true } : {}),
-          ...(spec.passBy ? { passBy: spec.passBy } : {}),
-          ...(spec.expectOutputs ? { expectOutputs: spec.expectOutputs } : {}),
-        })
-        run.outputs = result.outputs
+        run.outputs = this.remote
+          ? await this.remote.execute(
+              { runId: id, context, workflows: spec.workflows, ...options },
+              emit,
+              controller.signal,
+            )
+          : (
+              await this.runner.run(spec.workflows, {
+                context,
+                runId: id,
+                signal: controller.signal,
+                onEvent: emit,
+                ...options,
+              })
+            ).outputs
       } catch (e) {
         // run-failed was emitted by the runner (or is emitted here for failures before it started)
         if (run.status === 'queued' || run.status === 'running') {
@@ -298,7 +329,10 @@ export class RunManager {
         if (temporary) await this.store.close(context.id).catch(() => {})
         resolveDone()
       }
-    })
+    }
+    // Queued runs wait in BullMQ, not here.
+    if (this.remote) void task()
+    else this.queue.add(task)
     Object.defineProperty(run, 'finished', { value: finished, enumerable: false })
     return run
   }

@@ -79,7 +79,7 @@ describe('contexts shared through Redis', () => {
     await fetch(`${a.url}/api/contexts/shared-1/values/picture`, {
       method: 'PUT',
       headers: { 'content-type': 'image/png' },
-      body: png,
+      body: Buffer.from(png),
     })
     // Read through B at once (it reads Redis again when the context moved).
     expect((await api(b, 'GET', '/contexts/shared-1/values/greeting')).body).toMatchObject({
@@ -123,6 +123,58 @@ describe('contexts shared through Redis', () => {
     expect(toJs(await onB.load('n'))).toBe(first.committed ? 1 : 2)
     expect(onB.recentRuns().filter((r) => r.runId === 'run-7')).toHaveLength(1)
     await a.store.close('once')
+  })
+})
+
+describe('runs on BullMQ', () => {
+  it('runs submitted to one bridge run on both; each client follows its run and reads its result there', async () => {
+    const ran = async (comfy: ComfyStandIn) =>
+      Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
+    const before = [await ran(comfyA), await ran(comfyB)]
+    const ids: string[] = []
+    for (let i = 0; i < 8; i++) {
+      const ctx = `run-ctx-${i}`
+      await api(a, 'POST', '/contexts', { id: ctx })
+      const r = await api(a, 'POST', '/runs', { workflows: [concat], context: ctx, inputs: { text: `r${i}` } })
+      expect(r.status).toBe(202)
+      ids.push(String(r.body.id))
+    }
+    for (const [i, id] of ids.entries()) {
+      const events = await (await fetch(`${a.url}/api/runs/${id}/events`)).text()
+      expect(events).toMatch(/event: run-started/)
+      expect(events).toMatch(/event: workflow-finished/)
+      expect(events).toMatch(/event: run-finished/)
+      const result = (await api(a, 'GET', `/runs/${id}/result`)).body
+      expect(result.outputs).toEqual({ out: { kind: 'string', value: `r${i}!` } })
+    }
+    // Both bridges' ComfyUIs ran some of them.
+    const [onA, onB] = [(await ran(comfyA)) - before[0]!, (await ran(comfyB)) - before[1]!]
+    expect(onA).toBeGreaterThan(0)
+    expect(onB).toBeGreaterThan(0)
+    expect(onA + onB).toBe(8)
+  })
+
+  it('a failed run says why through the bridge that was asked; a cancelled one stops', async () => {
+    const failed = await api(a, 'POST', '/runs', { workflows: [concat] })
+    await (await fetch(`${a.url}/api/runs/${String(failed.body.id)}/events`)).text()
+    expect((await api(a, 'GET', `/runs/${String(failed.body.id)}`)).body).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringMatching(/INPUT port "text" \(node 1\) needs "text"/) },
+    })
+    const slow = {
+      name: 'slow.json',
+      workflow: {
+        '1': { class_type: 'PrimitiveString', inputs: { value: 'x' } },
+        '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps: 300, step_ms: 10 } },
+        '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+      },
+    }
+    const running = await api(a, 'POST', '/runs', { workflows: [slow] })
+    const id = String(running.body.id)
+    await new Promise((r) => setTimeout(r, 300))
+    expect((await api(a, 'POST', `/runs/${id}/cancel`)).status).toBe(202)
+    await (await fetch(`${a.url}/api/runs/${id}/events`)).text()
+    expect((await api(a, 'GET', `/runs/${id}`)).body).toMatchObject({ status: 'cancelled' })
   })
 })
 

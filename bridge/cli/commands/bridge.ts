@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { startBridge, type BridgeOptions } from '../../bridge.js'
+import { env } from '../../env.js'
 import { readComfyServerlessConfig } from '../../comfy/launcher.js'
 import type { BridgeArgs } from '../args.js'
 import type { ServerSpec } from '../../pool/serverPool.js'
@@ -39,6 +40,14 @@ export async function bridgeCommand(args: BridgeArgs, log: (line: string) => voi
   const servers: ServerSpec[] = args.servers.map((url) => ({ url }))
   if (args.pool) servers.push(...readPoolFile(args.pool))
   if (servers.length) options.servers = servers
+  if (args.name) options.name = args.name
+  const redis = args.redis ?? env('DISCOMFORT_REDIS_URL')
+  if (redis)
+    options.redis = {
+      url: redis,
+      ...(args.redisPrefix ? { prefix: args.redisPrefix } : {}),
+      ...(args.redisLockMs ? { lockMs: args.redisLockMs } : {}),
+    }
   const bridge = await startBridge(options)
   const health = await bridge.comfy.http.version().then(
     (v) => `ComfyUI ${v ?? ''} answers at ${bridge.comfy.url}`,

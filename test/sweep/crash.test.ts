@@ -6,54 +6,17 @@
  * write per item; the manifest has each item once). The CLI follows a sweep, writes the files and
  * a manifest, and --attach picks a sweep up again.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EntryMeta, SweepView } from '../../shared/protocol/index.js'
 import { BIN, runCli } from '../helpers/cli.js'
 import { freePort } from '../helpers/net.js'
+import { bridgeProcess, killAll, standIn, started, until } from '../helpers/processes.js'
 
-const MAIN = resolve(import.meta.dirname, '../comfyStandIn/main.ts')
-const children: ChildProcess[] = []
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL')
-})
-
-function started(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr'): Promise<void> {
-  children.push(child)
-  return new Promise<void>((r, reject) => {
-    let seen = ''
-    child[stream]!.on('data', (d) => {
-      seen += String(d)
-      if (pattern.test(seen)) r()
-    })
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${seen}`)))
-  })
-}
-
-async function standIn(promptDelayMs: number): Promise<string> {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', MAIN, '--port', String(port), '--prompt-delay-ms', String(promptDelayMs)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  await started(child, /listening/, 'stdout')
-  return `http://127.0.0.1:${port}`
-}
-
-async function bridgeProcess(home: string, comfy: string[], port: number): Promise<ChildProcess> {
-  const [first, ...more] = comfy
-  const child = spawn(
-    process.execPath,
-    [BIN, 'bridge', '--port', String(port), '--root', home, '--comfy', first!, ...more.flatMap((u) => ['--server', u])],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  await started(child, /listening on/, 'stderr')
-  return child
-}
+afterEach(killAll)
 
 const concat = {
   name: 'concat.json',
@@ -65,16 +28,6 @@ const concat = {
 }
 
 const get = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await read().catch(() => undefined)
-    if (v !== undefined && ok(v)) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 describe('a sweep survives its bridge', () => {
   it('SIGKILL mid-sweep, restart: it resumes; 0 lost, 0 committed twice', async () => {

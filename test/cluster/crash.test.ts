@@ -1,0 +1,179 @@
+/**
+ * Three bridges (each started by the `discomfort` command, each with two
+ * stand-in ComfyUIs of its own) on one real Redis. A 1,000-item sweep: one
+ * bridge is SIGKILLed mid-sweep and the others take over what it held; every
+ * item is committed exactly once. Then Redis itself is SIGKILLed while
+ * values are being written and started again from its append-only file: no
+ * write a bridge acknowledged is lost.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { EntryMeta, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import { freePort } from '../helpers/net.js'
+import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
+import { startRedis, type TestRedis } from '../helpers/redis.js'
+
+let redis: TestRedis
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterEach(killAll)
+afterAll(async () => {
+  await redis?.stop()
+})
+
+const concat = {
+  name: 'concat.json',
+  workflow: {
+    '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
+    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
+    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+  },
+}
+
+const get = async <T>(url: string): Promise<T> => {
+  const res = await fetch(url)
+  if (!res.ok) throw new Error(`${url}: ${res.status}`)
+  return (await res.json()) as T
+}
+
+/** n bridges on the test Redis, each over two stand-ins of its own. */
+async function cluster(n: number, promptDelayMs: number, prefix: string) {
+  const bridges: Array<{ url: string; child: ChildProcess; name: string }> = []
+  for (let i = 0; i < n; i++) {
+    const comfy = [await standIn(promptDelayMs), await standIn(promptDelayMs)]
+    const port = await freePort()
+    const name = `bridge-${i + 1}`
+    const child = await bridgeProcess(mkdtempSync(join(tmpdir(), `${name}-`)), comfy, port, [
+      '--redis',
+      redis.url,
+      '--redis-prefix',
+      prefix,
+      '--redis-lock-ms',
+      '2000',
+      '--name',
+      name,
+    ])
+    bridges.push({ url: `http://127.0.0.1:${port}`, child, name })
+  }
+  return bridges
+}
+
+describe('three bridges, one Redis', () => {
+  it('a 1,000-item sweep with one bridge SIGKILLed mid-way: every item committed exactly once', async () => {
+    const [one, two, three] = await cluster(3, 15, 'crash')
+    const total = 1000
+    const sweep = (await (
+      await fetch(`${one!.url}/api/sweeps`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflows: [concat], vary: { text: Array.from({ length: total }, (_, i) => `t${i}`) } }),
+      })
+    ).json()) as SweepView
+    await until(
+      'a third of the items',
+      () => get<SweepView>(`${three!.url}/api/sweeps/${sweep.id}`),
+      (v) => v.done >= total / 3,
+    )
+    two!.child.kill('SIGKILL')
+    await new Promise((r) => two!.child.once('exit', r))
+    const end = await until(
+      'the sweep to finish',
+      () => get<SweepView>(`${three!.url}/api/sweeps/${sweep.id}`),
+      (v) => v.status === 'finished',
+      120_000,
+    )
+    expect(end).toMatchObject({ total, done: total, failed: 0, running: 0 })
+
+    // Every item done once, each by a bridge; the killed one had a share before it went.
+    const items: SweepItem[] = []
+    for (let after = -1; ; ) {
+      const page = await get<SweepItem[]>(`${one!.url}/api/sweeps/${sweep.id}/items?after=${after}&limit=5000`)
+      if (page.length === 0) break
+      items.push(...page)
+      after = page.at(-1)!.index
+    }
+    expect(items).toHaveLength(total)
+    expect(items.filter((i) => i.status !== 'done')).toEqual([])
+    const by = (name: string) => items.filter((i) => i.server?.startsWith(name)).length
+    expect(by('bridge-2')).toBeGreaterThan(0)
+    expect(by('bridge-1') + by('bridge-3')).toBeGreaterThan(total / 2)
+    // What it held when it died was taken over (started a second time, by another bridge).
+    const takenOver = items.filter((i) => i.attempts >= 2)
+    expect(takenOver.length).toBeGreaterThan(0)
+    expect(takenOver.every((i) => !i.server?.startsWith('bridge-2'))).toBe(true)
+
+    // The master, written by this sweep alone, numbers every write: 1,000 outputs at versions 1..1000
+    // means no item was committed twice.
+    const entries = (await get<{ entries: EntryMeta[] }>(`${three!.url}/api/contexts/${end.contextId}`)).entries
+    const outs = entries.filter((e) => e.key.startsWith('out.'))
+    expect(outs).toHaveLength(total)
+    expect(outs.filter((e) => e.producer !== `${sweep.id}:${e.key.slice(4)}`)).toEqual([])
+    expect(Math.max(...entries.map((e) => e.version))).toBe(total)
+    expect(new Set(entries.map((e) => e.version)).size).toBe(total)
+    const sample = await get<{ value: { value: string } }>(`${one!.url}/api/contexts/${end.contextId}/values/out.321`)
+    expect(sample.value.value).toBe('t321!')
+  }, 180_000)
+
+  it('Redis SIGKILLed while values are written, restarted from its append-only file: no acknowledged write lost', async () => {
+    const [one, two] = await cluster(2, 5, 'aof')
+    const put = (key: string, value: string) =>
+      fetch(`${one!.url}/api/contexts/kept/values/${key}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value }),
+      }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    expect(
+      (
+        await fetch(`${one!.url}/api/contexts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'kept' }),
+        })
+      ).status,
+    ).toBe(201)
+    const acknowledged: string[] = []
+    let writing = true
+    const writer = (async () => {
+      for (let i = 0; writing; i++) if (await put(`k${i}`, `v${i}`)) acknowledged.push(`k${i}`)
+    })()
+    await until(
+      '200 acknowledged writes',
+      async () => acknowledged.length,
+      (n) => n >= 200,
+    )
+    await redis.kill()
+    const atKill = acknowledged.length
+    await new Promise((r) => setTimeout(r, 500))
+    await redis.restart()
+    // The bridges reconnect by themselves; writes go on.
+    await until(
+      'writes to be acknowledged again',
+      async () => acknowledged.length,
+      (n) => n > atKill + 20,
+    )
+    writing = false
+    await writer
+
+    const direct = new Redis(redis.url)
+    try {
+      expect(await direct.config('GET', 'appendonly')).toEqual(['appendonly', 'yes'])
+    } finally {
+      direct.disconnect()
+    }
+    const keys = (await get<Array<{ key: string }>>(`${two!.url}/api/contexts/kept/keys`)).map((k) => k.key)
+    const missing = acknowledged.filter((k) => !keys.includes(k))
+    expect(missing).toEqual([])
+    for (const k of [acknowledged[0]!, acknowledged[atKill - 1]!, acknowledged.at(-1)!]) {
+      const v = await get<{ value: { value: string } }>(`${two!.url}/api/contexts/kept/values/${k}`)
+      expect(v.value.value).toBe(`v${k.slice(1)}`)
+    }
+  }, 120_000)
+})

@@ -81,7 +81,11 @@ export class ClusterRuns implements RemoteRunner {
   }
 
   /** Queue a run for any bridge; resolves with its outputs when it ends (its events told on the way). */
-  async execute(run: RemoteRun, onEvent: (e: RunEvent) => void, signal: AbortSignal): Promise<Record<string, ContextValue>> {
+  async execute(
+    run: RemoteRun,
+    onEvent: (e: RunEvent) => void,
+    signal: AbortSignal,
+  ): Promise<Record<string, ContextValue>> {
     const workflows = await this.o.runner.loadWorkflows(run.workflows)
     if (run.inputs) await this.o.runner.saveInputs(workflows, run.inputs, run.context)
     let ended = false

@@ -91,7 +91,8 @@ export async function joinCluster(
         stalledCheckMs: config.stalledCheckMs ?? lockMs,
       }),
     async close(): Promise<void> {
-      for (const c of [eventsRedis, runWorkerRedis, workerRedis, subscriber, redis]) await c.quit().catch(() => c.disconnect())
+      for (const c of [eventsRedis, runWorkerRedis, workerRedis, subscriber, redis])
+        await c.quit().catch(() => c.disconnect())
     },
   }
 }

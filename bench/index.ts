@@ -13,6 +13,8 @@
  *    vs the bridge in process and over HTTP; a 2048² value saved and loaded
  *    over HTTP. `npm run bench:real -- --comfy URL` runs 4 on a real ComfyUI.
  * 5. Sweeps over a pool of stand-in servers (see bench/sweeps.ts).
+ * 6. Several bridges on one Redis: throughput with 1, 2 and 3 bridges, and the
+ *    per-item overhead of the Redis queue over the in-process one (bench/cluster.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,6 +29,7 @@ import type { ApiPrompt, UiWorkflow } from '../shared/index.js'
 import { freePort } from '../test/helpers/net.js'
 import { imageBench } from './images.js'
 import { sweepBench } from './sweeps.js'
+import { clusterBench } from './cluster.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import {
   GRAPH_TO_PROMPT,
@@ -258,6 +261,9 @@ for (const [name, runs, target] of [
 
 // --- 5. sweeps over a pool -----------------------------------------------------------
 await sweepBench(row)
+
+// --- 6. several bridges on one Redis ----------------------------------------------------
+await clusterBench(row)
 
 const width = Math.max(...rows.map(([k]) => k.length))
 console.log('')

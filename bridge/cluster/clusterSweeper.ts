@@ -14,7 +14,7 @@
  * Affinity works within each bridge (its pool prefers servers that hold what
  * an item loads); BullMQ hands items out in order, not by what a bridge holds.
  */
-import { EventEmitter } from 'node:events'
+import { EventEmitter, setMaxListeners } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { Queue, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -28,7 +28,7 @@ import { fileBytes, outputFileName } from '../sweep/itemFiles.js'
 import { ItemScope } from '../sweep/itemScope.js'
 import { expandItems, SweepNotFoundError } from '../sweep/sweeper.js'
 import type { SweepService } from '../sweep/sweepService.js'
-import type { RedisKeys } from './redis.js'
+import { runScript, type RedisKeys } from './redis.js'
 import type { RedisContext } from './redisContext.js'
 import type { RedisContextStore } from './redisContextStore.js'
 import { END_ATTEMPT, FINISH_IF_DONE, START_ITEM } from './sweepScripts.js'
@@ -230,7 +230,8 @@ export class ClusterSweeper implements SweepService {
 
   async cancel(id: string): Promise<SweepView> {
     const contextId = await this.contextOf(id)
-    await this.o.redis.eval(
+    await runScript(
+      this.o.redis,
       `if redis.call('HGET', KEYS[1], 'status') == 'running' then redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[1]) end`,
       1,
       this.o.keys.sweep(contextId, id),
@@ -271,7 +272,10 @@ export class ClusterSweeper implements SweepService {
       const id = String(m.id)
       if (m.cancelled) void this.definitions.get(id)?.then((d) => d.controller.abort())
       void this.view(id).then(
-        (sweep) => this.emit(id, { type: 'sweep', sweep }),
+        (sweep) => {
+          if (sweep.status !== 'running') this.definitions.delete(id)
+          this.emit(id, { type: 'sweep', sweep })
+        },
         () => {},
       )
     }
@@ -305,7 +309,12 @@ export class ClusterSweeper implements SweepService {
           master: await this.o.store.open(contextId),
           workflows: await this.o.runner.loadWorkflows(JSON.parse(workflows) as WorkflowSpec[]),
           attempts: Number(attempts ?? 3),
-          controller: new AbortController(),
+          controller: (() => {
+            // Every item in flight listens on the sweep's signal.
+            const c = new AbortController()
+            setMaxListeners(0, c.signal)
+            return c
+          })(),
         }
       })()
       d.catch(() => this.definitions.delete(sweepId))
@@ -334,9 +343,30 @@ export class ClusterSweeper implements SweepService {
   private async process(job: Job<ItemJob>): Promise<void> {
     const data = job.data
     const k = this.o.keys
-    const status = await this.o.redis.hget(k.sweep(data.contextId, data.sweepId), 'status')
-    if (status !== 'running') {
-      if (status === 'cancelled')
+    const itemId = `${data.sweepId}:${data.index}`
+    const pending: SweepItem = {
+      sweepId: data.sweepId,
+      index: data.index,
+      status: 'pending',
+      inputs: data.inputs,
+      attempts: 0,
+    }
+    const [outcome, detail] = (await runScript(
+      this.o.redis,
+      START_ITEM,
+      4,
+      k.sweep(data.contextId, data.sweepId),
+      k.sweepItems(data.contextId, data.sweepId),
+      k.sweepRunning(data.contextId, data.sweepId),
+      k.receipts(data.contextId),
+      data.index,
+      itemId,
+      this.o.bridge,
+      now(),
+      JSON.stringify(pending),
+    )) as [string, string?]
+    if (outcome === 'stopped') {
+      if (detail === 'cancelled')
         await this.endAttempt(
           data,
           Object.assign(new Error('The sweep was cancelled.'), { name: 'SweepCancelled' }),
@@ -344,27 +374,10 @@ export class ClusterSweeper implements SweepService {
         )
       return
     }
-    const d = await this.definition(data.sweepId, data.contextId)
-    const itemId = `${data.sweepId}:${data.index}`
     // Committed by a bridge that stopped before BullMQ heard it was done (and maybe before it ended the sweep).
-    if (await d.master.committed(itemId)) return this.finishIfDone(data)
-    const before = await this.previous(data)
-    const startedAt = now()
-    const started = this.record(
-      data,
-      { status: 'running', attempts: (before?.attempts ?? 0) + 1, server: this.o.bridge, startedAt },
-      before,
-    )
-    const go = await this.o.redis.eval(
-      START_ITEM,
-      2,
-      k.sweepItems(data.contextId, data.sweepId),
-      k.sweepRunning(data.contextId, data.sweepId),
-      data.index,
-      JSON.stringify(started),
-      this.o.bridge,
-    )
-    if (go !== 1) return this.finishIfDone(data)
+    if (outcome !== 'started') return this.finishIfDone(data)
+    const started = JSON.parse(detail!) as SweepItem
+    const d = await this.definition(data.sweepId, data.contextId)
     const scope = new ItemScope(d.master, itemId)
     let server = this.o.bridge
     let reason = ''
@@ -403,7 +416,7 @@ export class ClusterSweeper implements SweepService {
         outputs,
         finishedAt: now(),
       }
-      const { committed } = await d.master.commit(
+      await d.master.commit(
         produced.map(([key, { value, meta }]) => ({
           key: `${key}.${data.index}`,
           value,
@@ -418,9 +431,9 @@ export class ClusterSweeper implements SweepService {
           record: JSON.stringify(done),
           channel: k.events,
           message: this.o.store.message({ type: 'sweep-item', id: data.sweepId, item: done }),
+          endMessage: this.o.store.message({ type: 'sweep', id: data.sweepId }),
         },
       )
-      if (committed) await this.finishIfDone(data)
     } catch (e) {
       if (this.stopping) throw e
       const retry = !d.controller.signal.aborted && isServerFailure(e) && started.attempts < d.attempts
@@ -443,7 +456,8 @@ export class ClusterSweeper implements SweepService {
         : { status: 'pending', failures, attempts: previous?.attempts ?? 0 },
       previous,
     )
-    const changed = await this.o.redis.eval(
+    const changed = await runScript(
+      this.o.redis,
       END_ATTEMPT,
       3,
       k.sweepItems(data.contextId, data.sweepId),
@@ -458,8 +472,10 @@ export class ClusterSweeper implements SweepService {
     if (changed === 1 && final) await this.finishIfDone(data)
   }
 
+  /** End the sweep if every item is done or failed (told on the channel by the script, once). */
   private async finishIfDone(data: ItemJob): Promise<void> {
-    const ended = await this.o.redis.eval(
+    await runScript(
+      this.o.redis,
       FINISH_IF_DONE,
       1,
       this.o.keys.sweep(data.contextId, data.sweepId),
@@ -467,7 +483,6 @@ export class ClusterSweeper implements SweepService {
       this.o.keys.events,
       this.o.store.message({ type: 'sweep', id: data.sweepId }),
     )
-    if (ended === 1) this.definitions.delete(data.sweepId)
   }
 
   /** Nothing to resume: the jobs are in Redis, and every bridge works on them. */

@@ -4,6 +4,7 @@
  * sweeps) shares a hash tag, `{<context id>}`, so each commit script touches
  * one slot (a Redis Cluster keeps them on one node).
  */
+import { createHash } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
 import { DiscomfortError } from '../../shared/errors.js'
 
@@ -76,6 +77,8 @@ export function redisKeys(prefix: string) {
     meta: (id: string) => `${ctx(id)}:meta`,
     /** Prefix of the STRING keys that hold values' bytes. */
     blobPrefix: (id: string) => `${ctx(id)}:blob:`,
+    /** ZSET key → the version that last changed it: how a bridge catches up. */
+    changes: (id: string) => `${ctx(id)}:changes`,
     /** HASH run id → what it committed: the commit-once record. */
     receipts: (id: string) => `${ctx(id)}:receipts`,
     /** LIST of the latest committed runs (newest first). */
@@ -97,3 +100,28 @@ export function redisKeys(prefix: string) {
   }
 }
 export type RedisKeys = ReturnType<typeof redisKeys>
+
+const shas = new Map<string, string>()
+
+/**
+ * Run a Lua script by its SHA (Redis keeps the body once it has seen it),
+ * sending the body only when Redis does not have it (first use, or after a restart).
+ */
+export async function runScript(
+  redis: Redis,
+  script: string,
+  numKeys: number,
+  ...args: Array<string | Buffer | number>
+): Promise<unknown> {
+  let sha = shas.get(script)
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex')
+    shas.set(script, sha)
+  }
+  try {
+    return await redis.evalsha(sha, numKeys, ...args)
+  } catch (e) {
+    if (!String((e as Error).message).startsWith('NOSCRIPT')) throw e
+    return redis.eval(script, numKeys, ...args)
+  }
+}

@@ -30,9 +30,10 @@ import {
   valueSize,
   type ContextValue,
 } from '../store/values.js'
+import { SerialQueue } from '../store/serialQueue.js'
 import { WorkerReceipt, type SaveOptions } from '../store/workerReceipt.js'
-import { COMMIT, DELETE } from './commitScripts.js'
-import type { RedisKeys } from './redis.js'
+import { COMMIT, DELETE, READ_SINCE } from './commitScripts.js'
+import { runScript, type RedisKeys } from './redis.js'
 
 /** Blobs written but not (yet) adopted by a commit go after this long. */
 const ORPHAN_MS = 60 * 60 * 1000
@@ -51,9 +52,10 @@ export interface ItemCommit {
   runningKey: string
   index: number
   record: string
-  /** Published from inside the commit: the channel and the message. */
+  /** Published from inside the commit: the channel, the item's message, and the sweep's when this item ends it. */
   channel: string
   message: string
+  endMessage: string
 }
 
 export interface RedisContextInit {
@@ -74,10 +76,15 @@ export class RedisContext implements ContextHandle {
   readonly durable = true
   private readonly redis: Redis
   private readonly k: RedisKeys
-  private entries = new Map<string, StoredMeta>()
+  /** Each entry wrapped as a receipt's snapshot holds it, so a run's snapshot is one native Map copy. */
+  private entries = new Map<string, { meta: StoredMeta }>()
   private runs: CommittedRun[] = []
   /** The context's version in Redis when `entries` were read. */
   private version = -1
+  /** How many runs had committed then. */
+  private runsTotal = 0
+  /** Changes to the copy, in order. */
+  private readonly cache = new SerialQueue()
   private closed = false
 
   constructor(private readonly init: RedisContextInit) {
@@ -101,22 +108,40 @@ export class RedisContext implements ContextHandle {
     if (this.closed) throw new ContextClosedError(`Context ${this.id} has been closed.`)
   }
 
-  /** Read the metadata again if the context changed in Redis since; false when it is gone. */
-  async refresh(): Promise<boolean> {
-    const current = await this.redis.hget(this.k.info(this.id), 'version')
-    if (current === null) return false
-    if (Number(current) === this.version) return true
-    const [[, info], [, meta], [, runs]] = (await this.redis
-      .multi()
-      .hgetall(this.k.info(this.id))
-      .hgetall(this.k.meta(this.id))
-      .lrange(this.k.runs(this.id), 0, 199)
-      .exec()) as [[null, Record<string, string>], [null, Record<string, string>], [null, string[]]]
-    if (!info.version) return false
-    this.version = Number(info.version)
-    if (info.name !== undefined) this.name = info.name
-    this.entries = new Map(Object.entries(meta).map(([key, text]) => [key, JSON.parse(text) as StoredMeta]))
-    this.runs = runs.map((r) => JSON.parse(r) as CommittedRun)
+  /** Catch up with the context in Redis (only what changed since this copy); false when it is gone. */
+  refresh(): Promise<boolean> {
+    // One at a time, each from where the last left off (a copy is changed only here).
+    return this.cache.run(() => this.readSince())
+  }
+
+  private async readSince(): Promise<boolean> {
+    const reply = (await runScript(
+      this.redis,
+      READ_SINCE,
+      4,
+      this.k.info(this.id),
+      this.k.meta(this.id),
+      this.k.changes(this.id),
+      this.k.runs(this.id),
+      this.version,
+      this.runsTotal,
+    )) as [number, ('all' | 'since')?, string[]?, (string | null)?, number?, string[]?]
+    const [version, how, pairs = [], name, runsTotal = 0, runs = []] = reply
+    if (version < 0) return false
+    if (!how || version < this.version) return true
+    if (how === 'all') this.entries.clear()
+    for (let i = 0; i < pairs.length; i += 2) {
+      const key = pairs[i]!
+      const text = pairs[i + 1]!
+      if (text) this.entries.set(key, { meta: JSON.parse(text) as StoredMeta })
+      else this.entries.delete(key)
+    }
+    const fresh = runs.map((r) => JSON.parse(r) as CommittedRun).reverse()
+    const known = new Set(how === 'all' ? [] : this.runs.map((r) => r.runId))
+    this.runs = [...(how === 'all' ? [] : this.runs), ...fresh.filter((r) => !known.has(r.runId))].slice(-200)
+    this.runsTotal = runsTotal
+    if (name) this.name = name
+    this.version = version
     return true
   }
 
@@ -129,17 +154,17 @@ export class RedisContext implements ContextHandle {
     return this.entries.has(key)
   }
   meta(key: string): EntryMeta | undefined {
-    const m = this.entries.get(key)
+    const m = this.entries.get(key)?.meta
     return m ? publicMeta(m) : undefined
   }
   allMeta(): EntryMeta[] {
-    return [...this.entries.values()].map(publicMeta)
+    return [...this.entries.values()].map((e) => publicMeta(e.meta))
   }
   recentRuns(): CommittedRun[] {
     return [...this.runs].reverse()
   }
   peekSummary(key: string): string | undefined {
-    return this.entries.get(key)?.summary
+    return this.entries.get(key)?.meta.summary
   }
 
   summary(): ContextSummary {
@@ -155,7 +180,7 @@ export class RedisContext implements ContextHandle {
   /** "RAM" is what its values take in Redis (there is no disk tier). */
   getUsage(): Usage {
     let bytes = 0
-    for (const m of this.entries.values()) bytes += m.sizeBytes
+    for (const e of this.entries.values()) bytes += e.meta.sizeBytes
     return {
       ram_usage_gb: bytes / 1024 ** 3,
       ram_capacity_gb: this.init.ramCapacityBytes / 1024 ** 3,
@@ -168,7 +193,7 @@ export class RedisContext implements ContextHandle {
   }
 
   getStorageInfo(key: string): StorageInfo {
-    const m = this.entries.get(key)
+    const m = this.entries.get(key)?.meta
     if (!m) throw this.missing(key)
     return {
       key,
@@ -194,7 +219,7 @@ export class RedisContext implements ContextHandle {
   async load(key: string): Promise<ContextValue> {
     this.assertOpen()
     await this.refresh()
-    const m = this.entries.get(key)
+    const m = this.entries.get(key)?.meta
     if (!m) throw this.missing(key)
     return this.readBlob(m)
   }
@@ -218,11 +243,13 @@ export class RedisContext implements ContextHandle {
   async delete(key: string): Promise<boolean> {
     this.assertOpen()
     const gone =
-      (await this.redis.eval(
+      (await runScript(
+        this.redis,
         DELETE,
-        2,
+        3,
         this.k.info(this.id),
         this.k.meta(this.id),
+        this.k.changes(this.id),
         this.k.blobPrefix(this.id),
         key,
         REPLACED_GRACE_MS,
@@ -244,8 +271,6 @@ export class RedisContext implements ContextHandle {
     item?: ItemCommit,
   ): Promise<{ committed: boolean; metas: EntryMeta[] }> {
     this.assertOpen()
-    if (run && (await this.redis.hexists(this.k.receipts(this.id), run.runId)))
-      return { committed: false, metas: await this.receipt(run.runId) }
     const blobPrefix = this.k.blobPrefix(this.id)
     const args: Array<string | Buffer | number> = []
     const write = this.redis.pipeline()
@@ -255,7 +280,7 @@ export class RedisContext implements ContextHandle {
         throw new ContextKeyError(
           `"${key}" is ${(bytes.byteLength / 1024 ** 2).toFixed(1)} MB; a value kept in Redis may be at most ${(this.init.maxValueBytes / 1024 ** 2).toFixed(0)} MB (the bridge's redis max value setting).`,
         )
-      const old = this.entries.get(key)
+      const old = this.entries.get(key)?.meta
       const comfyType = options.comfyType ?? old?.comfyType ?? defaultComfyType(value)
       const blob = randomBytes(12).toString('hex')
       const meta: Omit<StoredMeta, 'version' | 'updatedAt'> = {
@@ -274,7 +299,7 @@ export class RedisContext implements ContextHandle {
       write.set(blobPrefix + blob, bytes, 'PX', ORPHAN_MS)
       args.push(key, JSON.stringify(meta), blob)
     }
-    await write.exec()
+    if (items.length) await write.exec()
     const now = new Date().toISOString()
     const runJson = run
       ? JSON.stringify({
@@ -285,10 +310,17 @@ export class RedisContext implements ContextHandle {
           at: now,
         })
       : ''
-    const keys = [this.k.info(this.id), this.k.meta(this.id), this.k.receipts(this.id), this.k.runs(this.id)]
+    const keys = [
+      this.k.info(this.id),
+      this.k.meta(this.id),
+      this.k.receipts(this.id),
+      this.k.runs(this.id),
+      this.k.changes(this.id),
+    ]
     if (item) keys.push(item.itemsKey, item.sweepKey, item.runningKey)
-    const tail = item ? [item.index, item.record, item.channel, item.message] : []
-    const [committed, receipt] = (await this.redis.eval(
+    const tail = item ? [item.index, item.record, item.channel, item.message, item.endMessage] : []
+    const [committed, receipt, top] = (await runScript(
+      this.redis,
       COMMIT,
       keys.length,
       ...keys,
@@ -300,22 +332,23 @@ export class RedisContext implements ContextHandle {
       items.length,
       ...args,
       ...tail,
-    )) as [number, string]
-    const metas = (JSON.parse(receipt) as StoredMeta[]).map(publicMeta)
-    await this.refresh()
+    )) as [number, string, number]
+    const stored = JSON.parse(receipt) as StoredMeta[]
+    await this.cache.run(async () => {
+      if (committed === 1 && this.version === top - Math.max(items.length, 1)) {
+        // Nothing else changed since this copy: it catches up without reading Redis again.
+        for (const m of stored) this.entries.set(m.key, { meta: m })
+        if (run) {
+          this.runs = [...this.runs, JSON.parse(runJson) as CommittedRun].slice(-200)
+          this.runsTotal += 1
+        }
+        this.version = top
+      } else await this.readSince()
+    })
+    const metas = stored.map(publicMeta)
     if (committed === 1)
       this.init.onLocalChange(this, { keys: metas.map((m) => m.key), ...(run ? { runId: run.runId } : {}) })
     return { committed: committed === 1, metas }
-  }
-
-  private async receipt(runId: string): Promise<EntryMeta[]> {
-    const text = await this.redis.hget(this.k.receipts(this.id), runId)
-    return text ? (JSON.parse(text) as StoredMeta[]).map(publicMeta) : []
-  }
-
-  /** Has this run id committed here? */
-  async committed(runId: string): Promise<boolean> {
-    return (await this.redis.hexists(this.k.receipts(this.id), runId)) === 1
   }
 
   // --- runs --------------------------------------------------------------------------
@@ -326,9 +359,8 @@ export class RedisContext implements ContextHandle {
       this.markClosed()
       throw new ContextClosedError(`Context ${this.id} has been removed.`)
     }
-    const snapshot = new Map<string, { meta: EntryMeta }>()
-    for (const [key, m] of this.entries) snapshot.set(key, { meta: { ...m } })
-    return new WorkerReceipt(this, runId, snapshot)
+    // Entries are replaced, never changed in place: the receipt may share them.
+    return new WorkerReceipt(this, runId, new Map(this.entries))
   }
 
   readSnapshot(entry: { meta: EntryMeta; value?: ContextValue }): Promise<ContextValue> {

@@ -5,18 +5,28 @@
  */
 
 /**
- * An attempt began. KEYS: items, running. ARGV: index, record json, bridge.
- * Returns 0 when the item has already finished (nothing to do).
+ * An attempt begins, if there is anything to do, in one step.
+ * KEYS: sweep, items, running, receipts (the master's).
+ * ARGV: index, item id (its receipt), bridge, now, the record of a pending item (json).
+ * Returns {'stopped', status} when the sweep is not running; {'committed'} when the item
+ * committed already (its bridge stopped before BullMQ heard); {'finished'} when it failed
+ * for good; else {'started', record json}.
  */
 export const START_ITEM = `
-local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old then
-  local status = cjson.decode(old)['status']
-  if status == 'done' or status == 'failed' then return 0 end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-return 1
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'running' then return {'stopped', status or 'gone'} end
+if redis.call('HEXISTS', KEYS[4], ARGV[2]) == 1 then return {'committed'} end
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+local record = cjson.decode(old or ARGV[5])
+if record['status'] == 'done' or record['status'] == 'failed' then return {'finished'} end
+record['status'] = 'running'
+record['attempts'] = (record['attempts'] or 0) + 1
+record['server'] = ARGV[3]
+record['startedAt'] = ARGV[4]
+local text = cjson.encode(record)
+redis.call('HSET', KEYS[2], ARGV[1], text)
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+return {'started', text}
 `
 
 /**

@@ -18,6 +18,7 @@ import { RunCancelledError, runFailure, type RunEvent, type RunFailure, type Run
 import type { RemoteRun, RemoteRunner } from '../server/runManager.js'
 import type { ContextValue } from '../store/values.js'
 import type { RedisContextStore } from './redisContextStore.js'
+import { sayOnce } from './redis.js'
 
 interface RunJob {
   runId: string
@@ -73,7 +74,10 @@ export class ClusterRuns implements RemoteRunner {
       maxStalledCount: 1000,
       name: o.bridge,
     })
-    this.worker.on('error', (e) => o.log?.(`Run worker: ${e.message}`))
+    const said = sayOnce(o.log, `Run queue on Redis`)
+    this.worker.on('error', said)
+    this.queue.on('error', said)
+    this.queueEvents.on('error', said)
     this.offMessages = o.store.onMessage((m) => {
       if (m.type === 'run-event') this.followers.get(String(m.runId))?.(m.event as RunEvent)
       if (m.type === 'run-cancel') this.running.get(String(m.runId))?.abort()

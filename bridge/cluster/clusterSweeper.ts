@@ -28,7 +28,7 @@ import { fileBytes, outputFileName } from '../sweep/itemFiles.js'
 import { ItemScope } from '../sweep/itemScope.js'
 import { expandItems, SweepNotFoundError } from '../sweep/sweeper.js'
 import type { SweepService } from '../sweep/sweepService.js'
-import { runScript, type RedisKeys } from './redis.js'
+import { runScript, sayOnce, type RedisKeys } from './redis.js'
 import type { RedisContext } from './redisContext.js'
 import type { RedisContextStore } from './redisContextStore.js'
 import { END_ATTEMPT, FINISH_IF_DONE, START_ITEM } from './sweepScripts.js'
@@ -99,7 +99,9 @@ export class ClusterSweeper implements SweepService {
       maxStalledCount: 1000,
       name: o.bridge,
     })
-    this.worker.on('error', (e) => o.log?.(`Sweep worker: ${e.message}`))
+    const said = sayOnce(o.log, `Sweep queue on Redis`)
+    this.worker.on('error', said)
+    this.queue.on('error', said)
     // BullMQ's own attempts ran out (Redis failing under the worker, again and again): counted as failed, once.
     this.worker.on('failed', (job, e) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.endAttempt(job.data, e, true).catch(() => {})

@@ -125,3 +125,14 @@ export async function runScript(
     return redis.eval(script, numKeys, ...args)
   }
 }
+
+/** An error listener that says each distinct message at most once a minute (a Redis outage repeats itself). */
+export function sayOnce(log: ((line: string) => void) | undefined, label: string): (e: Error) => void {
+  const said = new Map<string, number>()
+  return (e) => {
+    const now = Date.now()
+    if ((said.get(e.message) ?? 0) > now - 60_000) return
+    said.set(e.message, now)
+    log?.(`${label}: ${e.message}`)
+  }
+}

@@ -58,6 +58,13 @@ export class RedisContextStore implements ContextStoreApi {
       for (const l of this.listeners) l(message)
     })
     await this.o.subscriber.subscribe(channel)
+    // News sent while this bridge was cut off from Redis is lost: catch up with every context when back.
+    this.o.subscriber.on('ready', () => {
+      for (const c of this.list())
+        void c.refresh().then((there) => {
+          if (there) this.o.onChange?.(c, { keys: [] })
+        })
+    })
     const ids = await this.o.redis.smembers(this.o.keys.contexts)
     for (const id of ids) await this.open(id).catch(() => undefined)
     return ids

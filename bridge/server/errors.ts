@@ -19,11 +19,22 @@ export function errorBody(error: unknown): {
         : `The request body could not be read: ${e.message}`
     return { status: e.status, body: { error: { type: e.type ?? 'bad_request', message } } }
   }
+  // ioredis gave up on a command: the shared Redis is down or unreachable (the bridge reconnects by itself).
+  if (e?.name === 'MaxRetriesPerRequestError' || /^(Connection is closed|connect ECONNREFUSED)/.test(e?.message ?? ''))
+    return {
+      status: 503,
+      body: {
+        error: {
+          type: 'redis_unavailable',
+          message: `The shared Redis does not answer${e.name === 'MaxRetriesPerRequestError' ? '' : ` (${e.message})`}; this request may not have been carried out. The bridge reconnects by itself: try again once Redis is back.`,
+        },
+      },
+    }
   return { status: 500, body: { error: { type: 'internal', message: e?.message ?? String(error) } } }
 }
 
 export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   const { status, body } = errorBody(error)
-  if (status >= 500 && status !== 502 && status !== 504) console.error('[discomfort bridge]', error)
+  if (status >= 500 && status !== 502 && status !== 503 && status !== 504) console.error('[discomfort bridge]', error)
   res.status(status).json(body)
 }

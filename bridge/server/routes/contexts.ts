@@ -13,10 +13,8 @@ const param = (req: Request, name: string): string => String(req.params[name])
 
 export function contextsRouter(store: ContextStoreApi, limits: { json: string; binary: string }): Router {
   const router = Router()
-  const context = async (req: Request): Promise<ContextHandle> => {
-    const id = param(req, 'id')
-    return store.get(id) ?? store.open(id)
-  }
+  // Opened each time: a shared store reads what other bridges changed since.
+  const context = (req: Request): Promise<ContextHandle> => store.open(param(req, 'id'))
 
   router.get('/', (_req, res) => {
     res.json(store.list().map((c) => c.summary()))

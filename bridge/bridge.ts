@@ -144,7 +144,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   if (cluster) {
     store = cluster.store
     log(`Joined the bridges on ${cluster.where}: ${(await cluster.store.init()).length} shared context(s)`)
-    if (cluster.warning) log(cluster.warning)
+    for (const warning of cluster.warnings) log(warning)
   } else {
     const local = new ContextStore({
       root,

@@ -280,18 +280,36 @@ var BridgeDownError = class extends DiscomfortError {
 };
 var BridgeClient = class {
 	url;
-	constructor(url) {
+	token;
+	/**
+	* @param token the bridge's token, when it has one (a bridge on another
+	*   machine must): sent as a bearer header, and in the query of the URLs the
+	*   page loads by itself (images, the WebSocket)
+	*/
+	constructor(url, token = "") {
 		this.url = url;
+		this.token = token;
+	}
+	get base() {
+		return this.url.replace(/\/+$/, "");
+	}
+	auth() {
+		return this.token ? { authorization: `Bearer ${this.token}` } : {};
+	}
+	/** `&token=…` for URLs an <img> or WebSocket opens (they cannot send headers). */
+	tokenParam(first) {
+		return this.token ? `${first ? "?" : "&"}token=${encodeURIComponent(this.token)}` : "";
 	}
 	async call(method, path, body) {
 		let res;
 		try {
-			res = await fetch(`${this.url.replace(/\/+$/, "")}/api${path}`, {
+			res = await fetch(`${this.base}/api${path}`, {
 				method,
-				...body !== void 0 ? {
-					headers: { "content-type": "application/json" },
-					body: JSON.stringify(body)
-				} : {}
+				headers: {
+					...this.auth(),
+					...body !== void 0 ? { "content-type": "application/json" } : {}
+				},
+				...body !== void 0 ? { body: JSON.stringify(body) } : {}
 			});
 		} catch {
 			throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`);
@@ -328,10 +346,10 @@ var BridgeClient = class {
 		return this.call("DELETE", `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`);
 	}
 	thumbnailUrl(contextId, key, version) {
-		return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}`;
+		return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}${this.tokenParam(false)}`;
 	}
 	rawUrl(contextId, key) {
-		return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw`;
+		return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw${this.tokenParam(false)}`;
 	}
 	/** Store a plain value (string, number, boolean, JSON) under a key. */
 	putValue(contextId, key, value) {
@@ -339,9 +357,12 @@ var BridgeClient = class {
 	}
 	/** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
 	async putFile(contextId, key, file, type) {
-		const res = await fetch(`${this.url.replace(/\/+$/, "")}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`, {
+		const res = await fetch(`${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`, {
 			method: "PUT",
-			headers: { "content-type": type === "LATENT" ? "application/octet-stream" : "image/png" },
+			headers: {
+				...this.auth(),
+				"content-type": type === "LATENT" ? "application/octet-stream" : "image/png"
+			},
 			body: file
 		});
 		const data = await res.json();
@@ -353,7 +374,7 @@ var BridgeClient = class {
 		return this.call("POST", "/queue", body);
 	}
 	socket() {
-		return new WebSocket(`${this.url.replace(/^http/, "ws")}/api/ws`);
+		return new WebSocket(`${this.base.replace(/^http/, "ws")}/api/ws${this.tokenParam(true)}`);
 	}
 };
 // extension/src/chain.ts
@@ -989,6 +1010,12 @@ var DiscomfortStore = class {
 	emit() {
 		for (const l of this.listeners) l(this.state);
 	}
+	/** A bridge that needs a token (one on another machine): reconnect with it. */
+	setToken(token) {
+		if (token === this.client.token) return;
+		this.client.token = token;
+		this.connect();
+	}
 	setUrl(url) {
 		if (url === this.client.url) return;
 		this.client.url = url;
@@ -1126,6 +1153,7 @@ var DiscomfortStore = class {
 };
 // extension/src/index.ts
 var URL_SETTING = "Discomfort.BridgeUrl";
+var TOKEN_SETTING = "Discomfort.BridgeToken";
 var DEFAULT_URL = "http://127.0.0.1:8189";
 var store;
 var getStore = () => store;
@@ -1161,6 +1189,17 @@ var extension = {
 			"URL"
 		],
 		onChange: (value) => store?.setUrl(String(value || DEFAULT_URL))
+	}, {
+		id: TOKEN_SETTING,
+		name: "Discomfort bridge token (for a bridge on another machine)",
+		type: "text",
+		defaultValue: "",
+		category: [
+			"Discomfort",
+			"Bridge",
+			"Token"
+		],
+		onChange: (value) => store?.setToken(String(value ?? ""))
 	}],
 	registerCustomNodes() {
 		const node = definePortNode(w.LGraphNode, getStore);
@@ -1185,6 +1224,7 @@ var extension = {
 		const manager = comfy.extensionManager;
 		const page = api;
 		store = new DiscomfortStore(String(manager.setting.get(URL_SETTING) || DEFAULT_URL), () => page.clientId ?? page.initialClientId);
+		store.client.token = String(manager.setting.get(TOKEN_SETTING) ?? "");
 		store.connect();
 		store.subscribe(() => refreshAllPorts(comfy));
 		window.discomfort = { store };

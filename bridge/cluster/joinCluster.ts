@@ -47,7 +47,12 @@ export async function joinCluster(
   const workerRedis = await connectRedis(config.url, { blocking: true, name: 'discomfort-worker' })
   const runWorkerRedis = await connectRedis(config.url, { blocking: true, name: 'discomfort-run-worker' })
   const eventsRedis = await connectRedis(config.url, { blocking: true, name: 'discomfort-run-events' })
-  const policy = await redis.config('GET', 'maxmemory-policy').catch(() => [])
+  const setting = async (name: string): Promise<string | undefined> => {
+    const answer = (await redis.config('GET', name).catch(() => [])) as unknown[]
+    return typeof answer[1] === 'string' ? answer[1] : undefined
+  }
+  const policy = await setting('maxmemory-policy')
+  const appendOnly = await setting('appendonly')
   const lockMs = config.lockMs ?? DEFAULT_LOCK_MS
   const store = new RedisContextStore({
     redis,
@@ -62,11 +67,19 @@ export async function joinCluster(
   return {
     store,
     where,
-    /** Said once at start when Redis may drop values under memory pressure. */
-    warning:
-      Array.isArray(policy) && policy[1] && policy[1] !== 'noeviction'
-        ? `Redis evicts keys when full (maxmemory-policy ${String(policy[1])}): contexts and queued items could be lost. Set maxmemory-policy noeviction.`
-        : undefined,
+    /** Said once at start: how this Redis could lose what the bridges keep there. */
+    warnings: [
+      ...(policy && policy !== 'noeviction'
+        ? [
+            `Redis evicts keys when full (maxmemory-policy ${policy}): contexts and queued items could be lost. Set maxmemory-policy noeviction.`,
+          ]
+        : []),
+      ...(appendOnly === 'no'
+        ? [
+            'Redis keeps no append-only file (appendonly no): a Redis restart loses contexts and queued items. Set appendonly yes (appendfsync everysec).',
+          ]
+        : []),
+    ],
     sweeper: (o: { runner: Runner; capacity: () => number; bridge: string; log?: (line: string) => void }) =>
       new ClusterSweeper({
         ...o,

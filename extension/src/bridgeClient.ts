@@ -19,14 +19,36 @@ export class BridgeDownError extends DiscomfortError {
 }
 
 export class BridgeClient {
-  constructor(public url: string) {}
+  /**
+   * @param token the bridge's token, when it has one (a bridge on another
+   *   machine must): sent as a bearer header, and in the query of the URLs the
+   *   page loads by itself (images, the WebSocket)
+   */
+  constructor(
+    public url: string,
+    public token = '',
+  ) {}
+
+  private get base(): string {
+    return this.url.replace(/\/+$/, '')
+  }
+
+  private auth(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {}
+  }
+
+  /** `&token=…` for URLs an <img> or WebSocket opens (they cannot send headers). */
+  private tokenParam(first: boolean): string {
+    return this.token ? `${first ? '?' : '&'}token=${encodeURIComponent(this.token)}` : ''
+  }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response
     try {
-      res = await fetch(`${this.url.replace(/\/+$/, '')}/api${path}`, {
+      res = await fetch(`${this.base}/api${path}`, {
         method,
-        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+        headers: { ...this.auth(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       })
     } catch {
       throw new BridgeDownError(
@@ -74,10 +96,10 @@ export class BridgeClient {
     return this.call<void>('DELETE', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`)
   }
   thumbnailUrl(contextId: string, key: string, version: number): string {
-    return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}`
+    return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}${this.tokenParam(false)}`
   }
   rawUrl(contextId: string, key: string): string {
-    return `${this.url}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw`
+    return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw${this.tokenParam(false)}`
   }
   /** Store a plain value (string, number, boolean, JSON) under a key. */
   putValue(contextId: string, key: string, value: unknown) {
@@ -88,10 +110,10 @@ export class BridgeClient {
   /** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
   async putFile(contextId: string, key: string, file: Blob, type: 'IMAGE' | 'MASK' | 'LATENT'): Promise<EntryMeta> {
     const res = await fetch(
-      `${this.url.replace(/\/+$/, '')}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`,
+      `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`,
       {
         method: 'PUT',
-        headers: { 'content-type': type === 'LATENT' ? 'application/octet-stream' : 'image/png' },
+        headers: { ...this.auth(), 'content-type': type === 'LATENT' ? 'application/octet-stream' : 'image/png' },
         body: file,
       },
     )
@@ -104,6 +126,6 @@ export class BridgeClient {
     return this.call<QueueAnswer>('POST', '/queue', body)
   }
   socket(): WebSocket {
-    return new WebSocket(`${this.url.replace(/^http/, 'ws')}/api/ws`)
+    return new WebSocket(`${this.base.replace(/^http/, 'ws')}/api/ws${this.tokenParam(true)}`)
   }
 }

@@ -13,6 +13,7 @@ import { renderSidebar } from './sidebar.js'
 import { DiscomfortStore } from './state.js'
 
 const URL_SETTING = 'Discomfort.BridgeUrl'
+const TOKEN_SETTING = 'Discomfort.BridgeToken'
 const DEFAULT_URL = 'http://127.0.0.1:8189'
 
 let store: DiscomfortStore | undefined
@@ -66,6 +67,14 @@ const extension: ComfyExtension = {
       category: ['Discomfort', 'Bridge', 'URL'],
       onChange: (value: unknown) => store?.setUrl(String(value || DEFAULT_URL)),
     },
+    {
+      id: TOKEN_SETTING,
+      name: 'Discomfort bridge token (for a bridge on another machine)',
+      type: 'text',
+      defaultValue: '',
+      category: ['Discomfort', 'Bridge', 'Token'],
+      onChange: (value: unknown) => store?.setToken(String(value ?? '')),
+    },
   ],
   registerCustomNodes() {
     const node = definePortNode(w.LGraphNode, getStore) as unknown as { category: string }
@@ -95,6 +104,7 @@ const extension: ComfyExtension = {
       String(manager.setting.get(URL_SETTING) || DEFAULT_URL),
       () => page.clientId ?? page.initialClientId,
     )
+    store.client.token = String(manager.setting.get(TOKEN_SETTING) ?? '')
     store.connect()
     store.subscribe(() => refreshAllPorts(comfy))
     // A handle for the devtools console: window.discomfort.store.state, .listenerCount.

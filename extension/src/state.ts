@@ -99,6 +99,13 @@ export class DiscomfortStore {
     for (const l of this.listeners) l(this.state)
   }
 
+  /** A bridge that needs a token (one on another machine): reconnect with it. */
+  setToken(token: string): void {
+    if (token === this.client.token) return
+    this.client.token = token
+    this.connect()
+  }
+
   setUrl(url: string): void {
     if (url === this.client.url) return
     this.client.url = url

@@ -885,6 +885,62 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     })
   })
 
+  it('talks to a bridge that needs a token once the token is set, images included', async () => {
+    const secured = await startBridge({
+      port: 0,
+      comfyUrl: comfy.url,
+      root: mkdtempSync(join(tmpdir(), 'browser-secured-')),
+      token: 'tok-3141',
+    })
+    try {
+      const ctx = await secured.store.create({ id: 'remote-ctx', name: 'on a bridge with a token' })
+      await ctx.save('remote picture', { kind: 'image', frames: [solidPng(8, 8, [200, 0, 200])], width: 8, height: 8 })
+      const set = (id: string, value: string) =>
+        page.evaluate(([k, v]) => (window as unknown as W).app.extensionManager.setting.set(k, v), [id, value] as const)
+      await set('Discomfort.BridgeUrl', secured.url)
+      await page.locator('.pi-database').first().click()
+      // Without the token it is refused: the panel says the bridge is not reachable.
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=discomfort-status]')?.textContent?.includes('not reachable'),
+        null,
+        { timeout: 10_000 },
+      )
+      await set('Discomfort.BridgeToken', 'tok-3141')
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=discomfort-status]')?.textContent?.includes('Bridge connected'),
+        null,
+        { timeout: 10_000 },
+      )
+      await page.evaluate(() =>
+        (window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
+          'remote-ctx',
+        ),
+      )
+      await page.waitForFunction(
+        () => {
+          const img = document.querySelector(
+            '[data-testid=discomfort-keys] tr[data-key="remote picture"] img',
+          ) as HTMLImageElement | null
+          return img?.complete && img.naturalWidth > 0
+        },
+        null,
+        { timeout: 10_000 },
+      )
+      await shot('bridge-with-token')
+    } finally {
+      await page.evaluate((url) => {
+        const { app } = window as unknown as W
+        app.extensionManager.setting.set('Discomfort.BridgeToken', '')
+        app.extensionManager.setting.set('Discomfort.BridgeUrl', url)
+        ;(window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
+          'page-ctx',
+        )
+      }, bridge.url)
+      await page.locator('.pi-database').first().click()
+      await secured.close()
+    }
+  })
+
   it('with the bridge down, a toast says how to start it and nothing is queued', async () => {
     const before = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
     const queued = await page.evaluate(async () => {

@@ -21,15 +21,8 @@ import type { SweepView } from '../shared/protocol/index.js'
 import { freePort } from '../test/helpers/net.js'
 import { bridgeProcess, killAll, standIn } from '../test/helpers/processes.js'
 import { startRedis, type TestRedis } from '../test/helpers/redis.js'
+import { CONCAT as concat } from '../test/helpers/prompts.js'
 
-const concat = {
-  name: 'concat.json',
-  workflow: {
-    '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
-    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
-    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
-  },
-}
 const items = (n: number, tag: string) => ({ vary: { text: Array.from({ length: n }, (_, i) => `${tag}${i}`) } })
 
 const post = async (url: string, body: unknown): Promise<SweepView> =>

@@ -21,18 +21,10 @@ import { startBridge } from '../bridge/bridge.js'
 import type { EntryMeta, SweepView } from '../shared/protocol/index.js'
 import { freePort } from '../test/helpers/net.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
+import { CONCAT as concat } from '../test/helpers/prompts.js'
+import { bridgeProcess } from '../test/helpers/processes.js'
 
 const MAIN = resolve(import.meta.dirname, '../test/comfyStandIn/main.ts')
-const BIN = resolve(import.meta.dirname, '../bin/discomfort.js')
-
-const concat = {
-  name: 'concat.json',
-  workflow: {
-    '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
-    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
-    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
-  },
-}
 
 function until(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr'): Promise<void> {
   return new Promise((r, reject) => {
@@ -120,25 +112,12 @@ async function bridgeCrash(n: number, promptMs: number) {
   const home = mkdtempSync(join(tmpdir(), 'bench-crash-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const start = async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'bridge',
-        '--port',
-        String(port),
-        '--root',
-        home,
-        '--comfy',
-        comfy[0]!.url,
-        ...comfy.slice(1).flatMap((c) => ['--server', c.url]),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+  const start = () =>
+    bridgeProcess(
+      home,
+      comfy.map((c) => c.url),
+      port,
     )
-    await until(child, /listening on/, 'stderr')
-    return child
-  }
   let bridge = await start()
   try {
     const sweep = await post(`${url}/api/sweeps`, { workflows: [concat], ...items(n), commit_to_context: true })

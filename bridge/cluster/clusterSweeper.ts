@@ -14,7 +14,7 @@
  * Affinity works within each bridge (its pool prefers servers that hold what
  * an item loads); BullMQ hands items out in order, not by what a bridge holds.
  */
-import { EventEmitter, setMaxListeners } from 'node:events'
+import { setMaxListeners } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { Queue, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -26,6 +26,7 @@ import { ContextKeyError } from '../store/errors.js'
 import { affinityKeys } from '../sweep/affinity.js'
 import { fileBytes, outputFileName } from '../sweep/itemFiles.js'
 import { ItemScope } from '../sweep/itemScope.js'
+import { SweepEvents } from '../sweep/sweepEvents.js'
 import { expandItems, SweepNotFoundError } from '../sweep/sweeper.js'
 import type { SweepService } from '../sweep/sweepService.js'
 import { runScript, sayOnce, type RedisKeys } from './redis.js'
@@ -76,7 +77,7 @@ const now = () => new Date().toISOString()
 export class ClusterSweeper implements SweepService {
   private readonly queue: Queue<ItemJob>
   private readonly worker: Worker<ItemJob>
-  private readonly events = new EventEmitter()
+  private readonly events = new SweepEvents()
   private readonly definitions = new Map<string, Promise<Definition>>()
   private readonly offMessages: () => void
   private readonly resize: NodeJS.Timeout
@@ -84,7 +85,6 @@ export class ClusterSweeper implements SweepService {
   private stopping = false
 
   constructor(private readonly o: ClusterSweeperOptions) {
-    this.events.setMaxListeners(0)
     const bull = { prefix: `${o.prefix}:bull` }
     this.queue = new Queue<ItemJob>(QUEUE, { connection: o.redis, ...bull })
     this.worker = new Worker<ItemJob>(QUEUE, (job) => this.process(job), {
@@ -262,21 +262,16 @@ export class ClusterSweeper implements SweepService {
 
   // --- events ----------------------------------------------------------------------
 
-  private emit(id: string, e: SweepEvent): void {
-    this.events.emit(id, e)
-    this.events.emit('*', { id, e })
-  }
-
   /** What any bridge said about sweeps (this one's own messages included). */
   private message(m: Record<string, unknown>): void {
-    if (m.type === 'sweep-item') this.emit(String(m.id), { type: 'item', item: m.item as SweepItem })
+    if (m.type === 'sweep-item') this.events.emit(String(m.id), { type: 'item', item: m.item as SweepItem })
     if (m.type === 'sweep') {
       const id = String(m.id)
       if (m.cancelled) void this.definitions.get(id)?.then((d) => d.controller.abort())
       void this.view(id).then(
         (sweep) => {
           if (sweep.status !== 'running') this.definitions.delete(id)
-          this.emit(id, { type: 'sweep', sweep })
+          this.events.emit(id, { type: 'sweep', sweep })
         },
         () => {},
       )
@@ -284,14 +279,11 @@ export class ClusterSweeper implements SweepService {
   }
 
   onAny(listener: (id: string, e: SweepEvent) => void): () => void {
-    const l = (payload: { id: string; e: SweepEvent }) => listener(payload.id, payload.e)
-    this.events.on('*', l)
-    return () => this.events.off('*', l)
+    return this.events.onAny(listener)
   }
 
   subscribe(id: string, listener: (e: SweepEvent) => void): () => void {
-    this.events.on(id, listener)
-    return () => this.events.off(id, listener)
+    return this.events.subscribe(id, listener)
   }
 
   // --- working on items --------------------------------------------------------------

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { CommittedRun, ContextSummary, EntryMeta, StorageInfo, Usage } from '../../shared/protocol/index.js'
 import type { ContextHandle } from '../store/contextHandle.js'
-import { ContextClosedError, ContextKeyError } from '../store/errors.js'
+import { ContextClosedError, ContextKeyError, noSuchKey } from '../store/errors.js'
 import { validateKey } from '../store/keys.js'
 import { passByFor, type PassByRules } from '../store/config.js'
 import {
@@ -210,10 +210,7 @@ export class RedisContext implements ContextHandle {
   }
 
   private missing(key: string): ContextKeyError {
-    const keys = this.listKeys()
-    return new ContextKeyError(
-      `Context ${this.id} has no key "${key}"${keys.length ? ` (it has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', ...' : ''}).` : ' (it is empty).'}`,
-    )
+    return noSuchKey(this.id, key, this.listKeys())
   }
 
   async load(key: string): Promise<ContextValue> {

@@ -25,7 +25,7 @@ import {
   type ContextValue,
   describeValue,
 } from './values.js'
-import { ContextClosedError, ContextKeyError } from './errors.js'
+import { ContextClosedError, type ContextKeyError, noSuchKey } from './errors.js'
 import { validateKey } from './keys.js'
 import { SerialQueue } from './serialQueue.js'
 import { WorkerReceipt, type SaveOptions } from './workerReceipt.js'
@@ -220,10 +220,7 @@ export class Context implements ContextHandle {
   }
 
   private missing(key: string): ContextKeyError {
-    const keys = this.listKeys()
-    return new ContextKeyError(
-      `Context ${this.id} has no key "${key}"${keys.length ? ` (it has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', ...' : ''}).` : ' (it is empty).'}`,
-    )
+    return noSuchKey(this.id, key, this.listKeys())
   }
 
   private async readValue(meta: EntryMeta, promote: boolean): Promise<ContextValue> {

@@ -7,6 +7,13 @@ export class ContextKeyError extends DiscomfortError {
   override name = 'ContextKeyError'
 }
 
+/** A context lacks a key: say which keys it has (the first 20), so the caller sees the likely typo. */
+export function noSuchKey(contextId: string, key: string, keys: string[]): ContextKeyError {
+  return new ContextKeyError(
+    `Context ${contextId} has no key "${key}"${keys.length ? ` (it has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', ...' : ''}).` : ' (it is empty).'}`,
+  )
+}
+
 /** A key or context id that can never exist (empty, too long, a path): the caller's mistake, not a missing entry. */
 export class KeyFormatError extends ContextKeyError {
   static override code = 'bad_key'

@@ -16,7 +16,7 @@
  * An attempt that fails because its server stopped answering is retried on
  * another server (`attempts` in all); any other failure fails the item.
  */
-import { EventEmitter, setMaxListeners } from 'node:events'
+import { setMaxListeners } from 'node:events'
 import { writeFileSync } from 'node:fs'
 import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -37,6 +37,7 @@ import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import type { Ledger, NewSweep, SweepOptions } from '../ledger/ledger.js'
 import { affinityKeys } from './affinity.js'
 import { ItemScope } from './itemScope.js'
+import { SweepEvents } from './sweepEvents.js'
 import type { SweepService } from './sweepService.js'
 import { fileBytes, manifestLine, outputFileName } from './itemFiles.js'
 
@@ -114,11 +115,9 @@ export interface SweeperDeps {
 
 export class Sweeper implements SweepService {
   private readonly active = new Map<string, ActiveSweep>()
-  private readonly events = new EventEmitter()
+  private readonly events = new SweepEvents()
 
-  constructor(private readonly deps: SweeperDeps) {
-    this.events.setMaxListeners(0)
-  }
+  constructor(private readonly deps: SweeperDeps) {}
 
   /** Record a sweep (durably), answer with it, and start it. */
   async start(body: SweepBody): Promise<SweepView> {
@@ -202,15 +201,12 @@ export class Sweeper implements SweepService {
 
   /** Live events of every sweep. */
   onAny(listener: (id: string, e: SweepEvent) => void): () => void {
-    const l = (payload: { id: string; e: SweepEvent }) => listener(payload.id, payload.e)
-    this.events.on('*', l)
-    return () => this.events.off('*', l)
+    return this.events.onAny(listener)
   }
 
   /** Live events of one sweep. */
   subscribe(id: string, listener: (e: SweepEvent) => void): () => void {
-    this.events.on(id, listener)
-    return () => this.events.off(id, listener)
+    return this.events.subscribe(id, listener)
   }
 
   isActive(id: string): boolean {
@@ -234,11 +230,6 @@ export class Sweeper implements SweepService {
   }
 
   // --- running ------------------------------------------------------------------
-
-  private emit(id: string, e: SweepEvent): void {
-    this.events.emit(id, e)
-    this.events.emit('*', { id, e })
-  }
 
   private activate(
     id: string,
@@ -302,7 +293,7 @@ export class Sweeper implements SweepService {
     const s = this.active.get(id)
     void s?.manifest?.then((h) => h.close()).catch(() => {})
     this.active.delete(id)
-    if (this.deps.ledger.finishIfDone(id, status)) this.emit(id, { type: 'sweep', sweep: this.view(id) })
+    if (this.deps.ledger.finishIfDone(id, status)) this.events.emit(id, { type: 'sweep', sweep: this.view(id) })
   }
 
   private async runItem(s: ActiveSweep, idx: number, exclude: string[]): Promise<void> {
@@ -330,7 +321,7 @@ export class Sweeper implements SweepService {
             claimed = true
             server = lease.server
             this.deps.ledger.markRunning(s.id, idx, lease.server, lease.reason)
-            this.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
+            this.events.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
           },
         },
       )
@@ -341,13 +332,13 @@ export class Sweeper implements SweepService {
         const done = this.deps.ledger.item(s.id, idx)!
         s.manifest ??= open(join(s.folder, 'manifest.jsonl'), 'a')
         await (await s.manifest).write(`${manifestLine(done)}\n`)
-        this.emit(s.id, { type: 'item', item: done })
+        this.events.emit(s.id, { type: 'item', item: done })
       }
     } catch (e) {
       if (s.controller.signal.aborted) {
         if (this.active.get(s.id) === s) {
           this.deps.ledger.fail(s.id, idx, runFailure(e), item.failures ?? [])
-          this.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
+          this.events.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
         }
         return
       }
@@ -367,7 +358,7 @@ export class Sweeper implements SweepService {
           }
         : failure
       this.deps.ledger.fail(s.id, idx, final, failures)
-      this.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
+      this.events.emit(s.id, { type: 'item', item: this.deps.ledger.item(s.id, idx)! })
     }
   }
 

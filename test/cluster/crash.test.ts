@@ -16,6 +16,7 @@ import type { EntryMeta, SweepItem, SweepView } from '../../shared/protocol/inde
 import { freePort } from '../helpers/net.js'
 import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
 import { startRedis, type TestRedis } from '../helpers/redis.js'
+import { CONCAT as concat } from '../helpers/prompts.js'
 
 let redis: TestRedis
 beforeAll(async () => {
@@ -25,15 +26,6 @@ afterEach(killAll)
 afterAll(async () => {
   await redis?.stop()
 })
-
-const concat = {
-  name: 'concat.json',
-  workflow: {
-    '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
-    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
-    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
-  },
-}
 
 const get = async <T>(url: string): Promise<T> => {
   const res = await fetch(url)

@@ -14,7 +14,7 @@ import type { RedisContext } from '../../bridge/cluster/redisContext.js'
 import { fromJs, toJs } from '../../bridge/store/valueFrom.js'
 import type { HubMessage, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
-import { solidPng } from '../helpers/prompts.js'
+import { CONCAT as concat, solidPng } from '../helpers/prompts.js'
 import { startRedis, type TestRedis } from '../helpers/redis.js'
 
 let redis: TestRedis
@@ -54,15 +54,6 @@ const api = async (bridge: Bridge, method: string, path: string, body?: unknown)
   })
   const text = await res.text()
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
-}
-
-const concat = {
-  name: 'concat.json',
-  workflow: {
-    '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
-    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
-    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
-  },
 }
 
 describe('contexts shared through Redis', () => {

@@ -1,6 +1,6 @@
 /** Small builders shared by the run and end-to-end tests. */
 import { encodePng } from '../../bridge/codec/png.js'
-import type { ApiNode } from '../../shared/workflow/apiPrompt.js'
+import type { ApiNode, ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 
 /** A DiscomfortPort pseudo-node: INPUT without `input_data`, OUTPUT or PASSTHRU with it. */
 export const port = (unique_id: string, input_data?: [string, number]): ApiNode => ({
@@ -23,4 +23,14 @@ export async function caught(p: Promise<unknown>): Promise<Error> {
     return e as Error
   }
   throw new Error('expected a rejection')
+}
+
+/** The workflow most sweep and cluster tests run: INPUT "text" → text + "!" → OUTPUT "out". */
+export const CONCAT = {
+  name: 'concat.json',
+  workflow: {
+    '1': port('text'),
+    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
+    '3': port('out', ['2', 0]),
+  } satisfies ApiPrompt,
 }

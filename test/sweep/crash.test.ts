@@ -15,17 +15,9 @@ import type { EntryMeta, SweepView } from '../../shared/protocol/index.js'
 import { BIN, runCli } from '../helpers/cli.js'
 import { freePort } from '../helpers/net.js'
 import { bridgeProcess, killAll, standIn, started, until } from '../helpers/processes.js'
+import { CONCAT as concat } from '../helpers/prompts.js'
 
 afterEach(killAll)
-
-const concat = {
-  name: 'concat.json',
-  workflow: {
-    '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
-    '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
-    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
-  },
-}
 
 const get = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T
 

@@ -66,6 +66,8 @@ export async function startRedis(): Promise<TestRedis> {
       if (!child || child.exitCode !== null || child.signalCode !== null) r()
       else child.once('exit', () => r())
     })
+  // Whatever happens to the test run, its Redis goes with it.
+  process.once('exit', () => child?.kill('SIGKILL'))
   await launch()
   return {
     url: `redis://127.0.0.1:${port}`,

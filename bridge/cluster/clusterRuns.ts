@@ -98,7 +98,7 @@ export class ClusterRuns implements RemoteRunner {
       onEvent(e)
     })
     const cancel = () => {
-      void this.o.store.publish({ type: 'run-cancel', runId: run.runId })
+      void this.o.store.publish({ type: 'run-cancel', runId: run.runId }).catch(() => {})
       void this.queue.remove(run.runId).catch(() => {})
     }
     signal.addEventListener('abort', cancel, { once: true })
@@ -143,10 +143,13 @@ export class ClusterRuns implements RemoteRunner {
   private async finished(job: Job<RunJob, RunOutcome>, signal: AbortSignal): Promise<RunOutcome> {
     const aborted = new Promise<RunOutcome>((resolve) => {
       const check = () =>
-        void this.queue.getJobState(job.id!).then((state) => {
-          if (state === 'unknown')
-            resolve({ error: runFailure(new RunCancelledError(`Run ${job.id} was cancelled before it started.`)) })
-        })
+        void this.queue.getJobState(job.id!).then(
+          (state) => {
+            if (state === 'unknown')
+              resolve({ error: runFailure(new RunCancelledError(`Run ${job.id} was cancelled before it started.`)) })
+          },
+          () => {},
+        )
       signal.addEventListener('abort', () => setTimeout(check, 200), { once: true })
     })
     return Promise.race([job.waitUntilFinished(this.queueEvents) as Promise<RunOutcome>, aborted])
@@ -164,7 +167,8 @@ export class ClusterRuns implements RemoteRunner {
         signal: controller.signal,
         onEvent: (event) => {
           // A stopping bridge's run goes on elsewhere: its cancellation here is not the run's end.
-          if (!this.stopping) void this.o.store.publish({ type: 'run-event', runId: d.runId, event })
+          // Progress is best effort (Redis may be away for a moment); the run's end comes through BullMQ.
+          if (!this.stopping) void this.o.store.publish({ type: 'run-event', runId: d.runId, event }).catch(() => {})
         },
         ...(d.iterations ? { iterations: d.iterations } : {}),
         ...(d.stitch ? { stitch: true } : {}),

@@ -173,7 +173,7 @@ export class ClusterSweeper implements SweepService {
         })),
       )
     }
-    void this.o.store.publish({ type: 'sweep', id })
+    void this.o.store.publish({ type: 'sweep', id }).catch(() => {})
     return this.view(id)
   }
 
@@ -267,7 +267,11 @@ export class ClusterSweeper implements SweepService {
     if (m.type === 'sweep-item') this.events.emit(String(m.id), { type: 'item', item: m.item as SweepItem })
     if (m.type === 'sweep') {
       const id = String(m.id)
-      if (m.cancelled) void this.definitions.get(id)?.then((d) => d.controller.abort())
+      if (m.cancelled)
+        void this.definitions
+          .get(id)
+          ?.then((d) => d.controller.abort())
+          .catch(() => {})
       void this.view(id).then(
         (sweep) => {
           if (sweep.status !== 'running') this.definitions.delete(id)

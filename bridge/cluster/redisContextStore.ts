@@ -54,16 +54,21 @@ export class RedisContextStore implements ContextStoreApi {
     this.o.subscriber.on('message', (from: string, text: string) => {
       if (from !== channel) return
       const message = JSON.parse(text) as Record<string, unknown>
-      if (message.type === 'context' && message.from !== this.origin) void this.news(message as unknown as ContextNews)
+      // A bridge that cannot read the news now catches up at its next request, or when Redis is back.
+      if (message.type === 'context' && message.from !== this.origin)
+        void this.news(message as unknown as ContextNews).catch(() => {})
       for (const l of this.listeners) l(message)
     })
     await this.o.subscriber.subscribe(channel)
     // News sent while this bridge was cut off from Redis is lost: catch up with every context when back.
     this.o.subscriber.on('ready', () => {
       for (const c of this.list())
-        void c.refresh().then((there) => {
-          if (there) this.o.onChange?.(c, { keys: [] })
-        })
+        void c.refresh().then(
+          (there) => {
+            if (there) this.o.onChange?.(c, { keys: [] })
+          },
+          () => {},
+        )
     })
     const ids = await this.o.redis.smembers(this.o.keys.contexts)
     for (const id of ids) await this.open(id).catch(() => undefined)
@@ -111,7 +116,9 @@ export class RedisContextStore implements ContextStoreApi {
       maxValueBytes: this.o.maxValueBytes,
       onLocalChange: (context, change) => {
         this.o.onChange?.(context, change)
-        void this.publish({ type: 'context', id: context.id, keys: change.keys, deleted: change.deleted })
+        void this.publish({ type: 'context', id: context.id, keys: change.keys, deleted: change.deleted }).catch(
+          () => {},
+        )
       },
     })
   }

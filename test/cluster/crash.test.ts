@@ -164,6 +164,8 @@ describe('three bridges, one Redis', () => {
     // A write Redis's absence cut short says so (most runs see one; a short outage is waited out instead).
     for (const r of refusals) expect(r).toMatch(/^503 The shared Redis does not answer/)
 
+    // Neither bridge went down with Redis.
+    expect([one!.child.exitCode, two!.child.exitCode]).toEqual([null, null])
     const direct = new Redis(redis.url)
     try {
       expect(await direct.config('GET', 'appendonly')).toEqual(['appendonly', 'yes'])

@@ -14,11 +14,11 @@
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import { RunCancelledError, runFailure, type RunEvent, type RunFailure, type Runner } from '../run/runner.js'
+import { RunCancelledError, runFailure, type RunEvent, type RunFailure } from '../run/runner.js'
 import type { RemoteRun, RemoteRunner } from '../server/runManager.js'
 import type { ContextValue } from '../store/values.js'
 import type { RedisContextStore } from './redisContextStore.js'
-import { sayOnce } from './redis.js'
+import { sayOnce, type ClusterWorkerOptions } from './redis.js'
 
 interface RunJob {
   runId: string
@@ -34,18 +34,10 @@ interface RunJob {
 /** How a run ended, as its job's result. */
 type RunOutcome = { outputs: string[] } | { error: RunFailure }
 
-export interface ClusterRunsOptions {
-  runner: Runner
+export interface ClusterRunsOptions extends ClusterWorkerOptions {
   store: RedisContextStore
-  redis: Redis
-  workerRedis: Redis
+  /** A connection of its own for BullMQ's event stream (it blocks). */
   eventsRedis: Redis
-  prefix: string
-  capacity: () => number
-  bridge: string
-  lockMs: number
-  stalledCheckMs: number
-  log?: (line: string) => void
 }
 
 const QUEUE = 'runs'

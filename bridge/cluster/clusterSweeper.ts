@@ -17,11 +17,10 @@
 import { setMaxListeners } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { Queue, Worker, type Job } from 'bullmq'
-import type { Redis } from 'ioredis'
 import type { SweepBody, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { isServerFailure } from '../pool/serverPool.js'
-import { runFailure, type LoadedWorkflow, type Runner, type WorkflowSpec } from '../run/runner.js'
+import { runFailure, type LoadedWorkflow, type WorkflowSpec } from '../run/runner.js'
 import { ContextKeyError } from '../store/errors.js'
 import { affinityKeys } from '../sweep/affinity.js'
 import { fileBytes, outputFileName } from '../sweep/itemFiles.js'
@@ -29,7 +28,7 @@ import { ItemScope } from '../sweep/itemScope.js'
 import { SweepEvents } from '../sweep/sweepEvents.js'
 import { expandItems, SweepNotFoundError } from '../sweep/sweeper.js'
 import type { SweepService } from '../sweep/sweepService.js'
-import { runScript, sayOnce, type RedisKeys } from './redis.js'
+import { runScript, sayOnce, type ClusterWorkerOptions, type RedisKeys } from './redis.js'
 import type { RedisContext } from './redisContext.js'
 import type { RedisContextStore } from './redisContextStore.js'
 import { END_ATTEMPT, FINISH_IF_DONE, START_ITEM } from './sweepScripts.js'
@@ -52,23 +51,11 @@ interface Definition {
   controller: AbortController
 }
 
-export interface ClusterSweeperOptions {
-  runner: Runner
+export interface ClusterSweeperOptions extends ClusterWorkerOptions {
   store: RedisContextStore
-  redis: Redis
-  /** A connection of its own for the BullMQ worker (it blocks). */
-  workerRedis: Redis
   keys: RedisKeys
-  prefix: string
   /** Where Redis is, for people (a sweep's "folder"). */
   where: string
-  /** This bridge's slots over its pool. */
-  capacity: () => number
-  /** This bridge, in item records. */
-  bridge: string
-  lockMs: number
-  stalledCheckMs: number
-  log?: (line: string) => void
 }
 
 const QUEUE = 'sweep-items'

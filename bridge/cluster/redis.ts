@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
+import type { Runner } from '../run/runner.js'
 import { DiscomfortError } from '../../shared/errors.js'
 
 export class RedisConfigError extends DiscomfortError {
@@ -135,4 +136,22 @@ export function sayOnce(log: ((line: string) => void) | undefined, label: string
     said.set(e.message, now)
     log?.(`${label}: ${e.message}`)
   }
+}
+
+/** What a bridge's BullMQ worker (for sweep items or runs) is given. */
+export interface ClusterWorkerOptions {
+  runner: Runner
+  /** Commands. */
+  redis: Redis
+  /** A connection of its own for the BullMQ worker (it blocks). */
+  workerRedis: Redis
+  /** Key prefix; the queues live under `<prefix>:bull`. */
+  prefix: string
+  /** This bridge's slots over its pool. */
+  capacity: () => number
+  /** This bridge, in records and as the worker's name. */
+  bridge: string
+  lockMs: number
+  stalledCheckMs: number
+  log?: (line: string) => void
 }

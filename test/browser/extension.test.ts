@@ -94,6 +94,25 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
   let browser: Browser
   let page: Page
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${version}-${name}.png`) })
+  /** Wait until the <img> at `selector` has loaded an image. */
+  const imageShown = (selector: string) =>
+    page.waitForFunction(
+      (sel) => {
+        const img = document.querySelector(sel) as HTMLImageElement | null
+        return img?.complete && img.naturalWidth > 0
+      },
+      selector,
+      { timeout: 10_000 },
+    )
+  /** Make a context the panel's active one. */
+  const setActive = (id: string) =>
+    page.evaluate(
+      (ctx) =>
+        (window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
+          ctx,
+        ),
+      id,
+    )
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
@@ -326,16 +345,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
     const row = page.locator('[data-testid=discomfort-keys] tr[data-key=page_image]')
     await row.waitFor({ timeout: 10_000 })
-    await page.waitForFunction(
-      () => {
-        const img = document.querySelector(
-          '[data-testid=discomfort-keys] tr[data-key=page_image] img',
-        ) as HTMLImageElement | null
-        return img?.complete && img.naturalWidth > 0
-      },
-      null,
-      { timeout: 10_000 },
-    )
+    await imageShown('[data-testid=discomfort-keys] tr[data-key=page_image] img')
     expect(await row.innerText()).toMatch(/IMAGE/)
     expect(await page.locator('[data-testid=discomfort-status]').innerText()).toMatch(/Bridge connected/)
     await shot('run-from-page')
@@ -729,11 +739,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     )
     await shot('walk-5-run-again')
     await page.locator('[data-testid=discomfort-view-list]').click()
-    await page.evaluate(() =>
-      (window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
-        'page-ctx',
-      ),
-    )
+    await setActive('page-ctx')
     await toggle()
   })
 
@@ -745,11 +751,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
         kind: 'string',
         value: `value ${i}`,
       })
-    await page.evaluate(() =>
-      (window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
-        'many-keys',
-      ),
-    )
+    await setActive('many-keys')
     await page.locator('.pi-database').first().click()
     await page.locator('[data-testid=discomfort-keys] tr[data-key=key-1]').waitFor({ timeout: 15_000 })
     const measure = () =>
@@ -785,11 +787,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     expect(light.color).not.toBe(dark.color)
     await shot('panel-1000-keys-light')
     await page.evaluate(() => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', 'dark'))
-    await page.evaluate(() =>
-      (window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
-        'page-ctx',
-      ),
-    )
+    await setActive('page-ctx')
     await bridge.store.close('many-keys')
     await page.locator('.pi-database').first().click()
   })
@@ -911,21 +909,8 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
         null,
         { timeout: 10_000 },
       )
-      await page.evaluate(() =>
-        (window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
-          'remote-ctx',
-        ),
-      )
-      await page.waitForFunction(
-        () => {
-          const img = document.querySelector(
-            '[data-testid=discomfort-keys] tr[data-key="remote picture"] img',
-          ) as HTMLImageElement | null
-          return img?.complete && img.naturalWidth > 0
-        },
-        null,
-        { timeout: 10_000 },
-      )
+      await setActive('remote-ctx')
+      await imageShown('[data-testid=discomfort-keys] tr[data-key="remote picture"] img')
       await shot('bridge-with-token')
     } finally {
       await page.evaluate((url) => {

@@ -7,6 +7,9 @@
 set -euo pipefail
 HOME_DIR=${1:?usage: up-from-nothing.sh EMPTY_HOME_DIR}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# The page is read whole before it is searched: with pipefail, `curl | grep -q`
+# fails when grep stops reading at its first match and curl cannot finish writing.
+page_has() { local body; body=$(curl -fsS "$1") && grep -qi -- "$2" <<<"$body"; }
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 COMFY_PORT=$(free_port)
 BRIDGE_PORT=$(free_port)
@@ -23,20 +26,20 @@ trap 'kill -TERM $UP 2>/dev/null || true' EXIT
 ready=""
 for _ in $(seq 1 1800); do
   if ! kill -0 "$UP" 2>/dev/null; then break; fi
-  if curl -fsS "$BRIDGE/api/health" >/dev/null 2>&1 && curl -fsS "$COMFY/extensions" 2>/dev/null | grep -q '/discomfort.js"'; then ready=yes; break; fi
+  if curl -fsS "$BRIDGE/api/health" >/dev/null 2>&1 && page_has "$COMFY/extensions" '/discomfort.js"' 2>/dev/null; then ready=yes; break; fi
   sleep 1
 done
 if [ -z "$ready" ]; then echo "discomfort up did not reach a working page; its output:" >&2; cat "$LOG" >&2; exit 1; fi
 elapsed=$(( $(date +%s) - start ))
 echo "up-from-nothing: a page with the extension and a bridge after ${elapsed} s (install included)"
 grep -q "ComfyUI page:  $COMFY/" "$LOG" || { echo "up did not print the page URL" >&2; cat "$LOG" >&2; exit 1; }
-curl -fsS "$COMFY/" | grep -qi '<html' || { echo "the ComfyUI page does not load" >&2; exit 1; }
-curl -fsS "$COMFY/extensions/discomfort/discomfort.js" | grep -q 'DiscomfortPort' || { echo "the page does not serve the Discomfort extension" >&2; exit 1; }
+page_has "$COMFY/" '<html' || { echo "the ComfyUI page does not load" >&2; exit 1; }
+page_has "$COMFY/extensions/discomfort/discomfort.js" 'DiscomfortPort' || { echo "the page does not serve the Discomfort extension" >&2; exit 1; }
 
 # A run from the CLI lands in a context kept by the bridge.
 node "$ROOT/bin/discomfort.js" run "$ROOT/examples/workflows/make_canvas.json" -i width=16 -i height=8 -i color=0x204080 \
   --context from-the-cli --bridge "$BRIDGE" >/dev/null
-curl -fsS "$BRIDGE/api/contexts/from-the-cli" | grep -q '"key":"canvas"' || { echo "the run's output is not in the context" >&2; exit 1; }
+page_has "$BRIDGE/api/contexts/from-the-cli" '"key":"canvas"' || { echo "the run's output is not in the context" >&2; exit 1; }
 
 kill -TERM "$UP"
 wait "$UP" || { echo "up exited non-zero on SIGTERM" >&2; cat "$LOG" >&2; exit 1; }

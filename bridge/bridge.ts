@@ -166,13 +166,25 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const comfy = pool.primary()
   const runner = new Runner(pool, loadPassByRules(), options.frontendVersion)
   await makeDirs(join(root, 'sweeps'))
-  const ledger = new Ledger(join(root, 'ledger.sqlite'))
-  const interrupted = ledger.recoverRuns()
-  if (interrupted)
-    log(`${interrupted} run(s) were cut short when the bridge stopped; they are in the run history as failed.`)
   const bridgeName = options.name ?? `${hostname()}-${process.pid}`
+  // Alone, the bridge keeps its run history and sweeps in its SQLite ledger; on a Redis, all bridges keep them there.
+  const ledger = cluster ? undefined : new Ledger(join(root, 'ledger.sqlite'))
   const remoteRuns = cluster?.runs({ runner, capacity: () => pool.capacity(), bridge: bridgeName, log })
-  const runs = new RunManager(runner, store, undefined, ledger, remoteRuns)
+  const sharedHistory = cluster?.history({ bridge: bridgeName, log })
+  // A run whose bridge is gone is failed in the history and stopped wherever it still is (no one follows it any more).
+  const interrupted = sharedHistory
+    ? await sharedHistory.start((runId) => remoteRuns?.cancel(runId))
+    : ledger!.recoverRuns()
+  if (interrupted)
+    log(`${interrupted} run(s) were cut short when their bridge stopped; they are in the run history as failed.`)
+  const runs = new RunManager({
+    runner,
+    store,
+    history: sharedHistory ?? ledger,
+    ...(remoteRuns ? { remote: remoteRuns } : {}),
+    ...(sharedHistory ? { feed: sharedHistory } : {}),
+    log,
+  })
   const sweeper: SweepService = cluster
     ? cluster.sweeper({
         runner,
@@ -183,7 +195,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     : new Sweeper({
         runner,
         store,
-        ledger,
+        ledger: ledger!,
         root: join(root, 'sweeps'),
         capacity: () => pool.capacity(),
         log,
@@ -216,8 +228,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     hub.close()
     await sweeper.stop()
     await remoteRuns?.stop()
+    runs.close()
+    await sharedHistory?.stop()
     pool.close()
-    ledger.close()
+    ledger?.close()
     await store.shutdown()
     await cluster?.close()
     await launched?.stop()
@@ -247,12 +261,13 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       closed = true
       await sweeper.stop()
       await remoteRuns?.stop()
-      for (const run of runs.list()) runs.cancel(run.id)
+      runs.close()
       hub?.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
+      await sharedHistory?.stop()
       pool.close()
-      ledger.close()
+      ledger?.close()
       await store.shutdown()
       await cluster?.close()
       await launched?.stop()

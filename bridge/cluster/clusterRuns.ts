@@ -89,10 +89,7 @@ export class ClusterRuns implements RemoteRunner {
       if (e.type === 'run-finished' || e.type === 'run-failed') ended = true
       onEvent(e)
     })
-    const cancel = () => {
-      void this.o.store.publish({ type: 'run-cancel', runId: run.runId }).catch(() => {})
-      void this.queue.remove(run.runId).catch(() => {})
-    }
+    const cancel = () => this.cancel(run.runId)
     signal.addEventListener('abort', cancel, { once: true })
     try {
       const job = await this.queue.add(
@@ -129,6 +126,12 @@ export class ClusterRuns implements RemoteRunner {
       signal.removeEventListener('abort', cancel)
       this.followers.delete(run.runId)
     }
+  }
+
+  /** Stop a run wherever it is: the bridge running it stops, or it leaves the queue if no bridge took it yet. */
+  cancel(runId: string): void {
+    void this.o.store.publish({ type: 'run-cancel', runId }).catch(() => {})
+    void this.queue.remove(runId).catch(() => {})
   }
 
   /** The job's outcome from BullMQ's event stream; a cancelled job that never started ends here too. */

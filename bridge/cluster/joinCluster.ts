@@ -18,6 +18,7 @@ import {
   type ClusterConfig,
 } from './redis.js'
 import { RedisContextStore } from './redisContextStore.js'
+import { RedisRunHistory } from './redisRunHistory.js'
 
 /** `--redis URL` or the details; undefined when the bridge works alone. */
 export function clusterConfig(given: string | ClusterConfig | undefined): ClusterConfig | undefined {
@@ -92,6 +93,9 @@ export async function joinCluster(
         lockMs,
         stalledCheckMs: config.stalledCheckMs ?? lockMs,
       }),
+    /** The run history every bridge keeps; a bridge not heard of for --redis-lock-ms is taken as gone. */
+    history: (o: { bridge: string; log?: (line: string) => void }) =>
+      new RedisRunHistory({ ...o, redis, keys, store, aliveMs: lockMs }),
     runs: (o: { runner: Runner; capacity: () => number; bridge: string; log?: (line: string) => void }) =>
       new ClusterRuns({
         ...o,

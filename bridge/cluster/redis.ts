@@ -94,6 +94,24 @@ export function redisKeys(prefix: string) {
     sweeps: `${prefix}:sweeps`,
     /** HASH sweep id → its context id. */
     sweepContexts: `${prefix}:sweep-contexts`,
+    /**
+     * The run history every bridge keeps and lists. Its keys share the hash tag
+     * `{%runs}`, which no escaped context id can be ("%" is always escaped).
+     */
+    history: {
+      /** HASH run id → its view (JSON). */
+      views: `${prefix}:{%runs}:views`,
+      /** ZSET run id → when it was created (ms): the order it is listed in. */
+      time: `${prefix}:{%runs}:time`,
+      /** HASH run id → what it takes to run it again (JSON). */
+      requests: `${prefix}:{%runs}:requests`,
+      /** ZSET run id → created (ms), of the runs whose request is kept. */
+      requestTime: `${prefix}:{%runs}:request-time`,
+      /** HASH run id → the bridge that holds it, for runs queued or running. */
+      open: `${prefix}:{%runs}:open`,
+      /** STRING that exists while that bridge is alive (it renews its expiry). */
+      alive: (bridge: string) => `${prefix}:{%runs}:alive:${bridge}`,
+    },
     /** Pub/sub channel of changes every bridge follows. */
     events: `${prefix}:events`,
     /** A SCAN pattern for everything of one context, for when it is removed. */

@@ -102,9 +102,22 @@ CREATE INDEX IF NOT EXISTS runs_by_time ON runs (created_at);
 `
 
 /** How many runs the history keeps (the oldest go first). */
-const KEPT_RUN_HISTORY = 10_000
+export const KEPT_RUN_HISTORY = 10_000
 /** How many of the latest runs can be run again (each keeps its workflows; the run manager bounds their size). */
-const KEPT_RUN_REQUESTS = 200
+export const KEPT_RUN_REQUESTS = 200
+
+/** How a run that was queued or running when its bridge stopped ends in the history. */
+export const stoppedWithBridge = (at: string, bridge?: string): Pick<RunView, 'status' | 'finishedAt' | 'error'> => ({
+  status: 'failed',
+  finishedAt: at,
+  error: {
+    name: 'BridgeStoppedError',
+    code: 'bridge_stopped',
+    message: bridge
+      ? `The bridge ${bridge} stopped while this run was queued or running, so the run was stopped too; what its finished workflows committed is kept, the rest is not.`
+      : 'The bridge stopped while this run was queued or running; what its finished workflows committed is kept, the rest is not.',
+  },
+})
 
 const now = () => new Date().toISOString()
 
@@ -325,17 +338,7 @@ export class Ledger {
     this.db.transaction(() => {
       for (const { view } of open) {
         const run = JSON.parse(view) as RunView
-        this.putRun({
-          ...run,
-          status: 'failed',
-          finishedAt: at,
-          error: {
-            name: 'BridgeStoppedError',
-            code: 'bridge_stopped',
-            message:
-              'The bridge stopped while this run was queued or running; what its finished workflows committed is kept, the rest is not.',
-          },
-        })
+        this.putRun({ ...run, ...stoppedWithBridge(at) })
       }
       this.trimRuns()
     })()

@@ -19,6 +19,7 @@ import {
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { RunProgress, RunStatus, RunView } from '../../shared/protocol/index.js'
 import { BridgeHttpError } from './httpError.js'
+import type { RunFeed, RunHistory } from './runHistory.js'
 import { runView } from './runView.js'
 export type { RunStatus }
 
@@ -127,14 +128,6 @@ class InProcessRunQueue implements RunQueue {
   }
 }
 
-/** What the run manager needs of the ledger. */
-export interface RunHistory {
-  putRun(view: RunView, request?: string): void
-  runs(limit: number): RunView[]
-  run(id: string): RunView | undefined
-  runRequest(id: string): string | undefined
-}
-
 /** The largest request kept for a re-run (a UI workflow with its embedded copy is typically 50–500 KB). */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024
 
@@ -162,42 +155,89 @@ const parseRequest = (text: string | undefined): RunRequest | undefined =>
 const KEPT_EVENTS = 2000
 const KEPT_RUNS = 200
 
+export interface RunManagerOptions {
+  runner: Runner
+  store: ContextStoreApi
+  queue?: RunQueue
+  /** Where runs are recorded to outlive the bridge: its ledger, or the history on a shared Redis. */
+  history?: RunHistory
+  /** With several bridges on one Redis: scripted runs go to whichever takes them. */
+  remote?: RemoteRunner
+  /** With several bridges on one Redis: their runs' changes, and cancelling a run whichever bridge holds it. */
+  feed?: RunFeed
+  log?: (line: string) => void
+}
+
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>()
   private readonly controllers = new Map<string, AbortController>()
   private readonly listeners = new Set<(run: RunRecord, event: RunEvent) => void>()
+  private readonly runner: Runner
+  private readonly store: ContextStoreApi
+  private readonly queue: RunQueue
+  private readonly history: RunHistory | undefined
+  private readonly remote: RemoteRunner | undefined
+  private readonly feed: RunFeed | undefined
+  private readonly offFeed: Array<() => void> = []
 
-  constructor(
-    private readonly runner: Runner,
-    private readonly store: ContextStoreApi,
-    private readonly queue: RunQueue = new InProcessRunQueue(),
-    /** Where runs are recorded to outlive the bridge (its ledger). */
-    private readonly history?: RunHistory,
-    /** With several bridges on one Redis: scripted runs go to whichever takes them. */
-    private readonly remote?: RemoteRunner,
-  ) {}
+  constructor(private readonly o: RunManagerOptions) {
+    this.runner = o.runner
+    this.store = o.store
+    this.queue = o.queue ?? new InProcessRunQueue()
+    this.history = o.history
+    this.remote = o.remote
+    this.feed = o.feed
+    if (this.feed) {
+      // Another bridge's run started or ended: this bridge's pages and event streams hear it too.
+      this.offFeed.push(
+        this.feed.onTold((view, event) => {
+          if (this.runs.has(view.id)) return
+          const run = fromHistory(view)
+          for (const l of this.listeners) l(run, event)
+        }),
+        this.feed.onCancelAsked((id) => this.controllers.get(id)?.abort()),
+      )
+    }
+  }
 
   onEvent(listener: (run: RunRecord, event: RunEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
-  get(id: string): RunRecord | undefined {
+  /** A run of this bridge process, or from the history (this bridge's earlier ones, or any bridge's on a shared Redis). */
+  async find(id: string): Promise<RunRecord | undefined> {
     const live = this.runs.get(id)
     if (live) return live
-    const past = this.history?.run(id)
+    const past = await this.history?.run(id)
     return past ? fromHistory(past) : undefined
   }
 
-  /** Runs of this bridge process, and before them the recorded history (oldest first). */
-  list(): RunRecord[] {
+  /** The recorded history and this process's runs, oldest first. */
+  async list(limit = KEPT_RUNS): Promise<RunRecord[]> {
     const live = [...this.runs.values()]
     const known = new Set(live.map((r) => r.id))
-    const past = (this.history?.runs(KEPT_RUNS) ?? [])
+    const past = ((await this.history?.runs(limit)) ?? [])
       .filter((v) => !known.has(v.id))
       .map(fromHistory)
       .reverse()
-    return [...past, ...live]
+    const all = [...past, ...live].sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    return all.slice(-limit)
+  }
+
+  /** Runs this bridge process holds that have not ended. */
+  active(): RunRecord[] {
+    return [...this.runs.values()].filter((r) => r.status === 'queued' || r.status === 'running')
+  }
+
+  /** Record a run's state; a failure to (Redis away) is said, and the run goes on. */
+  private put(run: RunRecord, request?: string): Promise<void> {
+    return Promise.resolve()
+      .then(() => this.history?.putRun(runView(run), request))
+      .catch((e: Error) => {
+        this.o.log?.(`Could not record run ${run.id} in the run history: ${e.message}`)
+        throw e
+      })
   }
 
   private record(run: RunRecord, event: RunEvent): void {
@@ -219,6 +259,8 @@ export class RunManager {
   track(init: Omit<RunRecord, 'events' | 'progress' | 'createdAt' | 'status'> & { status?: RunStatus }): {
     run: RunRecord
     emit: (e: RunEvent) => void
+    /** Settles once the run is in the history (before the bridge answers its request). */
+    recorded: Promise<void>
   } {
     const run: RunRecord = {
       ...init,
@@ -231,7 +273,8 @@ export class RunManager {
     let request = run.request && !run.temporaryContext ? JSON.stringify(run.request) : undefined
     if (request && request.length > MAX_REQUEST_BYTES) request = undefined
     if (!request) delete run.request
-    this.history?.putRun(runView(run), request)
+    const recorded = this.put(run, request)
+    recorded.catch(() => this.runs.delete(run.id))
     if (this.runs.size > KEPT_RUNS) {
       for (const [id, r] of this.runs) {
         if (this.runs.size <= KEPT_RUNS) break
@@ -251,10 +294,12 @@ export class RunManager {
         run.finishedAt = new Date().toISOString()
       }
       this.record(run, e)
-      if (e.type === 'run-started' || e.type === 'run-finished' || e.type === 'run-failed')
-        this.history?.putRun(runView(run))
+      if (e.type === 'run-started' || e.type === 'run-finished' || e.type === 'run-failed') {
+        this.put(run).catch(() => {})
+        this.feed?.tell(runView(run), e)
+      }
     }
-    return { run, emit }
+    return { run, emit, recorded }
   }
 
   async submit(spec: SubmitRun): Promise<RunRecord> {
@@ -274,7 +319,7 @@ export class RunManager {
           ? w.name
           : `workflow ${i + 1}`,
     )
-    const { run, emit } = this.track({
+    const { run, emit, recorded } = this.track({
       id,
       contextId: context.id,
       temporaryContext: temporary,
@@ -290,6 +335,12 @@ export class RunManager {
         ...(spec.expectOutputs ? { expectOutputs: spec.expectOutputs } : {}),
       },
     })
+    try {
+      await recorded
+    } catch (e) {
+      if (temporary) await this.store.close(context.id).catch(() => {})
+      throw e
+    }
     const controller = new AbortController()
     this.controllers.set(id, controller)
     let resolveDone!: () => void
@@ -345,7 +396,7 @@ export class RunManager {
    */
   async submitPage(spec: SubmitPage): Promise<{ run: RunRecord; promptId?: string; number?: number }> {
     const context = this.store.get(spec.contextId) ?? (await this.store.open(spec.contextId))
-    const { run, emit } = this.track({
+    const { run, emit, recorded } = this.track({
       id: randomUUID(),
       contextId: context.id,
       temporaryContext: false,
@@ -354,6 +405,7 @@ export class RunManager {
       source: 'page',
       request: { kind: 'page', prompt: spec.prompt, ...(spec.extraData ? { extraData: spec.extraData } : {}) },
     })
+    await recorded
     const started = await this.runner.queueFromPage(spec.prompt, {
       context,
       clientId: spec.clientId,
@@ -380,10 +432,10 @@ export class RunManager {
    * to show the progress on (a page run needs one; a fresh one is made).
    */
   async rerun(id: string, options: { clientId?: string } = {}): Promise<RunRecord> {
-    const past = this.get(id)
+    const past = await this.find(id)
     if (!past) throw new BridgeHttpError(404, `There is no run "${id}" in the bridge's history.`, 'not_found')
     const live = this.runs.get(id)?.request
-    const kept = live ?? parseRequest(this.history?.runRequest(id))
+    const kept = live ?? parseRequest(await this.history?.runRequest(id))
     if (!kept)
       throw new BridgeHttpError(
         409,
@@ -415,12 +467,28 @@ export class RunManager {
     })
   }
 
-  /** Cancel a queued or running run: its ComfyUI job is cancelled and nothing more is committed. */
-  cancel(id: string): boolean {
+  /**
+   * Cancel a queued or running run: its ComfyUI job is cancelled and nothing
+   * more is committed. On a shared Redis, a run another bridge holds is
+   * cancelled by that bridge. False when the run is not queued or running.
+   */
+  async cancel(id: string): Promise<boolean> {
     const controller = this.controllers.get(id)
-    if (!controller) return false
-    controller.abort()
+    if (controller) {
+      controller.abort()
+      return true
+    }
+    if (!this.feed || this.runs.has(id)) return false
+    const run = await this.history?.run(id)
+    if (!run || (run.status !== 'queued' && run.status !== 'running')) return false
+    await this.feed.askCancel(id)
     return true
+  }
+
+  /** Stop following the other bridges (the bridge is closing). */
+  close(): void {
+    for (const off of this.offFeed.splice(0)) off()
+    for (const run of this.active()) this.controllers.get(run.id)?.abort()
   }
 
   /** Wait for a run submitted here to end. */

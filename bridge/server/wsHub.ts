@@ -73,13 +73,12 @@ export class WsHub {
         ws.on('close', () => this.clients.delete(ws))
         ws.on('error', () => this.clients.delete(ws))
         const sweeps = this.sweeper ? await Promise.resolve(this.sweeper.list()).catch(() => []) : undefined
+        // With Redis away for a moment, the page still gets its contexts; the runs come with the next hello.
+        const runs = await this.runs.list(50).catch(() => [])
         this.send(ws, {
           type: 'hello',
           contexts: this.store.list().map((c) => c.summary()),
-          runs: this.runs
-            .list()
-            .slice(-50)
-            .map((r) => runView(r)),
+          runs: runs.map((r) => runView(r)),
           ...(sweeps ? { sweeps: sweeps.slice(0, 20) } : {}),
         })
       })

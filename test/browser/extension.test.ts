@@ -811,8 +811,8 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
 
   it('without ports, queueing goes to ComfyUI untouched', async () => {
     const before = Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length
-    const pageRuns = () => bridge.runs.list().filter((r) => r.source === 'page').length
-    const runsBefore = pageRuns()
+    const pageRuns = async () => (await bridge.runs.list()).filter((r) => r.source === 'page').length
+    const runsBefore = await pageRuns()
     await page.evaluate(async () => {
       const { app, LiteGraph } = window as unknown as W
       app.graph.clear()
@@ -829,7 +829,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       if (n > before) break
       await new Promise((r) => setTimeout(r, 100))
     }
-    expect(pageRuns()).toBe(runsBefore)
+    expect(await pageRuns()).toBe(runsBefore)
     expect(Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length).toBe(before + 1)
   })
 

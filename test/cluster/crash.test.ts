@@ -12,11 +12,11 @@ import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { EntryMeta, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import type { EntryMeta, RunView, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import { freePort } from '../helpers/net.js'
 import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
 import { startRedis, type TestRedis } from '../helpers/redis.js'
-import { CONCAT as concat } from '../helpers/prompts.js'
+import { CONCAT as concat, SLOW as slow } from '../helpers/prompts.js'
 
 let redis: TestRedis
 beforeAll(async () => {
@@ -71,8 +71,32 @@ describe('three bridges, one Redis', () => {
       () => get<SweepView>(`${three!.url}/api/sweeps/${sweep.id}`),
       (v) => v.done >= total / 3,
     )
+    // A run asked of the bridge about to die, running (on whichever bridge took its job) when it does.
+    const asked = (await (
+      await fetch(`${two!.url}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflows: [slow(2000)] }),
+      })
+    ).json()) as RunView
+    await until(
+      'the run to start',
+      () => get<RunView>(`${one!.url}/api/runs/${asked.id}`),
+      (r) => r.status === 'running',
+    )
     two!.child.kill('SIGKILL')
     await new Promise((r) => two!.child.once('exit', r))
+    // No one follows it any more: the others record it as failed (and stop it) once the dead bridge's key lapses.
+    const orphan = await until(
+      'the orphaned run to be failed',
+      () => get<RunView>(`${three!.url}/api/runs/${asked.id}`),
+      (r) => r.status !== 'running',
+      20_000,
+    )
+    expect(orphan).toMatchObject({
+      status: 'failed',
+      error: { code: 'bridge_stopped', message: expect.stringMatching(/bridge-2 stopped/) },
+    })
     const end = await until(
       'the sweep to finish',
       () => get<SweepView>(`${three!.url}/api/sweeps/${sweep.id}`),

@@ -14,7 +14,7 @@ import type { RedisContext } from '../../bridge/cluster/redisContext.js'
 import { fromJs, toJs } from '../../bridge/store/valueFrom.js'
 import type { HubMessage, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
-import { CONCAT as concat, solidPng } from '../helpers/prompts.js'
+import { CONCAT as concat, SLOW as slow, solidPng } from '../helpers/prompts.js'
 import { startRedis, type TestRedis } from '../helpers/redis.js'
 
 let redis: TestRedis
@@ -152,20 +152,85 @@ describe('runs on BullMQ', () => {
       status: 'failed',
       error: { message: expect.stringMatching(/INPUT port "text" \(node 1\) needs "text"/) },
     })
-    const slow = {
-      name: 'slow.json',
-      workflow: {
-        '1': { class_type: 'PrimitiveString', inputs: { value: 'x' } },
-        '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps: 300, step_ms: 10 } },
-        '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
-      },
-    }
-    const running = await api(a, 'POST', '/runs', { workflows: [slow] })
+    const running = await api(a, 'POST', '/runs', { workflows: [slow(300)] })
     const id = String(running.body.id)
     await new Promise((r) => setTimeout(r, 300))
     expect((await api(a, 'POST', `/runs/${id}/cancel`)).status).toBe(202)
     await (await fetch(`${a.url}/api/runs/${id}/events`)).text()
     expect((await api(a, 'GET', `/runs/${id}`)).body).toMatchObject({ status: 'cancelled' })
+  })
+})
+
+/** A page on a bridge's WebSocket, keeping what it hears. */
+async function pageOn(bridge: Bridge) {
+  const ws = new WebSocket(`${bridge.url.replace('http', 'ws')}/api/ws`)
+  const heard: HubMessage[] = []
+  ws.on('message', (d) => heard.push(JSON.parse(String(d)) as HubMessage))
+  await new Promise((r) => ws.on('open', r))
+  const hear = async (what: string, test: (m: HubMessage) => boolean) => {
+    for (let i = 0; i < 250 && !heard.some(test); i++) await new Promise((r) => setTimeout(r, 20))
+    const found = heard.find(test)
+    if (!found) throw new Error(`the page never heard ${what}`)
+    return found
+  }
+  return { heard, hear, close: () => ws.close() }
+}
+
+describe('one run history for every bridge', () => {
+  it('a run asked of one bridge is heard, listed, opened and run again through the other', async () => {
+    const page = await pageOn(b)
+    await api(a, 'POST', '/contexts', { id: 'history-1' })
+    const asked = await api(a, 'POST', '/runs', {
+      workflows: [concat],
+      context: 'history-1',
+      inputs: { text: 'first' },
+    })
+    const id = String(asked.body.id)
+    // The page on B sees it start and end, though B never had it.
+    await page.hear(
+      'the run start',
+      (m) => m.type === 'run-event' && m.event.runId === id && m.event.type === 'run-started',
+    )
+    const end = await page.hear(
+      'the run end',
+      (m) => m.type === 'run-event' && m.event.runId === id && m.event.type === 'run-finished',
+    )
+    expect(end).toMatchObject({ run: { id, status: 'succeeded', outputs: ['out'], contextId: 'history-1' } })
+    page.close()
+    // Listed and opened through B, as through A.
+    const listed = (await api(b, 'GET', '/runs')).body as unknown as Array<Record<string, unknown>>
+    expect(listed.find((r) => r.id === id)).toMatchObject({ status: 'succeeded', source: 'script', rerunnable: true })
+    expect((await api(b, 'GET', `/runs/${id}`)).body).toMatchObject({ id, status: 'succeeded', outputs: ['out'] })
+    // A page that connects to B now gets it in its hello.
+    const later = await pageOn(b)
+    const hello = await later.hear('hello', (m) => m.type === 'hello')
+    expect(hello.type === 'hello' && hello.runs.some((r) => r.id === id)).toBe(true)
+    later.close()
+    // Changed through B and run again through B: the same workflow, the context's value as it is now.
+    await api(b, 'PUT', '/contexts/history-1/values/text', { value: 'second' })
+    const again = await api(b, 'POST', `/runs/${id}/rerun`, {})
+    expect(again.status).toBe(202)
+    await (await fetch(`${b.url}/api/runs/${String(again.body.id)}/events`)).text()
+    expect((await api(a, 'GET', `/runs/${String(again.body.id)}`)).body).toMatchObject({ status: 'succeeded' })
+    expect((await api(a, 'GET', '/contexts/history-1/values/out')).body).toMatchObject({
+      value: { kind: 'string', value: 'second!' },
+    })
+  })
+
+  it('a run asked of one bridge is cancelled through the other, and its events end there too', async () => {
+    const asked = await api(a, 'POST', '/runs', { workflows: [slow(500)] })
+    const id = String(asked.body.id)
+    const followed = fetch(`${b.url}/api/runs/${id}/events`).then((r) => r.text())
+    for (let i = 0; i < 100 && (await api(b, 'GET', `/runs/${id}`)).body.status !== 'running'; i++)
+      await new Promise((r) => setTimeout(r, 20))
+    const cancelled = await api(b, 'POST', `/runs/${id}/cancel`)
+    expect(cancelled).toMatchObject({ status: 202, body: { cancelled: true } })
+    // The stream opened on B ends with the run, which A holds.
+    expect(await followed).toMatch(/event: run-failed/)
+    expect((await api(a, 'GET', `/runs/${id}`)).body).toMatchObject({ status: 'cancelled' })
+    expect((await api(b, 'GET', `/runs/${id}`)).body).toMatchObject({ status: 'cancelled' })
+    // An ended run is not cancelled again.
+    expect((await api(b, 'POST', `/runs/${id}/cancel`)).body).toMatchObject({ cancelled: false })
   })
 })
 

@@ -34,3 +34,13 @@ export const CONCAT = {
     '3': port('out', ['2', 0]),
   } satisfies ApiPrompt,
 }
+
+/** A workflow that takes `steps` × 10 ms on the stand-in (its test-only sleep node) and writes OUTPUT "out". */
+export const SLOW = (steps: number) => ({
+  name: 'slow.json',
+  workflow: {
+    '1': { class_type: 'PrimitiveString', inputs: { value: 'x' } },
+    '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps, step_ms: 10 } },
+    '3': port('out', ['2', 0]),
+  } satisfies ApiPrompt,
+})

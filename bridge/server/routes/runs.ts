@@ -14,8 +14,8 @@ const inputsFromClient = (raw: Record<string, unknown>): Record<string, InputVal
 
 export function runsRouter(runs: RunManager, limits: { json: string; binary: string }): Router {
   const router = Router()
-  const find = (req: Request): RunRecord => {
-    const run = runs.get(String(req.params.id))
+  const find = async (req: Request): Promise<RunRecord> => {
+    const run = await runs.find(String(req.params.id))
     if (!run)
       throw new BridgeHttpError(
         404,
@@ -25,8 +25,8 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
     return run
   }
 
-  router.get('/', (_req, res) => {
-    res.json(runs.list().map((r) => runView(r)))
+  router.get('/', async (_req, res) => {
+    res.json((await runs.list()).map((r) => runView(r)))
   })
 
   router.post('/', ...envelopeBody(limits.binary), express.json({ limit: limits.json }), async (req, res) => {
@@ -50,8 +50,8 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
     res.status(202).json(runView(run))
   })
 
-  router.get('/:id', (req, res) => {
-    res.json(runView(find(req), req.query.events === '1'))
+  router.get('/:id', async (req, res) => {
+    res.json(runView(await find(req), req.query.events === '1'))
   })
 
   /** The same workflows again, in the same context, with its values as they are now. */
@@ -61,14 +61,14 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
     res.status(202).json(runView(run))
   })
 
-  router.post('/:id/cancel', (req, res) => {
-    const run = find(req)
-    const cancelled = runs.cancel(run.id)
+  router.post('/:id/cancel', async (req, res) => {
+    const run = await find(req)
+    const cancelled = await runs.cancel(run.id)
     res.status(cancelled ? 202 : 409).json({ ...runView(run), cancelled })
   })
 
-  router.get('/:id/result', (req, res) => {
-    const run = find(req)
+  router.get('/:id/result', async (req, res) => {
+    const run = await find(req)
     if (run.status !== 'succeeded' || !run.outputs) {
       throw new BridgeHttpError(
         409,
@@ -80,8 +80,8 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
   })
 
   /** Every event of the run so far, then live ones, as Server-Sent Events; ends with the run. */
-  router.get('/:id/events', (req: Request, res: Response) => {
-    streamRun(req, res, runs, find(req), false)
+  router.get('/:id/events', async (req: Request, res: Response) => {
+    streamRun(req, res, runs, await find(req), false)
   })
 
   return router

@@ -1,18 +1,23 @@
 /**
  * The Lua scripts that change or read a context in Redis, each one atomic step.
  *
- * Values' bytes never go through a script (a script blocks Redis while it
- * runs): they are written first, each under a fresh blob key that expires
+ * Large values' bytes do not go through a script (a script blocks Redis while
+ * it runs): they are written first, each under a fresh blob key that expires
  * unless a commit adopts it, so a bridge that dies between the two leaves
- * nothing behind for long. The commit then checks the run's receipt (a run
- * id committed once is never committed again: it answers with what it
- * committed the first time), bumps the context's version, points each key at
- * its new blob, lets the replaced blobs expire after a grace period (runs
- * that began before may still read them), notes each key in the change log
- * (so a bridge catches up by reading what changed, not everything), records
- * the run, and, for a sweep item, marks the item done, counts it and ends the
- * sweep with its last item — all or nothing.
+ * nothing behind for long. Small ones (most: strings, numbers, latents of a
+ * thumbnail) travel with the commit, which saves a round trip and, with
+ * appendfsync always, a sync of Redis's file per commit. The commit checks the
+ * run's receipt (a run id committed once is never committed again: it answers
+ * with what it committed the first time), bumps the context's version, points
+ * each key at its new blob, lets the replaced blobs expire after a grace period
+ * (runs that began before may still read them), notes each key in the change
+ * log (so a bridge catches up by reading what changed, not everything),
+ * records the run, and, for a sweep item, marks the item done, counts it and
+ * ends the sweep with its last item — all or nothing.
  */
+
+/** Values up to this size go inside the commit script; larger ones are written before it. */
+export const INLINE_VALUE_BYTES = 64 * 1024
 
 /** Keys the change log keeps; a bridge further behind reads the whole context again. */
 const KEPT_CHANGES = 10_000
@@ -33,7 +38,7 @@ end
 /**
  * KEYS: info, meta, receipts, runs, changes, [sweep items, sweep, sweep's running items]
  * ARGV: blobPrefix, runId ('' for a plain save), now, graceMs, runJson, n,
- *       n × (key, metaJson, blobId), [item index, item json, channel, item message, sweep-ended message]
+ *       n × (key, metaJson, blobId, bytes or '' when the blob was written before), [item index, item json, channel, item message, sweep-ended message]
  * Returns {1, receiptJson, version} when it committed, {0, receiptJson, version} when the run had already.
  */
 export const COMMIT = `${NOTE_CHANGE}
@@ -47,7 +52,7 @@ local n = tonumber(ARGV[6])
 local top = redis.call('HINCRBY', KEYS[1], 'version', math.max(n, 1))
 local metas = {}
 for i = 1, n do
-  local at = 6 + (i - 1) * 3
+  local at = 6 + (i - 1) * 4
   local key = ARGV[at + 1]
   local meta = cjson.decode(ARGV[at + 2])
   local blob = ARGV[at + 3]
@@ -58,7 +63,7 @@ for i = 1, n do
     local previous = cjson.decode(old)['file']
     if previous and previous ~= blob then redis.call('PEXPIRE', ARGV[1] .. previous, ARGV[4]) end
   end
-  redis.call('PERSIST', ARGV[1] .. blob)
+  if ARGV[at + 4] ~= '' then redis.call('SET', ARGV[1] .. blob, ARGV[at + 4]) else redis.call('PERSIST', ARGV[1] .. blob) end
   local text = cjson.encode(meta)
   redis.call('HSET', KEYS[2], key, text)
   note_change(KEYS[1], KEYS[5], key, top - n + i)
@@ -73,7 +78,7 @@ if runId ~= '' then
   redis.call('HINCRBY', KEYS[1], 'runs', 1)
 end
 if KEYS[6] then
-  local at = 6 + n * 3
+  local at = 6 + n * 4
   redis.call('HSET', KEYS[6], ARGV[at + 1], ARGV[at + 2])
   local done = redis.call('HINCRBY', KEYS[7], 'done', 1)
   redis.call('HDEL', KEYS[8], ARGV[at + 1])

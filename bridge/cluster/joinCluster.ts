@@ -54,6 +54,7 @@ export async function joinCluster(
   }
   const policy = await setting('maxmemory-policy')
   const appendOnly = await setting('appendonly')
+  const fsync = await setting('appendfsync')
   const lockMs = config.lockMs ?? DEFAULT_LOCK_MS
   const store = new RedisContextStore({
     redis,
@@ -77,9 +78,13 @@ export async function joinCluster(
         : []),
       ...(appendOnly === 'no'
         ? [
-            'Redis keeps no append-only file (appendonly no): a Redis restart loses contexts and queued items. Set appendonly yes (appendfsync everysec).',
+            'Redis keeps no append-only file (appendonly no): a Redis restart loses contexts and queued items. Set appendonly yes and appendfsync always.',
           ]
-        : []),
+        : appendOnly === 'yes' && fsync && fsync !== 'always'
+          ? [
+              `Redis syncs its append-only file ${fsync === 'everysec' ? 'once a second' : 'when the system decides'} (appendfsync ${fsync}): it answers before a commit is on disk, so Redis killed or its machine down can lose the last seconds of acknowledged commits. For none, set appendfsync always.`,
+            ]
+          : []),
     ],
     sweeper: (o: { runner: Runner; capacity: () => number; bridge: string; log?: (line: string) => void }) =>
       new ClusterSweeper({

@@ -32,7 +32,7 @@ import {
 } from '../store/values.js'
 import { SerialQueue } from '../store/serialQueue.js'
 import { WorkerReceipt, type SaveOptions } from '../store/workerReceipt.js'
-import { COMMIT, DELETE, READ_SINCE } from './commitScripts.js'
+import { COMMIT, DELETE, INLINE_VALUE_BYTES, READ_SINCE } from './commitScripts.js'
 import { runScript, type RedisKeys } from './redis.js'
 
 /** Blobs written but not (yet) adopted by a commit go after this long. */
@@ -293,10 +293,17 @@ export class RedisContext implements ContextHandle {
         file: blob,
         ...(PLAIN.has(value.kind) ? { summary: describeValue(value) } : {}),
       }
-      write.set(blobPrefix + blob, bytes, 'PX', ORPHAN_MS)
-      args.push(key, JSON.stringify(meta), blob)
+      // (An empty value cannot travel inline: '' says the blob was written before.)
+      const inline = bytes.byteLength > 0 && bytes.byteLength <= INLINE_VALUE_BYTES
+      if (!inline) write.set(blobPrefix + blob, bytes, 'PX', ORPHAN_MS)
+      args.push(
+        key,
+        JSON.stringify(meta),
+        blob,
+        inline ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : '',
+      )
     }
-    if (items.length) await write.exec()
+    if (write.length) await write.exec()
     const now = new Date().toISOString()
     const runJson = run
       ? JSON.stringify({

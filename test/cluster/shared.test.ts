@@ -117,6 +117,34 @@ describe('contexts shared through Redis', () => {
   })
 })
 
+describe('what the bridge says of its Redis', () => {
+  it('warns at start when Redis answers before a commit is on disk, and not when it syncs first', async () => {
+    const lax = await startRedis({ fsync: 'everysec' })
+    const said: string[] = []
+    const comfy = await startComfyStandIn()
+    try {
+      for (const url of [lax.url, redis.url]) {
+        said.length = 0
+        const bridge = await startBridge({
+          port: 0,
+          comfyUrl: comfy.url,
+          root: mkdtempSync(join(tmpdir(), 'cluster-warn-')),
+          redis: { url, prefix: 'warn' },
+          log: (line) => said.push(line),
+        })
+        await bridge.close()
+        const warning = said.find((l) => l.includes('appendfsync'))
+        if (url === lax.url)
+          expect(warning).toMatch(/appendfsync everysec.*can lose the last seconds.*set appendfsync always/)
+        else expect(warning).toBeUndefined()
+      }
+    } finally {
+      await comfy.close()
+      await lax.stop()
+    }
+  })
+})
+
 describe('runs on BullMQ', () => {
   it('runs submitted to one bridge run on both; each client follows its run and reads its result there', async () => {
     const ran = async (comfy: ComfyStandIn) =>

@@ -1,8 +1,8 @@
 /**
  * A real Redis for the tests: Debian's redis-server, on loopback, in its own
- * folder, with the append-only file on (fsync every second, as the README
- * advises) and no eviction. It can be killed and started again on the same
- * folder, as a crashed Redis would be.
+ * folder, with the append-only file on and synced before each answer (as the
+ * README advises, so no acknowledged commit is lost) and no eviction. It can be
+ * killed and started again on the same folder, as a crashed Redis would be.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
@@ -22,7 +22,8 @@ export interface TestRedis {
   stop(): Promise<void>
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** `fsync`: when Redis syncs its append-only file; "always" (before each answer) unless a benchmark compares. */
+export async function startRedis(options: { fsync?: 'always' | 'everysec' } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-'))
   const port = await freePort()
   let child: ChildProcess | undefined
@@ -40,7 +41,7 @@ export async function startRedis(): Promise<TestRedis> {
           '--appendonly',
           'yes',
           '--appendfsync',
-          'everysec',
+          options.fsync ?? 'always',
           '--save',
           '',
           '--maxmemory-policy',

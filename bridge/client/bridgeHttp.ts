@@ -6,7 +6,7 @@ import type { ContextSummary, CreateContextBody, Health, RunBody, RunView } from
 import { fromWire } from '../server/wire.js'
 import { DiscomfortError } from '../../shared/errors.js'
 import { readSse } from './sse.js'
-import { type Exchange, exchange } from './transport.js'
+import { type Exchange, exchange } from '../util/exchange.js'
 import { decodeEnvelope, ENVELOPE_TYPE, encodeEnvelope, hasBytes } from '../../shared/protocol/index.js'
 
 export type { RunView }

@@ -3,7 +3,8 @@
  * content-addressed names, `/view` downloads, the queue, interrupt and free.
  * Every request has a timeout and fails with a typed error naming the route.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { exchange, type Exchange } from '../util/exchange.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import { isFrontendVersion } from '../../shared/convert/frontendProfiles.js'
@@ -21,9 +22,16 @@ export interface ComfyHttpOptions {
   requestTimeoutMs?: number
   /** Limit for uploads and downloads (ms). Default 120 s. */
   transferTimeoutMs?: number
-  /** Injected fetch (tests); the global fetch by default. */
-  fetch?: typeof fetch
 }
+
+interface Outgoing {
+  headers?: Record<string, string>
+  body?: Uint8Array | string
+}
+
+const ok = (res: Exchange) => res.status >= 200 && res.status < 300
+const text = (res: Exchange) => res.body.toString('utf8')
+const JSON_BODY = { 'content-type': 'application/json' }
 
 export interface QueuePromptBody {
   prompt: ApiPrompt
@@ -58,7 +66,6 @@ export interface SystemStats {
 
 export class ComfyHttp {
   readonly baseUrl: string
-  private readonly doFetch: typeof fetch
   private readonly requestTimeoutMs: number
   private readonly transferTimeoutMs: number
   private objectInfoCache: Promise<ObjectInfo> | undefined
@@ -68,7 +75,6 @@ export class ComfyHttp {
 
   constructor(baseUrl: string, options: ComfyHttpOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '')
-    this.doFetch = options.fetch ?? fetch
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.transferTimeoutMs = options.transferTimeoutMs ?? 120_000
   }
@@ -76,38 +82,39 @@ export class ComfyHttp {
   private async request(
     method: string,
     path: string,
-    init: RequestInit = {},
+    out: Outgoing = {},
     timeoutMs = this.requestTimeoutMs,
-  ): Promise<Response> {
+  ): Promise<Exchange> {
     const url = `${this.baseUrl}${path}`
     try {
-      return await this.doFetch(url, { ...init, method, signal: AbortSignal.timeout(timeoutMs) })
+      return await exchange(url, {
+        method,
+        headers: out.headers ?? {},
+        ...(out.body !== undefined ? { body: out.body } : {}),
+        timeoutMs,
+      })
     } catch (e) {
       if ((e as Error).name === 'TimeoutError') {
         throw new ComfyTimeoutError(`ComfyUI did not answer ${method} ${url} within ${timeoutMs} ms.`)
       }
-      throw new ComfyUnreachableError(this.baseUrl, (e as Error).cause ?? e)
+      throw new ComfyUnreachableError(this.baseUrl, e)
     }
   }
 
-  private async json<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
-    const res = await this.request(method, path, init)
-    const text = await res.text()
-    if (!res.ok) throw new ComfyHttpError(method, `${this.baseUrl}${path}`, res.status, text)
+  private async json<T>(method: string, path: string, out: Outgoing = {}): Promise<T> {
+    const res = await this.request(method, path, out)
+    const body = text(res)
+    if (!ok(res)) throw new ComfyHttpError(method, `${this.baseUrl}${path}`, res.status, body)
     try {
-      return (text ? JSON.parse(text) : undefined) as T
+      return (body ? JSON.parse(body) : undefined) as T
     } catch {
-      throw new ComfyHttpError(method, `${this.baseUrl}${path}`, res.status, `not JSON: ${text.slice(0, 200)}`)
+      throw new ComfyHttpError(method, `${this.baseUrl}${path}`, res.status, `not JSON: ${body.slice(0, 200)}`)
     }
   }
 
   private async post(path: string, body: unknown): Promise<void> {
-    const res = await this.request('POST', path, {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    if (!res.ok) throw new ComfyHttpError('POST', `${this.baseUrl}${path}`, res.status, await res.text())
-    await res.arrayBuffer()
+    const res = await this.request('POST', path, { headers: JSON_BODY, body: JSON.stringify(body) })
+    if (!ok(res)) throw new ComfyHttpError('POST', `${this.baseUrl}${path}`, res.status, text(res))
   }
 
   /** Node definitions, fetched once and kept; `refresh` fetches again (after installing nodes or uploading files). */
@@ -149,16 +156,13 @@ export class ComfyHttp {
   }
 
   async queuePrompt(body: QueuePromptBody): Promise<QueuePromptAnswer> {
-    const res = await this.request('POST', '/prompt', {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    const text = await res.text()
+    const res = await this.request('POST', '/prompt', { headers: JSON_BODY, body: JSON.stringify(body) })
+    const answer = text(res)
     let parsed: Record<string, unknown>
     try {
-      parsed = JSON.parse(text) as Record<string, unknown>
+      parsed = JSON.parse(answer) as Record<string, unknown>
     } catch {
-      throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, text)
+      throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, answer)
     }
     if (res.status === 200) {
       return {
@@ -175,7 +179,7 @@ export class ComfyHttp {
         node_errors: (parsed.node_errors ?? {}) as Record<string, NodeErrorEntry>,
       }
     }
-    throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, text)
+    throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, answer)
   }
 
   /** The history entry of one prompt, or undefined while it is unknown or unfinished. */
@@ -212,15 +216,15 @@ export class ComfyHttp {
     name: string,
     options: { subfolder?: string; type?: 'input' | 'temp' | 'output'; overwrite?: boolean } = {},
   ): Promise<UploadResult> {
-    const form = new FormData()
-    form.append('image', new Blob([new Uint8Array(bytes)]), name)
-    if (options.subfolder) form.append('subfolder', options.subfolder)
-    if (options.type) form.append('type', options.type)
-    if (options.overwrite) form.append('overwrite', 'true')
-    const res = await this.request('POST', '/upload/image', { body: form }, this.transferTimeoutMs)
-    const text = await res.text()
-    if (!res.ok) throw new ComfyHttpError('POST', `${this.baseUrl}/upload/image`, res.status, text)
-    return JSON.parse(text) as UploadResult
+    const fields: Record<string, string> = {
+      ...(options.subfolder ? { subfolder: options.subfolder } : {}),
+      ...(options.type ? { type: options.type } : {}),
+      ...(options.overwrite ? { overwrite: 'true' } : {}),
+    }
+    const form = multipart({ name: 'image', filename: name, bytes }, fields)
+    const res = await this.request('POST', '/upload/image', form, this.transferTimeoutMs)
+    if (!ok(res)) throw new ComfyHttpError('POST', `${this.baseUrl}/upload/image`, res.status, text(res))
+    return JSON.parse(text(res)) as UploadResult
   }
 
   /**
@@ -254,7 +258,32 @@ export class ComfyHttp {
   async view(file: UiFile): Promise<Uint8Array> {
     const query = new URLSearchParams({ filename: file.filename, subfolder: file.subfolder, type: file.type })
     const res = await this.request('GET', `/view?${query}`, {}, this.transferTimeoutMs)
-    if (!res.ok) throw new ComfyHttpError('GET', `${this.baseUrl}/view?${query}`, res.status, await res.text())
-    return new Uint8Array(await res.arrayBuffer())
+    if (!ok(res)) throw new ComfyHttpError('GET', `${this.baseUrl}/view?${query}`, res.status, text(res))
+    const body = res.body
+    // Its own memory (a small body may sit in Node's shared pool: copied out of it).
+    return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
+      ? new Uint8Array(body.buffer)
+      : new Uint8Array(body)
+  }
+}
+
+/** A multipart/form-data body (RFC 7578) with one file and some text fields, as a browser's FormData sends it. */
+function multipart(
+  file: { name: string; filename: string; bytes: Uint8Array },
+  fields: Record<string, string>,
+): Required<Outgoing> {
+  const boundary = `----DiscomfortBoundary${randomBytes(12).toString('hex')}`
+  // Quotes and line breaks in a name are percent-encoded, as browsers do.
+  const quoted = (s: string) => s.replace(/["\r\n]/g, (c) => encodeURIComponent(c))
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${quoted(file.filename)}"\r\n` +
+    'Content-Type: application/octet-stream\r\n\r\n'
+  const parts = Object.entries(fields).map(
+    ([k, v]) => `\r\n--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}`,
+  )
+  const tail = `${parts.join('')}\r\n--${boundary}--\r\n`
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: Buffer.concat([Buffer.from(head), file.bytes, Buffer.from(tail)]),
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { getEventListeners } from 'node:events'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -286,21 +286,24 @@ describe('ComfyClient against the stand-in', () => {
   }, 60_000)
 
   it('uploads the same bytes once per server, under a content-addressed name', async () => {
-    let uploads = 0
-    const counting: typeof fetch = (input, init) => {
-      if (String(input).includes('/upload/image')) uploads += 1
-      return fetch(input, init)
-    }
-    const http = new ComfyHttp(comfy.url, { fetch: counting })
+    const http = new ComfyHttp(comfy.url)
     const png = readFileSync(join(COMFY_FIXTURES, 'saveimage_64x48_inverted_red.png'))
     const a = await http.uploadContent(png, 'png')
-    const b = await http.uploadContent(png, 'png')
-    expect(uploads).toBe(1)
-    expect(b).toEqual({ ...a, reused: true })
     expect(a.subfolder).toBe('discomfort')
+    expect(ComfyHttp.loaderPath(a)).toBe(`discomfort/${a.name}`)
     const back = await http.view({ filename: a.name, subfolder: a.subfolder, type: 'input' })
     expect(Buffer.from(back).equals(png)).toBe(true)
-    expect(ComfyHttp.loaderPath(a)).toBe(`discomfort/${a.name}`)
+    // The file gone from the server: the second upload of the same bytes makes no request, so it stays gone.
+    const file = join(comfy.folders.input, a.subfolder, a.name)
+    expect(existsSync(file)).toBe(true)
+    rmSync(file)
+    const b = await http.uploadContent(png, 'png')
+    expect(b).toEqual({ ...a, reused: true })
+    expect(existsSync(file)).toBe(false)
+    // A named upload, with the form fields ComfyUI reads (subfolder, overwrite).
+    const other = await http.upload(png, 'my picture.png', { subfolder: 'discomfort', overwrite: true })
+    expect(other).toEqual({ name: 'my picture.png', subfolder: 'discomfort', type: 'input' })
+    expect(readFileSync(join(comfy.folders.input, 'discomfort', other.name)).equals(png)).toBe(true)
   })
 
   it('caches object_info and refreshes it on demand', async () => {

@@ -1,8 +1,10 @@
 /**
  * Three bridges (each started by the `discomfort` command, each with two
- * stand-in ComfyUIs of its own) on one real Redis. A 1,000-item sweep: one
- * bridge is SIGKILLed mid-sweep and the others take over what it held; every
- * item is committed exactly once. Then Redis itself is SIGKILLed while
+ * stand-in ComfyUIs of its own) on one real Redis. A 1,000-item sweep and
+ * some runs: one bridge is SIGKILLed mid-way and the others take over the
+ * items and runs it held; every item is committed exactly once, every run
+ * asked of a living bridge ends well, and the run asked of the dead one is
+ * recorded as failed (no one follows it any more). Then Redis itself is SIGKILLed while
  * values are being written and started again from its append-only file: no
  * write a bridge acknowledged is lost.
  */
@@ -35,7 +37,7 @@ const get = async <T>(url: string): Promise<T> => {
 
 /** n bridges on the test Redis, each over two stand-ins of its own. */
 async function cluster(n: number, promptDelayMs: number, prefix: string) {
-  const bridges: Array<{ url: string; child: ChildProcess; name: string }> = []
+  const bridges: Array<{ url: string; child: ChildProcess; name: string; comfy: string[] }> = []
   for (let i = 0; i < n; i++) {
     const comfy = [await standIn(promptDelayMs), await standIn(promptDelayMs)]
     const port = await freePort()
@@ -50,13 +52,13 @@ async function cluster(n: number, promptDelayMs: number, prefix: string) {
       '--name',
       name,
     ])
-    bridges.push({ url: `http://127.0.0.1:${port}`, child, name })
+    bridges.push({ url: `http://127.0.0.1:${port}`, child, name, comfy })
   }
   return bridges
 }
 
 describe('three bridges, one Redis', () => {
-  it('a 1,000-item sweep with one bridge SIGKILLed mid-way: every item committed exactly once', async () => {
+  it('one bridge SIGKILLed mid-sweep and mid-runs: every item committed once, the runs it ran taken over, the run it was asked for failed', async () => {
     const [one, two, three] = await cluster(3, 15, 'crash')
     const total = 1000
     const sweep = (await (
@@ -84,6 +86,27 @@ describe('three bridges, one Redis', () => {
       () => get<RunView>(`${one!.url}/api/runs/${asked.id}`),
       (r) => r.status === 'running',
     )
+    // Runs asked of a bridge that lives, some of them running on the one about to die (each bridge takes two).
+    const runs: RunView[] = []
+    for (let i = 0; i < 6; i++)
+      runs.push(
+        (await (
+          await fetch(`${one!.url}/api/runs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ workflows: [slow(300)] }),
+          })
+        ).json()) as RunView,
+      )
+    const slowOn = async (comfy: string) =>
+      JSON.stringify((await get<{ queue_running: unknown[] }>(`${comfy}/api/queue`)).queue_running).includes(
+        'DiscomfortTestSleep',
+      )
+    await until(
+      'a run on the bridge about to die',
+      async () => (await Promise.all(two!.comfy.map(slowOn))).some(Boolean),
+      (running) => running,
+    )
     two!.child.kill('SIGKILL')
     await new Promise((r) => two!.child.once('exit', r))
     // No one follows it any more: the others record it as failed (and stop it) once the dead bridge's key lapses.
@@ -97,6 +120,16 @@ describe('three bridges, one Redis', () => {
       status: 'failed',
       error: { code: 'bridge_stopped', message: expect.stringMatching(/bridge-2 stopped/) },
     })
+    // What it was running of theirs was taken over: every run ends well, through the bridge that was asked.
+    for (const run of runs) {
+      const ended = await until(
+        `run ${run.id} to end`,
+        () => get<RunView>(`${one!.url}/api/runs/${run.id}`),
+        (r) => r.status !== 'queued' && r.status !== 'running',
+        60_000,
+      )
+      expect(ended).toMatchObject({ status: 'succeeded', outputs: ['out'] })
+    }
     const end = await until(
       'the sweep to finish',
       () => get<SweepView>(`${three!.url}/api/sweeps/${sweep.id}`),

@@ -1,8 +1,10 @@
 /**
  * The `discomfort` command line: each command's options (with their help
  * text) declared once, parsed with node:util's parseArgs into typed
- * arguments. Pure: nothing here touches the network or the disk.
+ * arguments. Pure: nothing here touches the network or the disk (a config
+ * file is read by the function the caller passes in).
  */
+import { dirname, resolve } from 'node:path'
 import { parseArgs as parseNodeArgs } from 'node:util'
 import type { InputValue } from '../run/inputs.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, MAX_ITERATIONS } from '../defaults.js'
@@ -128,6 +130,11 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         help: 'A job held by a bridge that stopped answering goes to another after this long (default 30000).',
       },
       name: { type: 'string', value: 'NAME', help: "This bridge's name in sweep records (default: host-pid)." },
+      config: {
+        type: 'string',
+        value: 'FILE',
+        help: 'Take options from this JSON file, each under its name here ({"redis": "redis://…", "server": ["http://…"], "token": "…"}); paths in it are relative to it; flags given as well win.',
+      },
       help: HELP,
     },
   },
@@ -406,7 +413,58 @@ function frontendVersion(v: unknown, command: CommandName): string | undefined {
   return value
 }
 
-export function parseArgs(argv: readonly string[]): CliArgs {
+/** What the command line needs from outside: reading a config file (`bridge --config`). */
+export interface ArgsEnv {
+  readFile?: (path: string) => string
+}
+
+/**
+ * A bridge config file's options, checked against the bridge's own: each key
+ * an option's name, each value of the option's kind; paths resolved from the
+ * file's folder.
+ */
+function configFileValues(path: string, env: ArgsEnv): Record<string, unknown> {
+  const where = `bridge --config ${path}`
+  if (!env.readFile) throw new UsageError(`${where}: config files cannot be read here.`, 'bridge')
+  let raw: unknown
+  try {
+    raw = JSON.parse(env.readFile(path))
+  } catch (e) {
+    throw new UsageError(`${where}: ${(e as Error).message}`, 'bridge')
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(
+      `${where}: the file holds a JSON object of options, e.g. {"redis": "redis://127.0.0.1:6379"}.`,
+      'bridge',
+    )
+  const options: Record<string, OptionSpec> = COMMANDS.bridge.options
+  const allowed = Object.keys(options).filter((k) => k !== 'config' && k !== 'help')
+  const values: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    const spec = allowed.includes(key) ? options[key] : undefined
+    if (!spec)
+      throw new UsageError(
+        `${where}: "${key}" is not an option of discomfort bridge; it takes: ${allowed.join(', ')}.`,
+        'bridge',
+      )
+    const one = (v: unknown): string => {
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v)
+      if (typeof v !== 'string')
+        throw new UsageError(
+          `${where}: "${key}" takes ${spec.multiple ? 'a list of strings' : 'a string'} (got ${JSON.stringify(v)}).`,
+          'bridge',
+        )
+      return spec.value === 'FILE' || spec.value === 'DIR' ? resolve(dirname(path), v) : v
+    }
+    if (spec.type === 'boolean') {
+      if (typeof value !== 'boolean') throw new UsageError(`${where}: "${key}" takes true or false.`, 'bridge')
+      values[key] = value
+    } else values[key] = spec.multiple ? (Array.isArray(value) ? value : [value]).map(one) : one(value)
+  }
+  return values
+}
+
+export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
   const [first, ...rest] = argv
   if (first === undefined || first === '--help' || first === '-h') return { command: 'help' }
   if (first === '--version' || first === '-v' || first === 'version') return { command: 'version' }
@@ -444,6 +502,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     case 'bridge': {
       if (positionals.length) throw new UsageError(`bridge: unexpected argument "${positionals[0]}".`, command)
+      // The file's options first; flags given as well take their place.
+      const config = str(v.config)
+      if (config !== undefined) Object.assign(v, { ...configFileValues(config, env), ...v })
       const args: BridgeArgs = {
         command,
         host: str(v.host) ?? '127.0.0.1',

@@ -1,4 +1,5 @@
 /** The `discomfort` command: parse, dispatch, and turn errors into a message and an exit code. */
+import { readFileSync } from 'node:fs'
 import { VERSION } from '../version.js'
 import { parseArgs, UsageError } from './args.js'
 import { bridgeCommand } from './commands/bridge.js'
@@ -10,7 +11,7 @@ import { commandHelp, usage } from './help.js'
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const args = parseArgs(argv)
+    const args = parseArgs(argv, { readFile: (path) => readFileSync(path, 'utf8') })
     switch (args.command) {
       case 'help':
         process.stdout.write(args.topic ? commandHelp(args.topic) : usage())

@@ -12,7 +12,7 @@
  */
 import type { Redis } from 'ioredis'
 import type { RunEvent, RunView } from '../../shared/protocol/index.js'
-import { KEPT_RUN_HISTORY, KEPT_RUN_REQUESTS, stoppedWithBridge } from '../ledger/ledger.js'
+import { KEPT_RUN_HISTORY, KEPT_RUN_REQUESTS, stoppedWithBridge, TRIM_EVERY_PUTS } from '../ledger/ledger.js'
 import type { RunFeed, RunHistory } from '../server/runHistory.js'
 import type { RedisContextStore } from './redisContextStore.js'
 import { runScript, sayOnce, type RedisKeys } from './redis.js'
@@ -176,7 +176,7 @@ export class RedisRunHistory implements RunHistory, RunFeed {
       this.o.bridge,
       request ?? '',
     )
-    if (request !== undefined && ++this.putsSinceTrim >= 50) {
+    if (++this.putsSinceTrim >= TRIM_EVERY_PUTS) {
       this.putsSinceTrim = 0
       await runScript(
         this.o.redis,

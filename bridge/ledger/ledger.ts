@@ -105,6 +105,8 @@ CREATE INDEX IF NOT EXISTS runs_by_time ON runs (created_at);
 export const KEPT_RUN_HISTORY = 10_000
 /** How many of the latest runs can be run again (each keeps its workflows; the run manager bounds their size). */
 export const KEPT_RUN_REQUESTS = 200
+/** The history is trimmed to those bounds after this many records (a run makes about three). */
+export const TRIM_EVERY_PUTS = 100
 
 /** How a run that was queued or running when its bridge stopped ends in the history. */
 export const stoppedWithBridge = (at: string, bridge?: string): Pick<RunView, 'status' | 'finishedAt' | 'error'> => ({
@@ -302,7 +304,7 @@ export class Ledger {
   putRun(view: RunView, request?: string): void {
     const { events: _events, ...kept } = view
     this.stmt.putRun.run(view.id, view.createdAt, view.status, JSON.stringify(kept), request ?? null)
-    if (request !== undefined && ++this.putsSinceTrim >= 50) this.trimRuns()
+    if (++this.putsSinceTrim >= TRIM_EVERY_PUTS) this.trimRuns()
   }
 
   /** What a run was asked to do (see RunManager's RunRequest), if it was kept. */

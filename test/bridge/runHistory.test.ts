@@ -1,122 +1,84 @@
 /**
- * What the panel's run history relies on: a run is recorded with what it
- * takes to run it again, a re-run uses the context's values as they are now,
- * and both outlive the bridge (and a context made durable from the page does too).
+ * The two run histories, a lone bridge's (its SQLite ledger) and the one all
+ * bridges on a Redis share, keep the same promises: newest first, a run's
+ * latest state, what it takes to run it again for the latest 200 only, and
+ * at most 10,000 runs however they were made.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBridge, type Bridge } from '../../bridge/bridge.js'
-import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
+import { joinCluster } from '../../bridge/cluster/joinCluster.js'
+import { KEPT_RUN_HISTORY, KEPT_RUN_REQUESTS, Ledger, TRIM_EVERY_PUTS } from '../../bridge/ledger/ledger.js'
+import type { RunHistory } from '../../bridge/server/runHistory.js'
+import { loadWorkflowContextConfig } from '../../bridge/store/config.js'
+import type { RunView } from '../../shared/protocol/index.js'
+import { startRedis, type TestRedis } from '../helpers/redis.js'
 
-let comfy: ComfyStandIn
-let bridge: Bridge
-const root = mkdtempSync(join(tmpdir(), 'run-history-'))
-
+let redis: TestRedis
+let cluster: Awaited<ReturnType<typeof joinCluster>>
 beforeAll(async () => {
-  comfy = await startComfyStandIn()
-  bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root })
-})
+  redis = await startRedis()
+  cluster = await joinCluster(
+    { url: redis.url, prefix: 'history' },
+    { config: loadWorkflowContextConfig(), ramCapacityBytes: undefined, onChange: () => {} },
+  )
+}, 30_000)
 afterAll(async () => {
-  await bridge.close()
-  await comfy.close()
+  await cluster?.close()
+  await redis?.stop()
 })
 
-type Body = Record<string, unknown>
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${bridge.url}/api${path}`, {
-    method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Body }
-}
+const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()
+const view = (i: number, status: RunView['status'] = 'succeeded'): RunView => ({
+  id: `run-${i}`,
+  status,
+  source: 'script',
+  contextId: 'c',
+  workflows: ['w.json'],
+  iterations: 1,
+  createdAt: at(i),
+  progress: { step: 1, totalSteps: 1 },
+})
 
-const shout: ApiPrompt = {
-  '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
-  '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
-  '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'shout', input_data: ['2', 0] } },
-}
+const histories: Array<[string, () => RunHistory]> = [
+  ['the SQLite ledger', () => new Ledger(join(mkdtempSync(join(tmpdir(), 'history-')), 'ledger.sqlite'))],
+  ['the history in Redis', () => cluster.history({ bridge: `bridge-${Math.random()}` })],
+]
 
-/** Wait for a run to end; its view. */
-const ended = async (id: string): Promise<Body> => {
-  for (let i = 0; i < 200; i++) {
-    const v = (await api('GET', `/runs/${id}`)).body
-    if (v.status !== 'queued' && v.status !== 'running') return v
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  throw new Error(`run ${id} did not end`)
-}
-const storedValue = async (ctx: string, key: string) =>
-  ((await api('GET', `/contexts/${ctx}/values/${key}`)).body.value as { value: unknown }).value
-
-describe('run history: re-run and durable contexts', () => {
-  let ctx: string
-  let scriptRun: string
-  let pageRun: string
-
-  it('a context made durable from the page says so, and a script run in it can be run again with a changed value', async () => {
-    ctx = String((await api('POST', '/contexts', { name: 'from ComfyUI' })).body.id)
-    await api('PUT', `/contexts/${ctx}/values/text`, { value: 'first' })
-    const made = await api('POST', `/contexts/${ctx}/durable`)
-    expect(made).toMatchObject({ status: 200, body: { id: ctx, durable: true } })
-
-    const run = await api('POST', '/runs', { workflows: [{ name: 'shout.json', workflow: shout }], context: ctx })
-    scriptRun = String(run.body.id)
-    expect(await ended(scriptRun)).toMatchObject({ status: 'succeeded', outputs: ['shout'], rerunnable: true })
-    expect(await storedValue(ctx, 'shout')).toBe('first!')
-
-    await api('PUT', `/contexts/${ctx}/values/text`, { value: 'second' })
-    const again = await api('POST', `/runs/${scriptRun}/rerun`, {})
-    expect(again.status).toBe(202)
-    expect(again.body).toMatchObject({ workflows: ['shout.json'], contextId: ctx, source: 'script' })
-    expect(again.body.id).not.toBe(scriptRun)
-    expect(await ended(String(again.body.id))).toMatchObject({ status: 'succeeded' })
-    expect(await storedValue(ctx, 'shout')).toBe('second!')
+describe.each(histories)('%s', (_name, make) => {
+  it("lists runs newest first, each in its latest state, and keeps a run's request to run it again", async () => {
+    const h = make()
+    await h.putRun(view(1, 'queued'), '{"kind":"script","workflows":[]}')
+    await h.putRun(view(2, 'queued'))
+    await h.putRun(view(1, 'running'))
+    await h.putRun({ ...view(1), outputs: ['out'] })
+    const listed = await h.runs(10)
+    expect(listed.map((r) => [r.id, r.status])).toEqual([
+      ['run-2', 'queued'],
+      ['run-1', 'succeeded'],
+    ])
+    expect(await h.run('run-1')).toMatchObject({ status: 'succeeded', outputs: ['out'], rerunnable: true })
+    expect(await h.run('run-2')).toMatchObject({ rerunnable: false })
+    expect(await h.runRequest('run-1')).toBe('{"kind":"script","workflows":[]}')
+    expect(await h.run('nope')).toBeUndefined()
   })
 
-  it("a page run is run again from its recorded prompt, on the page's client id", async () => {
-    await api('PUT', `/contexts/${ctx}/values/text`, { value: 'page' })
-    const queued = await api('POST', '/queue', { prompt: shout, context_id: ctx, client_id: 'page-1' })
-    expect(queued.status).toBe(200)
-    pageRun = String((queued.body.discomfort as Body).run_id)
-    expect(await ended(pageRun)).toMatchObject({ status: 'succeeded', source: 'page', rerunnable: true })
-    expect(await storedValue(ctx, 'shout')).toBe('page!')
-
-    await api('PUT', `/contexts/${ctx}/values/text`, { value: 'page again' })
-    const again = await api('POST', `/runs/${pageRun}/rerun`, { client_id: 'page-2' })
-    expect(again).toMatchObject({ status: 202, body: { source: 'page', contextId: ctx } })
-    expect(await ended(String(again.body.id))).toMatchObject({ status: 'succeeded' })
-    expect(await storedValue(ctx, 'shout')).toBe('page again!')
-  })
-
-  it('what cannot be run again says why', async () => {
-    const alone = await api('POST', '/runs', {
-      workflows: [{ name: 'shout.json', workflow: shout }],
-      inputs: { text: 'x' },
-    })
-    expect(await ended(String(alone.body.id))).toMatchObject({ status: 'succeeded' })
-    expect((await api('GET', `/runs/${String(alone.body.id)}`)).body.rerunnable).toBeUndefined()
-    const refused = await api('POST', `/runs/${String(alone.body.id)}/rerun`, {})
-    expect(refused.status).toBe(409)
-    expect(String((refused.body.error as Body).message)).toMatch(/ran in a context made for it alone, which is gone/)
-    expect((await api('POST', '/runs/no-such-run/rerun', {})).status).toBe(404)
-    expect((await api('POST', `/runs/${scriptRun}/rerun`, { clientId: 'wrong-field' })).status).toBe(400)
-  })
-
-  it('after a restart the history still lists the runs, re-runs them, and the durable context has its values', async () => {
-    await bridge.close()
-    bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root })
-    const listed = (await api('GET', '/runs')).body as unknown as Body[]
-    expect(listed.find((r) => r.id === scriptRun)).toMatchObject({ status: 'succeeded', rerunnable: true })
-    expect(listed.find((r) => r.id === pageRun)).toMatchObject({ status: 'succeeded', rerunnable: true })
-    expect(await storedValue(ctx, 'text')).toBe('page again')
-
-    await api('PUT', `/contexts/${ctx}/values/text`, { value: 'after restart' })
-    const again = await api('POST', `/runs/${scriptRun}/rerun`, {})
-    expect(await ended(String(again.body.id))).toMatchObject({ status: 'succeeded' })
-    expect(await storedValue(ctx, 'shout')).toBe('after restart!')
-  })
+  it('stays bounded: the latest 10,000 runs, the requests of the latest 200, even when runs keep no request', async () => {
+    const h = make()
+    const total = KEPT_RUN_HISTORY + 150
+    // Most of them in a context made for the run alone (they keep no request), as a script's quick runs are.
+    for (let i = 0; i < total; i++)
+      await h.putRun(view(1000 + i), i % 10 === 0 ? `{"kind":"script","n":${i}}` : undefined)
+    const all = await h.runs(total)
+    // Trimmed every TRIM_EVERY_PUTS records: never more than that over the bound, and always the newest.
+    expect(all.length).toBeGreaterThanOrEqual(KEPT_RUN_HISTORY)
+    expect(all.length).toBeLessThan(KEPT_RUN_HISTORY + TRIM_EVERY_PUTS)
+    expect(all.map((r) => r.id)).toEqual(all.map((_, i) => `run-${1000 + total - 1 - i}`))
+    const again = all.filter((r) => r.rerunnable)
+    expect(again.length).toBeLessThanOrEqual(KEPT_RUN_REQUESTS + TRIM_EVERY_PUTS)
+    expect(again.length).toBeGreaterThan(0)
+    // The ones that can run again are the newest that kept a request.
+    expect(again[0]!.id).toBe(`run-${1000 + total - 10}`)
+  }, 60_000)
 })

@@ -16,7 +16,9 @@ import { MODE_STYLES } from '../../extension/src/portMode.js'
 import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
 import type { UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
 import { COMFY_FIXTURES, loadObjectInfo, ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
-import { solidPng } from '../helpers/prompts.js'
+import { CONCAT, solidPng } from '../helpers/prompts.js'
+import { startRedis } from '../helpers/redis.js'
+import type { RunView } from '../../shared/protocol/index.js'
 import { decodePng } from '../../bridge/codec/png.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -958,6 +960,103 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       bridge.url,
     )
   })
+})
+
+/** The newest frontend, with the page's bridge one of two on a Redis (what the page sees does not depend on the frontend). */
+describe.each(VERSIONS.slice(0, 1))('the panel on one of two bridges sharing a Redis, frontend %s', (version) => {
+  it('shows contexts, values and runs made through the other bridge, live, and runs one again', async () => {
+    const redis = await startRedis()
+    const comfy = await startComfyStandIn({
+      frontendDir: join(ROOT, '.frontends', version, 'static'),
+      extensions: { discomfort: join(ROOT, 'web') },
+    })
+    const otherComfy = await startComfyStandIn()
+    const on = (url: string, name: string) =>
+      startBridge({
+        port: 0,
+        comfyUrl: url,
+        root: mkdtempSync(join(tmpdir(), `browser-${name}-`)),
+        redis: { url: redis.url, lockMs: 2000 },
+        name,
+      })
+    const near = await on(comfy.url, 'near')
+    const far = await on(otherComfy.url, 'far')
+    const browser = await launchChromium()
+    const viaFar = (method: string, path: string, body?: unknown) =>
+      fetch(`${far.url}/api${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }))
+    try {
+      await fetch(`${comfy.url}/api/settings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ 'Discomfort.BridgeUrl': near.url, 'Comfy.TutorialCompleted': true }),
+      })
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+      await page.goto(comfy.url)
+      await page.waitForFunction(
+        () =>
+          (window as unknown as W).app?.graph != null &&
+          (window as unknown as { discomfort?: { store?: unknown } }).discomfort?.store != null,
+        null,
+        { timeout: 60_000 },
+      )
+      await page.locator('.pi-database').first().click()
+      await page.locator('[data-testid=discomfort-status]').waitFor({ timeout: 10_000 })
+
+      // A context made and written through the other bridge appears in the page's picker and table.
+      expect((await viaFar('POST', '/contexts', { id: 'made-far', name: 'made far away' })).status).toBe(201)
+      await page.waitForFunction(
+        () =>
+          Array.from(
+            (document.querySelector('[data-testid=discomfort-context-select]') as HTMLSelectElement).options,
+          ).some((o) => o.value === 'made-far'),
+        null,
+        { timeout: 10_000 },
+      )
+      await page.locator('[data-testid=discomfort-context-select]').selectOption('made-far')
+      await viaFar('PUT', '/contexts/made-far/values/text', { value: 'from far' })
+      await page.locator('[data-testid=discomfort-keys] tr[data-key=text]').waitFor({ timeout: 10_000 })
+
+      // A run asked of the other bridge is listed here as it ends, and can be opened and run again from here.
+      const asked = await viaFar('POST', '/runs', { workflows: [CONCAT], context: 'made-far' })
+      const id = String(asked.body.id)
+      const line = page.locator(`[data-testid=discomfort-runs] [data-run="${id}"]`)
+      await line.waitFor({ timeout: 10_000 })
+      await page.waitForFunction(
+        (run) =>
+          document
+            .querySelector(`[data-testid=discomfort-runs] [data-run="${run}"]`)
+            ?.textContent?.startsWith('script · succeeded'),
+        id,
+        { timeout: 10_000 },
+      )
+      await page.locator('[data-testid=discomfort-keys] tr[data-key=out]').waitFor({ timeout: 10_000 })
+      expect(await page.locator('[data-testid=discomfort-keys] tr[data-key=out]').innerText()).toMatch(/from far!/)
+      await viaFar('PUT', '/contexts/made-far/values/text', { value: 'changed' })
+      await line.click()
+      await page.locator('[data-testid=discomfort-rerun]').click()
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-testid=discomfort-keys] tr[data-key=out]')?.textContent?.includes('changed!'),
+        null,
+        { timeout: 15_000 },
+      )
+      // The run again was asked of this page's bridge: the other bridge lists it too.
+      const runs = (await (await fetch(`${far.url}/api/runs`)).json()) as RunView[]
+      expect(runs.filter((r) => r.contextId === 'made-far').map((r) => r.status)).toEqual(['succeeded', 'succeeded'])
+      await page.screenshot({ path: join(ARTIFACTS, `${version}-two-bridges.png`) })
+    } finally {
+      await browser.close()
+      await far.close()
+      await near.close()
+      await otherComfy.close()
+      await comfy.close()
+      await redis.stop()
+    }
+  }, 120_000)
 })
 
 /** Nodes 2.0 (Vue-rendered nodes) exist from frontend 1.32 on. */

@@ -129,7 +129,11 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         value: 'MS',
         help: 'A job held by a bridge that stopped answering goes to another after this long (default 30000).',
       },
-      name: { type: 'string', value: 'NAME', help: "This bridge's name in item and run records, one per bridge on a Redis (default: host-pid)." },
+      name: {
+        type: 'string',
+        value: 'NAME',
+        help: "This bridge's name in item and run records, one per bridge on a Redis (default: host-pid).",
+      },
       config: {
         type: 'string',
         value: 'FILE',

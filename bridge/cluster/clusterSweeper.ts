@@ -16,7 +16,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import { randomUUID } from 'node:crypto'
-import { Queue, Worker, type Job } from 'bullmq'
+import { DelayedError, Queue, Worker, type Job } from 'bullmq'
 import type { SweepBody, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { isServerFailure } from '../pool/serverPool.js'
@@ -59,6 +59,8 @@ export interface ClusterSweeperOptions extends ClusterWorkerOptions {
 }
 
 const QUEUE = 'sweep-items'
+/** How long an item waits before it looks again for a free place in its sweep's concurrency (ms). */
+const CONCURRENCY_WAIT_MS = 100
 const now = () => new Date().toISOString()
 
 export class ClusterSweeper implements SweepService {
@@ -74,7 +76,7 @@ export class ClusterSweeper implements SweepService {
   constructor(private readonly o: ClusterSweeperOptions) {
     const bull = { prefix: `${o.prefix}:bull` }
     this.queue = new Queue<ItemJob>(QUEUE, { connection: o.redis, ...bull })
-    this.worker = new Worker<ItemJob>(QUEUE, (job) => this.process(job), {
+    this.worker = new Worker<ItemJob>(QUEUE, (job, token) => this.process(job, token), {
       connection: o.workerRedis,
       ...bull,
       // Room to wait for a slot while the pool picks by affinity, without holding what other bridges could run.
@@ -132,6 +134,8 @@ export class ClusterSweeper implements SweepService {
         names: JSON.stringify(workflows.map((w) => w.name)),
         workflows: JSON.stringify(workflows),
         attempts: body.attempts ?? 3,
+        // Across all bridges: an item starts only while fewer of the sweep's items run.
+        ...(body.concurrency ? { concurrency: body.concurrency } : {}),
         total: items.length,
         done: 0,
         failed: 0,
@@ -325,7 +329,7 @@ export class ClusterSweeper implements SweepService {
     return text ? (JSON.parse(text) as SweepItem) : undefined
   }
 
-  private async process(job: Job<ItemJob>): Promise<void> {
+  private async process(job: Job<ItemJob>, token?: string): Promise<void> {
     const data = job.data
     const k = this.o.keys
     const itemId = `${data.sweepId}:${data.index}`
@@ -350,6 +354,11 @@ export class ClusterSweeper implements SweepService {
       now(),
       JSON.stringify(pending),
     )) as [string, string?]
+    if (outcome === 'wait') {
+      // The sweep's concurrency is taken: back in the queue for a moment, without counting an attempt.
+      await job.moveToDelayed(Date.now() + CONCURRENCY_WAIT_MS, token)
+      throw new DelayedError()
+    }
     if (outcome === 'stopped') {
       if (detail === 'cancelled')
         await this.endAttempt(

@@ -10,15 +10,21 @@
  * ARGV: index, item id (its receipt), bridge, now, the record of a pending item (json).
  * Returns {'stopped', status} when the sweep is not running; {'committed'} when the item
  * committed already (its bridge stopped before BullMQ heard); {'finished'} when it failed
- * for good; else {'started', record json}.
+ * for good; {'wait'} when the sweep's concurrency is taken up by its other items (an item
+ * taken over from a bridge that stopped still holds its place and goes on); else
+ * {'started', record json}.
  */
 export const START_ITEM = `
-local status = redis.call('HGET', KEYS[1], 'status')
+local s = redis.call('HMGET', KEYS[1], 'status', 'concurrency')
+local status = s[1]
 if status ~= 'running' then return {'stopped', status or 'gone'} end
 if redis.call('HEXISTS', KEYS[4], ARGV[2]) == 1 then return {'committed'} end
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 local record = cjson.decode(old or ARGV[5])
 if record['status'] == 'done' or record['status'] == 'failed' then return {'finished'} end
+if s[2] and redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 and redis.call('HLEN', KEYS[3]) >= tonumber(s[2]) then
+  return {'wait'}
+end
 record['status'] = 'running'
 record['attempts'] = (record['attempts'] or 0) + 1
 record['server'] = ARGV[3]

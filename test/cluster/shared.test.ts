@@ -263,6 +263,34 @@ describe('one run history for every bridge', () => {
 })
 
 describe('sweeps on BullMQ', () => {
+  it("a sweep's concurrency holds across bridges: never more of its items at once than it says", async () => {
+    const sleepy = {
+      name: 'sleepy.json',
+      workflow: {
+        '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
+        '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps: 15, step_ms: 10 } },
+        '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+      },
+    }
+    /** The most items of the sweep that ran at one moment, from their records. */
+    const mostAtOnce = async (concurrency?: number) => {
+      const res = await api(a, 'POST', '/sweeps', {
+        workflows: [sleepy],
+        vary: { text: Array.from({ length: 10 }, (_, i) => `c${i}`) },
+        ...(concurrency ? { concurrency } : {}),
+      })
+      const id = String(res.body.id)
+      await (await fetch(`${b.url}/api/sweeps/${id}/events`)).text()
+      const items = (await api(a, 'GET', `/sweeps/${id}/items`)).body as unknown as SweepItem[]
+      expect(items.map((i) => i.status)).toEqual(Array(10).fill('done'))
+      const spans = items.map((i) => [Date.parse(i.startedAt!), Date.parse(i.finishedAt!)] as const)
+      return Math.max(...spans.map(([t]) => spans.filter(([from, to]) => from <= t && t < to).length))
+    }
+    // Without a limit both bridges run several at once; with one, one at a time.
+    expect(await mostAtOnce()).toBeGreaterThan(1)
+    expect(await mostAtOnce(1)).toBe(1)
+  })
+
   it('both bridges work on one sweep; every item is committed once, and any bridge follows it', async () => {
     const res = await api(a, 'POST', '/sweeps', {
       workflows: [concat],

@@ -44,12 +44,16 @@ redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(again + 1))
 `
 
 /**
- * KEYS: views, time, requests. ARGV: 'latest', limit | 'one', id.
+ * KEYS: views, time, requests. ARGV: 'latest', limit, created before (ms, exclusive; '+inf' for any) | 'one', id.
  * Returns view, whether its request is kept (1|0), view, …
  */
 const READ = `
 local ids
-if ARGV[1] == 'one' then ids = { ARGV[2] } else ids = redis.call('ZREVRANGE', KEYS[2], 0, tonumber(ARGV[2]) - 1) end
+if ARGV[1] == 'one' then
+  ids = { ARGV[2] }
+else
+  ids = redis.call('ZREVRANGEBYSCORE', KEYS[2], ARGV[3], '-inf', 'LIMIT', 0, tonumber(ARGV[2]))
+end
 local out = {}
 for _, id in ipairs(ids) do
   local view = redis.call('HGET', KEYS[1], id)
@@ -203,8 +207,8 @@ export class RedisRunHistory implements RunHistory, RunFeed {
     return views
   }
 
-  runs(limit: number): Promise<RunView[]> {
-    return this.read('latest', String(limit))
+  runs(limit: number, before?: string): Promise<RunView[]> {
+    return this.read('latest', String(limit), before ? `(${Date.parse(before)}` : '+inf')
   }
 
   async run(id: string): Promise<RunView | undefined> {

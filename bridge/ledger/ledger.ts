@@ -315,12 +315,14 @@ export class Ledger {
     return row?.request ?? undefined
   }
 
-  /** The latest runs, newest first. */
-  runs(limit = 200): RunView[] {
+  /** The latest runs (created before `before`, an ISO time, when given), newest first. */
+  runs(limit = 200, before?: string): RunView[] {
     return (
       this.db
-        .prepare('SELECT view, request IS NOT NULL AS again FROM runs ORDER BY created_at DESC LIMIT ?')
-        .all(limit) as RunRow[]
+        .prepare(
+          `SELECT view, request IS NOT NULL AS again FROM runs WHERE created_at < ? ORDER BY created_at DESC LIMIT ?`,
+        )
+        .all(before ?? '\uffff', limit) as RunRow[]
     ).map(viewOf)
   }
 

@@ -15,8 +15,8 @@ export interface RunHistory {
    * again (given once, with the first record).
    */
   putRun(view: RunView, request?: string): Maybe<void>
-  /** The latest runs, newest first. */
-  runs(limit: number): Maybe<RunView[]>
+  /** The latest runs (created before `before`, an ISO time, when given), newest first. */
+  runs(limit: number, before?: string): Maybe<RunView[]>
   run(id: string): Maybe<RunView | undefined>
   /** What a run was asked to do, if it is still kept. */
   runRequest(id: string): Maybe<string | undefined>

@@ -213,11 +213,11 @@ export class RunManager {
     return past ? fromHistory(past) : undefined
   }
 
-  /** The recorded history and this process's runs, oldest first. */
-  async list(limit = KEPT_RUNS): Promise<RunRecord[]> {
-    const live = [...this.runs.values()]
+  /** The latest runs (created before `before`, an ISO time, when given): the recorded history and this process's runs, oldest first. */
+  async list(limit = KEPT_RUNS, before?: string): Promise<RunRecord[]> {
+    const live = [...this.runs.values()].filter((r) => before === undefined || r.createdAt < before)
     const known = new Set(live.map((r) => r.id))
-    const past = ((await this.history?.runs(limit)) ?? [])
+    const past = ((await this.history?.runs(limit, before)) ?? [])
       .filter((v) => !known.has(v.id))
       .map(fromHistory)
       .reverse()

@@ -125,6 +125,13 @@ export const RunBodySchema = z.strictObject({
 export type RunBody = z.infer<typeof RunBodySchema>
 
 /** `POST /api/runs/:id/rerun`: the same workflows in the same context, with its values as they are now. */
+/** `GET /api/runs?limit=&before=`: a page of the history, oldest first; page back with its first run's createdAt. */
+export const RunListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  before: z.iso.datetime({ error: "before is a run's createdAt, e.g. 2026-11-29T06:52:51.000Z" }).optional(),
+})
+export type RunListQuery = z.infer<typeof RunListQuerySchema>
+
 export const RerunBodySchema = z.strictObject({
   /** A page's ComfyUI client id, so that page shows the progress. */
   client_id: z.string().max(200).optional(),

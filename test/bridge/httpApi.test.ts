@@ -165,6 +165,28 @@ describe('bridge HTTP API', () => {
     expect(Array.from(decodePng(image.frames[0]!).rgba.subarray(0, 3))).toEqual([255, 0, 0])
   })
 
+  it('runs: the history lists the latest, oldest first, and pages back by creation time', async () => {
+    const ctx = String((await api('POST', '/contexts', {})).body!.id)
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const run = await api('POST', '/runs', {
+        workflows: [{ name: 'invert.json', workflow: invertWorkflow }],
+        context: ctx,
+      })
+      ids.push(String(run.body!.id))
+      await (await fetch(`${bridge.url}/api/runs/${ids.at(-1)}/events`)).text()
+    }
+    const page = async (query: string) =>
+      ((await api('GET', `/runs?${query}`)).body as unknown as Array<{ id: string; createdAt: string }>) ?? []
+    const latest = await page('limit=2')
+    expect(latest.map((r) => r.id)).toEqual(ids.slice(1))
+    const back = await page(`limit=2&before=${encodeURIComponent(latest[0]!.createdAt)}`)
+    expect(back.at(-1)!.id).toBe(ids[0])
+    const wrong = await api('GET', '/runs?before=yesterday&limit=5000')
+    expect(wrong.status).toBe(400)
+    expect(JSON.stringify(wrong.body)).toMatch(/before is a run's createdAt.*limit|limit.*before is a run's createdAt/s)
+  })
+
   it('runs: a failed run reports why, and cancel stops a running one', async () => {
     const failed = await api('POST', '/runs', { workflows: [{ name: 'invert.json', workflow: invertWorkflow }] })
     await (await fetch(`${bridge.url}/api/runs/${String(failed.body!.id)}/events`)).text()

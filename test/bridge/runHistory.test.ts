@@ -16,18 +16,24 @@ import type { RunView } from '../../shared/protocol/index.js'
 import { startRedis, type TestRedis } from '../helpers/redis.js'
 
 let redis: TestRedis
-let cluster: Awaited<ReturnType<typeof joinCluster>>
+const joined: Array<Awaited<ReturnType<typeof joinCluster>>> = []
 beforeAll(async () => {
   redis = await startRedis()
-  cluster = await joinCluster(
-    { url: redis.url, prefix: 'history' },
-    { config: loadWorkflowContextConfig(), ramCapacityBytes: undefined, onChange: () => {} },
-  )
 }, 30_000)
 afterAll(async () => {
-  await cluster?.close()
+  for (const c of joined) await c.close()
   await redis?.stop()
 })
+
+/** A history in Redis of its own (its own key prefix), as a bridge joining there has. */
+async function redisHistory(): Promise<RunHistory> {
+  const cluster = await joinCluster(
+    { url: redis.url, prefix: `history${joined.length}` },
+    { config: loadWorkflowContextConfig(), ramCapacityBytes: undefined, onChange: () => {} },
+  )
+  joined.push(cluster)
+  return cluster.history({ bridge: 'bridge-a' })
+}
 
 const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()
 const view = (i: number, status: RunView['status'] = 'succeeded'): RunView => ({
@@ -41,14 +47,14 @@ const view = (i: number, status: RunView['status'] = 'succeeded'): RunView => ({
   progress: { step: 1, totalSteps: 1 },
 })
 
-const histories: Array<[string, () => RunHistory]> = [
+const histories: Array<[string, () => RunHistory | Promise<RunHistory>]> = [
   ['the SQLite ledger', () => new Ledger(join(mkdtempSync(join(tmpdir(), 'history-')), 'ledger.sqlite'))],
-  ['the history in Redis', () => cluster.history({ bridge: `bridge-${Math.random()}` })],
+  ['the history in Redis', redisHistory],
 ]
 
 describe.each(histories)('%s', (_name, make) => {
   it("lists runs newest first, each in its latest state, and keeps a run's request to run it again", async () => {
-    const h = make()
+    const h = await make()
     await h.putRun(view(1, 'queued'), '{"kind":"script","workflows":[]}')
     await h.putRun(view(2, 'queued'))
     await h.putRun(view(1, 'running'))
@@ -64,8 +70,18 @@ describe.each(histories)('%s', (_name, make) => {
     expect(await h.run('nope')).toBeUndefined()
   })
 
+  it('pages back through the history by creation time', async () => {
+    const h = await make()
+    for (let i = 1; i <= 5; i++) await h.putRun(view(100 + i))
+    const page = async (limit: number, before?: string) => (await h.runs(limit, before)).map((r) => r.id)
+    expect(await page(2)).toEqual(['run-105', 'run-104'])
+    expect(await page(2, at(104))).toEqual(['run-103', 'run-102'])
+    expect(await page(2, at(102))).toEqual(['run-101'])
+    expect(await page(2, at(101))).toEqual([])
+  })
+
   it('stays bounded: the latest 10,000 runs, the requests of the latest 200, even when runs keep no request', async () => {
-    const h = make()
+    const h = await make()
     const total = KEPT_RUN_HISTORY + 150
     // Most of them in a context made for the run alone (they keep no request), as a script's quick runs are.
     for (let i = 0; i < total; i++)

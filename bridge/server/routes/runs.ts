@@ -5,7 +5,7 @@ import type { WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../runManager.js'
 import { inputFromClient } from '../wire.js'
-import { hasBytes, RerunBodySchema, RunBodySchema } from '../../../shared/protocol/index.js'
+import { hasBytes, RerunBodySchema, RunBodySchema, RunListQuerySchema } from '../../../shared/protocol/index.js'
 import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
 import { runView } from '../runView.js'
 
@@ -25,8 +25,10 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
     return run
   }
 
-  router.get('/', async (_req, res) => {
-    res.json((await runs.list()).map((r) => runView(r)))
+  /** The latest runs, oldest first; `?limit=` (default 200, at most 1,000), `?before=` a createdAt to page back from. */
+  router.get('/', async (req, res) => {
+    const query = parseBody(RunListQuerySchema, req.query, 'GET /api/runs')
+    res.json((await runs.list(query.limit, query.before)).map((r) => runView(r)))
   })
 
   router.post('/', ...envelopeBody(limits.binary), express.json({ limit: limits.json }), async (req, res) => {

@@ -255,8 +255,8 @@ export class RunManager {
     for (const l of this.listeners) l(run, event)
   }
 
-  /** @internal Register a run (scripted or from the page) so it is listed and its events reach listeners. */
-  track(init: Omit<RunRecord, 'events' | 'progress' | 'createdAt' | 'status'> & { status?: RunStatus }): {
+  /** Register a run (scripted or from the page) so it is listed, recorded, and its events reach listeners. */
+  private track(init: Omit<RunRecord, 'events' | 'progress' | 'createdAt' | 'status'> & { status?: RunStatus }): {
     run: RunRecord
     emit: (e: RunEvent) => void
     /** Settles once the run is in the history (before the bridge answers its request). */

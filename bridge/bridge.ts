@@ -19,17 +19,17 @@ import { WsHub } from './server/wsHub.js'
 import { loadPassByRules, loadWorkflowContextConfig } from './store/config.js'
 import { ContextStore } from './store/contextStore.js'
 import type { ContextChangeListener, ContextStoreApi } from './store/contextHandle.js'
-import { clusterConfig, joinCluster } from './cluster/joinCluster.js'
-import type { ClusterConfig } from './cluster/redis.js'
+import { clusterConfig, type ClusterConfig } from './cluster/clusterConfig.js'
 import { hostname } from 'node:os'
 import { setMaxImagePixels } from './store/valueFrom.js'
 import { discomfortHome, env } from './env.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
-import { DiscomfortError } from '../shared/errors.js'
+import { BridgeConfigError, PortInUseError } from './bridgeErrors.js'
 import { join } from 'node:path'
 import { makeDirs } from './util/makeDirs.js'
 
 export { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from './defaults.js'
+export { BridgeConfigError, PortInUseError } from './bridgeErrors.js'
 
 export interface BridgeOptions {
   host?: string
@@ -78,25 +78,6 @@ export interface Bridge {
   close(): Promise<void>
 }
 
-export class BridgeConfigError extends DiscomfortError {
-  static override code = 'bad_config'
-  override name = 'BridgeConfigError'
-}
-
-/** The port is taken: by a Discomfort bridge (then say how to use it) or by something else (then how to pick another). */
-export class PortInUseError extends BridgeConfigError {
-  static override code = 'port_in_use'
-  static override status = 409
-  override name = 'PortInUseError'
-  constructor(
-    message: string,
-    /** The URL of the Discomfort bridge already there, if it is one. */
-    readonly bridgeUrl?: string,
-  ) {
-    super(message)
-  }
-}
-
 async function portInUse(host: string, port: number): Promise<PortInUseError> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   try {
@@ -138,7 +119,11 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const onChange: ContextChangeListener = (context, change) => hub?.contextChanged(context, change)
   const redisConfig = clusterConfig(options.redis ?? env('DISCOMFORT_REDIS_URL'))
   const cluster = redisConfig
-    ? await joinCluster(redisConfig, { config: contextConfig, ramCapacityBytes: options.ramCapacityBytes, onChange })
+    ? await (await import('./cluster/joinCluster.js')).joinCluster(redisConfig, {
+        config: contextConfig,
+        ramCapacityBytes: options.ramCapacityBytes,
+        onChange,
+      })
     : undefined
   let store: ContextStoreApi
   if (cluster) {

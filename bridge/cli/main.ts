@@ -1,12 +1,11 @@
-/** The `discomfort` command: parse, dispatch, and turn errors into a message and an exit code. */
+/**
+ * The `discomfort` command: parse, dispatch, and turn errors into a message and
+ * an exit code. Each command's code is loaded when it runs, so `run` against a
+ * running bridge does not load the bridge (Express, SQLite, Redis clients).
+ */
 import { readFileSync } from 'node:fs'
 import { VERSION } from '../version.js'
 import { parseArgs, UsageError } from './args.js'
-import { bridgeCommand } from './commands/bridge.js'
-import { convertCommand } from './commands/convert.js'
-import { runCommand } from './commands/run.js'
-import { sweepCommand } from './commands/sweep.js'
-import { upCommand } from './commands/up.js'
 import { commandHelp, usage } from './help.js'
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -20,18 +19,25 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`discomfort ${VERSION}\n`)
         return 0
       case 'convert':
-        await convertCommand(args, (text) => process.stdout.write(text))
+        await (await import('./commands/convert.js')).convertCommand(args, (text) => process.stdout.write(text))
         return 0
       case 'bridge':
-        await bridgeCommand(args, (line) => process.stderr.write(`${line}\n`))
+        await (await import('./commands/bridge.js')).bridgeCommand(args, (line) => process.stderr.write(`${line}\n`))
         return 0
       case 'up':
-        return await upCommand(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin })
+        return await (await import('./commands/up.js')).upCommand(args, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          stdin: process.stdin,
+        })
       case 'run':
-        await runCommand(args, { stdout: process.stdout, stderr: process.stderr })
+        await (await import('./commands/run.js')).runCommand(args, { stdout: process.stdout, stderr: process.stderr })
         return 0
       case 'sweep':
-        await sweepCommand(args, { stdout: process.stdout, stderr: process.stderr })
+        await (await import('./commands/sweep.js')).sweepCommand(args, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+        })
         return 0
     }
   } catch (e) {

@@ -10,14 +10,9 @@
  * }
  * await d.shutdown()
  */
-import {
-  startBridge,
-  PortInUseError,
-  DEFAULT_BRIDGE_PORT,
-  DEFAULT_COMFY_URL,
-  type Bridge,
-  type BridgeOptions,
-} from '../bridge.js'
+import type { Bridge, BridgeOptions } from '../bridge.js'
+import { PortInUseError } from '../bridgeErrors.js'
+import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from '../defaults.js'
 import type { ComfyLaunch } from '../comfy/launcher.js'
 import { readComfyServerlessConfig } from '../comfy/launcher.js'
 import type { InputValue } from '../run/inputs.js'
@@ -195,6 +190,8 @@ export class Discomfort {
       ...(launch ? { launch } : {}),
       ...(token ? { token } : {}),
     }
+    // Loaded only here: a client of a running bridge needs none of it (Express, SQLite, Redis, BullMQ).
+    const { startBridge } = await import('../bridge.js')
     let bridge: Bridge
     try {
       bridge = await startBridge({ ...base, port: options.bridge?.port ?? Number(url.port || DEFAULT_BRIDGE_PORT) })

@@ -8,26 +8,10 @@ import { loadPassByRules, ramCapacityBytes, type WorkflowContextConfig } from '.
 import type { ContextChangeListener } from '../store/contextHandle.js'
 import { ClusterRuns } from './clusterRuns.js'
 import { ClusterSweeper } from './clusterSweeper.js'
-import {
-  connectRedis,
-  DEFAULT_LOCK_MS,
-  DEFAULT_MAX_VALUE_BYTES,
-  DEFAULT_PREFIX,
-  RedisConfigError,
-  redisKeys,
-  type ClusterConfig,
-} from './redis.js'
+import { DEFAULT_LOCK_MS, DEFAULT_MAX_VALUE_BYTES, DEFAULT_PREFIX, type ClusterConfig } from './clusterConfig.js'
+import { connectRedis, redisKeys } from './redis.js'
 import { RedisContextStore } from './redisContextStore.js'
 import { RedisRunHistory } from './redisRunHistory.js'
-
-/** `--redis URL` or the details; undefined when the bridge works alone. */
-export function clusterConfig(given: string | ClusterConfig | undefined): ClusterConfig | undefined {
-  if (given === undefined) return undefined
-  const config = typeof given === 'string' ? { url: given } : given
-  if (config.prefix !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(config.prefix))
-    throw new RedisConfigError(`The Redis prefix "${config.prefix}" may hold only letters, digits, "_" and "-".`)
-  return config
-}
 
 /** The URL without its password, for logs and pages. */
 const shown = (url: string): string => {

@@ -7,30 +7,7 @@
 import { createHash } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { Runner } from '../run/runner.js'
-import { DiscomfortError } from '../../shared/errors.js'
-
-export class RedisConfigError extends DiscomfortError {
-  static override code = 'bad_redis'
-  override name = 'RedisConfigError'
-}
-
-/** How a bridge joins the others. */
-export interface ClusterConfig {
-  /** redis://[user:password@]host:port[/db] (rediss:// for TLS). */
-  url: string
-  /** Prefix of every key and of the BullMQ queues (default "discomfort"): bridges that share it share work. */
-  prefix?: string
-  /** A job a bridge holds is given to another when the bridge has not renewed its lock for this long (ms, default 30 000). */
-  lockMs?: number
-  /** How often bridges look for jobs whose holder stopped (ms, default lockMs). */
-  stalledCheckMs?: number
-  /** Largest single value kept in Redis (bytes, default 64 MB). */
-  maxValueBytes?: number
-}
-
-export const DEFAULT_PREFIX = 'discomfort'
-export const DEFAULT_LOCK_MS = 30_000
-export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024
+import { RedisConfigError } from './clusterConfig.js'
 
 /** Open a connection; `blocking` ones (BullMQ workers, subscribers) never give up on a command. */
 export async function connectRedis(url: string, options: { blocking?: boolean; name?: string } = {}): Promise<Redis> {

@@ -1,0 +1,70 @@
+/**
+ * What a command loads decides how long it takes to start: `discomfort run`
+ * against a bridge that is already running, and `--version`, load none of
+ * the bridge's own server packages (Express, SQLite, the Redis and BullMQ
+ * clients); a bridge that works alone loads no Redis client.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBridge, type Bridge } from '../../bridge/bridge.js'
+import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
+import { BIN } from '../helpers/cli.js'
+import { CONCAT } from '../helpers/prompts.js'
+
+const RECORD = resolve(import.meta.dirname, '../helpers/recordPackages.mjs')
+const SERVER_PACKAGES = ['express', 'better-sqlite3', 'ioredis', 'bullmq']
+
+/** The npm packages a `discomfort` command loads, and what it printed. */
+async function loaded(args: string[]): Promise<{ packages: string[]; stdout: string }> {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', RECORD, BIN, ...args])
+  const line = /^packages: (.*)$/m.exec(stderr)
+  if (!line) throw new Error(`no package list in: ${stderr}`)
+  return { packages: line[1]!.split(' ').filter(Boolean), stdout }
+}
+
+let comfy: ComfyStandIn
+let bridge: Bridge
+let dir: string
+beforeAll(async () => {
+  comfy = await startComfyStandIn()
+  bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root: mkdtempSync(join(tmpdir(), 'startup-')) })
+  dir = mkdtempSync(join(tmpdir(), 'startup-files-'))
+})
+afterAll(async () => {
+  await bridge?.close()
+  await comfy?.close()
+})
+
+describe('what a command loads', () => {
+  it('`discomfort run` against a running bridge loads none of the server packages', async () => {
+    const workflow = join(dir, 'concat.json')
+    writeFileSync(workflow, JSON.stringify(CONCAT.workflow))
+    const r = await loaded(['run', workflow, '-i', 'text=hi', '--bridge', bridge.url, '--json'])
+    expect(r.stdout).toMatch(/hi!/)
+    expect(r.packages).toContain('zod')
+    expect(r.packages.filter((p) => SERVER_PACKAGES.includes(p))).toEqual([])
+  })
+
+  it('`discomfort --version` loads none of them either', async () => {
+    const r = await loaded(['--version'])
+    expect(r.stdout).toMatch(/^discomfort \d/)
+    expect(r.packages.filter((p) => SERVER_PACKAGES.includes(p))).toEqual([])
+  })
+
+  it('the bridge code alone loads no Redis or BullMQ client', async () => {
+    const { stderr } = await promisify(execFile)(process.execPath, [
+      '--import',
+      RECORD,
+      '--input-type=module',
+      '-e',
+      `await import(${JSON.stringify(resolve(import.meta.dirname, '../../dist/bridge/bridge.js'))})`,
+    ])
+    const packages = /^packages: (.*)$/m.exec(stderr)![1]!.split(' ')
+    expect(packages).toContain('express')
+    expect(packages.filter((p) => p === 'ioredis' || p === 'bullmq')).toEqual([])
+  })
+})

@@ -30,6 +30,7 @@ import { freePort } from '../test/helpers/net.js'
 import { imageBench } from './images.js'
 import { sweepBench } from './sweeps.js'
 import { clusterBench } from './cluster.js'
+import { cliBench } from './cli.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import {
   GRAPH_TO_PROMPT,
@@ -264,6 +265,9 @@ await sweepBench(row)
 
 // --- 6. several bridges on one Redis ----------------------------------------------------
 await clusterBench(row)
+
+// --- 7. the command line as a whole process ---------------------------------------------
+await cliBench(row)
 
 const width = Math.max(...rows.map(([k]) => k.length))
 console.log('')

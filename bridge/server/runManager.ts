@@ -7,62 +7,14 @@ import { randomUUID } from 'node:crypto'
 import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import type { ContextValue } from '../store/values.js'
 import type { InputValue } from '../run/inputs.js'
-import {
-  isCancellation,
-  runFailure,
-  type RunEvent,
-  type RunFailure,
-  type Runner,
-  type WorkflowSpec,
-} from '../run/runner.js'
+import { isCancellation, runFailure, type RunEvent, type Runner, type WorkflowSpec } from '../run/runner.js'
 
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import type { RunProgress, RunStatus, RunView } from '../../shared/protocol/index.js'
+import type { RunStatus, RunView } from '../../shared/protocol/index.js'
 import { BridgeHttpError } from './httpError.js'
 import type { RunFeed, RunHistory } from './runHistory.js'
-import { runView } from './runView.js'
-export type { RunStatus }
-
-export interface RunRecord {
-  id: string
-  status: RunStatus
-  contextId: string
-  /** A context made for this run only, closed when it ends. */
-  temporaryContext: boolean
-  workflows: string[]
-  iterations: number
-  createdAt: string
-  finishedAt?: string
-  error?: RunFailure
-  /** The last KEPT_EVENTS events. */
-  events: RunEvent[]
-  /** Where the run is, kept as events arrive (not recomputed from them). */
-  progress: RunProgress
-  outputs?: Record<string, ContextValue>
-  /** The OUTPUT keys it wrote (kept in the history; their values are in its context). */
-  outputKeys?: string[]
-  source: 'script' | 'page'
-  /** What it takes to run it again, when it can be (not for a run in a context made for it alone). */
-  request?: RunRequest
-  /** A run from the history whose request the ledger still keeps. */
-  rerunnable?: boolean
-}
-
-/**
- * What a run was asked to do, kept so it can be run again: its workflows and
- * options. Its inputs are not kept: they were saved into its context, and a
- * re-run uses the context's values as they are then (change one, run again).
- */
-type RunRequest =
-  | {
-      kind: 'script'
-      workflows: WorkflowSpec[]
-      iterations?: number
-      stitch?: boolean
-      passBy?: Record<string, 'val' | 'ref'>
-      expectOutputs?: string[]
-    }
-  | { kind: 'page'; prompt: ApiPrompt; extraData?: Record<string, unknown> }
+import { runView, type RunRecord, type RunRequest } from './runRecord.js'
+export type { RunRecord, RunStatus }
 
 /** A run queued from the ComfyUI page: its API prompt with ports, in a context, for the page's client id. */
 export interface SubmitPage {

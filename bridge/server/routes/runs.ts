@@ -7,7 +7,7 @@ import type { RunManager, RunRecord } from '../runManager.js'
 import { inputFromClient } from '../wire.js'
 import { hasBytes, RerunBodySchema, RunBodySchema, RunListQuerySchema } from '../../../shared/protocol/index.js'
 import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
-import { runView } from '../runView.js'
+import { runView } from '../runRecord.js'
 
 const inputsFromClient = (raw: Record<string, unknown>): Record<string, InputValue> =>
   Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, inputFromClient(v, `inputs["${k}"]`)]))

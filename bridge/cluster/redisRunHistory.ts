@@ -11,7 +11,7 @@
  * otherwise never come.
  */
 import type { Redis } from 'ioredis'
-import type { RunEvent, RunView } from '../../shared/protocol/index.js'
+import { runIsOpen, type RunEvent, type RunView } from '../../shared/protocol/index.js'
 import { KEPT_RUN_HISTORY, KEPT_RUN_REQUESTS, stoppedWithBridge, TRIM_EVERY_PUTS } from '../ledger/ledger.js'
 import type { RunFeed, RunHistory } from '../server/runHistory.js'
 import type { RedisContextStore } from './redisContextStore.js'
@@ -90,8 +90,6 @@ interface RunTold {
   run: RunView
   event: RunEvent
 }
-
-const isOpen = (v: RunView) => v.status === 'queued' || v.status === 'running'
 
 export class RedisRunHistory implements RunHistory, RunFeed {
   private readonly k: RedisKeys['history']
@@ -176,7 +174,7 @@ export class RedisRunHistory implements RunHistory, RunFeed {
       view.id,
       Date.parse(view.createdAt),
       JSON.stringify(kept),
-      isOpen(view) ? '1' : '0',
+      runIsOpen(view.status) ? '1' : '0',
       this.o.bridge,
       request ?? '',
     )

@@ -10,7 +10,7 @@ import type { InputValue } from '../run/inputs.js'
 import { isCancellation, runFailure, type RunEvent, type Runner, type WorkflowSpec } from '../run/runner.js'
 
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import type { RunStatus, RunView } from '../../shared/protocol/index.js'
+import { runIsOpen, type RunStatus, type RunView } from '../../shared/protocol/index.js'
 import { BridgeHttpError } from './httpError.js'
 import type { RunFeed, RunHistory } from './runHistory.js'
 import { runView, type RunRecord, type RunRequest } from './runRecord.js'
@@ -179,7 +179,7 @@ export class RunManager {
 
   /** Runs this bridge process holds that have not ended. */
   active(): RunRecord[] {
-    return [...this.runs.values()].filter((r) => r.status === 'queued' || r.status === 'running')
+    return [...this.runs.values()].filter((r) => runIsOpen(r.status))
   }
 
   /** Record a run's state; a failure to (Redis away) is said, and the run goes on. */
@@ -230,7 +230,7 @@ export class RunManager {
     if (this.runs.size > KEPT_RUNS) {
       for (const [id, r] of this.runs) {
         if (this.runs.size <= KEPT_RUNS) break
-        if (r.status !== 'queued' && r.status !== 'running') this.runs.delete(id)
+        if (!runIsOpen(r.status)) this.runs.delete(id)
       }
     }
     const emit = (e: RunEvent) => {
@@ -324,7 +324,7 @@ export class RunManager {
             ).outputs
       } catch (e) {
         // run-failed was emitted by the runner (or is emitted here for failures before it started)
-        if (run.status === 'queued' || run.status === 'running') {
+        if (runIsOpen(run.status)) {
           emit({ type: 'run-failed', runId: id, error: runFailure(e) })
         }
       } finally {
@@ -432,7 +432,7 @@ export class RunManager {
     }
     if (!this.feed || this.runs.has(id)) return false
     const run = await this.history?.run(id)
-    if (!run || (run.status !== 'queued' && run.status !== 'running')) return false
+    if (!run || !runIsOpen(run.status)) return false
     await this.feed.askCancel(id)
     return true
   }

@@ -3,6 +3,7 @@
  * the selected one its keys (type, pass-by, tier, size, last update,
  * thumbnails), RAM and disk usage, delete and download, and live run progress.
  */
+import { runIsOpen } from '../../shared/protocol/index.js'
 import { formatBytes } from './portMode.js'
 import type { DiscomfortState, DiscomfortStore, LiveRun } from './state.js'
 import { valueForm, type ValueForm } from './valueForm.js'
@@ -445,7 +446,7 @@ function runDetails(
     box.append(el('div', { className: 'muted' }, 'Outputs'), outputs)
   }
   const actions = el('div', { className: 'actions' })
-  if (r.rerunnable && r.status !== 'queued' && r.status !== 'running') {
+  if (r.rerunnable && !runIsOpen(r.status)) {
     const again = el('button', {
       textContent: 'Run again',
       title: 'The same workflows, with the values the context holds now',

@@ -10,8 +10,8 @@ import { BridgeClient, type ContextSummary, type EntryMeta } from './bridgeClien
 /** A run as the panel shows it: its record from the bridge, and the node progress of the workflow running. */
 export interface LiveRun {
   runId: string
-  source: string
-  status: string
+  source: RunView['source']
+  status: RunView['status']
   contextId: string
   workflows: string[]
   createdAt: string

@@ -61,6 +61,8 @@ export type RunEvent = z.infer<typeof RunEventSchema>
 
 export const RunStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])
 export type RunStatus = z.infer<typeof RunStatusSchema>
+/** A run that is queued or running: it has not ended yet. */
+export const runIsOpen = (status: RunStatus): boolean => status === 'queued' || status === 'running'
 
 export const RunProgressSchema = z.object({
   step: z.number(),

@@ -5,7 +5,13 @@ import type { WorkflowSpec } from '../../run/runner.js'
 import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../runManager.js'
 import { inputFromClient } from '../wire.js'
-import { hasBytes, RerunBodySchema, RunBodySchema, RunListQuerySchema } from '../../../shared/protocol/index.js'
+import {
+  hasBytes,
+  RerunBodySchema,
+  RunBodySchema,
+  RunListQuerySchema,
+  runIsOpen,
+} from '../../../shared/protocol/index.js'
 import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
 import { runView } from '../runRecord.js'
 
@@ -120,7 +126,7 @@ function streamRun(
     res.end()
   }
   for (const e of run.events) send(e.type, e)
-  if (run.status !== 'queued' && run.status !== 'running') {
+  if (!runIsOpen(run.status)) {
     void runs.finished(run).then(end)
     return
   }

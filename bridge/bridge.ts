@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ComfyClient } from './comfy/comfyClient.js'
+import type { ComfyClient, ComfyClientOptions } from './comfy/comfyClient.js'
 import { ensureComfy, type ComfyLaunch, type LaunchedComfy } from './comfy/launcher.js'
 import { Runner } from './run/runner.js'
 import { ServerPool, type ServerSpec } from './pool/serverPool.js'
@@ -58,6 +58,8 @@ export interface BridgeOptions {
    * Default: $DISCOMFORT_REDIS_URL; none — this bridge alone, contexts on its disk.
    */
   redis?: string | ClusterConfig
+  /** Bounds of every exchange with ComfyUI (time, size, stall, cancel grace) and how often a server that is out is probed: docs/FAULTS.md. */
+  comfyBounds?: ComfyClientOptions & { probeIntervalMs?: number }
   /** This bridge's name in sweep item records (default: host name and process id). */
   name?: string
   log?: (line: string) => void
@@ -146,6 +148,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
 
   const pool = new ServerPool([{ url: comfyUrl }, ...(options.servers ?? [])], {
     log,
+    ...(options.comfyBounds ? { client: options.comfyBounds } : {}),
+    ...(options.comfyBounds?.probeIntervalMs ? { probeIntervalMs: options.comfyBounds.probeIntervalMs } : {}),
     ...(options.affinity === false ? { affinity: false } : {}),
   })
   const comfy = pool.primary()

@@ -5,8 +5,15 @@
  * A job is queued with our own `prompt_id` and `client_id`. Completion is
  * `executing` with `node: null` for that prompt; `/history` fills in anything
  * the socket missed (after a reconnect, or when the prompt was queued for
- * another client, like the ComfyUI page). A job never hangs: it has a time
- * limit, and a prompt removed from the queue by someone else ends as cancelled.
+ * another client, like the ComfyUI page).
+ *
+ * A job never hangs, whatever ComfyUI does (see docs/FAULTS.md): a job with
+ * no news for `auditIntervalMs` is looked up in `/queue` and `/history` (and
+ * at once whenever ComfyUI says its queue changed), so a prompt removed by
+ * someone else ends as cancelled saying so; a prompt ComfyUI keeps without
+ * news for `stallTimeoutMs` is dropped there and failed; a cancel ends the
+ * job within `cancelGraceMs` even when ComfyUI does not confirm; and every
+ * job has an overall time limit.
  */
 import { randomUUID } from 'node:crypto'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
@@ -21,6 +28,7 @@ import {
   ComfyError,
   ComfyExecutionError,
   ComfyMissingOutputsError,
+  ComfyStalledError,
   ComfyTimeoutError,
   ComfyValidationError,
 } from './errors.js'
@@ -35,7 +43,20 @@ export interface ComfyClientOptions extends ComfyHttpOptions, ComfySocketOptions
   pollIntervalMs?: number
   /** A job fails when ComfyUI has not answered for this long (ms). Default 5 s. */
   lostAfterMs?: number
+  /** A job with no news for this long is looked up in ComfyUI's queue and history (ms). Default 2 s. */
+  auditIntervalMs?: number
+  /**
+   * A prompt ComfyUI keeps (running, or waiting while its queue does not move)
+   * with no news of it for this long is dropped there and the job fails (ms).
+   * Default 10 minutes.
+   */
+  stallTimeoutMs?: number
+  /** After a cancel, how long ComfyUI has to confirm before the job ends as cancelled anyway (ms). Default 5 s. */
+  cancelGraceMs?: number
 }
+
+/** At most this many node events are kept per job (a server that sends endless events costs no more). */
+const MAX_NODE_EVENTS = 100_000
 
 export type JobEvent =
   | { type: 'queued'; promptId: string; number: number }
@@ -94,6 +115,14 @@ interface JobState {
   silentSince: number | undefined
   /** The socket's open count when the job was created: a different count later means the connection dropped meanwhile. */
   opensAtStart: number
+  /** When ComfyUI last said anything about this prompt (or its queue moved while it waited), ms since epoch. */
+  newsAt: number
+  /** ComfyUI said it started this prompt. */
+  started: boolean
+  /** Someone asked to cancel it: an interruption then is ours, not another client's. */
+  cancelRequested: boolean
+  /** A look-up in /queue and /history is under way. */
+  checking: boolean
 }
 
 /** A queued prompt: await `done` for its outputs, or `cancel()` it. */
@@ -119,7 +148,12 @@ export class ComfyClient {
   private readonly jobTimeoutMs: number
   private readonly pollIntervalMs: number
   private readonly lostAfterMs: number
+  private readonly auditIntervalMs: number
+  private readonly stallTimeoutMs: number
+  private readonly cancelGraceMs: number
   private connecting: Promise<void> | undefined
+  /** The queue length ComfyUI last announced. */
+  private queueRemaining = Number.POSITIVE_INFINITY
 
   constructor(
     readonly url: string,
@@ -131,6 +165,9 @@ export class ComfyClient {
     this.jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000
     this.pollIntervalMs = options.pollIntervalMs ?? 500
     this.lostAfterMs = options.lostAfterMs ?? 5000
+    this.auditIntervalMs = options.auditIntervalMs ?? 2000
+    this.stallTimeoutMs = options.stallTimeoutMs ?? 10 * 60_000
+    this.cancelGraceMs = options.cancelGraceMs ?? 5000
     this.socket.on('message', (m) => this.onMessage(m))
     this.socket.on('binary', (frame) => {
       for (const job of this.jobs.values()) {
@@ -141,7 +178,11 @@ export class ComfyClient {
     })
     this.socket.on('open', (reconnect) => {
       // After a drop, whatever finished meanwhile is in /history; what is in neither it nor the queue was lost.
-      if (reconnect) for (const job of this.jobs.values()) void this.checkHistory(job, true)
+      const now = Date.now()
+      for (const job of this.jobs.values()) {
+        job.newsAt = now
+        if (reconnect) void this.checkHistory(job, true)
+      }
     })
   }
 
@@ -190,7 +231,7 @@ export class ComfyClient {
       cachedNodes: [],
       executedNodes: [],
       // Socket messages can beat the HTTP answer: hold them until 'queued' is out.
-      onEvent: options.onEvent ? (e) => early.push(e) : undefined,
+      onEvent: options.onEvent ? (e) => early.length < MAX_NODE_EVENTS && early.push(e) : undefined,
       settled: false,
       resolve,
       reject,
@@ -201,6 +242,10 @@ export class ComfyClient {
       queued: false,
       silentSince: undefined,
       opensAtStart: this.socket.opens,
+      newsAt: Date.now(),
+      started: false,
+      cancelRequested: false,
+      checking: false,
     }
     // Registered, with its time limit and its /history watch, before queueing, so
     // no message arrives unclaimed and a job that ends at once clears its timers.
@@ -217,11 +262,16 @@ export class ComfyClient {
         )
       }, timeoutMs),
     )
-    // While the socket cannot tell us (foreign client, or dropped), look at /history and /queue.
+    // While the socket cannot tell us (foreign client, or dropped), or has said nothing of it for a while,
+    // look at /queue and /history.
     job.timers.push(
-      setInterval(() => {
-        if (job.foreignClient || !this.socket.connected) void this.checkHistory(job, true)
-      }, this.pollIntervalMs),
+      setInterval(
+        () => {
+          if (job.foreignClient || !this.socket.connected || Date.now() - job.newsAt >= this.auditIntervalMs)
+            void this.checkHistory(job, true)
+        },
+        Math.min(this.pollIntervalMs, this.auditIntervalMs),
+      ),
     )
     let answer: Awaited<ReturnType<ComfyHttp['queuePrompt']>>
     try {
@@ -299,52 +349,107 @@ export class ComfyClient {
 
   private errorFromMessage(job: JobState, type: string, data: Record<string, unknown>): Error {
     if (type === 'execution_interrupted')
-      return new ComfyCancelledError(job.workflow, job.promptId, String(data.node_id ?? ''))
+      return new ComfyCancelledError(
+        job.workflow,
+        job.promptId,
+        typeof data.node_id === 'string' ? data.node_id : undefined,
+        job.cancelRequested ? 'cancelled' : `interrupted on ComfyUI by another client (ComfyUI at ${this.url})`,
+      )
     return new ComfyExecutionError(
       job.workflow,
       job.promptId,
-      String(data.node_id),
-      String(data.node_type),
-      String(data.exception_type),
-      String(data.exception_message),
-      (data.traceback as string[] | undefined) ?? [],
+      String(data.node_id ?? '?'),
+      String(data.node_type ?? '?'),
+      String(data.exception_type ?? 'Exception'),
+      String(data.exception_message ?? ''),
+      Array.isArray(data.traceback) ? data.traceback.map(String) : [],
       this.titleOf(job, String(data.node_id)),
     )
   }
 
-  /** Finish a job from its history entry, if it has one. With `checkQueue`, a prompt in neither is cancelled. */
+  /**
+   * Finish a job from its history entry, if it has one. With `checkQueue`, a
+   * prompt in neither is over (removed by someone, or lost in a restart), and
+   * one that ComfyUI keeps without news past the stall bound is dropped.
+   */
   private async checkHistory(job: JobState, checkQueue = false): Promise<void> {
-    if (job.settled || !job.queued) return
+    if (job.settled || !job.queued || job.checking) return
+    job.checking = true
     try {
-      let inQueue = true
+      let where: 'running' | 'pending' | undefined = 'running'
       if (checkQueue) {
         const q = await this.http.queue()
-        inQueue = [...q.queue_running, ...q.queue_pending].some((item) => item[1] === job.promptId)
+        where = q.running.includes(job.promptId) ? 'running' : q.pending.includes(job.promptId) ? 'pending' : undefined
       }
       const entry = await this.http.history(job.promptId)
       job.silentSince = undefined
+      if (job.settled) return
       if (entry) {
         this.finishFromHistory(job, entry)
-      } else if (!inQueue) {
-        // Gone from both. With the socket up all along, someone removed it (a cancel); after a drop, the
+      } else if (!where) {
+        // Gone from both. With the socket up all along, someone removed it; after a drop, the
         // server most likely restarted and forgot it: that is a failure, not a cancel.
         const dropped = job.opensAtStart !== this.socket.opens || !this.socket.connected
         this.fail(
           job,
           dropped
             ? new ComfyLostError(job.workflow, job.promptId, this.url)
-            : new ComfyCancelledError(job.workflow, job.promptId),
+            : new ComfyCancelledError(
+                job.workflow,
+                job.promptId,
+                undefined,
+                job.cancelRequested
+                  ? 'cancelled'
+                  : `removed from ComfyUI's queue by another client (ComfyUI at ${this.url})`,
+              ),
+        )
+      } else if (this.stalled(job)) {
+        const stallMs = Date.now() - job.newsAt
+        void this.dropAtComfy(job.promptId, where).catch(() => {})
+        this.fail(
+          job,
+          new ComfyStalledError(
+            job.workflow,
+            job.promptId,
+            this.url,
+            stallMs,
+            where === 'running' ? 'running' : 'waiting',
+          ),
         )
       }
     } catch (e) {
-      // The server may be down for a moment; past lostAfterMs of silence the job fails.
-      if (!isComfyUnreachableError(e) && !isComfyTimeoutError(e)) return
+      // The server may be down for a moment, or answer nonsense; while the socket cannot vouch for it,
+      // past lostAfterMs of that the job fails. With the socket up, the stall bound still holds.
+      if (!job.foreignClient && this.socket.connected) return
       const now = Date.now()
       job.silentSince ??= now
       if (now - job.silentSince >= this.lostAfterMs) {
-        this.fail(job, new ComfyStoppedError(job.workflow, job.promptId, this.url, now - job.silentSince))
+        const unusable = !isComfyUnreachableError(e) && !isComfyTimeoutError(e)
+        this.fail(
+          job,
+          new ComfyStoppedError(
+            job.workflow,
+            job.promptId,
+            this.url,
+            now - job.silentSince,
+            unusable ? (e as Error).message : undefined,
+          ),
+        )
       }
+    } finally {
+      job.checking = false
     }
+  }
+
+  /** No news past the stall bound, while the socket could have brought some (prompts of other clients bring none). */
+  private stalled(job: JobState): boolean {
+    return !job.foreignClient && this.socket.connected && Date.now() - job.newsAt >= this.stallTimeoutMs
+  }
+
+  /** Take a prompt off ComfyUI: out of the queue when waiting, interrupted when running. */
+  private async dropAtComfy(promptId: string, where: 'running' | 'pending'): Promise<void> {
+    if (where === 'pending') await this.http.deleteFromQueue([promptId])
+    else await this.http.interrupt(promptId)
   }
 
   private finishFromHistory(job: JobState, entry: HistoryEntry): void {
@@ -357,17 +462,33 @@ export class ComfyClient {
       job,
       failure
         ? this.errorFromMessage(job, failure[0], failure[1])
-        : new ComfyCancelledError(job.workflow, job.promptId),
+        : new ComfyCancelledError(job.workflow, job.promptId, undefined, 'ended on ComfyUI without a result'),
     )
   }
 
   private onMessage(message: ComfyWsMessage): void {
+    if (message.type === 'status') {
+      // The queue moved: what waits made progress. When it shrank, a prompt of ours still waiting may have
+      // been removed (Clear queue on the page): look now rather than at the next audit.
+      const remaining = message.data.status.exec_info?.queue_remaining
+      const shrank = typeof remaining === 'number' && remaining < this.queueRemaining
+      if (typeof remaining === 'number') this.queueRemaining = remaining
+      const now = Date.now()
+      for (const job of this.jobs.values()) {
+        if (job.started) continue
+        job.newsAt = now
+        if (shrank && job.queued && !job.foreignClient) void this.checkHistory(job, true)
+      }
+      return
+    }
     const data = message.data as Record<string, unknown>
     const promptId = typeof data.prompt_id === 'string' ? data.prompt_id : undefined
     const job = promptId ? this.jobs.get(promptId) : undefined
     if (!job || job.settled) return
+    job.newsAt = Date.now()
     switch (message.type) {
       case 'execution_start':
+        job.started = true
         job.onEvent?.({ type: 'started', promptId: job.promptId })
         break
       case 'execution_cached':
@@ -387,7 +508,8 @@ export class ComfyClient {
             () => this.succeed(job, undefined),
           )
         } else {
-          job.executedNodes.push(message.data.node)
+          job.started = true
+          if (job.executedNodes.length < MAX_NODE_EVENTS) job.executedNodes.push(message.data.node)
           job.onEvent?.({ type: 'executing', promptId: job.promptId, node: message.data.node })
         }
         break
@@ -401,7 +523,11 @@ export class ComfyClient {
         })
         break
       case 'executed':
-        if (message.data.output) job.outputs[message.data.node] = message.data.output
+        if (
+          message.data.output &&
+          (message.data.node in job.outputs || Object.keys(job.outputs).length < MAX_NODE_EVENTS)
+        )
+          job.outputs[message.data.node] = message.data.output
         job.onEvent?.({
           type: 'executed',
           promptId: job.promptId,
@@ -418,23 +544,49 @@ export class ComfyClient {
     }
   }
 
+  /**
+   * Cancel: out of the queue when waiting, interrupted when running. The job
+   * ends when ComfyUI confirms, or as cancelled after `cancelGraceMs` whatever
+   * ComfyUI does (it may be down, or have lost the prompt).
+   */
   private async cancelJob(job: JobState): Promise<void> {
-    if (job.settled || job.cancelling) return
+    if (job.settled) return
+    if (!job.cancelRequested) {
+      job.cancelRequested = true
+      job.timers.push(
+        setTimeout(
+          () =>
+            this.fail(
+              job,
+              new ComfyCancelledError(
+                job.workflow,
+                job.promptId,
+                undefined,
+                `cancelled (ComfyUI at ${this.url} did not confirm within ${this.cancelGraceMs} ms; it may still finish it there)`,
+              ),
+            ),
+          this.cancelGraceMs,
+        ),
+      )
+    }
+    if (job.cancelling) return
     job.cancelling = true
     try {
       const q = await this.http.queue()
-      const pending = q.queue_pending.some((item) => item[1] === job.promptId)
-      const running = q.queue_running.some((item) => item[1] === job.promptId)
-      if (pending) {
+      if (q.pending.includes(job.promptId)) {
         await this.http.deleteFromQueue([job.promptId])
         this.fail(job, new ComfyCancelledError(job.workflow, job.promptId))
-      } else if (running) {
+      } else if (q.running.includes(job.promptId)) {
         await this.http.interrupt(job.promptId)
         // execution_interrupted (or, without a socket, /history) ends the job.
         if (job.foreignClient || !this.socket.connected) await this.checkHistory(job)
       } else {
+        // In neither: finished (history says how) or gone, which for a cancelled job is cancelled.
         await this.checkHistory(job)
+        this.fail(job, new ComfyCancelledError(job.workflow, job.promptId))
       }
+    } catch {
+      // ComfyUI cannot be asked now: the grace timer ends the job.
     } finally {
       job.cancelling = false
     }

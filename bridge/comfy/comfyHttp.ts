@@ -15,13 +15,17 @@ import {
   type NodeErrorEntry,
   type ComfyNodeError,
 } from './errors.js'
-import type { HistoryEntry, UiFile } from './messages.js'
+import { checkedHistoryEntry, queuedPromptIds, type HistoryEntry, type UiFile } from './messages.js'
 
 export interface ComfyHttpOptions {
   /** Per-request limit (ms). Default 30 s. */
   requestTimeoutMs?: number
   /** Limit for uploads and downloads (ms). Default 120 s. */
   transferTimeoutMs?: number
+  /** The largest JSON answer read from ComfyUI (bytes; object_info with many custom nodes is tens of MB). Default 256 MiB. */
+  maxJsonBytes?: number
+  /** The largest file downloaded from ComfyUI (`/view`, bytes). Default 1 GiB. */
+  maxFileBytes?: number
 }
 
 interface Outgoing {
@@ -68,8 +72,13 @@ export class ComfyHttp {
   readonly baseUrl: string
   private readonly requestTimeoutMs: number
   private readonly transferTimeoutMs: number
+  private readonly maxJsonBytes: number
+  private readonly maxFileBytes: number
   private objectInfoCache: Promise<ObjectInfo> | undefined
   private frontendVersionCache: Promise<string | undefined> | undefined
+  /** How the last exchange with the server went (any route): what the bridge knows without asking. */
+  private lastContact: { reachable: boolean; error?: string } | undefined
+  private knownVersion: string | undefined
   /** sha256 of bytes already uploaded to this server → the name they are stored under. */
   private readonly uploaded = new Map<string, UploadResult>()
 
@@ -77,6 +86,8 @@ export class ComfyHttp {
     this.baseUrl = baseUrl.replace(/\/+$/, '')
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.transferTimeoutMs = options.transferTimeoutMs ?? 120_000
+    this.maxJsonBytes = options.maxJsonBytes ?? 256 * 1024 * 1024
+    this.maxFileBytes = options.maxFileBytes ?? 1024 * 1024 * 1024
   }
 
   private async request(
@@ -84,18 +95,26 @@ export class ComfyHttp {
     path: string,
     out: Outgoing = {},
     timeoutMs = this.requestTimeoutMs,
+    maxBytes = this.maxJsonBytes,
   ): Promise<Exchange> {
     const url = `${this.baseUrl}${path}`
     try {
-      return await exchange(url, {
+      const answer = await exchange(url, {
         method,
         headers: out.headers ?? {},
         ...(out.body !== undefined ? { body: out.body } : {}),
         timeoutMs,
+        maxBytes,
       })
+      this.lastContact = { reachable: true }
+      return answer
     } catch (e) {
+      this.lastContact = { reachable: false, error: (e as Error).message }
       if ((e as Error).name === 'TimeoutError') {
         throw new ComfyTimeoutError(`ComfyUI did not answer ${method} ${url} within ${timeoutMs} ms.`)
+      }
+      if ((e as Error).name === 'TooLargeError') {
+        throw new ComfyHttpError(method, url, 0, `answer refused: ${(e as Error).message}`)
       }
       throw new ComfyUnreachableError(this.baseUrl, e)
     }
@@ -120,7 +139,17 @@ export class ComfyHttp {
   /** Node definitions, fetched once and kept; `refresh` fetches again (after installing nodes or uploading files). */
   objectInfo(refresh = false): Promise<ObjectInfo> {
     if (refresh || !this.objectInfoCache) {
-      const pending = this.json<ObjectInfo>('GET', '/object_info')
+      const pending = this.json<ObjectInfo>('GET', '/object_info').then((info) => {
+        const valid =
+          typeof info === 'object' &&
+          info !== null &&
+          !Array.isArray(info) &&
+          Object.values(info).every(
+            (d) => typeof d === 'object' && d !== null && (d.input === undefined || typeof d.input === 'object'),
+          )
+        if (!valid) throw new ComfyHttpError('GET', `${this.baseUrl}/object_info`, 200, 'not an object_info answer')
+        return info
+      })
       this.objectInfoCache = pending
       pending.catch(() => {
         if (this.objectInfoCache === pending) this.objectInfoCache = undefined
@@ -129,8 +158,11 @@ export class ComfyHttp {
     return this.objectInfoCache
   }
 
-  systemStats(): Promise<SystemStats> {
-    return this.json<SystemStats>('GET', '/system_stats')
+  async systemStats(): Promise<SystemStats> {
+    const stats = await this.json<SystemStats>('GET', '/system_stats')
+    if (typeof stats !== 'object' || stats === null || typeof stats.system !== 'object' || stats.system === null)
+      throw new ComfyHttpError('GET', `${this.baseUrl}/system_stats`, 200, 'not a system_stats answer')
+    return stats
   }
 
   /**
@@ -152,7 +184,24 @@ export class ComfyHttp {
 
   /** The server's ComfyUI version, from system_stats. */
   async version(): Promise<string | undefined> {
-    return (await this.systemStats()).system.comfyui_version
+    const v = (await this.systemStats()).system.comfyui_version
+    this.knownVersion = typeof v === 'string' ? v : undefined
+    return this.knownVersion
+  }
+
+  /**
+   * Whether the server answers, for a health check: a fresh look when it
+   * comes within `waitMs`, else what the last exchange with it said (the
+   * look goes on and informs the next check). Never waits longer.
+   */
+  async status(waitMs: number): Promise<{ reachable: boolean; version?: string; error?: string }> {
+    const fresh = this.version().then(
+      () => undefined,
+      () => undefined,
+    )
+    await Promise.race([fresh, new Promise((r) => setTimeout(r, waitMs).unref())])
+    const known = this.lastContact ?? { reachable: false, error: `no answer from ${this.baseUrl} yet` }
+    return { ...known, ...(known.reachable && this.knownVersion ? { version: this.knownVersion } : {}) }
   }
 
   async queuePrompt(body: QueuePromptBody): Promise<QueuePromptAnswer> {
@@ -164,6 +213,9 @@ export class ComfyHttp {
     } catch {
       throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, answer)
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, `not a prompt answer: ${answer}`)
+    if (typeof parsed.node_errors !== 'object' || parsed.node_errors === null) parsed.node_errors = {}
     if (res.status === 200) {
       return {
         ok: true,
@@ -182,14 +234,34 @@ export class ComfyHttp {
     throw new ComfyHttpError('POST', `${this.baseUrl}/prompt`, res.status, answer)
   }
 
-  /** The history entry of one prompt, or undefined while it is unknown or unfinished. */
+  /**
+   * The history entry of one prompt, or undefined while it is unknown or
+   * unfinished. An answer that is not ComfyUI's history (or an entry that is
+   * not one it writes) is a ComfyHttpError naming what was wrong.
+   */
   async history(promptId: string): Promise<HistoryEntry | undefined> {
-    const all = await this.json<Record<string, HistoryEntry>>('GET', `/history/${encodeURIComponent(promptId)}`)
-    return all[promptId]
+    const path = `/history/${encodeURIComponent(promptId)}`
+    const all = await this.json<unknown>('GET', path)
+    if (typeof all !== 'object' || all === null || Array.isArray(all))
+      throw new ComfyHttpError('GET', `${this.baseUrl}${path}`, 200, 'not a history answer (expected an object)')
+    const raw = (all as Record<string, unknown>)[promptId]
+    if (raw === undefined) return undefined
+    const entry = checkedHistoryEntry(raw)
+    if (!entry)
+      throw new ComfyHttpError(
+        'GET',
+        `${this.baseUrl}${path}`,
+        200,
+        `the entry of prompt ${promptId} is not a history entry`,
+      )
+    return entry
   }
 
-  queue(): Promise<{ queue_running: unknown[][]; queue_pending: unknown[][] }> {
-    return this.json('GET', '/queue')
+  /** The prompt ids running and waiting in ComfyUI's queue. */
+  async queue(): Promise<{ running: string[]; pending: string[] }> {
+    const ids = queuedPromptIds(await this.json<unknown>('GET', '/queue'))
+    if (!ids) throw new ComfyHttpError('GET', `${this.baseUrl}/queue`, 200, 'not a queue answer')
+    return ids
   }
 
   /** Remove pending prompts from the queue (a running prompt is not touched). */
@@ -224,7 +296,25 @@ export class ComfyHttp {
     const form = multipart({ name: 'image', filename: name, bytes }, fields)
     const res = await this.request('POST', '/upload/image', form, this.transferTimeoutMs)
     if (!ok(res)) throw new ComfyHttpError('POST', `${this.baseUrl}/upload/image`, res.status, text(res))
-    return JSON.parse(text(res)) as UploadResult
+    let answer: unknown
+    try {
+      answer = JSON.parse(text(res))
+    } catch {
+      answer = undefined
+    }
+    const a = answer as Partial<UploadResult> | undefined
+    if (typeof a?.name !== 'string' || (a.subfolder !== undefined && typeof a.subfolder !== 'string'))
+      throw new ComfyHttpError(
+        'POST',
+        `${this.baseUrl}/upload/image`,
+        res.status,
+        `not an upload answer: ${text(res).slice(0, 200)}`,
+      )
+    return {
+      name: a.name,
+      subfolder: a.subfolder ?? '',
+      type: a.type === 'temp' || a.type === 'output' ? a.type : 'input',
+    }
   }
 
   /**
@@ -257,7 +347,7 @@ export class ComfyHttp {
   /** Download a file the server wrote (`/view`), byte for byte. */
   async view(file: UiFile): Promise<Uint8Array> {
     const query = new URLSearchParams({ filename: file.filename, subfolder: file.subfolder, type: file.type })
-    const res = await this.request('GET', `/view?${query}`, {}, this.transferTimeoutMs)
+    const res = await this.request('GET', `/view?${query}`, {}, this.transferTimeoutMs, this.maxFileBytes)
     if (!ok(res)) throw new ComfyHttpError('GET', `${this.baseUrl}/view?${query}`, res.status, text(res))
     const body = res.body
     // Its own memory (a small body may sit in Node's shared pool: copied out of it).

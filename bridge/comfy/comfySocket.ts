@@ -4,7 +4,7 @@
  * each (re)connection, so jobs can look up what they missed in `/history`.
  */
 import WebSocket from 'ws'
-import { decodeBinaryFrame, type BinaryFrame, type ComfyWsMessage } from './messages.js'
+import { decodeBinaryFrame, parseWsMessage, type BinaryFrame, type ComfyWsMessage } from './messages.js'
 
 export interface ComfySocketOptions {
   /** First reconnect delay (ms); it doubles up to `maxDelayMs`. Default 250. */
@@ -12,6 +12,8 @@ export interface ComfySocketOptions {
   maxDelayMs?: number
   /** How long the first connection may take (ms). Default 10 s. */
   connectTimeoutMs?: number
+  /** The largest frame accepted from ComfyUI (bytes); a larger one closes the socket, which then reconnects. Default 64 MiB. */
+  maxFrameBytes?: number
 }
 
 export interface ComfySocketEvents {
@@ -34,6 +36,7 @@ export class ComfySocket {
   private readonly initialDelayMs: number
   private readonly maxDelayMs: number
   private readonly connectTimeoutMs: number
+  private readonly maxFrameBytes: number
 
   constructor(
     private readonly baseUrl: string,
@@ -43,6 +46,7 @@ export class ComfySocket {
     this.initialDelayMs = options.initialDelayMs ?? 250
     this.maxDelayMs = options.maxDelayMs ?? 10_000
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000
+    this.maxFrameBytes = options.maxFrameBytes ?? 64 * 1024 * 1024
   }
 
   /** How many times the socket has opened: a job that saw the same number throughout missed nothing. */
@@ -57,9 +61,23 @@ export class ComfySocket {
     return () => (this.listeners[event] as Set<ComfySocketEvents[K]>).delete(listener)
   }
 
+  /** Each listener on its own: one that throws cannot stop the others, nor the socket (nor the process). */
   private emit<K extends keyof ComfySocketEvents>(event: K, ...args: Parameters<ComfySocketEvents[K]>): void {
-    for (const l of this.listeners[event]) (l as (...a: Parameters<ComfySocketEvents[K]>) => void)(...args)
+    for (const l of this.listeners[event]) {
+      try {
+        ;(l as (...a: Parameters<ComfySocketEvents[K]>) => void)(...args)
+      } catch (e) {
+        this.listenerFailures += 1
+        this.lastListenerFailure = e
+      }
+    }
   }
+
+  /** Listener failures so far (a bug of ours, caught so the socket lives on); tests assert there were none. */
+  listenerFailures = 0
+  lastListenerFailure: unknown
+  /** Frames from ComfyUI that were not messages the bridge can read (not JSON, wrong shape): dropped. */
+  unreadableFrames = 0
 
   /** Connect; resolves on the first open, rejects if that does not happen in time. */
   connect(): Promise<void> {
@@ -83,7 +101,7 @@ export class ComfySocket {
   private open(onFirstError?: (error: Error) => void): void {
     if (this.closed) return
     const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws?clientId=${encodeURIComponent(this.clientId)}`
-    const ws = new WebSocket(url)
+    const ws = new WebSocket(url, { maxPayload: this.maxFrameBytes })
     this.ws = ws
     ws.on('open', () => {
       this.attempts = 0
@@ -100,13 +118,9 @@ export class ComfySocket {
         this.emit('binary', decodeBinaryFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)))
         return
       }
-      let message: ComfyWsMessage
-      try {
-        message = JSON.parse(String(data)) as ComfyWsMessage
-      } catch {
-        return
-      }
-      this.emit('message', message)
+      const message: ComfyWsMessage | undefined = parseWsMessage(String(data))
+      if (message) this.emit('message', message)
+      else this.unreadableFrames += 1
     })
     ws.on('error', (error) => {
       if (!this.everOpened && onFirstError) {

@@ -164,7 +164,11 @@ export class ComfyExecutionError extends ComfyError {
   }
 }
 
-/** The prompt was interrupted or removed from the queue before it finished. */
+/**
+ * The prompt was interrupted or removed from the queue before it finished:
+ * by the bridge when asked to cancel, or by someone else on ComfyUI (the
+ * page's Cancel or Clear queue, another client), which `reason` then says.
+ */
 export class ComfyCancelledError extends ComfyError {
   static override code = 'comfy_cancelled'
   static override status = 409
@@ -173,8 +177,28 @@ export class ComfyCancelledError extends ComfyError {
     readonly workflow: string,
     readonly promptId: string,
     readonly nodeId?: string,
+    readonly reason?: string,
   ) {
-    super(`${workflow} was cancelled${nodeId ? ` at node ${nodeId}` : ''} (prompt ${promptId}).`)
+    super(`${workflow} was ${reason ?? 'cancelled'}${nodeId ? ` at node ${nodeId}` : ''} (prompt ${promptId}).`)
+  }
+}
+
+/** ComfyUI kept a prompt without any news of it for longer than the bridge's stall bound: interrupted and failed. */
+export class ComfyStalledError extends ComfyError {
+  static override code = 'comfy_stalled'
+  static override status = 504
+  override name = 'ComfyStalledError'
+  constructor(
+    readonly workflow: string,
+    readonly promptId: string,
+    readonly url: string,
+    readonly stallMs: number,
+    readonly where: 'running' | 'waiting',
+  ) {
+    super(
+      `ComfyUI at ${url} made no progress on ${workflow} (prompt ${promptId}) for ${Math.round(stallMs / 1000)} s while it was ${where === 'running' ? 'running it' : 'waiting in its queue'}; the bridge asked ComfyUI to drop it and ended the run. ` +
+        'A node that runs longer without reporting progress needs a larger bound (discomfort bridge --stall-timeout SECONDS).',
+    )
   }
 }
 
@@ -188,9 +212,13 @@ export class ComfyStoppedError extends ComfyError {
     readonly promptId: string,
     readonly url: string,
     readonly silentMs: number,
+    /** What it answered instead, when it answered something unusable. */
+    readonly detail?: string,
   ) {
     super(
-      `ComfyUI at ${url} stopped answering while running ${workflow} (prompt ${promptId}; no answer for ${Math.round(silentMs / 1000)} s). Is it still running? Start it again and re-run.`,
+      detail
+        ? `ComfyUI at ${url} gave no usable answer about ${workflow} (prompt ${promptId}) for ${Math.round(silentMs / 1000)} s (${detail.slice(0, 200)}). The run was ended; check that server.`
+        : `ComfyUI at ${url} stopped answering while running ${workflow} (prompt ${promptId}; no answer for ${Math.round(silentMs / 1000)} s). Is it still running? Start it again and re-run.`,
     )
   }
 }

@@ -407,8 +407,10 @@ export class Runner {
       lease.release(isServerFailure(e) ? 'server-down' : 'failed')
       await receipt.discard()
       if (e instanceof ComfyCancelledError || o.signal?.aborted) {
+        // Cancelled by someone on ComfyUI rather than through the bridge: say who and where.
+        const why = !o.signal?.aborted && e instanceof ComfyCancelledError && e.reason ? `: ${e.reason}` : ''
         throw new RunCancelledError(
-          `Run ${o.runId} was cancelled during ${label}; nothing from that workflow was kept.`,
+          `Run ${o.runId} was cancelled during ${label}${why}; nothing from that workflow was kept.`,
           { cause: e },
         )
       }

@@ -4,7 +4,11 @@
  * ComfyUI. For values of several megabytes this is about twice as fast as
  * fetch here (fetch moves bodies through web streams), and for a small JSON
  * request it costs about a third of fetch's CPU; event streams still use fetch.
- * A request that gets no answer for `timeoutMs` fails with a TimeoutError.
+ * The whole exchange, answer included, must end within `timeoutMs` (a
+ * server that trickles its answer a byte at a time is cut off too), else it
+ * fails with a TimeoutError; an answer longer than `maxBytes` fails with a
+ * TooLargeError as soon as it passes that size, so an endless body costs
+ * nothing but the bytes up to the limit.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
@@ -19,12 +23,30 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
 
 export function exchange(
   url: string,
-  options: { method: string; headers: Record<string, string>; body?: Uint8Array | string; timeoutMs: number },
+  options: {
+    method: string
+    headers: Record<string, string>
+    body?: Uint8Array | string
+    timeoutMs: number
+    /** Default: no limit (the caller's own bridge); every exchange with ComfyUI sets one. */
+    maxBytes?: number
+  },
 ): Promise<Exchange> {
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const target = new URL(url)
   const secure = target.protocol === 'https:'
   const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body
   return new Promise((resolve, reject) => {
+    // The first reason the exchange was cut short wins over the socket errors it causes.
+    let failure: Error | undefined
+    const fail = (e: Error) => {
+      clearTimeout(deadline)
+      reject(failure ?? e)
+    }
+    const cut = (e: Error) => {
+      failure ??= e
+      req.destroy(e)
+    }
     const req = (secure ? httpsRequest : httpRequest)(
       target,
       {
@@ -35,21 +57,37 @@ export function exchange(
       },
       (res) => {
         const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', reject)
-        res.on('end', () =>
+        let size = 0
+        const declared = Number(res.headers['content-length'])
+        if (declared > maxBytes) {
+          cut(tooLarge(declared, maxBytes))
+          return
+        }
+        res.on('data', (c: Buffer) => {
+          size += c.byteLength
+          if (size > maxBytes) cut(tooLarge(size, maxBytes))
+          else chunks.push(c)
+        })
+        res.on('error', fail)
+        res.on('end', () => {
+          clearTimeout(deadline)
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
             body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-          }),
-        )
+          })
+        })
       },
     )
-    req.on('timeout', () =>
-      req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { name: 'TimeoutError' })),
-    )
-    req.on('error', reject)
+    const timedOut = () =>
+      cut(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { name: 'TimeoutError' }))
+    req.on('timeout', timedOut)
+    const deadline = setTimeout(timedOut, options.timeoutMs)
+    req.on('close', () => clearTimeout(deadline))
+    req.on('error', fail)
     req.end(body)
   })
 }
+
+const tooLarge = (size: number, maxBytes: number) =>
+  Object.assign(new Error(`the answer is larger than ${maxBytes} bytes (${size} so far)`), { name: 'TooLargeError' })

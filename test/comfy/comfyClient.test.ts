@@ -252,7 +252,7 @@ describe('ComfyClient against the stand-in', () => {
     await running.cancel()
     expect(isComfyCancelledError(await caught(running.done))).toBe(true)
     const q = await client.http.queue()
-    expect(q.queue_pending).toEqual([])
+    expect(q.pending).toEqual([])
     // The server is free again: a new job runs.
     const after = await client.run(sleepy('after', 1, 1))
     expect(after.outputs['3']!.text).toEqual(['after'])

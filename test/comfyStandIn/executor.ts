@@ -61,9 +61,34 @@ export class Executor {
   constructor(
     private readonly objectInfo: ObjectInfo,
     private readonly folders: Folders,
-    private readonly send: Send,
+    private readonly rawSend: Send,
     private readonly options: ExecutorOptions = {},
   ) {}
+
+  /** Prompts forgotten by a (simulated) restart: whatever their execution still says is never sent. */
+  private readonly forgotten = new Set<string>()
+
+  private readonly send: Send = (type, data, sid) => {
+    if (typeof data.prompt_id === 'string' && this.forgotten.has(data.prompt_id)) return
+    this.rawSend(type, data, sid)
+  }
+
+  /** The prompt running now, if any. */
+  get runningPromptId(): string | undefined {
+    return this.running?.promptId
+  }
+
+  /**
+   * What a restart of ComfyUI does to its queue: the pending prompts, the
+   * history and the running prompt are gone, and nothing more is said of them.
+   */
+  forget(): void {
+    for (const item of this.pending) this.forgotten.add(item.promptId)
+    if (this.running) this.forgotten.add(this.running.promptId)
+    this.pending = []
+    this.history.clear()
+    this.interruptFlag = true
+  }
 
   get queueRemaining(): number {
     return this.pending.length + (this.running ? 1 : 0)
@@ -118,7 +143,7 @@ export class Executor {
         this.running = item
         this.broadcastStatus()
         const entry = await this.execute(item)
-        this.history.set(item.promptId, entry)
+        if (!this.forgotten.has(item.promptId)) this.history.set(item.promptId, entry)
         this.running = undefined
         this.broadcastStatus()
         const client = item.extraData.client_id ?? null

@@ -1,6 +1,6 @@
 /**
  * Run the stand-in as its own process:
- * `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR] [--custom-nodes DIR] [--frontend DIR] [--node-delay-ms N] [--prompt-delay-ms N]`.
+ * `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR] [--custom-nodes DIR] [--frontend DIR] [--node-delay-ms N] [--prompt-delay-ms N] [--test-hooks]`.
  * Used by tests of the ComfyUI launcher and the CLI, and handy for trying the bridge without ComfyUI.
  *
  * --custom-nodes does what ComfyUI does with its custom_nodes folder for a
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     frontend: { type: 'string' },
     'node-delay-ms': { type: 'string' },
     'prompt-delay-ms': { type: 'string' },
+    'test-hooks': { type: 'boolean' },
   },
   strict: false,
 })
@@ -47,6 +48,7 @@ const comfy = await startComfyStandIn({
   ...(frontend ? { frontendDir: frontend } : {}),
   ...(str(values['node-delay-ms']) ? { nodeDelayMs: Number(str(values['node-delay-ms'])) } : {}),
   ...(str(values['prompt-delay-ms']) ? { promptDelayMs: Number(str(values['prompt-delay-ms'])) } : {}),
+  ...(values['test-hooks'] === true ? { testHooks: true } : {}),
 })
 process.stdout.write(`ComfyUI stand-in listening on ${comfy.url}\n`)
 const stop = () => void comfy.close().then(() => process.exit(0))

@@ -20,6 +20,7 @@ import express from 'express'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import { COMFY_FIXTURES, loadObjectInfo } from '../helpers/fixtures.js'
+import { chaosMiddleware, type Chaos } from './chaos.js'
 import { Executor, type ExecutorOptions } from './executor.js'
 import { Folders } from './files.js'
 import { TEST_NODE_DEFS } from './nodes.js'
@@ -38,6 +39,13 @@ export interface ComfyStandInOptions extends ExecutorOptions {
   frontendDir?: string
   /** Extension web folders served at `/extensions/<name>/` and listed by `/extensions`. */
   extensions?: Record<string, string>
+  /**
+   * Test hooks over HTTP for a stand-in in its own process (not part of
+   * ComfyUI's API): `POST /__stand-in/frame` sends its body to every
+   * WebSocket as a frame (binary unless the body is text/plain), as a custom
+   * node's `send_sync` can; `POST /__stand-in/restart` forgets the queue and history.
+   */
+  testHooks?: boolean
 }
 
 export interface ComfyStandIn {
@@ -47,6 +55,12 @@ export interface ComfyStandIn {
   executor: Executor
   /** How many times the test-only model loader has run. */
   readonly modelLoads: number
+  /** Misbehaviour on HTTP, chosen per request (chaos mode); empty: none. */
+  chaos: Chaos
+  /** Send one raw frame (text or binary) to every WebSocket, as a custom node's `send_sync` can. */
+  sendRaw(frame: string | Uint8Array): void
+  /** What a restart does to the queue and history (every WebSocket drops; the server keeps its port). */
+  restart(): void
   /** Close every WebSocket (the server keeps running), as when a network drops. */
   dropSockets(): void
   close(): Promise<void>
@@ -115,6 +129,21 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
 
   const app = express()
   app.disable('x-powered-by')
+  const chaos: Chaos = {}
+  app.use(chaosMiddleware(chaos))
+  if (options.testHooks) {
+    app.post('/__stand-in/frame', express.raw({ type: () => true, limit: '64mb' }), (req, res) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+      const frame = req.is('text/plain') ? body.toString('utf8') : new Uint8Array(body)
+      for (const ws of allSockets) if (ws.readyState === ws.OPEN) ws.send(frame, { binary: typeof frame !== 'string' })
+      res.end()
+    })
+    app.post('/__stand-in/restart', (_req, res) => {
+      executor.forget()
+      for (const ws of allSockets) ws.terminate()
+      res.end()
+    })
+  }
   const api = express.Router()
 
   const state: StandInState = {
@@ -183,6 +212,14 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
     executor,
     get modelLoads() {
       return executor.modelLoads.count
+    },
+    chaos,
+    sendRaw(frame) {
+      for (const ws of allSockets) if (ws.readyState === ws.OPEN) ws.send(frame, { binary: typeof frame !== 'string' })
+    },
+    restart() {
+      executor.forget()
+      for (const ws of allSockets) ws.terminate()
     },
     dropSockets() {
       for (const ws of allSockets) ws.terminate()

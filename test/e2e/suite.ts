@@ -306,11 +306,11 @@ export function endToEndSuite(label: string, start: () => Promise<ComfyTarget>, 
           try {
             for (let i = 0; i < 100; i++) {
               const q = await client.http.queue()
-              if (q.queue_running.length + q.queue_pending.length === 0) break
+              if (q.running.length + q.pending.length === 0) break
               await new Promise((r) => setTimeout(r, 100))
             }
             const q = await client.http.queue()
-            expect([...q.queue_running, ...q.queue_pending]).toEqual([])
+            expect([...q.running, ...q.pending]).toEqual([])
           } finally {
             client.close()
           }

@@ -300,7 +300,7 @@ describe('failures keep the context as it was', () => {
     expect(e.name).toBe('RunCancelledError')
     expect(ctx.has('slow')).toBe(false)
     const q = await pool.primary().http.queue()
-    expect([...q.queue_running, ...q.queue_pending]).toEqual([])
+    expect([...q.running, ...q.pending]).toEqual([])
   })
 })
 

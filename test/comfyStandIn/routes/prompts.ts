@@ -50,8 +50,16 @@ export function promptRoutes(api: Router, state: StandInState): void {
     if (Array.isArray(body.delete)) executor.deletePending(body.delete.map(String))
     res.end()
   })
-  api.post('/interrupt', (_req, res) => {
-    executor.interrupt()
+  // With a prompt_id, only that prompt is interrupted, and only while it runs (as ComfyUI 0.3.75 does).
+  api.post('/interrupt', express.raw({ type: () => true }), (req, res) => {
+    let body: unknown
+    try {
+      body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '')
+    } catch {
+      body = {}
+    }
+    const target = typeof body === 'object' && body !== null && 'prompt_id' in body ? body.prompt_id : undefined
+    if (target === undefined || target === executor.runningPromptId) executor.interrupt()
     res.end()
   })
   api.post('/free', express.json(), (req, res) => {

@@ -1,13 +1,20 @@
 /** HTTP errors of the bridge: JSON bodies with a message a person can act on. */
 import type { ErrorRequestHandler } from 'express'
 import { DiscomfortError } from '../../shared/errors.js'
+import { storageError } from '../store/disk.js'
 import { BridgeHttpError } from './httpError.js'
 
 export function errorBody(error: unknown): {
   status: number
   body: { error: { type: string; message: string; [k: string]: unknown } }
 } {
-  const e = error as Error & { status?: number; type?: string; extra?: Record<string, unknown>; expose?: boolean }
+  // A file-system failure that reached here unconverted: its stable code, never its path.
+  const e = storageError(error, 'this request') as Error & {
+    status?: number
+    type?: string
+    extra?: Record<string, unknown>
+    expose?: boolean
+  }
   if (e instanceof BridgeHttpError)
     return { status: e.status, body: { error: { type: e.code, message: e.message, ...e.extra } } }
   if (e instanceof DiscomfortError) return { status: e.status, body: { error: { type: e.code, message: e.message } } }

@@ -12,9 +12,10 @@
  * it at once, or none of it.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { open, readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from './atomicFile.js'
+import { makeFolder, removeFile, removeTree, renamePath, storageError, writeFileAtomic } from './disk.js'
 import { passByFor, type PassByRules } from './config.js'
 import {
   decodeValue,
@@ -52,6 +53,9 @@ interface ReceiptsFile {
 }
 
 const KEPT_RUNS = 200
+
+/** A deleted context's folder, renamed aside until removed (now, or at the next start). */
+export const TRASH_PREFIX = '.trash-'
 
 async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r+')
@@ -116,28 +120,39 @@ export class Context implements ContextHandle {
    * failure halfway leaves it as it was.
    */
   makeDurable(): Promise<void> {
-    return this.queue.run(async () => {
-      if (this.closed) throw new ContextClosedError(`Context "${this.id}" is closed.`)
-      if (this.isDurable) return
-      const written: EntryMeta[] = []
-      for (const meta of this.entries.values()) {
-        const path = join(this.valuesDir, meta.file ?? this.fileName(meta.key, meta.version))
-        if (meta.file) await syncFile(path)
-        else {
-          await writeFileAtomic(path, encodeValue(this.ram.get(meta.key)!), { sync: true })
-          written.push(meta)
-        }
+    return this.queue.run(() => this.guarded(`making context ${this.id} durable`, () => this.makeDurableNow()))
+  }
+
+  private async makeDurableNow(): Promise<void> {
+    if (this.closed) throw new ContextClosedError(`Context "${this.id}" is closed.`)
+    if (this.isDurable) return
+    const written: EntryMeta[] = []
+    for (const meta of this.entries.values()) {
+      const path = join(this.valuesDir, meta.file ?? this.fileName(meta.key, meta.version))
+      if (meta.file) await syncFile(path)
+      else {
+        await writeFileAtomic(path, encodeValue(this.ram.get(meta.key)!), { sync: true })
+        written.push(meta)
       }
-      for (const meta of written) meta.file = this.fileName(meta.key, meta.version)
-      this.isDurable = true
-      try {
-        await this.writeReceiptsNow()
-      } catch (e) {
-        this.isDurable = false
-        throw e
-      }
-      this.onChange?.(this, { keys: [] })
-    })
+    }
+    for (const meta of written) meta.file = this.fileName(meta.key, meta.version)
+    this.isDurable = true
+    try {
+      await this.writeReceiptsNow()
+    } catch (e) {
+      this.isDurable = false
+      throw e
+    }
+    this.onChange?.(this, { keys: [] })
+  }
+
+  /** Run a change; a file-system failure becomes the bridge's storage error, saying what was not done. */
+  private async guarded<T>(what: string, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change()
+    } catch (e) {
+      throw storageError(e, what)
+    }
   }
 
   private get valuesDir(): string {
@@ -146,7 +161,7 @@ export class Context implements ContextHandle {
 
   /** Create the folder and its first receipts.json. */
   async initialise(): Promise<void> {
-    await mkdir(this.valuesDir, { recursive: true })
+    await makeFolder(this.valuesDir)
     await writeFileAtomic(
       join(this.dir, 'owner.json'),
       JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }),
@@ -177,7 +192,7 @@ export class Context implements ContextHandle {
     for (const dir of [this.dir, this.valuesDir]) {
       for (const name of await readdir(dir).catch(() => [] as string[])) {
         if (name.endsWith('.tmp') || (dir === this.valuesDir && !referenced.has(name)))
-          await rm(join(dir, name), { force: true, recursive: true })
+          await removeTree(join(dir, name))
       }
     }
   }
@@ -301,20 +316,30 @@ export class Context implements ContextHandle {
     validateKey(key)
     return this.queue.run(async () => {
       this.assertOpen()
-      const [meta] = await this.apply([{ key, value, options }], undefined)
+      const [meta] = await this.guarded(`saving "${key}" in context ${this.id}`, () =>
+        this.apply([{ key, value, options }], undefined),
+      )
       this.onChange?.(this, { keys: [key] })
       return { ...meta! }
     })
   }
 
+  /** Delete a key. When its record cannot be written, the key stays as it was and the error says so. */
   delete(key: string): Promise<boolean> {
     return this.queue.run(async () => {
       this.assertOpen()
       const meta = this.entries.get(key)
       if (!meta) return false
+      const inRam = this.ram.get(key)
       this.entries.delete(key)
       this.ram.delete(key)
-      await this.writeReceipts()
+      try {
+        await this.writeReceipts()
+      } catch (e) {
+        this.entries.set(key, meta)
+        if (inRam) this.ram.set(key, inRam)
+        throw storageError(e, `deleting "${key}" from context ${this.id}`)
+      }
       if (meta.file) await this.removeFile(meta.file)
       this.onChange?.(this, { keys: [key], deleted: true })
       return true
@@ -360,7 +385,7 @@ export class Context implements ContextHandle {
         prepared.push(old ? { meta, value, old } : { meta, value })
       }
     } catch (e) {
-      for (const f of written) await unlink(join(this.valuesDir, f)).catch(() => {})
+      for (const f of written) await removeFile(join(this.valuesDir, f)).catch(() => {})
       throw e
     }
     const previous = new Map(prepared.map((p) => [p.meta.key, { entry: p.old, ram: this.ram.get(p.meta.key) }]))
@@ -396,7 +421,7 @@ export class Context implements ContextHandle {
       }
       this.runs = previousRuns
       this.nextVersion = previousVersion
-      for (const f of written) await unlink(join(this.valuesDir, f)).catch(() => {})
+      for (const f of written) await removeFile(join(this.valuesDir, f)).catch(() => {})
       throw e
     }
     for (const { old } of prepared) if (old?.file) await this.removeFile(old.file)
@@ -408,8 +433,25 @@ export class Context implements ContextHandle {
     return `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.v${version}.dcv`
   }
 
-  /** Spill least recently used values to disk until RAM use fits the capacity; `keep` goes last. */
+  /**
+   * Spill least recently used values to disk until RAM use fits the capacity;
+   * `keep` goes last. A value leaves RAM only once its file is written: when
+   * the disk refuses, it stays in RAM (over capacity, said in `spillFailure`)
+   * and the next change tries again, so an acknowledged value is never lost.
+   */
   private async enforceCapacity(keep?: string): Promise<void> {
+    try {
+      await this.spill(keep)
+      this.spillFailure = undefined
+    } catch (e) {
+      this.spillFailure = (storageError(e, `moving values of context ${this.id} from RAM to disk`) as Error).message
+    }
+  }
+
+  /** Why values over the RAM capacity could not move to disk, while that lasts. */
+  spillFailure: string | undefined
+
+  private async spill(keep?: string): Promise<void> {
     let used = 0
     for (const key of this.ram.keys()) used += this.entries.get(key)?.sizeBytes ?? 0
     if (used <= this.ramCapacityBytes) return
@@ -421,8 +463,9 @@ export class Context implements ContextHandle {
       const meta = this.entries.get(key)!
       const value = this.ram.get(key)!
       if (!meta.file) {
-        meta.file = this.fileName(key, meta.version)
-        await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value), { sync: this.durable })
+        const file = this.fileName(key, meta.version)
+        await writeFileAtomic(join(this.valuesDir, file), encodeValue(value), { sync: this.durable })
+        meta.file = file
         changed = true
       }
       this.ram.delete(key)
@@ -437,7 +480,7 @@ export class Context implements ContextHandle {
       this.doomed.add(file)
       return
     }
-    await unlink(join(this.valuesDir, file)).catch(() => {})
+    await removeFile(join(this.valuesDir, file)).catch(() => {})
   }
 
   /**
@@ -515,7 +558,9 @@ export class Context implements ContextHandle {
     return this.queue.run(async () => {
       this.assertOpen()
       const staged = receipt.stagedItems()
-      const metas = await this.apply(staged, { runId: receipt.runId, read: receipt.readKeys() })
+      const metas = await this.guarded(`committing the outputs of run ${receipt.runId} to context ${this.id}`, () =>
+        this.apply(staged, { runId: receipt.runId, read: receipt.readKeys() }),
+      )
       await this.releasePins(receipt)
       this.onChange?.(this, { keys: staged.map((s) => s.key), runId: receipt.runId })
       return metas
@@ -533,22 +578,30 @@ export class Context implements ContextHandle {
       if (n > 0) this.pinned.set(file, n)
       else {
         this.pinned.delete(file)
-        if (this.doomed.delete(file)) await unlink(join(this.valuesDir, file)).catch(() => {})
+        if (this.doomed.delete(file)) await removeFile(join(this.valuesDir, file)).catch(() => {})
       }
     }
   }
 
   // --- lifecycle -------------------------------------------------------------
 
-  /** Remove all of the context's RAM and disk data. */
+  /**
+   * Remove all of the context's RAM and disk data. Its folder is first
+   * renamed aside in one step: if that fails, nothing changed (the error
+   * says so); what is renamed aside is removed now, or at the next start.
+   */
   close(): Promise<void> {
     return this.queue.run(async () => {
       if (this.closed) return
+      const trash = join(this.dir, '..', `${TRASH_PREFIX}${this.id}-${randomBytes(4).toString('hex')}`)
+      await this.guarded(`deleting context ${this.id}`, () => renamePath(this.dir, trash)).catch((e: unknown) => {
+        if ((e as { code?: unknown }).code !== 'ENOENT') throw e
+      })
       this.closed = true
       if (this.receiptsTimer) clearTimeout(this.receiptsTimer)
       this.ram.clear()
       this.entries.clear()
-      await rm(this.dir, { recursive: true, force: true })
+      await removeTree(trash).catch(() => {})
     })
   }
 
@@ -559,7 +612,7 @@ export class Context implements ContextHandle {
       this.closed = true
       if (this.receiptsTimer) clearTimeout(this.receiptsTimer)
       this.ram.clear()
-      if (!this.durable) await rm(this.dir, { recursive: true, force: true })
+      if (!this.durable) await removeTree(this.dir).catch(() => {})
     })
   }
 

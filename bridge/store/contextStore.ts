@@ -14,7 +14,8 @@ import {
   type PassByRules,
   type WorkflowContextConfig,
 } from './config.js'
-import { Context } from './context.js'
+import { Context, TRASH_PREFIX } from './context.js'
+import { storageError } from './disk.js'
 import type { ContextChangeListener, ContextStoreApi, CreateContextOptions } from './contextHandle.js'
 import { ContextKeyError } from './errors.js'
 import { newContextId, validateKey } from './keys.js'
@@ -64,6 +65,11 @@ export class ContextStore implements ContextStoreApi {
     for (const entry of await readdir(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue
       const dir = join(this.dir, entry.name)
+      if (entry.name.startsWith(TRASH_PREFIX)) {
+        // A deleted context whose removal did not finish.
+        await rm(dir, { recursive: true, force: true })
+        continue
+      }
       const receipts = await readFile(join(dir, 'receipts.json'), 'utf8').then(
         (t) => JSON.parse(t) as { durable?: boolean },
         () => undefined,
@@ -97,7 +103,12 @@ export class ContextStore implements ContextStoreApi {
       passByRules: this.passByRules,
       ...(this.onChange ? { onChange: this.onChange } : {}),
     })
-    await context.initialise()
+    try {
+      await context.initialise()
+    } catch (e) {
+      await rm(context.dir, { recursive: true, force: true }).catch(() => {})
+      throw storageError(e, `creating context ${id}`)
+    }
     this.contexts.set(id, context)
     this.onChange?.(context, { keys: [] })
     return context

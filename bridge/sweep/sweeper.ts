@@ -36,6 +36,7 @@ import { runFailure, type LoadedWorkflow, type Runner, type WorkflowSpec } from 
 import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import type { Ledger, NewSweep, SweepOptions } from '../ledger/ledger.js'
 import { affinityKeys } from './affinity.js'
+import { assertRoom, removeFile, storageError } from '../store/disk.js'
 import { ItemScope } from './itemScope.js'
 import { SweepEvents } from './sweepEvents.js'
 import type { SweepService } from './sweepService.js'
@@ -99,7 +100,9 @@ interface ActiveSweep {
   controller: AbortController
   exhausted: boolean
   /** manifest.jsonl, open for appending while the sweep runs. */
-  manifest?: Promise<FileHandle>
+  manifest?: Promise<FileHandle> | undefined
+  /** A line could not be appended: the manifest is written again whole from the ledger. */
+  manifestStale?: boolean
 }
 
 export interface SweeperDeps {
@@ -123,6 +126,12 @@ export class Sweeper implements SweepService {
   async start(body: SweepBody): Promise<SweepView> {
     const items = expandItems(body)
     const workflows = body.workflows as Array<{ name: string; workflow: Record<string, unknown> }>
+    // What the ledger will hold for it (each item's inputs; what all share, once), refused now if the disk cannot.
+    await assertRoom(
+      this.deps.root,
+      JSON.stringify(items).length + JSON.stringify(workflows).length,
+      `a sweep of ${items.length} item(s)`,
+    )
     // Converted once: a bad workflow fails the request, before anything is recorded.
     const loaded = await this.deps.runner.loadWorkflows(workflows as WorkflowSpec[])
     const master = body.context
@@ -330,9 +339,8 @@ export class Sweeper implements SweepService {
       if (!claimed) this.deps.ledger.markRunning(s.id, idx, 'none', 'no prompt to queue')
       if (this.deps.ledger.commit(s.id, idx, outputs)) {
         const done = this.deps.ledger.item(s.id, idx)!
-        s.manifest ??= open(join(s.folder, 'manifest.jsonl'), 'a')
-        await (await s.manifest).write(`${manifestLine(done)}\n`)
         this.events.emit(s.id, { type: 'item', item: done })
+        await this.appendManifest(s, done)
       }
     } catch (e) {
       if (s.controller.signal.aborted) {
@@ -362,19 +370,53 @@ export class Sweeper implements SweepService {
     }
   }
 
-  /** The item's outputs as files under the sweep's folder. */
+  /**
+   * The item's outputs as files under the sweep's folder. When the disk
+   * refuses one, those already written for this item are removed and the item
+   * fails with the storage error (the ledger never names a file that is not whole).
+   */
   private async writeOutputs(s: ActiveSweep, idx: number, scope: ItemScope): Promise<ItemOutput[]> {
     const outputs: ItemOutput[] = []
-    for (const [key, { value }] of scope.produced()) {
-      for (const [suffix, bytes] of fileBytes(value)) {
-        const file = outputFileName(idx, key, suffix)
-        // Small files at once (a promise round trip costs more than the write); large ones off the loop.
-        if (bytes.byteLength <= SMALL_FILE) writeFileSync(join(s.folder, file), bytes)
-        else await writeFile(join(s.folder, file), bytes)
-        outputs.push({ key, kind: value.kind, file, bytes: bytes.byteLength })
+    let file = ''
+    try {
+      for (const [key, { value }] of scope.produced()) {
+        for (const [suffix, bytes] of fileBytes(value)) {
+          file = outputFileName(idx, key, suffix)
+          // Small files at once (a promise round trip costs more than the write); large ones off the loop.
+          if (bytes.byteLength <= SMALL_FILE) writeFileSync(join(s.folder, file), bytes)
+          else await writeFile(join(s.folder, file), bytes)
+          outputs.push({ key, kind: value.kind, file, bytes: bytes.byteLength })
+        }
       }
+    } catch (e) {
+      for (const f of [...outputs.map((o) => o.file), file]) await removeFile(join(s.folder, f)).catch(() => {})
+      throw storageError(e, `writing the outputs of item ${idx} of ${s.id}`)
     }
     return outputs
+  }
+
+  /**
+   * One line of manifest.jsonl per done item. The ledger is the record: when
+   * the disk refuses a line, the manifest is written again from the ledger
+   * with the next item (and at the next start), never half a line kept.
+   */
+  private async appendManifest(s: ActiveSweep, done: Parameters<typeof manifestLine>[0]): Promise<void> {
+    try {
+      if (s.manifestStale) {
+        s.manifest = undefined
+        await this.rewriteManifest(s.id, s.folder)
+        s.manifestStale = false
+        return
+      }
+      s.manifest ??= open(join(s.folder, 'manifest.jsonl'), 'a')
+      await (await s.manifest).write(`${manifestLine(done)}\n`)
+    } catch (e) {
+      s.manifestStale = true
+      s.manifest = undefined
+      this.deps.log?.(
+        `Sweep ${s.id}: manifest.jsonl not written (${(storageError(e, 'the manifest') as Error).message})`,
+      )
+    }
   }
 
   /** `<key>.<n>` in the master, once per item: a key that item already wrote is left alone. */

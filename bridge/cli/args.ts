@@ -124,6 +124,16 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         value: 'NAME',
         help: 'Key prefix on that Redis (default discomfort): bridges with the same one share work.',
       },
+      'ram-mb': {
+        type: 'string',
+        value: 'MB',
+        help: "RAM each context keeps values in before the least used spill to disk (default: workflow_context.json's, 2 GB).",
+      },
+      'stall-timeout': {
+        type: 'string',
+        value: 'SECONDS',
+        help: 'A prompt ComfyUI holds with no news of it for this long is dropped there and its run fails (default 600).',
+      },
       'redis-lock-ms': {
         type: 'string',
         value: 'MS',
@@ -285,6 +295,10 @@ export interface BridgeArgs {
   redis?: string
   redisPrefix?: string
   redisLockMs?: number
+  /** --ram-mb: RAM capacity per context. */
+  ramMb?: number
+  /** --stall-timeout, in seconds. */
+  stallTimeoutS?: number
   name?: string
 }
 
@@ -518,6 +532,9 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
       }
       const pool = str(v.pool)
       if (pool !== undefined) args.pool = pool
+      if (str(v['ram-mb']) !== undefined) args.ramMb = wholeNumber(str(v['ram-mb']), 'ram-mb', command, 2048, 1, 1_048_576)
+      if (str(v['stall-timeout']) !== undefined)
+        args.stallTimeoutS = wholeNumber(str(v['stall-timeout']), 'stall-timeout', command, 600, 1, 86_400)
       if (str(v['redis-lock-ms']) !== undefined)
         args.redisLockMs = wholeNumber(str(v['redis-lock-ms']), 'redis-lock-ms', command, 30_000, 500, 3_600_000)
       for (const [flag, key] of [

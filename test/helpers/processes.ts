@@ -28,12 +28,12 @@ export function started(child: ChildProcess, pattern: RegExp, stream: 'stdout' |
   })
 }
 
-/** A stand-in ComfyUI as its own process, taking `promptDelayMs` per prompt; its URL. */
-export async function standIn(promptDelayMs: number): Promise<string> {
+/** A stand-in ComfyUI as its own process, taking `promptDelayMs` per prompt (and more flags of its main.ts); its URL. */
+export async function standIn(promptDelayMs: number, more: string[] = []): Promise<string> {
   const port = await freePort()
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', STAND_IN, '--port', String(port), '--prompt-delay-ms', String(promptDelayMs)],
+    ['--import', 'tsx', STAND_IN, '--port', String(port), '--prompt-delay-ms', String(promptDelayMs), ...more],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   await started(child, /listening/, 'stdout')

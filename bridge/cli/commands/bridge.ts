@@ -37,6 +37,8 @@ export async function bridgeCommand(args: BridgeArgs, log: (line: string) => voi
   if (args.token) options.token = args.token
   if (args.root) options.root = args.root
   if (args.frontend) options.frontendVersion = args.frontend
+  if (args.ramMb) options.ramCapacityBytes = args.ramMb * 1024 * 1024
+  if (args.stallTimeoutS) options.comfyBounds = { stallTimeoutMs: args.stallTimeoutS * 1000 }
   const servers: ServerSpec[] = args.servers.map((url) => ({ url }))
   if (args.pool) servers.push(...readPoolFile(args.pool))
   if (servers.length) options.servers = servers

@@ -1,0 +1,143 @@
+/**
+ * The three named examples of docs/FAULTS.md on real processes: a
+ * `discomfort bridge` process in front of a stand-in ComfyUI process, and a
+ * real full disk (a 3 MB tmpfs, mounted by the test: CI runs as root).
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { freePort } from '../helpers/net.js'
+import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
+
+afterEach(() => killAll())
+
+const mounts: string[] = []
+afterAll(() => {
+  for (const m of mounts) execFileSync('umount', ['-l', m])
+})
+
+async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T }
+}
+
+const note = (value: string) => ({
+  name: 'note.json',
+  workflow: {
+    '1': { class_type: 'PrimitiveString', inputs: { value } },
+    '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps: 5, step_ms: 60 } },
+    '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['2', 0] } },
+  },
+})
+
+async function setUp(more: string[] = [], root?: string): Promise<{ comfy: string; bridge: string }> {
+  const comfy = await standIn(0, ['--test-hooks'])
+  const port = await freePort()
+  await bridgeProcess(root ?? mkdtempSync(join(tmpdir(), 'real-faults-')), [comfy], port, more)
+  return { comfy, bridge: `http://127.0.0.1:${port}` }
+}
+
+const finalRun = (bridge: string, id: string) =>
+  until(
+    `run ${id} to end`,
+    async () => (await call<{ status: string; error?: { message: string } }>(bridge, 'GET', `/api/runs/${id}`)).body,
+    (r) => r.status !== 'queued' && r.status !== 'running',
+    15_000,
+  )
+
+describe('the named faults, on real processes', () => {
+  it('a custom node sending send_sync("my-event", None) (and any other frame) does not end the bridge, nor its run', async () => {
+    const { comfy, bridge } = await setUp()
+    const run = await call<{ id: string }>(bridge, 'POST', '/api/runs', { workflows: [note('still here')] })
+    for (const frame of ['{"type":"my-event","data":null}', 'null', '{"type":"executing","data":{"node":7}}', '[]'])
+      await fetch(`${comfy}/__stand-in/frame`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: frame })
+    await fetch(`${comfy}/__stand-in/frame`, { method: 'POST', body: new Uint8Array([0, 0, 0, 4, 255, 255, 255, 255, 1]) })
+    const done = await finalRun(bridge, run.body.id)
+    expect(done.status).toBe('succeeded')
+    expect((await call(bridge, 'GET', '/api/health')).body).toMatchObject({ ok: true, comfy: { reachable: true } })
+  }, 30_000)
+
+  it('"Clear queue" on the page ends a waiting run at once (removed by another client), frees its slot, and cancel leaves it so', async () => {
+    const { comfy, bridge } = await setUp()
+    // The page's own long prompt runs first; the bridge's waits behind it.
+    await fetch(`${comfy}/prompt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: 'the-page',
+        prompt: {
+          '1': { class_type: 'PrimitiveString', inputs: { value: 'page' } },
+          '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps: 50, step_ms: 100 } },
+          '3': { class_type: 'PreviewAny', inputs: { source: ['2', 0] } },
+        },
+      }),
+    })
+    const run = await call<{ id: string }>(bridge, 'POST', '/api/runs', { workflows: [note('waits')] })
+    await until(
+      'the run to wait in ComfyUI',
+      async () => (await call<{ queue_pending: unknown[] }>(comfy, 'GET', '/queue')).body,
+      (q) => q.queue_pending.length === 1,
+    )
+    const clearedAt = Date.now()
+    await call(comfy, 'POST', '/queue', { clear: true })
+    const ended = await finalRun(bridge, run.body.id)
+    expect(Date.now() - clearedAt).toBeLessThan(2500)
+    expect(ended.status).toBe('cancelled')
+    expect(ended.error?.message).toMatch(/removed from ComfyUI's queue by another client/)
+    const servers = (await call<Array<{ inflight: number }>>(bridge, 'GET', '/api/servers')).body
+    expect(servers.map((s) => s.inflight)).toEqual([0])
+    await call(bridge, 'POST', `/api/runs/${run.body.id}/cancel`)
+    expect((await finalRun(bridge, run.body.id)).status).toBe('cancelled')
+    // And the bridge runs again at once.
+    await call(comfy, 'POST', '/interrupt', {})
+    const again = await call<{ id: string }>(bridge, 'POST', '/api/runs', { workflows: [note('again')] })
+    expect((await finalRun(bridge, again.body.id)).status).toBe('succeeded')
+  }, 40_000)
+
+  it('the disk fills while an ephemeral context spills from RAM: every value acknowledged with 200 stays readable', async () => {
+    const disk = mkdtempSync(join(tmpdir(), 'full-disk-'))
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', disk])
+    mounts.push(disk)
+    const root = join(disk, 'home')
+    mkdirSync(root)
+    const { bridge } = await setUp(['--ram-mb', '1'], root)
+    const ctx = (await call<{ id: string }>(bridge, 'POST', '/api/contexts', { name: 'spills' })).body.id
+    const acknowledged = new Map<string, string>()
+    const refused: Array<{ status: number; body: { error: { type: string; message: string } } }> = []
+    // 24 values of 300 KB: 1 MB stays in RAM, the rest spills until the 3 MB disk is full.
+    for (let i = 0; i < 24; i++) {
+      const text = String.fromCharCode(97 + (i % 26)).repeat(300 * 1024)
+      const res = await call<{ error: { type: string; message: string } }>(
+        bridge,
+        'PUT',
+        `/api/contexts/${ctx}/values/v${i}`,
+        { value: text },
+      )
+      if (res.status === 200) acknowledged.set(`v${i}`, text)
+      else refused.push(res)
+    }
+    expect(acknowledged.size).toBeGreaterThan(0)
+    for (const r of refused) {
+      expect(r.status).toBe(507)
+      expect(r.body.error.type).toBe('storage_full')
+      expect(r.body.error.message).not.toContain(disk)
+    }
+    for (const [key, text] of acknowledged) {
+      const back = await call<{ value: { value: string } }>(bridge, 'GET', `/api/contexts/${ctx}/values/${key}`)
+      expect(back.status, key).toBe(200)
+      expect(back.body.value.value === text, key).toBe(true)
+    }
+    expect((await call(bridge, 'GET', '/api/health')).body).toMatchObject({ ok: true })
+  }, 60_000)
+})

@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import { ComfyHttp, type ComfyHttpOptions } from './comfyHttp.js'
+import { ComfyHttp, withoutCredentials, type ComfyHttpOptions } from './comfyHttp.js'
 import { ComfySocket, type ComfySocketOptions } from './comfySocket.js'
 import {
   ComfyCancelledError,
@@ -155,13 +155,14 @@ export class ComfyClient {
   /** The queue length ComfyUI last announced. */
   private queueRemaining = Number.POSITIVE_INFINITY
 
-  constructor(
-    readonly url: string,
-    options: ComfyClientOptions = {},
-  ) {
+  /** The server's address as shown (without credentials). */
+  readonly url: string
+
+  constructor(target: string, options: ComfyClientOptions = {}) {
+    this.url = withoutCredentials(target)
     this.clientId = options.clientId ?? randomUUID().replace(/-/g, '')
-    this.http = new ComfyHttp(url, options)
-    this.socket = new ComfySocket(this.http.baseUrl, this.clientId, options)
+    this.http = new ComfyHttp(target, options)
+    this.socket = new ComfySocket(this.http.target, this.clientId, options)
     this.jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000
     this.pollIntervalMs = options.pollIntervalMs ?? 500
     this.lostAfterMs = options.lostAfterMs ?? 5000

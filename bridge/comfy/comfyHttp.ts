@@ -69,7 +69,10 @@ export interface SystemStats {
 }
 
 export class ComfyHttp {
+  /** The server's address as shown (in messages, lists, errors): without any credentials it carries. */
   readonly baseUrl: string
+  /** The address requests go to, credentials included. */
+  readonly target: string
   private readonly requestTimeoutMs: number
   private readonly transferTimeoutMs: number
   private readonly maxJsonBytes: number
@@ -83,7 +86,8 @@ export class ComfyHttp {
   private readonly uploaded = new Map<string, UploadResult>()
 
   constructor(baseUrl: string, options: ComfyHttpOptions = {}) {
-    this.baseUrl = baseUrl.replace(/\/+$/, '')
+    this.target = baseUrl.replace(/\/+$/, '')
+    this.baseUrl = withoutCredentials(this.target)
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.transferTimeoutMs = options.transferTimeoutMs ?? 120_000
     this.maxJsonBytes = options.maxJsonBytes ?? 256 * 1024 * 1024
@@ -99,7 +103,7 @@ export class ComfyHttp {
   ): Promise<Exchange> {
     const url = `${this.baseUrl}${path}`
     try {
-      const answer = await exchange(url, {
+      const answer = await exchange(`${this.target}${path}`, {
         method,
         headers: out.headers ?? {},
         ...(out.body !== undefined ? { body: out.body } : {}),
@@ -354,6 +358,19 @@ export class ComfyHttp {
     return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
       ? new Uint8Array(body.buffer)
       : new Uint8Array(body)
+  }
+}
+
+/** An address as it may be shown: `http://user:secret@host` → `http://host`. */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url)
+    if (!u.username && !u.password) return url
+    u.username = ''
+    u.password = ''
+    return u.toString().replace(/\/+$/, '')
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//')
   }
 }
 

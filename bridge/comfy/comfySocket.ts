@@ -4,6 +4,7 @@
  * each (re)connection, so jobs can look up what they missed in `/history`.
  */
 import WebSocket from 'ws'
+import { withoutCredentials } from './comfyHttp.js'
 import { decodeBinaryFrame, parseWsMessage, type BinaryFrame, type ComfyWsMessage } from './messages.js'
 
 export interface ComfySocketOptions {
@@ -83,7 +84,7 @@ export class ComfySocket {
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timeout = setTimeout(() => {
-        reject(new Error(`no WebSocket connection to ${this.baseUrl} within ${this.connectTimeoutMs} ms`))
+        reject(new Error(`no WebSocket connection to ${withoutCredentials(this.baseUrl)} within ${this.connectTimeoutMs} ms`))
       }, this.connectTimeoutMs)
       const off = this.on('open', () => {
         clearTimeout(timeout)

@@ -12,6 +12,7 @@
  * because it stopped answering is taken out and probed until it answers again.
  */
 import { ComfyClient, type ComfyClientOptions } from '../comfy/comfyClient.js'
+import { ComfyHttp, withoutCredentials } from '../comfy/comfyHttp.js'
 import { DiscomfortError, findCause } from '../../shared/errors.js'
 import type { ServerInfo } from '../../shared/protocol/index.js'
 
@@ -52,6 +53,20 @@ export interface ComfyPool {
   primary(): ComfyClient
   /** A server to ask for object_info and the like (any that is up, else the first). */
   any(): ComfyClient
+}
+
+/** A URL asked to join the pool that does not answer as ComfyUI. */
+export class NotComfyError extends DiscomfortError {
+  static override code = 'not_comfyui'
+  static override status = 422
+  override name = 'NotComfyError'
+}
+
+/** Removing the pool's only server. */
+export class LastServerError extends DiscomfortError {
+  static override code = 'last_server'
+  static override status = 409
+  override name = 'LastServerError'
 }
 
 export class NoServerError extends DiscomfortError {
@@ -121,12 +136,12 @@ export class ServerPool implements ComfyPool {
   /** Add a server (at run time too); it takes waiting runs at once. */
   add(spec: ServerSpec): ServerInfo {
     const url = spec.url.replace(/\/+$/, '')
-    if (this.servers.some((s) => !s.removed && s.spec.url === url))
-      throw new DiscomfortError(`${url} is already in the pool.`)
+    if (this.servers.some((s) => !s.removed && s.client.url === withoutCredentials(url)))
+      throw new DiscomfortError(`${withoutCredentials(url)} is already in the pool.`)
     const server: Server = {
       spec: {
         url,
-        label: spec.label ?? labelOf(url),
+        label: spec.label ?? labelOf(withoutCredentials(url)),
         weight: spec.weight ?? 1,
         maxQueued: spec.maxQueued ?? 1,
       },
@@ -143,10 +158,32 @@ export class ServerPool implements ComfyPool {
     return this.info(server)
   }
 
-  /** Take a server out: it gets no new runs; runs on it finish there. */
+  /**
+   * Add a server asked for at run time, once it answers as a ComfyUI server
+   * (its `/system_stats` within `timeoutMs`); else a NotComfyError saying what it answered.
+   */
+  async admit(spec: ServerSpec, timeoutMs = 5000): Promise<ServerInfo> {
+    const shown = withoutCredentials(spec.url.replace(/\/+$/, ''))
+    if (this.servers.some((s) => !s.removed && s.client.url === shown))
+      throw new DiscomfortError(`${shown} is already in the pool.`)
+    try {
+      await new ComfyHttp(spec.url, { requestTimeoutMs: timeoutMs, maxJsonBytes: 1024 * 1024 }).systemStats()
+    } catch (e) {
+      throw new NotComfyError(
+        `${shown} does not answer as a ComfyUI server (${(e as Error).message.replace(spec.url, shown)}); nothing was added.`,
+      )
+    }
+    return this.add(spec)
+  }
+
+  /** Take a server out: it gets no new runs; runs on it finish there. The last one stays (LastServerError). */
   remove(labelOrUrl: string): boolean {
     const server = this.find(labelOrUrl)
     if (!server) return false
+    if (this.servers.filter((s) => !s.removed).length === 1)
+      throw new LastServerError(
+        `${server.spec.label} is the only server in the pool: add another before removing it (runs need one).`,
+      )
     server.removed = true
     if (server.inflight === 0) this.forget(server)
     return true
@@ -224,7 +261,7 @@ export class ServerPool implements ComfyPool {
 
   private find(labelOrUrl: string): Server | undefined {
     const url = labelOrUrl.replace(/\/+$/, '')
-    return this.servers.find((s) => !s.removed && (s.spec.label === labelOrUrl || s.spec.url === url))
+    return this.servers.find((s) => !s.removed && (s.spec.label === labelOrUrl || s.client.url === url))
   }
 
   private forget(server: Server): void {
@@ -235,7 +272,7 @@ export class ServerPool implements ComfyPool {
 
   private info(s: Server): ServerInfo {
     return {
-      url: s.spec.url,
+      url: s.client.url,
       label: s.spec.label,
       weight: s.spec.weight,
       maxQueued: s.spec.maxQueued,
@@ -266,7 +303,7 @@ export class ServerPool implements ComfyPool {
       for (const s of candidates) {
         const load = s.inflight / s.spec.weight
         for (const w of scan) {
-          if (w.options.only !== undefined && w.options.only !== s.spec.label && w.options.only !== s.spec.url) continue
+          if (w.options.only !== undefined && w.options.only !== s.spec.label && w.options.only !== s.client.url) continue
           if (w.options.exclude?.includes(s.spec.label) && candidates.length > 1) continue
           const score = this.options.affinity === false ? 0 : overlap(s.holds, w.options.affinity)
           if (

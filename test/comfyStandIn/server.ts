@@ -227,8 +227,10 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
     async close() {
       for (const ws of allSockets) ws.terminate()
       wss.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Requests left hanging (chaos mode) are cut, or close would wait for them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
+      await closed
       if (ownRoot) rmSync(root, { recursive: true, force: true })
     },
   }

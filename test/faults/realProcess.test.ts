@@ -61,8 +61,15 @@ describe('the named faults, on real processes', () => {
     const { comfy, bridge } = await setUp()
     const run = await call<{ id: string }>(bridge, 'POST', '/api/runs', { workflows: [note('still here')] })
     for (const frame of ['{"type":"my-event","data":null}', 'null', '{"type":"executing","data":{"node":7}}', '[]'])
-      await fetch(`${comfy}/__stand-in/frame`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: frame })
-    await fetch(`${comfy}/__stand-in/frame`, { method: 'POST', body: new Uint8Array([0, 0, 0, 4, 255, 255, 255, 255, 1]) })
+      await fetch(`${comfy}/__stand-in/frame`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: frame,
+      })
+    await fetch(`${comfy}/__stand-in/frame`, {
+      method: 'POST',
+      body: new Uint8Array([0, 0, 0, 4, 255, 255, 255, 255, 1]),
+    })
     const done = await finalRun(bridge, run.body.id)
     expect(done.status).toBe('succeeded')
     expect((await call(bridge, 'GET', '/api/health')).body).toMatchObject({ ok: true, comfy: { reachable: true } })

@@ -1,6 +1,12 @@
 /** /api/sweeps (submit, follow, re-attach, cancel, fetch outputs) and /api/servers (the pool). */
 import express, { Router, type Request, type Response } from 'express'
-import { PoolFileSchema, ServerSpecSchema, SweepBodySchema, type SweepEvent } from '../../../shared/protocol/index.js'
+import {
+  PoolFileSchema,
+  ServerSpecSchema,
+  SweepBodySchema,
+  type ServerInfo,
+  type SweepEvent,
+} from '../../../shared/protocol/index.js'
 import type { ServerPool } from '../../pool/serverPool.js'
 import type { SweepService } from '../../sweep/sweepService.js'
 import { parseBody } from '../bodies.js'
@@ -96,19 +102,22 @@ export function serversRouter(pool: ServerPool, limits: { json: string }): Route
     res.json(pool.list())
   })
   /** Add one server, or several as a pool file's `{servers: [...]}`. */
-  router.post('/', express.json({ limit: limits.json }), (req, res) => {
+  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
     const specs =
       req.body && typeof req.body === 'object' && 'servers' in req.body
         ? parseBody(PoolFileSchema, req.body, 'POST /api/servers').servers
         : [parseBody(ServerSpecSchema, req.body, 'POST /api/servers')]
-    const added = specs.map((s) =>
-      pool.add({
-        url: s.url,
-        ...(s.label ? { label: s.label } : {}),
-        ...(s.weight ? { weight: s.weight } : {}),
-        ...(s.max_queued ? { maxQueued: s.max_queued } : {}),
-      }),
-    )
+    // Each joins once it answers as ComfyUI; the first that does not stops the rest.
+    const added: ServerInfo[] = []
+    for (const s of specs)
+      added.push(
+        await pool.admit({
+          url: s.url,
+          ...(s.label ? { label: s.label } : {}),
+          ...(s.weight ? { weight: s.weight } : {}),
+          ...(s.max_queued ? { maxQueued: s.max_queued } : {}),
+        }),
+      )
     res.status(201).json(added)
   })
   router.delete('/:label', (req, res) => {

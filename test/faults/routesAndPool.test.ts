@@ -1,0 +1,288 @@
+/**
+ * Invariants 3 and 4 of docs/FAULTS.md over generated requests:
+ * - every route with a body or query schema, fed bodies built from that
+ *   schema's fields with values of any JSON shape, plus extreme ones (deep,
+ *   long, wide), answers 2xx or 4xx with `{error: {type, message}}`, never a
+ *   5xx, within a bound, and the bridge stays healthy;
+ * - the pool admits only a URL that answers as ComfyUI, never echoes the
+ *   credentials in a URL, and refuses to remove its last server.
+ */
+import { mkdtempSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { z } from 'zod/v4'
+import { startBridge, type Bridge } from '../../bridge/bridge.js'
+import {
+  ConvertBodySchema,
+  CreateContextBodySchema,
+  PoolFileSchema,
+  PutValueBodySchema,
+  QueueBodySchema,
+  RerunBodySchema,
+  RunBodySchema,
+  RunListQuerySchema,
+  ServerSpecSchema,
+  SweepBodySchema,
+} from '../../shared/protocol/index.js'
+import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
+
+const RUNS = Number(process.env.FAULTS_RUNS ?? 150)
+const SEED = process.env.FAULTS_SEED === undefined ? 22 : Number(process.env.FAULTS_SEED)
+
+let comfy: ComfyStandIn
+let bridge: Bridge
+let ctx: string
+
+beforeAll(async () => {
+  comfy = await startComfyStandIn()
+  bridge = await startBridge({
+    port: 0,
+    comfyUrl: comfy.url,
+    root: mkdtempSync(join(tmpdir(), 'routes-fuzz-')),
+    log: () => {},
+  })
+  ctx = ((await call('POST', '/api/contexts', { name: 'fuzz' })).json as { id: string }).id
+})
+afterAll(async () => {
+  await bridge?.close()
+  await comfy?.close()
+})
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  raw?: string,
+): Promise<{ status: number; json: unknown; ms: number }> {
+  const started = Date.now()
+  const res = await fetch(`${bridge.url}${path}`, {
+    method,
+    ...(body !== undefined || raw !== undefined
+      ? { headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) }
+      : {}),
+    signal: AbortSignal.timeout(20_000),
+  })
+  const text = await res.text()
+  let json: unknown
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    json = text
+  }
+  return { status: res.status, json, ms: Date.now() - started }
+}
+
+/** The fields an object schema declares (zod v4 keeps them in `shape`). */
+const fieldsOf = (schema: z.ZodType): string[] => {
+  const shape = (schema as unknown as { shape?: Record<string, unknown>; _zod?: { def?: { shape?: unknown } } }).shape
+  return shape ? Object.keys(shape) : []
+}
+
+const json = fc.jsonValue({ maxDepth: 4 })
+
+/** Bodies for one schema: its own fields with values of any shape (some left out, some extra), and anything at all. */
+const bodyFor = (schema: z.ZodType): fc.Arbitrary<unknown> => {
+  const fields = fieldsOf(schema)
+  const shaped = fields.length
+    ? fc.dictionary(fc.constantFrom(...fields, 'extra'), json, { maxKeys: fields.length + 1 })
+    : json
+  return fc.oneof({ weight: 3, arbitrary: shaped }, { weight: 1, arbitrary: json })
+}
+
+/** What no schema was written for: very deep, very long, very wide. */
+const extreme: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 1000, max: 50_000 }).map((d) => `${'['.repeat(d)}${']'.repeat(d)}`),
+  fc.integer({ min: 1000, max: 50_000 }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`),
+  fc.integer({ min: 100_000, max: 2_000_000 }).map((n) => JSON.stringify({ workflows: 'x'.repeat(n) })),
+  fc
+    .integer({ min: 10_000, max: 200_000 })
+    .map((n) => JSON.stringify({ items: Array.from({ length: n }, () => ({})) })),
+  fc.constantFrom('{', 'null', '1e999', '"\\ud800"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
+)
+
+interface Route {
+  method: string
+  path: () => string
+  schema: z.ZodType
+  query?: boolean
+}
+
+const routes: Route[] = [
+  { method: 'POST', path: () => '/api/contexts', schema: CreateContextBodySchema },
+  { method: 'PUT', path: () => `/api/contexts/${ctx}/values/fuzz`, schema: PutValueBodySchema },
+  { method: 'POST', path: () => '/api/convert', schema: ConvertBodySchema },
+  { method: 'POST', path: () => '/api/runs', schema: RunBodySchema },
+  { method: 'POST', path: () => '/api/runs/no-such-run/rerun', schema: RerunBodySchema },
+  { method: 'GET', path: () => '/api/runs', schema: RunListQuerySchema, query: true },
+  { method: 'POST', path: () => '/api/sweeps', schema: SweepBodySchema },
+  { method: 'POST', path: () => '/api/servers', schema: ServerSpecSchema },
+  { method: 'POST', path: () => '/api/servers', schema: PoolFileSchema },
+  { method: 'POST', path: () => '/api/queue', schema: QueueBodySchema },
+]
+
+/** Ids and keys in paths: any string, escaped or not. */
+const idRoutes = [
+  '/api/contexts/ID',
+  '/api/contexts/ID/values/ID',
+  '/api/runs/ID',
+  '/api/sweeps/ID',
+  '/api/sweeps/ID/items',
+]
+
+function expectWellAnswered(res: { status: number; json: unknown; ms: number }, what: string): void {
+  expect(res.status, `${what} → ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`).toBeLessThan(500)
+  if (res.status >= 400) {
+    const error = (res.json as { error?: { type?: unknown; message?: unknown } } | undefined)?.error
+    expect(typeof error?.type, what).toBe('string')
+    expect(typeof error?.message, what).toBe('string')
+    expect(String(error?.message)).not.toContain(tmpdir())
+  }
+  expect(res.ms, what).toBeLessThan(10_000)
+}
+
+describe('every request is bounded (generated from the route schemas)', () => {
+  it(
+    `bodies of any shape on every route: 2xx or 4xx naming the problem, never 5xx (${RUNS} each, seed ${SEED})`,
+    async () => {
+      for (const route of routes) {
+        await fc.assert(
+          fc.asyncProperty(bodyFor(route.schema), async (body) => {
+            if (route.query) {
+              const q =
+                body && typeof body === 'object' && !Array.isArray(body)
+                  ? new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString()
+                  : `x=${encodeURIComponent(JSON.stringify(body))}`
+              expectWellAnswered(
+                await call(route.method, `${route.path()}?${q}`),
+                `${route.method} ${route.path()}?${q}`,
+              )
+              return
+            }
+            // Server URLs are kept off the network: only loopback addresses that are not ComfyUI.
+            const safe = JSON.parse(JSON.stringify(body ?? null).replace(/https?:\/\/[^"]*/g, 'http://127.0.0.1:9'))
+            expectWellAnswered(
+              await call(route.method, route.path(), safe),
+              `${route.method} ${route.path()} ${JSON.stringify(safe).slice(0, 200)}`,
+            )
+          }),
+          { numRuns: RUNS, seed: SEED },
+        )
+      }
+    },
+    10 * 60_000,
+  )
+
+  it(
+    'extreme bodies (deep, long, wide, not JSON) on every route: 4xx, and the bridge stays healthy',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes.filter((r) => !r.query)), extreme, async (route, raw) => {
+          expectWellAnswered(
+            await call(route.method, route.path(), undefined, raw),
+            `${route.method} ${route.path()} <${raw.length} chars>`,
+          )
+        }),
+        { numRuns: Math.max(20, Math.round(RUNS / 3)), seed: SEED },
+      )
+      const health = await call('GET', '/api/health')
+      expect(health.status).toBe(200)
+      expect(health.ms).toBeLessThan(1000)
+    },
+    10 * 60_000,
+  )
+
+  it(
+    'ids and keys of any kind in paths: 4xx, never 5xx',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...idRoutes),
+          fc.string({ maxLength: 300 }),
+          fc.constantFrom('GET', 'DELETE'),
+          async (route, id, method) => {
+            const path = route.replaceAll('ID', encodeURIComponent(id))
+            expectWellAnswered(await call(method, path), `${method} ${path}`)
+          },
+        ),
+        { numRuns: RUNS, seed: SEED },
+      )
+    },
+    10 * 60_000,
+  )
+
+  it('/api/health answers at once while ComfyUI does not answer', async () => {
+    comfy.chaos.http = () => ({ kind: 'hang' })
+    try {
+      const health = await call('GET', '/api/health')
+      expect(health.status).toBe(200)
+      expect(health.ms).toBeLessThan(1000)
+    } finally {
+      comfy.chaos.http = undefined
+    }
+  })
+})
+
+describe('the pool admits only ComfyUI', () => {
+  let other: Server
+  let answer: { status: number; body: string } = { status: 200, body: '{}' }
+  beforeAll(async () => {
+    other = createServer((_req, res) => {
+      res.writeHead(answer.status, { 'content-type': 'application/json' })
+      res.end(answer.body)
+    })
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r))
+  })
+  afterAll(async () => {
+    other.closeAllConnections()
+    await new Promise<void>((r) => other.close(() => r()))
+  })
+
+  it(
+    `a server that answers anything but ComfyUI's system_stats is refused (422 not_comfyui), and credentials are never echoed (${RUNS}, seed ${SEED})`,
+    async () => {
+      const port = (other.address() as AddressInfo).port
+      const looksLikeComfy = (status: number, body: unknown) =>
+        status === 200 &&
+        typeof body === 'object' &&
+        body !== null &&
+        !Array.isArray(body) &&
+        typeof (body as { system?: unknown }).system === 'object' &&
+        (body as { system?: unknown }).system !== null
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(200, 200, 200, 404, 500),
+          fc.oneof(json, fc.record({ system: json, devices: json })),
+          async (status, body) => {
+            answer = { status, body: JSON.stringify(body) }
+            const url = `http://admin:s3cret@127.0.0.1:${port}`
+            const res = await call('POST', '/api/servers', { url, label: 'fuzzed' })
+            expect(JSON.stringify(res.json)).not.toContain('s3cret')
+            if (looksLikeComfy(status, body)) {
+              expect(res.status).toBe(201)
+              const list = await call('GET', '/api/servers')
+              expect(JSON.stringify(list.json)).not.toContain('s3cret')
+              expect((await call('DELETE', '/api/servers/fuzzed')).status).toBe(200)
+            } else {
+              expect(res.status).toBe(422)
+              expect((res.json as { error: { type: string } }).error.type).toBe('not_comfyui')
+            }
+          },
+        ),
+        { numRuns: Math.max(20, Math.round(RUNS / 3)), seed: SEED },
+      )
+    },
+    5 * 60_000,
+  )
+
+  it('removing the last server is refused (409), and the pool keeps it', async () => {
+    const [only] = (await call('GET', '/api/servers')).json as Array<{ label: string }>
+    const res = await call('DELETE', `/api/servers/${encodeURIComponent(only!.label)}`)
+    expect(res.status).toBe(409)
+    expect((res.json as { error: { type: string } }).error.type).toBe('last_server')
+    expect(((await call('GET', '/api/servers')).json as unknown[]).length).toBe(1)
+  })
+})

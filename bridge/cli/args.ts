@@ -183,6 +183,10 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         value: 'ID',
         help: 'Run in this context (kept afterwards); default: a new one, removed at the end.',
       },
+      'start-bridge': {
+        type: 'boolean',
+        help: 'When no bridge answers at --bridge, start one inside this command (it stops with it).',
+      },
       bridge: {
         type: 'string',
         value: 'URL',
@@ -222,6 +226,10 @@ it starts: if this command stops, --attach ID picks it up again (only what is le
         help: "Items in flight (default: four times the pool's slots, plus 16).",
       },
       attach: { type: 'string', value: 'ID', help: 'Follow a sweep submitted earlier instead of submitting one.' },
+      'start-bridge': {
+        type: 'boolean',
+        help: 'When no bridge answers at --bridge, start one inside this command (it stops with it).',
+      },
       bridge: {
         type: 'string',
         value: 'URL',
@@ -312,6 +320,8 @@ export interface RunArgs {
   bridge?: string
   comfy?: string
   json: boolean
+  /** --start-bridge: a bridge in this process when none answers at --bridge. */
+  startBridge: boolean
 }
 
 export interface SweepArgs {
@@ -324,6 +334,8 @@ export interface SweepArgs {
   concurrency?: number
   attach?: string
   bridge?: string
+  /** --start-bridge: a bridge in this process when none answers at --bridge. */
+  startBridge: boolean
   comfy: string[]
 }
 
@@ -532,7 +544,8 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
       }
       const pool = str(v.pool)
       if (pool !== undefined) args.pool = pool
-      if (str(v['ram-mb']) !== undefined) args.ramMb = wholeNumber(str(v['ram-mb']), 'ram-mb', command, 2048, 1, 1_048_576)
+      if (str(v['ram-mb']) !== undefined)
+        args.ramMb = wholeNumber(str(v['ram-mb']), 'ram-mb', command, 2048, 1, 1_048_576)
       if (str(v['stall-timeout']) !== undefined)
         args.stallTimeoutS = wholeNumber(str(v['stall-timeout']), 'stall-timeout', command, 600, 1, 86_400)
       if (str(v['redis-lock-ms']) !== undefined)
@@ -564,6 +577,7 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         outputs: list(v.output).map((x) => pair(x, 'output', command)),
         iterations: wholeNumber(str(v.iterations), 'iterations', command, 1, 1, MAX_ITERATIONS),
         json: v.json === true,
+        startBridge: v['start-bridge'] === true,
       }
       for (const key of ['context', 'bridge', 'comfy'] as const) {
         const value = str(v[key])
@@ -590,6 +604,7 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         vary,
         base: list(v.input).map((x) => pair(x, 'input', command)),
         comfy: list(v.comfy),
+        startBridge: v['start-bridge'] === true,
       }
       if (str(v.concurrency) !== undefined)
         args.concurrency = wholeNumber(str(v.concurrency), 'concurrency', command, 1, 1, 10_000)

@@ -16,6 +16,7 @@ import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from '../defaults.js'
 import type { ComfyLaunch } from '../comfy/launcher.js'
 import { readComfyServerlessConfig } from '../comfy/launcher.js'
 import type { InputValue } from '../run/inputs.js'
+import { inputsWithFilesRead, withFilesRead } from './fileInputs.js'
 import { readWorkflowFile } from '../run/workflowFile.js'
 import { isCancellation, type RunEvent } from '../run/runner.js'
 import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
@@ -92,7 +93,7 @@ export class ContextHandle {
     value: InputValue,
     options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
   ): Promise<EntryMeta> {
-    return this.api.save(await this.ready, key, value, options)
+    return this.api.save(await this.ready, key, await withFilesRead(value, `value "${key}"`), options)
   }
 
   async load(key: string): Promise<Value> {
@@ -170,11 +171,14 @@ export class Discomfort {
     }
     if (options.embedded === false) {
       throw new BridgeError(
-        `No Discomfort bridge answers at ${bridgeUrl}. Start one with: npx discomfort bridge`,
+        `No Discomfort bridge answers at ${bridgeUrl}. Start one with: npx discomfort bridge (or npx discomfort up), or leave the bridge address out to run one inside this process.`,
         0,
         'unreachable',
       )
     }
+    options.bridge?.log?.(
+      `No Discomfort bridge answers at ${bridgeUrl}: running one inside this process (it stops when this process ends).`,
+    )
     let comfyUrl = options.comfyUrl ?? env('DISCOMFORT_COMFY_URL') ?? DEFAULT_COMFY_URL
     let launch = options.comfyLaunch
     if (options.comfyServerlessConfig) {
@@ -239,7 +243,9 @@ export class Discomfort {
         {
           workflows: bodies,
           ...(args.context ? { context: await args.context.id() } : {}),
-          ...(args.inputs ? { inputs: args.inputs as Record<string, unknown> } : {}),
+          ...(args.inputs
+            ? { inputs: await inputsWithFilesRead(args.inputs as Record<string, unknown>, 'inputs') }
+            : {}),
           ...(args.iterations ? { iterations: args.iterations } : {}),
           ...(args.stitch ? { stitch: true } : {}),
           ...(args.passBy ? { pass_by: args.passBy } : {}),

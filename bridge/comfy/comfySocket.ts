@@ -84,7 +84,11 @@ export class ComfySocket {
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timeout = setTimeout(() => {
-        reject(new Error(`no WebSocket connection to ${withoutCredentials(this.baseUrl)} within ${this.connectTimeoutMs} ms`))
+        reject(
+          new Error(
+            `no WebSocket connection to ${withoutCredentials(this.baseUrl)} within ${this.connectTimeoutMs} ms`,
+          ),
+        )
       }, this.connectTimeoutMs)
       const off = this.on('open', () => {
         clearTimeout(timeout)

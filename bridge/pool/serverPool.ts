@@ -303,7 +303,8 @@ export class ServerPool implements ComfyPool {
       for (const s of candidates) {
         const load = s.inflight / s.spec.weight
         for (const w of scan) {
-          if (w.options.only !== undefined && w.options.only !== s.spec.label && w.options.only !== s.client.url) continue
+          if (w.options.only !== undefined && w.options.only !== s.spec.label && w.options.only !== s.client.url)
+            continue
           if (w.options.exclude?.includes(s.spec.label) && candidates.length > 1) continue
           const score = this.options.affinity === false ? 0 : overlap(s.holds, w.options.affinity)
           if (

@@ -40,8 +40,17 @@ export const isFileInput = (v: unknown): v is FileInput =>
   typeof (v as FileInput).file === 'string' &&
   Object.keys(v).length === 1
 
+/** What bytes are, from their first ones: a PNG is an IMAGE, a safetensors file (a .latent) a LATENT. */
+function sniffedType(bytes: Uint8Array): 'IMAGE' | 'LATENT' | undefined {
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+  if (bytes.byteLength >= 8 && png.every((b, i) => bytes[i] === b)) return 'IMAGE'
+  // safetensors: a little-endian u64 header length, then the JSON header.
+  if (bytes.byteLength > 9 && bytes[8] === 0x7b) return 'LATENT'
+  return undefined
+}
+
 function fromBytes(bytes: Uint8Array, type: string | undefined, what: string, hint?: string): ContextValue {
-  const t = type ?? (hint === '.latent' ? 'LATENT' : hint === '.png' ? 'IMAGE' : undefined)
+  const t = type ?? (hint === '.latent' ? 'LATENT' : hint === '.png' ? 'IMAGE' : sniffedType(bytes))
   if (t === 'IMAGE') return imageFromPngs([bytes], what)
   if (t === 'MASK') return maskFromPng(bytes, what)
   if (t === 'LATENT') return latentFromBytes(bytes, what)

@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const cli = (args: string[]) =>
   runCli(args, { ...process.env, DISCOMFORT_COMFY_URL: comfy.url, DISCOMFORT_HOME: join(dir, 'home') })
-const anyBridge = async () => ['--bridge', `http://127.0.0.1:${await freePort()}`]
+const anyBridge = async () => ['--start-bridge', '--bridge', `http://127.0.0.1:${await freePort()}`]
 
 describe('help and version', () => {
   it('`<command> --help`, `help <command>` and `--version` answer and exit 0', async () => {
@@ -158,7 +158,16 @@ describe('run', () => {
   it('on a terminal, progress names nodes by their title, not internal ids', async () => {
     const port = await freePort()
     // `script` gives the process a real pseudo-terminal, as a person's shell would.
-    const command = [process.execPath, BIN, ...canvas, '-i', 'color=0', '--bridge', `http://127.0.0.1:${port}`]
+    const command = [
+      process.execPath,
+      BIN,
+      ...canvas,
+      '-i',
+      'color=0',
+      '--start-bridge',
+      '--bridge',
+      `http://127.0.0.1:${port}`,
+    ]
       .map((a) => `'${a}'`)
       .join(' ')
     const child = spawn('script', ['-qec', command, '/dev/null'], {

@@ -48,6 +48,7 @@ describe('discomfort run', () => {
       '2',
       '--output',
       `output_image=${out}`,
+      '--start-bridge',
       '--bridge',
       `http://127.0.0.1:${await freePort()}`,
     ])
@@ -69,6 +70,7 @@ describe('discomfort run', () => {
       '--input',
       'seed=7',
       '--json',
+      '--start-bridge',
       '--bridge',
       `http://127.0.0.1:${await freePort()}`,
     ])
@@ -82,6 +84,7 @@ describe('discomfort run', () => {
       join(dir, 'invert.json'),
       '--input',
       'seed=1',
+      '--start-bridge',
       '--bridge',
       `http://127.0.0.1:${await freePort()}`,
     ])
@@ -116,6 +119,7 @@ describe('discomfort run', () => {
       outputs: [['output_image', 'out.png']],
       iterations: 5,
       json: false,
+      startBridge: false,
     })
     expect(parseInputValue('42')).toBe(42)
     expect(parseInputValue('0.5')).toBe(0.5)

@@ -33,7 +33,9 @@ export async function runCommand(
 ): Promise<void> {
   for (const [key, path] of args.outputs) await checkWritable(key, path)
   const options: DiscomfortOptions = { bridge: { log: (line) => io.stderr.write(`${line}\n`) } }
+  // A bridge named on the command line must answer: no bridge of this command's own instead, unless asked for.
   if (args.bridge) options.bridgeUrl = args.bridge
+  if (args.bridge && !args.startBridge) options.embedded = false
   if (args.comfy) options.comfyUrl = args.comfy
   const d = await Discomfort.create(options)
   const renderer: Renderer = io.stderr.isTTY ? new TtyRenderer(io.stderr) : new PlainRenderer(io.stderr)

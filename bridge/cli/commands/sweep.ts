@@ -3,7 +3,8 @@
  * line (done/total, rate, ETA, failures), and put each finished item's
  * outputs in DIR/<n>/ with a manifest.jsonl line (inputs → local files).
  */
-import { appendFile, readFile, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, appendFile, readFile, writeFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { Discomfort, type DiscomfortOptions } from '../../client/discomfort.js'
 import type { SweepHandle } from '../../client/sweep.js'
@@ -22,7 +23,11 @@ export async function sweepCommand(
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<void> {
   const options: DiscomfortOptions = { bridge: { log: (line) => io.stderr.write(`${line}\n`) } }
+  // A bridge named on the command line must answer: no bridge of this command's own instead, unless asked for.
   if (args.bridge) options.bridgeUrl = args.bridge
+  if (args.bridge && !args.startBridge) options.embedded = false
+  // The output folder is checked before anything is submitted.
+  if (args.out) await writableFolder(resolve(args.out))
   const [first, ...more] = args.comfy
   if (first) options.comfyUrl = first
   if (more.length) options.bridge = { ...options.bridge, servers: more.map((url) => ({ url })) }
@@ -99,5 +104,17 @@ export async function sweepCommand(
     if (failed > 0) process.exitCode = 1
   } finally {
     await d.shutdown()
+  }
+}
+
+/** Make the folder (and its parents) and check it can be written, or say why not; nothing is submitted then. */
+async function writableFolder(dir: string): Promise<void> {
+  try {
+    await makeDirs(dir)
+    await access(dir, constants.W_OK)
+  } catch (e) {
+    throw new Error(
+      `--out ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Nothing was submitted.`,
+    )
   }
 }

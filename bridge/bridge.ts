@@ -162,7 +162,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const sharedHistory = cluster?.history({ bridge: bridgeName, log })
   // A run whose bridge is gone is failed in the history and stopped wherever it still is (no one follows it any more).
   const interrupted = sharedHistory
-    ? await sharedHistory.start((runId) => remoteRuns?.cancel(runId))
+    ? await sharedHistory
+        .start((runId) => remoteRuns?.cancel(runId))
+        .catch(async (e: unknown) => {
+          // Refused (another live bridge has this name): leave nothing open behind.
+          pool.close()
+          await cluster?.close()
+          throw e
+        })
     : ledger!.recoverRuns()
   if (interrupted)
     log(`${interrupted} run(s) were cut short when their bridge stopped; they are in the run history as failed.`)

@@ -19,3 +19,10 @@ export class PortInUseError extends BridgeConfigError {
     super(message)
   }
 }
+
+/** On a Redis, another live bridge already has this bridge's name. */
+export class BridgeNameTakenError extends BridgeConfigError {
+  static override code = 'bridge_name_taken'
+  static override status = 409
+  override name = 'BridgeNameTakenError'
+}

@@ -10,7 +10,10 @@
  * recorded as failed by whichever bridge notices first: the run's end would
  * otherwise never come.
  */
+import { hostname } from 'node:os'
 import type { Redis } from 'ioredis'
+import { BridgeNameTakenError } from '../bridgeErrors.js'
+import { processAlive } from '../util/processAlive.js'
 import { runIsOpen, type RunEvent, type RunView } from '../../shared/protocol/index.js'
 import { KEPT_RUN_HISTORY, KEPT_RUN_REQUESTS, stoppedWithBridge, TRIM_EVERY_PUTS } from '../ledger/ledger.js'
 import type { RunFeed, RunHistory } from '../server/runHistory.js'
@@ -113,6 +116,7 @@ export class RedisRunHistory implements RunHistory, RunFeed {
    */
   async start(onOrphan?: (runId: string) => void): Promise<number> {
     this.onOrphan = onOrphan
+    await this.claimName()
     await this.beat()
     const failed = await this.failOrphans(true)
     let beats = 0
@@ -127,8 +131,27 @@ export class RedisRunHistory implements RunHistory, RunFeed {
     return failed
   }
 
+  /** Who this process is, as its alive key says: host and process id. */
+  private readonly holder = `${hostname()} pid ${process.pid}`
+
+  /**
+   * Take this bridge's name on the Redis: refused while a live bridge holds
+   * it (its alive key is set), unless that holder is a process of this host
+   * that has ended (this bridge, restarted after a crash).
+   */
+  private async claimName(): Promise<void> {
+    const key = this.k.alive(this.o.bridge)
+    if ((await this.o.redis.set(key, this.holder, 'PX', this.o.aliveMs, 'NX')) === 'OK') return
+    const current = (await this.o.redis.get(key)) ?? ''
+    const [, host, pid] = /^(.+) pid (\d+)$/.exec(current) ?? []
+    if (host === hostname() && pid && !processAlive(Number(pid))) return
+    throw new BridgeNameTakenError(
+      `Another bridge named "${this.o.bridge}" is running on this Redis (${current || 'a bridge of an older version'}); each bridge needs its own name: start this one with --name NAME.`,
+    )
+  }
+
   private beat(): Promise<unknown> {
-    return this.o.redis.set(this.k.alive(this.o.bridge), String(Date.now()), 'PX', this.o.aliveMs)
+    return this.o.redis.set(this.k.alive(this.o.bridge), this.holder, 'PX', this.o.aliveMs)
   }
 
   private async failOrphans(mineToo: boolean): Promise<number> {

@@ -385,12 +385,22 @@ export class Runner {
 
   /** Compile and queue; `done` settles when the outputs are committed (or nothing is). */
   private async startOne(workflow: LoadedWorkflow, o: StepOptions): Promise<StartedWorkflow> {
-    const lease = await this.pool.acquire({
-      ...(o.affinity ? { affinity: o.affinity } : {}),
-      ...(o.exclude ? { exclude: o.exclude } : {}),
-      ...(o.only ? { only: o.only } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-    })
+    const lease = await this.pool
+      .acquire({
+        ...(o.affinity ? { affinity: o.affinity } : {}),
+        ...(o.exclude ? { exclude: o.exclude } : {}),
+        ...(o.only ? { only: o.only } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      })
+      .catch((e: unknown) => {
+        // Cancelled while it waited for a slot: a cancellation like any other, before anything ran.
+        if (o.signal?.aborted)
+          throw new RunCancelledError(
+            `Run ${o.runId} was cancelled while it waited for a ComfyUI server; nothing ran.`,
+            { cause: e },
+          )
+        throw e
+      })
     o.onLease?.({ server: lease.server, reason: lease.reason })
     const client = lease.client
     let receipt: WorkerReceipt

@@ -16,6 +16,7 @@ import {
 } from './config.js'
 import { Context, TRASH_PREFIX } from './context.js'
 import { storageError } from './disk.js'
+import { processAlive } from '../util/processAlive.js'
 import type { ContextChangeListener, ContextStoreApi, CreateContextOptions } from './contextHandle.js'
 import { ContextKeyError } from './errors.js'
 import { newContextId, validateKey } from './keys.js'
@@ -28,16 +29,6 @@ export interface ContextStoreOptions {
   ramCapacityBytes?: number
   passByRules?: PassByRules
   onChange?: ContextChangeListener
-}
-
-const pidAlive = (pid: number): boolean => {
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 export class ContextStore implements ContextStoreApi {
@@ -82,7 +73,7 @@ export class ContextStore implements ContextStoreApi {
         (t) => JSON.parse(t) as { pid?: number },
         () => undefined,
       )
-      if (owner?.pid && owner.pid !== process.pid && pidAlive(owner.pid)) continue // another live bridge owns it
+      if (owner?.pid && owner.pid !== process.pid && processAlive(owner.pid)) continue // another live bridge owns it
       await rm(dir, { recursive: true, force: true })
       removed.push(entry.name)
     }

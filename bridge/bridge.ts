@@ -259,8 +259,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       await remoteRuns?.stop()
       runs.close()
       hub?.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Streams a client still follows (run and sweep events) would hold close() open: they are cut.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
+      await stopped
       await sharedHistory?.stop()
       pool.close()
       ledger?.close()

@@ -56,14 +56,14 @@ export interface ComfyPool {
 }
 
 /** A URL asked to join the pool that does not answer as ComfyUI. */
-export class NotComfyError extends DiscomfortError {
+class NotComfyError extends DiscomfortError {
   static override code = 'not_comfyui'
   static override status = 422
   override name = 'NotComfyError'
 }
 
 /** Removing the pool's only server. */
-export class LastServerError extends DiscomfortError {
+class LastServerError extends DiscomfortError {
   static override code = 'last_server'
   static override status = 409
   override name = 'LastServerError'

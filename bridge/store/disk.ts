@@ -29,14 +29,14 @@ function injected(op: DiskOp, path: string): void {
 }
 
 /** The disk is full (or the user's quota is): nothing was written. */
-export class StorageFullError extends DiscomfortError {
+class StorageFullError extends DiscomfortError {
   static override code = 'storage_full'
   static override status = 507
   override name = 'StorageFullError'
 }
 
 /** The disk failed a write (an I/O error, or a file or folder the bridge may no longer write). */
-export class StorageFailedError extends DiscomfortError {
+class StorageFailedError extends DiscomfortError {
   static override code = 'storage_failed'
   static override status = 503
   override name = 'StorageFailedError'

@@ -54,7 +54,7 @@ const textFrame = fc.oneof(
   fc.constantFrom(...TYPES).map((type) => JSON.stringify({ type, data: null })),
 )
 
-export const httpFault: fc.Arbitrary<HttpFault> = fc.oneof(
+const httpFault: fc.Arbitrary<HttpFault> = fc.oneof(
   fc.record({
     kind: fc.constant('status' as const),
     status: fc.constantFrom(400, 403, 404, 500, 502, 503),

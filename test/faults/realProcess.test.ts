@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { freePort } from '../helpers/net.js'
 import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
 
@@ -147,4 +148,41 @@ describe('the named faults, on real processes', () => {
     }
     expect((await call(bridge, 'GET', '/api/health')).body).toMatchObject({ ok: true })
   }, 60_000)
+
+  it('SIGTERM stops the bridge within a bounded time while clients follow streams, and its open run is then final', async () => {
+    const comfy = await standIn(0, ['--test-hooks'])
+    const port = await freePort()
+    const root = mkdtempSync(join(tmpdir(), 'real-faults-'))
+    const child = await bridgeProcess(root, [comfy], port)
+    const bridge = `http://127.0.0.1:${port}`
+    const slow = {
+      name: 'slow.json',
+      workflow: {
+        '1': { class_type: 'PrimitiveString', inputs: { value: 'slow' } },
+        '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps: 100, step_ms: 100 } },
+        '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'note', input_data: ['2', 0] } },
+      },
+    }
+    const run = await call<{ id: string }>(bridge, 'POST', '/api/runs', { workflows: [slow] })
+    // Followers: the run's event stream, and the page's WebSocket.
+    const events = await fetch(`${bridge}/api/runs/${run.body.id}/events`)
+    const reader = events.body!.getReader()
+    void (async () => {
+      for (;;) if ((await reader.read().catch(() => ({ done: true }))).done) return
+    })()
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`)
+    await new Promise((r) => ws.once('open', r))
+    await new Promise((r) => setTimeout(r, 300))
+    const stoppingAt = Date.now()
+    child.kill('SIGTERM')
+    const code = await new Promise<number | null>((r) => child.once('exit', r))
+    expect(Date.now() - stoppingAt).toBeLessThan(5000)
+    expect(code).toBe(0)
+    ws.terminate()
+    // Started again on the same home: the run cut short is in the history, final, saying why.
+    await bridgeProcess(root, [comfy], port)
+    const after = await finalRun(bridge, run.body.id)
+    expect(['failed', 'cancelled']).toContain(after.status)
+    expect(after.error?.message).toMatch(/bridge/i)
+  }, 40_000)
 })

@@ -24,6 +24,9 @@ function readPoolFile(path: string): ServerSpec[] {
   }))
 }
 
+/** The longest a SIGTERM / SIGINT waits for the bridge to stop. */
+const SHUTDOWN_LIMIT_MS = 10_000
+
 /** Run the bridge until SIGINT / SIGTERM, then shut down cleanly. */
 export async function bridgeCommand(args: BridgeArgs, log: (line: string) => void): Promise<void> {
   const options: BridgeOptions = { host: args.host, port: args.port, allowOrigins: args.allowOrigins, log }
@@ -60,7 +63,17 @@ export async function bridgeCommand(args: BridgeArgs, log: (line: string) => voi
   await new Promise<void>((resolve) => {
     const stop = () => {
       log('Stopping the bridge...')
-      void bridge.close().then(resolve)
+      // Bounded whatever is connected: past the limit the process ends anyway (runs left open are
+      // recorded as stopped with the bridge at the next start).
+      const limit = setTimeout(() => {
+        log(`The bridge did not stop within ${SHUTDOWN_LIMIT_MS / 1000} s; ending the process.`)
+        process.exit(1)
+      }, SHUTDOWN_LIMIT_MS)
+      limit.unref()
+      void bridge.close().then(resolve, (e: unknown) => {
+        log(`Stopping the bridge: ${(e as Error).message}`)
+        resolve()
+      })
     }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)

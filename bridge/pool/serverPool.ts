@@ -53,6 +53,8 @@ export interface ComfyPool {
   primary(): ComfyClient
   /** A server to ask for object_info and the like (any that is up, else the first). */
   any(): ComfyClient
+  /** Whether a server that is up is left besides these (labels). */
+  hasOther?(excluded: readonly string[]): boolean
 }
 
 /** A URL asked to join the pool that does not answer as ComfyUI. */
@@ -201,6 +203,10 @@ export class ServerPool implements ComfyPool {
   /** The first server: the one the ComfyUI page and health checks use. */
   primary(): ComfyClient {
     return (this.servers.find((s) => !s.removed) ?? this.servers[0]!).client
+  }
+
+  hasOther(excluded: readonly string[]): boolean {
+    return this.servers.some((s) => s.up && !s.removed && !excluded.includes(s.spec.label))
   }
 
   any(): ComfyClient {

@@ -330,9 +330,39 @@ export class Runner {
     }
   }
 
+  /**
+   * One workflow on one server. When that server fails before the prompt was
+   * queued there (it stopped answering while the workflow was compiled,
+   * uploaded or submitted), nothing ran and nothing was committed: it goes to
+   * another server that is up, once per server. Once queued, a failure is the run's.
+   */
   private async runOne(workflow: LoadedWorkflow, o: StepOptions): Promise<string[]> {
-    const started = await this.startOne(workflow, o)
-    return started.done
+    const tried: string[] = []
+    for (;;) {
+      let server: string | undefined
+      let started: StartedWorkflow
+      try {
+        started = await this.startOne(workflow, {
+          ...o,
+          exclude: [...(o.exclude ?? []), ...tried],
+          onLease: (lease) => {
+            server = lease.server
+            o.onLease?.(lease)
+          },
+        })
+      } catch (e) {
+        const another =
+          server !== undefined &&
+          o.only === undefined &&
+          !o.signal?.aborted &&
+          isServerFailure(e) &&
+          this.pool.hasOther?.([...(o.exclude ?? []), ...tried, server]) === true
+        if (!another) throw e
+        tried.push(server!)
+        continue
+      }
+      return started.done
+    }
   }
 
   /**

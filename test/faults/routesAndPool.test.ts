@@ -285,4 +285,49 @@ describe('the pool admits only ComfyUI', () => {
     expect((res.json as { error: { type: string } }).error.type).toBe('last_server')
     expect(((await call('GET', '/api/servers')).json as unknown[]).length).toBe(1)
   })
+
+  it('a run whose server fails before its prompt is queued goes to another server, and runs once', async () => {
+    const broken = await startComfyStandIn()
+    const good = await startComfyStandIn()
+    const pooled = await startBridge({
+      port: 0,
+      comfyUrl: broken.url,
+      servers: [{ url: good.url }],
+      root: mkdtempSync(join(tmpdir(), 'routes-retry-')),
+      log: () => {},
+    })
+    try {
+      // The first server stops answering HTTP (its socket stays up): compiling there fails before anything is queued.
+      broken.chaos.http = () => ({ kind: 'reset' })
+      const value = `once ${Math.random()}`
+      const res = await fetch(`${pooled.url}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          workflows: [
+            {
+              name: 'once.json',
+              workflow: {
+                '1': { class_type: 'PrimitiveString', inputs: { value } },
+                '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['1', 0] } },
+              },
+            },
+          ],
+        }),
+      })
+      const { id } = (await res.json()) as { id: string }
+      let run = { status: 'queued' }
+      for (let i = 0; i < 200 && ['queued', 'running'].includes(run.status); i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        run = (await (await fetch(`${pooled.url}/api/runs/${id}`)).json()) as { status: string }
+      }
+      expect(run.status, JSON.stringify(run)).toBe('succeeded')
+      expect(good.executor.history.size).toBe(1)
+      expect(broken.executor.history.size).toBe(0)
+    } finally {
+      await pooled.close()
+      await broken.close()
+      await good.close()
+    }
+  }, 30_000)
 })

@@ -241,10 +241,43 @@ export class BridgeHttp implements BridgeApi {
         if (type === 'run-failed') out.error = (data as { error: RunFailure }).error
         onEvent?.(data as RunEvent)
       }
+    }).catch(() => {
+      // The stream dropped before the end (the bridge restarted, say): the run's record says how it ended.
     })
+    if (!succeeded && !out.error && runId) {
+      const view = await this.finalView(runId)
+      if (view.status === 'succeeded') succeeded = true
+      else
+        out.error = view.error ?? {
+          name: 'RunError',
+          code: `run_${view.status}`,
+          message: `Run ${runId} ${view.status}.`,
+        }
+    }
     // The events carry no values: the outputs come in one more request, bytes raw.
     if (succeeded && !out.outputs) out.outputs = await this.runResult(runId)
     return out
+  }
+
+  /**
+   * The run's record once it is final, asked again while the bridge does not
+   * answer (it may be restarting), for up to `patienceMs`.
+   */
+  private async finalView(runId: string, patienceMs = 60_000): Promise<RunView> {
+    const end = Date.now() + patienceMs
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const view = await this.run(runId)
+        if (view.status !== 'queued' && view.status !== 'running') return view
+      } catch (e) {
+        const status = (e as BridgeError).status
+        if (status >= 400 && status < 500) throw e
+        if (Date.now() > end) throw this.unreachable(e)
+      }
+      if (Date.now() > end)
+        throw new BridgeError(`Run ${runId} has not ended within ${patienceMs / 1000} s.`, 0, 'timeout')
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)))
+    }
   }
 }
 

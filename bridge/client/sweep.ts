@@ -77,11 +77,21 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
   async file(item: SweepItem, key: string): Promise<Uint8Array> {
     const out = item.outputs?.find((o) => o.key === key)
     if (!out) throw new BridgeError(`Item ${item.index} of sweep ${this.id} has no output "${key}".`, 404, 'not_found')
-    const res = await fetch(`${this.url}/api/sweeps/${encodeURIComponent(this.id)}/${out.file}`, {
-      headers: this.headers,
-    })
-    if (!res.ok) throw new BridgeError(`${out.file}: ${res.status}`, res.status, 'not_found')
-    return new Uint8Array(await res.arrayBuffer())
+    // Asked again while the bridge does not answer (a restart takes seconds), for up to a minute.
+    const end = Date.now() + 60_000
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(`${this.url}/api/sweeps/${encodeURIComponent(this.id)}/${out.file}`, {
+          headers: this.headers,
+        })
+        if (res.ok) return new Uint8Array(await res.arrayBuffer())
+        if (res.status < 500 || Date.now() > end)
+          throw new BridgeError(`${out.file}: ${res.status}`, res.status, res.status === 404 ? 'not_found' : 'http')
+      } catch (e) {
+        if (e instanceof BridgeError || Date.now() > end) throw e
+      }
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)))
+    }
   }
 
   /**

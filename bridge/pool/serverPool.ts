@@ -54,7 +54,9 @@ export interface ComfyPool {
   /** A server to ask for object_info and the like (any that is up, else the first). */
   any(): ComfyClient
   /** Whether a server that is up is left besides these (labels). */
-  hasOther?(excluded: readonly string[]): boolean
+  hasOther(excluded: readonly string[]): boolean
+  /** Ask the servers in turn (those up first) until one answers; one that does not answer is taken out. */
+  ask<T>(question: (client: ComfyClient) => Promise<T>): Promise<T>
 }
 
 /** A URL asked to join the pool that does not answer as ComfyUI. */
@@ -207,6 +209,21 @@ export class ServerPool implements ComfyPool {
 
   hasOther(excluded: readonly string[]): boolean {
     return this.servers.some((s) => s.up && !s.removed && !excluded.includes(s.spec.label))
+  }
+
+  async ask<T>(question: (client: ComfyClient) => Promise<T>): Promise<T> {
+    const live = this.servers.filter((s) => !s.removed)
+    let last: unknown
+    for (const s of [...live.filter((x) => x.up), ...live.filter((x) => !x.up)]) {
+      try {
+        return await question(s.client)
+      } catch (e) {
+        if (!isServerFailure(e)) throw e
+        last = e
+        this.markDown(s.spec.label, (e as Error).message)
+      }
+    }
+    throw last ?? new NoServerError('There is no ComfyUI server in the pool.')
   }
 
   any(): ComfyClient {

@@ -231,11 +231,12 @@ export class Runner {
 
   /** The frontend version UI workflows are converted for: the configured one, else the server's. */
   private async targetFrontend(): Promise<string | undefined> {
-    return this.frontendVersion ?? this.pool.any().http.frontendVersion()
+    return this.frontendVersion ?? this.pool.ask((c) => c.http.frontendVersion())
   }
 
+  /** Node definitions, from the first server that answers. */
   async objectInfo(): Promise<ObjectInfo> {
-    return this.pool.any().http.objectInfo()
+    return this.pool.ask((c) => c.http.objectInfo())
   }
 
   async loadWorkflows(specs: WorkflowSpec[]): Promise<LoadedWorkflow[]> {
@@ -356,7 +357,7 @@ export class Runner {
           o.only === undefined &&
           !o.signal?.aborted &&
           isServerFailure(e) &&
-          this.pool.hasOther?.([...(o.exclude ?? []), ...tried, server]) === true
+          this.pool.hasOther([...(o.exclude ?? []), ...tried, server])
         if (!another) throw e
         tried.push(server!)
         continue

@@ -6,7 +6,8 @@
  * that tests can make any write fail (`diskFaults`) without a real full disk.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm, statfs, unlink } from 'node:fs/promises'
+import { writeFileSync } from 'node:fs'
+import { mkdir, open, rename, rm, statfs, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { DiscomfortError } from '../../shared/errors.js'
 
@@ -115,6 +116,19 @@ export async function writeFileAtomic(
     await dir.close()
   }
 }
+
+/**
+ * Write a whole file in place (no temp file: for outputs the ledger names
+ * only once they are whole). Small ones at once, since a promise round trip
+ * costs more than the write; large ones off the event loop.
+ */
+export async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
+  injected('write', path)
+  if (bytes.byteLength <= SMALL_WRITE) writeFileSync(path, bytes)
+  else await writeFile(path, bytes)
+}
+
+const SMALL_WRITE = 64 * 1024
 
 /** Remove a file (gone already is fine). */
 export async function removeFile(path: string): Promise<void> {

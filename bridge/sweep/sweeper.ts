@@ -17,7 +17,6 @@
  * another server (`attempts` in all); any other failure fails the item.
  */
 import { setMaxListeners } from 'node:events'
-import { writeFileSync } from 'node:fs'
 import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -36,16 +35,13 @@ import { runFailure, type LoadedWorkflow, type Runner, type WorkflowSpec } from 
 import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import type { Ledger, NewSweep, SweepOptions } from '../ledger/ledger.js'
 import { affinityKeys } from './affinity.js'
-import { assertRoom, removeFile, storageError } from '../store/disk.js'
+import { assertRoom, removeFile, storageError, writeWhole } from '../store/disk.js'
 import { ItemScope } from './itemScope.js'
 import { SweepEvents } from './sweepEvents.js'
 import type { SweepService } from './sweepService.js'
 import { fileBytes, manifestLine, outputFileName } from './itemFiles.js'
 
 type Inputs = Record<string, string | number | boolean>
-
-/** Output files up to this size are written synchronously. */
-const SMALL_FILE = 64 * 1024
 
 export class SweepError extends DiscomfortError {
   static override code = 'bad_sweep'
@@ -382,9 +378,7 @@ export class Sweeper implements SweepService {
       for (const [key, { value }] of scope.produced()) {
         for (const [suffix, bytes] of fileBytes(value)) {
           file = outputFileName(idx, key, suffix)
-          // Small files at once (a promise round trip costs more than the write); large ones off the loop.
-          if (bytes.byteLength <= SMALL_FILE) writeFileSync(join(s.folder, file), bytes)
-          else await writeFile(join(s.folder, file), bytes)
+          await writeWhole(join(s.folder, file), bytes)
           outputs.push({ key, kind: value.kind, file, bytes: bytes.byteLength })
         }
       }

@@ -15,9 +15,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startBridge } from '../../bridge/bridge.js'
 import { ContextStore } from '../../bridge/store/contextStore.js'
 import { diskFaults, type DiskOp } from '../../bridge/store/disk.js'
 import { fromJs, toJs } from '../../bridge/store/valueFrom.js'
+import { startComfyStandIn } from '../comfyStandIn/server.js'
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 150)
 const SEED = process.env.FAULTS_SEED === undefined ? 22 : Number(process.env.FAULTS_SEED)
@@ -217,5 +219,78 @@ describe('the disk is finite and fallible (generated scenarios)', () => {
       )
     },
     10 * 60_000,
+  )
+
+  it(
+    `a sweep whose output files the disk refuses: those items fail with the storage code and leave no file, the rest are whole (${Math.max(10, Math.round(RUNS / 10))} generated, seed ${SEED})`,
+    async () => {
+      const comfy = await startComfyStandIn()
+      const root = mkdtempSync(join(tmpdir(), 'fallible-sweep-'))
+      const bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root, log: () => {} })
+      const concat = {
+        name: 'concat.json',
+        workflow: {
+          '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
+          '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
+          '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+        },
+      }
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.uniqueArray(fc.nat(7), { maxLength: 8 }),
+            fc.constantFrom(...CODES),
+            async (refused, code) => {
+              const tag = Math.random().toString(36).slice(2, 8)
+              diskFaults.inject = (op, path) =>
+                op === 'write' && refused.some((i) => path.endsWith(`/items/${i}-out.json`)) ? code : undefined
+              const res = await fetch(`${bridge.url}/api/sweeps`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({
+                  workflows: [concat],
+                  vary: { text: Array.from({ length: 8 }, (_, i) => `${tag}${i}`) },
+                }),
+              })
+              const sweep = (await res.json()) as { id: string; folder: string }
+              let view = { status: 'running', done: 0, failed: 0, folder: '' }
+              for (let i = 0; i < 400 && view.status === 'running'; i++) {
+                await new Promise((r) => setTimeout(r, 25))
+                view = (await (await fetch(`${bridge.url}/api/sweeps/${sweep.id}`)).json()) as typeof view
+              }
+              diskFaults.inject = undefined
+              expect(view.status).toBe('finished')
+              expect(view.failed).toBe(refused.length)
+              expect(view.done).toBe(8 - refused.length)
+              const items = (await (await fetch(`${bridge.url}/api/sweeps/${sweep.id}/items`)).json()) as Array<{
+                index: number
+                status: string
+                error?: { code: string; message: string }
+              }>
+              for (const item of items) {
+                if (refused.includes(item.index)) {
+                  expect(item.status).toBe('failed')
+                  expect(['storage_full', 'storage_failed']).toContain(item.error?.code)
+                  expect(item.error?.message).not.toContain(root)
+                } else expect(item.status).toBe('done')
+              }
+              const files = filesUnder(join(view.folder, 'items'))
+              expect(files.sort()).toEqual(
+                Array.from({ length: 8 }, (_, i) => i)
+                  .filter((i) => !refused.includes(i))
+                  .map((i) => `${i}-out.json`)
+                  .sort(),
+              )
+            },
+          ),
+          { numRuns: Math.max(10, Math.round(RUNS / 10)), seed: SEED },
+        )
+      } finally {
+        diskFaults.inject = undefined
+        await bridge.close()
+        await comfy.close()
+      }
+    },
+    5 * 60_000,
   )
 })

@@ -3,13 +3,14 @@
  * `discomfort bridge` process in front of a stand-in ComfyUI process, and a
  * real full disk (a 3 MB tmpfs, mounted by the test: CI runs as root).
  */
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { freePort } from '../helpers/net.js'
+import { BIN } from '../helpers/cli.js'
 import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
 
 afterEach(() => killAll())
@@ -185,4 +186,52 @@ describe('the named faults, on real processes', () => {
     expect(['failed', 'cancelled']).toContain(after.status)
     expect(after.error?.message).toMatch(/bridge/i)
   }, 40_000)
+
+  it('discomfort sweep and run follow a bridge that is killed and started again: the sweep finishes with every file, the run ends saying why', async () => {
+    const comfy = await standIn(300)
+    const port = await freePort()
+    const root = mkdtempSync(join(tmpdir(), 'real-faults-'))
+    let child = await bridgeProcess(root, [comfy], port)
+    const bridge = `http://127.0.0.1:${port}`
+    const wf = join(root, 'concat.json')
+    writeFileSync(
+      wf,
+      JSON.stringify({
+        '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
+        '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
+        '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+      }),
+    )
+    const out = join(root, 'out')
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, [BIN, ...args, '--bridge', bridge], (e, stdout, stderr) =>
+          resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      )
+    const sweeping = cli(['sweep', wf, '--vary', 'text=a,b,c,d,e,f', '--concurrency', '1', '--out', out])
+    const running = cli(['run', wf, '-i', 'text=lost'])
+    // Once the sweep is under way, the bridge is killed, then started again on the same home.
+    await until(
+      'two items done',
+      async () => (await call<Array<{ done: number }>>(bridge, 'GET', '/api/sweeps')).body,
+      (v) => v.length > 0 && v[0]!.done >= 2,
+      20_000,
+    )
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+    await new Promise((r) => setTimeout(r, 500))
+    child = await bridgeProcess(root, [comfy], port)
+    const swept = await sweeping
+    expect(swept.code, swept.stderr).toBe(0)
+    expect(JSON.parse(swept.stdout)).toMatchObject({ done: 6, failed: 0 })
+    const dirs = readdirSync(out).filter((f) => /^\d+$/.test(f))
+    expect(dirs).toHaveLength(6)
+    const manifest = readFileSync(join(out, 'manifest.jsonl'), 'utf8').trim().split('\n')
+    expect(manifest).toHaveLength(6)
+    const ran = await running
+    // The run was cut short by the kill (or had finished before it): either way a definite answer, never a stream error.
+    if (ran.code !== 0) expect(ran.stderr).toMatch(/bridge .*stopped while this run was queued or running/)
+    else expect(ran.stdout).toContain('out: "lost!"')
+  }, 90_000)
 })

@@ -7,6 +7,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBridge, type Bridge } from '../../bridge/bridge.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
@@ -88,4 +89,65 @@ describe('bridges do not harm each other', () => {
     expect((await view(holding.id)).status).toBe('succeeded')
     expect(comfy.executor.history.size).toBe(promptsBefore + 1)
   }, 30_000)
+
+  it(
+    'runs cancelled at any moment (waiting for a slot, queued, running, finishing) end cancelled or done, never failed, and free their slots (generated)',
+    async () => {
+      const bridge = await startBridge({
+        port: 0,
+        comfyUrl: comfy.url,
+        root: mkdtempSync(join(tmpdir(), 'bridges-cancel-')),
+        log: () => {},
+      })
+      bridges.push(bridge)
+      const api = async (method: string, path: string, body?: unknown) =>
+        (await (
+          await fetch(`${bridge.url}/api${path}`, {
+            method,
+            ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+          })
+        ).json()) as { id: string; status: string; error?: { message: string } }
+      const workflow = (value: string) => ({
+        name: 'sleepy.json',
+        workflow: {
+          '1': { class_type: 'PrimitiveString', inputs: { value } },
+          '2': { class_type: 'DiscomfortTestSleep', inputs: { value: ['1', 0], steps: 4, step_ms: 40 } },
+          '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'out', input_data: ['2', 0] } },
+        },
+      })
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ cancel: fc.boolean(), atMs: fc.integer({ min: 0, max: 600 }) }), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          async (plan) => {
+            const ids: string[] = []
+            for (const p of plan)
+              ids.push((await api('POST', '/runs', { workflows: [workflow(`${Math.random()}`)] })).id)
+            await Promise.all(
+              plan.map(async (p, i) => {
+                if (!p.cancel) return
+                await new Promise((r) => setTimeout(r, p.atMs))
+                await api('POST', `/runs/${ids[i]}/cancel`)
+              }),
+            )
+            for (const [i, id] of ids.entries()) {
+              let run = await api('GET', `/runs/${id}`)
+              for (let n = 0; n < 200 && ['queued', 'running'].includes(run.status); n++) {
+                await new Promise((r) => setTimeout(r, 25))
+                run = await api('GET', `/runs/${id}`)
+              }
+              const allowed = plan[i]!.cancel ? ['cancelled', 'succeeded'] : ['succeeded']
+              expect(allowed, `run ${i} ${JSON.stringify(run.error)}`).toContain(run.status)
+            }
+            const servers = (await (await fetch(`${bridge.url}/api/servers`)).json()) as Array<{ inflight: number }>
+            expect(servers.map((s) => s.inflight)).toEqual([0])
+          },
+        ),
+        { numRuns: Number(process.env.FAULTS_RUNS ?? 150) >= 1000 ? 200 : 25, seed: 22 },
+      )
+    },
+    5 * 60_000,
+  )
 })

@@ -34,11 +34,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         await (await import('./commands/run.js')).runCommand(args, { stdout: process.stdout, stderr: process.stderr })
         return 0
       case 'sweep':
-        await (await import('./commands/sweep.js')).sweepCommand(args, {
+        return await (await import('./commands/sweep.js')).sweepCommand(args, {
           stdout: process.stdout,
           stderr: process.stderr,
         })
-        return 0
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)

@@ -21,7 +21,7 @@ const clock = (s: number) =>
 export async function sweepCommand(
   args: SweepArgs,
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
-): Promise<void> {
+): Promise<number> {
   const options: DiscomfortOptions = { bridge: { log: (line) => io.stderr.write(`${line}\n`) } }
   // A bridge named on the command line must answer: no bridge of this command's own instead, unless asked for.
   if (args.bridge) options.bridgeUrl = args.bridge
@@ -101,7 +101,8 @@ export async function sweepCommand(
     if (failures.length > 20)
       io.stderr.write(`… and ${failures.length - 20} more (see ${manifest} and the sweep's items)\n`)
     io.stdout.write(`${JSON.stringify({ sweep: sweep.id, done, failed, out })}\n`)
-    if (failed > 0) process.exitCode = 1
+    // Any item failed: the command failed (its summary above says which).
+    return failed > 0 ? 1 : 0
   } finally {
     await d.shutdown()
   }

@@ -123,7 +123,7 @@ describe('bridges do not harm each other', () => {
           }),
           async (plan) => {
             const ids: string[] = []
-            for (const p of plan)
+            for (let i = 0; i < plan.length; i++)
               ids.push((await api('POST', '/runs', { workflows: [workflow(`${Math.random()}`)] })).id)
             await Promise.all(
               plan.map(async (p, i) => {

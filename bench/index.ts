@@ -15,6 +15,9 @@
  * 5. Sweeps over a pool of stand-in servers (see bench/sweeps.ts).
  * 6. Several bridges on one Redis: throughput with 1, 2 and 3 bridges, and the
  *    per-item overhead of the Redis queue over the in-process one (bench/cluster.ts).
+ * 7. `discomfort run` as a whole process (bench/cli.ts).
+ * 8. The context store at size over HTTP against a bare server: PUTs at 1k, 10k
+ *    and 100k keys, 10,000 contexts, and the stop that follows (bench/scale.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,6 +34,7 @@ import { imageBench } from './images.js'
 import { sweepBench } from './sweeps.js'
 import { clusterBench } from './cluster.js'
 import { cliBench } from './cli.js'
+import { scaleBench } from './scale.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import {
   GRAPH_TO_PROMPT,
@@ -268,6 +272,9 @@ await clusterBench(row)
 
 // --- 7. the command line as a whole process ---------------------------------------------
 await cliBench(row)
+
+// --- 8. the context store at size, against a bare server ---------------------------------
+await scaleBench(row)
 
 const width = Math.max(...rows.map(([k]) => k.length))
 console.log('')

@@ -86,6 +86,8 @@ export class WsHub {
   }
 
   contextChanged(context: ContextHandle, change: { keys: string[]; deleted?: boolean }): void {
+    // Summaries only for someone listening.
+    if (this.clients.size === 0) return
     const closed = context.isClosed
     this.broadcast({
       type: 'context-changed',

@@ -4,8 +4,11 @@
  * Values live in RAM up to a capacity and spill to disk past it, least
  * recently used first, loading back transparently. Every change goes through
  * one queue per context, so concurrent saves and loads never lose an update.
- * `receipts.json` records every entry (type, pass-by, tier, size, hash,
- * version, producer) and the runs committed, written atomically.
+ * Each operation costs the same whatever the context holds: usage is kept as
+ * running totals, an ephemeral context has no files at all until a value
+ * spills, and a durable one records each change as one journal line
+ * (`journal.ts`: every entry's type, pass-by, size, hash, version, producer,
+ * and the runs committed).
  *
  * A run works through a receipt (`beginRun`): it reads the entries as they
  * were when it began, stages what it produces, and the master commits all of
@@ -13,10 +16,11 @@
  */
 import { createHash } from 'node:crypto'
 import { randomBytes } from 'node:crypto'
-import { open, readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { makeFolder, removeFile, removeTree, renamePath, storageError, writeFileAtomic } from './disk.js'
 import { passByFor, type PassByRules } from './config.js'
+import { type Change, Journal, type Snapshot, syncFile } from './journal.js'
 import {
   decodeValue,
   defaultComfyType,
@@ -41,30 +45,10 @@ import type {
 
 export type { EntryMeta, RunRecord, SaveOptions, StorageInfo, Usage }
 
-interface ReceiptsFile {
-  format: 1
-  contextId: string
-  name?: string
-  durable: boolean
-  createdAt: string
-  nextVersion: number
-  entries: Record<string, EntryMeta>
-  runs: RunRecord[]
-}
-
 const KEPT_RUNS = 200
 
 /** A deleted context's folder, renamed aside until removed (now, or at the next start). */
 export const TRASH_PREFIX = '.trash-'
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
 
 export interface ContextInit {
   id: string
@@ -91,8 +75,14 @@ export class Context implements ContextHandle {
   private readonly pinned = new Map<string, number>()
   private readonly doomed = new Set<string>()
   private runs: RunRecord[] = []
-  private receiptsDirty = false
-  private receiptsTimer: NodeJS.Timeout | undefined
+  /** A durable context's record on disk (receipts.json and its journal); an ephemeral one has none. */
+  private journal: Journal | undefined
+  /** The folder exists (an ephemeral context makes it when its first value goes to disk). */
+  private hasFolder = false
+  /** Running totals: bytes of the values in RAM, and of the values counted as on disk. */
+  private ramUsage = 0
+  private diskUsage = 0
+  private readonly ramSizes = new Map<string, number>()
   private nextVersion = 1
   private createdAt = new Date().toISOString()
   private closed = false
@@ -126,6 +116,7 @@ export class Context implements ContextHandle {
   private async makeDurableNow(): Promise<void> {
     if (this.closed) throw new ContextClosedError(`Context "${this.id}" is closed.`)
     if (this.isDurable) return
+    await this.ensureFolder()
     const written: EntryMeta[] = []
     for (const meta of this.entries.values()) {
       const path = join(this.valuesDir, meta.file ?? this.fileName(meta.key, meta.version))
@@ -135,12 +126,16 @@ export class Context implements ContextHandle {
         written.push(meta)
       }
     }
-    for (const meta of written) meta.file = this.fileName(meta.key, meta.version)
+    for (const meta of written) this.retier(meta, () => (meta.file = this.fileName(meta.key, meta.version)))
     this.isDurable = true
+    this.recount()
     try {
-      await this.writeReceiptsNow()
+      const journal = new Journal(this.dir)
+      await journal.snapshot(this.state(), true)
+      this.journal = journal
     } catch (e) {
       this.isDurable = false
+      this.recount()
       throw e
     }
     this.onChange?.(this, { keys: [] })
@@ -155,35 +150,105 @@ export class Context implements ContextHandle {
     }
   }
 
-  private get valuesDir(): string {
-    return join(this.dir, 'values')
+  // --- running totals ---------------------------------------------------------
+
+  private onDisk(meta: EntryMeta): number {
+    return meta.file && (meta.tier === 'disk' || this.isDurable) ? meta.sizeBytes : 0
   }
 
-  /** Create the folder and its first receipts.json. */
-  async initialise(): Promise<void> {
+  private setEntry(meta: EntryMeta): void {
+    const old = this.entries.get(meta.key)
+    if (old) this.diskUsage -= this.onDisk(old)
+    this.entries.set(meta.key, meta)
+    this.diskUsage += this.onDisk(meta)
+  }
+
+  private dropEntry(key: string): void {
+    const old = this.entries.get(key)
+    if (!old) return
+    this.diskUsage -= this.onDisk(old)
+    this.entries.delete(key)
+  }
+
+  /** Change an entry's file or tier in place, keeping the totals. */
+  private retier(meta: EntryMeta, change: () => void): void {
+    this.diskUsage -= this.onDisk(meta)
+    change()
+    this.diskUsage += this.onDisk(meta)
+  }
+
+  /** Count again (when durability changes what counts as on disk). */
+  private recount(): void {
+    this.diskUsage = 0
+    for (const meta of this.entries.values()) this.diskUsage += this.onDisk(meta)
+  }
+
+  private ramPut(key: string, value: ContextValue, size: number): void {
+    this.ramDrop(key)
+    this.ram.set(key, value)
+    this.ramSizes.set(key, size)
+    this.ramUsage += size
+  }
+
+  private ramDrop(key: string): void {
+    const size = this.ramSizes.get(key)
+    if (size === undefined) return
+    this.ram.delete(key)
+    this.ramSizes.delete(key)
+    this.ramUsage -= size
+  }
+
+  /** Its folder and owner.json, made when the first file is to be written. */
+  private async ensureFolder(): Promise<void> {
+    if (this.hasFolder) return
     await makeFolder(this.valuesDir)
     await writeFileAtomic(
       join(this.dir, 'owner.json'),
       JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }),
+      { sync: this.isDurable },
     )
-    await this.writeReceiptsNow()
+    this.hasFolder = true
+  }
+
+  private get valuesDir(): string {
+    return join(this.dir, 'values')
+  }
+
+  /** A durable context: its folder and first receipts.json. An ephemeral one writes nothing until a value spills. */
+  async initialise(): Promise<void> {
+    if (!this.isDurable) return
+    await this.ensureFolder()
+    const journal = new Journal(this.dir)
+    await journal.snapshot(this.state(), true)
+    this.journal = journal
   }
 
   /** Reload a durable context from its folder (after a restart). */
   async restore(): Promise<void> {
-    const file = JSON.parse(await readFile(join(this.dir, 'receipts.json'), 'utf8')) as ReceiptsFile
-    this.nextVersion = file.nextVersion
-    this.createdAt = file.createdAt
-    this.runs = file.runs ?? []
-    for (const [key, meta] of Object.entries(file.entries)) {
-      if (!meta.file) continue // a value that never reached disk cannot come back
-      this.entries.set(key, { ...meta, tier: 'disk' })
+    const { snapshot, changes, journal } = await Journal.read(this.dir)
+    this.nextVersion = snapshot.nextVersion
+    this.createdAt = snapshot.createdAt
+    this.runs = snapshot.runs ?? []
+    const put = (meta: EntryMeta) => {
+      if (meta.file) this.setEntry({ ...meta, tier: 'disk' })
+      else this.dropEntry(meta.key) // a value that never reached disk cannot come back
     }
+    for (const meta of Object.values(snapshot.entries)) put(meta)
+    for (const change of changes) {
+      for (const meta of change.put ?? []) put(meta)
+      for (const key of change.del ?? []) this.dropEntry(key)
+      if (change.run) this.runs = [...this.runs, change.run].slice(-KEPT_RUNS)
+      this.nextVersion = change.next
+    }
+    this.hasFolder = true
+    this.journal = journal
     await this.removeLeftovers()
     await writeFileAtomic(
       join(this.dir, 'owner.json'),
       JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }),
     )
+    // What the journal held, folded into the snapshot once.
+    if (changes.length) await journal.snapshot(this.state(), true)
   }
 
   /** After a crash: temp files of interrupted writes, and value files no entry refers to (written, never committed). */
@@ -241,6 +306,7 @@ export class Context implements ContextHandle {
   private async readValue(meta: EntryMeta, promote: boolean): Promise<ContextValue> {
     const inRam = this.ram.get(meta.key)
     if (inRam) {
+      // Most recently used: last in the map's order.
       this.ram.delete(meta.key)
       this.ram.set(meta.key, inRam)
       return inRam
@@ -248,8 +314,8 @@ export class Context implements ContextHandle {
     if (!meta.file) throw new Error(`Context ${this.id}: "${meta.key}" is neither in RAM nor on disk.`)
     const value = decodeValue(await readFile(join(this.valuesDir, meta.file)))
     if (promote && meta.sizeBytes <= this.ramCapacityBytes) {
-      this.ram.set(meta.key, value)
-      meta.tier = 'ram'
+      this.ramPut(meta.key, value, meta.sizeBytes)
+      this.retier(meta, () => (meta.tier = 'ram'))
       await this.enforceCapacity(meta.key)
     }
     return value
@@ -267,12 +333,8 @@ export class Context implements ContextHandle {
   }
 
   getUsage(): Usage {
-    let ramBytes = 0
-    let diskBytes = 0
-    for (const meta of this.entries.values()) {
-      if (this.ram.has(meta.key)) ramBytes += meta.sizeBytes
-      if (meta.file && (meta.tier === 'disk' || this.durable)) diskBytes += meta.sizeBytes
-    }
+    const ramBytes = this.ramUsage
+    const diskBytes = this.diskUsage
     return {
       ram_usage_gb: ramBytes / 1024 ** 3,
       ram_capacity_gb: this.ramCapacityBytes / 1024 ** 3,
@@ -331,13 +393,13 @@ export class Context implements ContextHandle {
       const meta = this.entries.get(key)
       if (!meta) return false
       const inRam = this.ram.get(key)
-      this.entries.delete(key)
-      this.ram.delete(key)
+      this.dropEntry(key)
+      this.ramDrop(key)
       try {
-        await this.writeReceipts()
+        await this.record({ del: [key], next: this.nextVersion })
       } catch (e) {
-        this.entries.set(key, meta)
-        if (inRam) this.ram.set(key, inRam)
+        this.setEntry(meta)
+        if (inRam) this.ramPut(key, inRam, meta.sizeBytes)
         throw storageError(e, `deleting "${key}" from context ${this.id}`)
       }
       if (meta.file) await this.removeFile(meta.file)
@@ -377,6 +439,7 @@ export class Context implements ContextHandle {
         }
         // Durable contexts write through; a value larger than the whole RAM tier goes straight to disk.
         if (this.durable || meta.sizeBytes > this.ramCapacityBytes) {
+          await this.ensureFolder()
           meta.file = this.fileName(key, meta.version)
           await writeFileAtomic(join(this.valuesDir, meta.file), encodeValue(value), { sync: this.durable })
           written.push(meta.file)
@@ -392,9 +455,9 @@ export class Context implements ContextHandle {
     const previousRuns = this.runs
     const previousVersion = this.nextVersion
     for (const { meta, value } of prepared) {
-      this.entries.set(meta.key, meta)
-      this.ram.delete(meta.key)
-      if (meta.tier === 'ram') this.ram.set(meta.key, value)
+      this.setEntry(meta)
+      this.ramDrop(meta.key)
+      if (meta.tier === 'ram') this.ramPut(meta.key, value, meta.sizeBytes)
     }
     this.nextVersion += prepared.length
     if (run) {
@@ -410,14 +473,18 @@ export class Context implements ContextHandle {
       ].slice(-KEPT_RUNS)
     }
     try {
-      await this.writeReceipts()
+      await this.record({
+        put: prepared.map((p) => p.meta),
+        ...(run ? { run: this.runs[this.runs.length - 1]! } : {}),
+        next: this.nextVersion,
+      })
     } catch (e) {
       // Put everything back as it was.
       for (const [key, { entry, ram }] of previous) {
-        if (entry) this.entries.set(key, entry)
-        else this.entries.delete(key)
-        this.ram.delete(key)
-        if (ram) this.ram.set(key, ram)
+        if (entry) this.setEntry(entry)
+        else this.dropEntry(key)
+        this.ramDrop(key)
+        if (ram && entry) this.ramPut(key, ram, entry.sizeBytes)
       }
       this.runs = previousRuns
       this.nextVersion = previousVersion
@@ -452,27 +519,29 @@ export class Context implements ContextHandle {
   spillFailure: string | undefined
 
   private async spill(keep?: string): Promise<void> {
-    let used = 0
-    for (const key of this.ram.keys()) used += this.entries.get(key)?.sizeBytes ?? 0
-    if (used <= this.ramCapacityBytes) return
-    const order = [...this.ram.keys()].filter((k) => k !== keep)
-    if (keep && this.ram.has(keep)) order.push(keep)
-    let changed = false
+    if (this.ramUsage <= this.ramCapacityBytes) return
+    // Least recently used first (the map's order); `keep` only if nothing else is left.
+    const order: string[] = []
+    let freed = 0
+    for (const key of this.ram.keys()) {
+      if (this.ramUsage - freed <= this.ramCapacityBytes) break
+      if (key === keep) continue
+      order.push(key)
+      freed += this.ramSizes.get(key) ?? 0
+    }
+    if (keep && this.ram.has(keep) && this.ramUsage - freed > this.ramCapacityBytes) order.push(keep)
     for (const key of order) {
-      if (used <= this.ramCapacityBytes) break
       const meta = this.entries.get(key)!
       const value = this.ram.get(key)!
       if (!meta.file) {
+        await this.ensureFolder()
         const file = this.fileName(key, meta.version)
         await writeFileAtomic(join(this.valuesDir, file), encodeValue(value), { sync: this.durable })
-        meta.file = file
-        changed = true
+        this.retier(meta, () => (meta.file = file))
       }
-      this.ram.delete(key)
-      meta.tier = 'disk'
-      used -= meta.sizeBytes
+      this.ramDrop(key)
+      this.retier(meta, () => (meta.tier = 'disk'))
     }
-    if (changed) await this.writeReceipts()
   }
 
   private async removeFile(file: string): Promise<void> {
@@ -484,33 +553,20 @@ export class Context implements ContextHandle {
   }
 
   /**
-   * Durable contexts write receipts.json before a change resolves (fsync'd).
-   * Ephemeral ones, whose data does not outlive the bridge, coalesce writes:
-   * the file follows a moment later (`flush()` forces it).
+   * A durable context records a change before it resolves: one journal line
+   * (fsync'd), or the whole snapshot once the journal is as long as the
+   * context. An ephemeral one, whose data does not outlive the bridge, records nothing.
    */
-  private writeReceipts(): Promise<void> {
-    if (this.durable) return this.writeReceiptsNow()
-    this.receiptsDirty = true
-    this.receiptsTimer ??= setTimeout(() => {
-      this.receiptsTimer = undefined
-      void this.queue.run(() => this.flushReceipts()).catch(() => {})
-    }, 20)
-    return Promise.resolve()
+  private async record(change: Omit<Change, 'seq'>): Promise<void> {
+    const journal = this.journal
+    if (!journal) return
+    if (journal.due(this.entries.size)) await journal.snapshot(this.state(), true)
+    else await journal.append(change)
   }
 
-  private async flushReceipts(): Promise<void> {
-    if (!this.receiptsDirty || this.closed) return
-    this.receiptsDirty = false
-    await this.writeReceiptsNow()
-  }
-
-  /** Write any pending receipts.json change now. */
-  flush(): Promise<void> {
-    return this.queue.run(() => this.flushReceipts())
-  }
-
-  private async writeReceiptsNow(): Promise<void> {
-    const file: ReceiptsFile = {
+  /** Everything a durable context's snapshot holds. */
+  private state(): Omit<Snapshot, 'seq'> {
+    const state: Omit<Snapshot, 'seq'> = {
       format: 1,
       contextId: this.id,
       durable: this.durable,
@@ -521,9 +577,13 @@ export class Context implements ContextHandle {
       ),
       runs: this.runs,
     }
-    if (this.name !== undefined) file.name = this.name
-    // Durable contexts survive power loss too; ephemeral ones are discarded at the next start anyway.
-    await writeFileAtomic(join(this.dir, 'receipts.json'), JSON.stringify(file), { sync: this.durable })
+    if (this.name !== undefined) state.name = this.name
+    return state
+  }
+
+  /** Every change is recorded before it resolves; this only waits for those under way. */
+  flush(): Promise<void> {
+    return this.queue.run(async () => {})
   }
 
   // --- runs ------------------------------------------------------------------
@@ -598,9 +658,7 @@ export class Context implements ContextHandle {
         if ((e as { code?: unknown }).code !== 'ENOENT') throw e
       })
       this.closed = true
-      if (this.receiptsTimer) clearTimeout(this.receiptsTimer)
-      this.ram.clear()
-      this.entries.clear()
+      this.forget()
       await removeTree(trash).catch(() => {})
     })
   }
@@ -610,10 +668,19 @@ export class Context implements ContextHandle {
     return this.queue.run(async () => {
       if (this.closed) return
       this.closed = true
-      if (this.receiptsTimer) clearTimeout(this.receiptsTimer)
-      this.ram.clear()
-      if (!this.durable) await removeTree(this.dir).catch(() => {})
+      this.forget(true)
+      if (!this.durable && this.hasFolder) await removeTree(this.dir).catch(() => {})
     })
+  }
+
+  /** Let go of what it holds in memory (`keepEntries`: a detached durable context still lists its keys). */
+  private forget(keepEntries = false): void {
+    this.ram.clear()
+    this.ramSizes.clear()
+    this.ramUsage = 0
+    if (keepEntries) return
+    this.entries.clear()
+    this.diskUsage = 0
   }
 
   get isClosed(): boolean {

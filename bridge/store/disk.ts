@@ -130,6 +130,26 @@ export async function writeWhole(path: string, bytes: Uint8Array): Promise<void>
 
 const SMALL_WRITE = 64 * 1024
 
+/** Append to a file and make sure it reached the disk before resolving. */
+export async function appendSynced(path: string, text: string): Promise<void> {
+  injected('open', path)
+  const handle = await open(path, 'a')
+  try {
+    try {
+      injected('write', path)
+    } catch (e) {
+      // A disk that fills mid-write keeps the start of it: so does the injected fault.
+      await handle.write(text.slice(0, Math.floor(text.length / 2)))
+      throw e
+    }
+    await handle.write(text)
+    injected('sync', path)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
 /** Remove a file (gone already is fine). */
 export async function removeFile(path: string): Promise<void> {
   injected('unlink', path)

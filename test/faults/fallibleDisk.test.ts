@@ -159,7 +159,10 @@ async function check(s: DiskScenario): Promise<void> {
     }
     const referenced = new Set(Object.values(receipts.entries).map((m) => `values/${m.file}`))
     for (const f of filesUnder(join(contexts, ctx.id)))
-      expect(['receipts.json', 'owner.json'].includes(f) || referenced.has(f), `left behind: ${f}`).toBe(true)
+      expect(
+        ['receipts.json', 'journal.jsonl', 'owner.json'].includes(f) || referenced.has(f),
+        `left behind: ${f}`,
+      ).toBe(true)
   } else {
     expect(filesUnder(contexts)).toEqual([])
   }

@@ -18,5 +18,7 @@ receipt.stage('seed', fromJs(43))
 await receipt.commit()
 const ephemeral = await store.create({ id: 'scratch' })
 await ephemeral.save('tmp', fromJs([1, 2, 3]))
+// Larger than its RAM tier: on disk (an ephemeral context has files only for what spills).
+await ephemeral.save('big', fromJs('x'.repeat(2 * 1024 * 1024)))
 process.stdout.write('ready\n')
 setInterval(() => {}, 1000)

@@ -1,24 +1,20 @@
 /**
  * The three named examples of docs/FAULTS.md on real processes: a
  * `discomfort bridge` process in front of a stand-in ComfyUI process, and a
- * real full disk (a 3 MB tmpfs, mounted by the test: CI runs as root).
+ * real full disk (a 3 MB tmpfs the bridge process sees alone: mounted in a
+ * mount namespace of its own with `unshare`, so no root is needed).
  */
-import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { freePort } from '../helpers/net.js'
 import { BIN } from '../helpers/cli.js'
-import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
+import { bridgeProcess, killAll, standIn, started, until } from '../helpers/processes.js'
 
 afterEach(() => killAll())
-
-const mounts: string[] = []
-afterAll(() => {
-  for (const m of mounts) execFileSync('umount', ['-l', m])
-})
 
 async function call<T = Record<string, unknown>>(
   base: string,
@@ -116,11 +112,15 @@ describe('the named faults, on real processes', () => {
 
   it('the disk fills while an ephemeral context spills from RAM: every value acknowledged with 200 stays readable', async () => {
     const disk = mkdtempSync(join(tmpdir(), 'full-disk-'))
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', disk])
-    mounts.push(disk)
-    const root = join(disk, 'home')
-    mkdirSync(root)
-    const { bridge } = await setUp(['--ram-mb', '1'], root)
+    const comfy = await standIn(0)
+    const port = await freePort()
+    const bridge = `http://127.0.0.1:${port}`
+    // The bridge alone sees a 3 MB disk over its home: a tmpfs in a mount namespace of its own.
+    const command = `mount -t tmpfs -o size=3m tmpfs '${disk}' && mkdir '${disk}/home' && exec '${process.execPath}' '${BIN}' bridge --port ${port} --root '${disk}/home' --comfy ${comfy} --ram-mb 1`
+    const child = spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', command], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    await started(child, /listening on/, 'stderr')
     const ctx = (await call<{ id: string }>(bridge, 'POST', '/api/contexts', { name: 'spills' })).body.id
     const acknowledged = new Map<string, string>()
     const refused: Array<{ status: number; body: { error: { type: string; message: string } } }> = []
@@ -137,6 +137,9 @@ describe('the named faults, on real processes', () => {
       else refused.push(res)
     }
     expect(acknowledged.size).toBeGreaterThan(0)
+    // The disk did fill: what could not spill stayed in RAM, past the 1 MB the context may hold there.
+    const usage = (await call<{ ram_usage_bytes: number }>(bridge, 'GET', `/api/contexts/${ctx}/usage`)).body
+    expect(usage.ram_usage_bytes).toBeGreaterThan(1024 * 1024)
     for (const r of refused) {
       expect(r.status).toBe(507)
       expect(r.body.error.type).toBe('storage_full')

@@ -154,7 +154,8 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
   },
   run: {
     synopsis: '<workflow.json>... [options]',
-    summary: 'Run workflows in order, N times, through the bridge (started in this process when none answers).',
+    summary:
+      'Run workflows in order, N times, through the bridge (without --bridge, one is started in this process when none answers).',
     details: `Input values: numbers (also 0x… hex), true/false and JSON are parsed, @file reads a file
 (PNG → IMAGE, .latent → LATENT), anything else is a string.`,
     options: {

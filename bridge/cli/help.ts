@@ -2,7 +2,7 @@
 import { ENVIRONMENT } from '../env.js'
 import { COMMANDS, type CommandName } from './args.js'
 
-const ORDER: CommandName[] = ['up', 'bridge', 'run', 'convert', 'help', 'version']
+const ORDER: CommandName[] = ['up', 'bridge', 'run', 'sweep', 'convert', 'help', 'version']
 
 function environment(): string {
   const width = Math.max(...ENVIRONMENT.map((e) => e.name.length))

@@ -194,6 +194,26 @@ function captureHow(type: string): CaptureHow | undefined {
   return undefined
 }
 
+/** The INPUT ports whose keys the context does not hold, with every way to give them a value. */
+function missingInputs(workflow: string, ports: Port[], held: string[]): PortError {
+  const has = held.length ? ` (the context has: ${held.join(', ')}).` : ' (the context is empty).'
+  const cli = ports.map((p) => `-i ${p.uniqueId}=…`).join(' ')
+  const script = ports.map((p) => `"${p.uniqueId}": ...`).join(', ')
+  const ways = `from a script, inputs: { ${script} }; on the ComfyUI page, "set value" on the port or the Discomfort panel; on the command line, ${cli}`
+  if (ports.length === 1) {
+    const port = ports[0]!
+    return new PortError(
+      `${where(workflow, port)} needs "${port.uniqueId}", which the context does not hold. Give it a value: ${ways}${has}`,
+      { nodeId: port.nodeId },
+    )
+  }
+  const list = ports.map((p) => `"${p.uniqueId}" (node ${p.nodeId})`).join(', ')
+  return new PortError(
+    `${workflow}: ${ports.length} INPUT ports need values the context does not hold: ${list}. Give them values: ${ways}${has}`,
+    { nodeId: ports[0]!.nodeId },
+  )
+}
+
 /** One INPUT port: its value written into its consumers as a literal, loader nodes, or a stitched recipe. */
 async function compileInput(
   port: Port,
@@ -203,12 +223,7 @@ async function compileInput(
 ): Promise<void> {
   const { workflow, receipt } = options
   if (!receipt.has(port.uniqueId)) {
-    throw new PortError(
-      `${where(workflow, port)} needs "${port.uniqueId}", which the context does not hold. ` +
-        `Give it a value: from a script, inputs: { "${port.uniqueId}": ... }; on the ComfyUI page, "set value" on the port or the Discomfort panel` +
-        (receipt.keys().length ? ` (the context has: ${receipt.keys().join(', ')}).` : ' (the context is empty).'),
-      { nodeId: port.nodeId },
-    )
+    throw missingInputs(workflow, [port], receipt.keys())
   }
   const meta = receipt.meta(port.uniqueId)!
   const value = await receipt.load(port.uniqueId)
@@ -246,6 +261,12 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
   const references: CompiledWorkflow['references'] = []
   const inputsRead: string[] = []
   const directValues: CompiledWorkflow['directValues'] = []
+
+  // Every INPUT the context cannot fill, said at once (not one run per missing key).
+  const missing = ports.filter(
+    (p) => p.mode === 'INPUT' && (consumers.get(p.nodeId) ?? []).length > 0 && !options.receipt.has(p.uniqueId),
+  )
+  if (missing.length > 1) throw missingInputs(workflow, missing, options.receipt.keys())
 
   for (const port of ports.filter((p) => p.mode === 'INPUT')) {
     const targets = consumers.get(port.nodeId) ?? []

@@ -48,10 +48,10 @@ describe('clients of a running bridge', () => {
     )
     expect(r.stderr).not.toMatch(/does not read files/)
     expect(r.code, r.stderr).toBe(0)
-    // Halved five times, inverted five times: the example's cyan 64×48 (named for what it becomes) is a red 2×2.
+    // Halved five times, inverted five times: the example's red 64×48 is a cyan 2×2.
     const png = decodePng(readFileSync(out))
     expect([png.width, png.height]).toEqual([2, 2])
-    expect(Array.from(png.rgba.subarray(0, 3))).toEqual([255, 0, 0])
+    expect(Array.from(png.rgba.subarray(0, 3))).toEqual([0, 255, 255])
   }, 30_000)
 
   it('a file that cannot be read is an error naming it, before anything runs', async () => {
@@ -61,6 +61,15 @@ describe('clients of a running bridge', () => {
     )
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/inputs\["image"\]: cannot read "no\/such\/file\.png" \(ENOENT\)/)
+  })
+
+  it('a run missing several inputs names them all at once, with the command-line way to give them', async () => {
+    const r = await runCli(['run', join(EXAMPLES, 'workflows/make_canvas.json')], env())
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /make_canvas\.json: 3 INPUT ports need values the context does not hold: "width" \(node \d+\), "height" \(node \d+\), "color" \(node \d+\)/,
+    )
+    expect(r.stderr).toMatch(/on the command line, -i width=… -i height=… -i color=…/)
   })
 
   it('--bridge that does not answer is an error saying so, and starts no bridge of its own', async () => {

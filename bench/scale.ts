@@ -9,7 +9,8 @@
  * - 10,000 contexts created, the memory and files each costs, and the time
  *   the bridge then takes to stop.
  *
- * `npm run bench` runs it; `tsx bench/scale.ts [keys] [contexts]` alone.
+ * `npm run bench` runs it; `node --expose-gc --import tsx bench/scale.ts [keys] [contexts]`
+ * alone (heap per context is measured only with --expose-gc).
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -120,6 +121,8 @@ export async function scaleBench(
   ]
   // One context each; keys in windows of 1,000 at each decade, the contenders taking turns.
   const ctxs = await Promise.all(contenders.map((c) => createContext(c.base)))
+  // Warm-up (the JIT, the connection pool) in contexts of their own, so the first window is not the slowest for that.
+  for (const c of contenders) await putRange(c.base, await createContext(c.base), 0, 2000)
   const checkpoints = [1_000, 10_000, 100_000].filter((n) => n <= keys)
   let held = 0
   const rates: Record<string, number[]> = { bridge: [], bare: [] }
@@ -142,17 +145,18 @@ export async function scaleBench(
   row('PUT rate, first window / last window', `${(first / last).toFixed(2)} (1.00: no slower with size)`)
 
   // Many contexts: time, memory and files each.
+  global.gc?.()
   const heapBefore = process.memoryUsage().heapUsed
   const start = performance.now()
   for (let i = 0; i < contexts; i += 8)
     await Promise.all(Array.from({ length: Math.min(8, contexts - i) }, () => createContext(bridge.url)))
   const seconds = (performance.now() - start) / 1000
+  global.gc?.()
+  const perContext = (process.memoryUsage().heapUsed - heapBefore) / contexts
   const bareStart = performance.now()
   for (let i = 0; i < contexts; i += 8)
     await Promise.all(Array.from({ length: Math.min(8, contexts - i) }, () => createContext(bare.url)))
   const bareSeconds = (performance.now() - bareStart) / 1000
-  global.gc?.()
-  const perContext = (process.memoryUsage().heapUsed - heapBefore) / contexts
   const files = readdirSync(join(root, 'contexts'), { recursive: true }).length
   row(
     `${contexts.toLocaleString('en')} contexts created`,

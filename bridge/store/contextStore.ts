@@ -82,7 +82,8 @@ export class ContextStore implements ContextStoreApi {
 
   async create(options: CreateContextOptions = {}): Promise<Context> {
     const id = options.id === undefined ? newContextId() : validateKey(options.id, 'context id')
-    if (this.contexts.has(id) || existsSync(join(this.dir, id))) {
+    // A folder of that name is a durable context not opened yet (a new random id never names one).
+    if (this.contexts.has(id) || (options.id !== undefined && existsSync(join(this.dir, id)))) {
       throw new ContextKeyError(`A context with id "${id}" already exists; open it, or choose another id.`)
     }
     const context = new Context({

@@ -1,5 +1,5 @@
 /** Keys (`unique_id`s) and context ids: what they may be, since each becomes a file name. */
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { KeyFormatError } from './errors.js'
 
 const MAX_KEY_BYTES = 200
@@ -20,4 +20,5 @@ export function validateKey(key: unknown, what = 'key'): string {
   return key
 }
 
-export const newContextId = (): string => `ctx-${randomBytes(6).toString('hex')}`
+/** A new context id: 48 random bits (from randomUUID, which draws on a pooled entropy buffer). */
+export const newContextId = (): string => `ctx-${randomUUID().slice(24)}`

@@ -88,7 +88,10 @@ describe('Discomfort (the TypeScript client)', () => {
       expect(first.bridge!.store.get(await ctx.id())!.listKeys()).toEqual(['greeting'])
       const error = await second.run([{ name: 'scale.json', workflow: scale }], { context: ctx }).catch((e: Error) => e)
       expect(error).toBeInstanceOf(Error)
-      expect((error as Error).message).toMatch(/scale\.json: INPUT port "image" \(node 1\) needs "image"/)
+      // Both of its INPUT ports are missing: the bridge's message names them at once.
+      expect((error as Error).message).toMatch(
+        /scale\.json: 2 INPUT ports need values the context does not hold: "image" \(node 1\), "factor" \(node 2\)/,
+      )
       await ctx.close()
     } finally {
       await first.shutdown()

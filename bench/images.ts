@@ -13,7 +13,7 @@ import { Discomfort } from '../bridge/client/discomfort.js'
 import { encodePng } from '../bridge/codec/png.js'
 import { ComfyClient } from '../bridge/comfy/comfyClient.js'
 import { ComfyHttp } from '../bridge/comfy/comfyHttp.js'
-import type { ContextValue } from '../bridge/store/values.js'
+import type { ContextValue } from '../bridge/values/values.js'
 import type { ApiPrompt } from '../shared/index.js'
 import { freePort } from '../test/helpers/net.js'
 

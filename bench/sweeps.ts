@@ -86,7 +86,7 @@ async function throughput(servers: number, n: number, promptMs: number, kill = 0
     const sweep = await post(`${bridge.url}/api/sweeps`, {
       workflows: [concat],
       ...items(n),
-      ...(commitToContext ? { commit_to_context: true } : {}),
+      ...(commitToContext ? { commitToContext: true } : {}),
     })
     let killed = false
     const end = await finished(bridge.url, sweep.id, (v) => {
@@ -120,7 +120,7 @@ async function bridgeCrash(n: number, promptMs: number) {
     )
   let bridge = await start()
   try {
-    const sweep = await post(`${url}/api/sweeps`, { workflows: [concat], ...items(n), commit_to_context: true })
+    const sweep = await post(`${url}/api/sweeps`, { workflows: [concat], ...items(n), commitToContext: true })
     for (;;) {
       const v = await get<SweepView>(`${url}/api/sweeps/${sweep.id}`)
       if (v.done >= n * 0.3) break

@@ -14,7 +14,7 @@ export { UsageError } from './cli/args.js'
 export { UpError } from './cli/commands/up.js'
 export { PngError } from './codec/png.js'
 export { SafetensorsError } from './codec/safetensors.js'
-export { ValueError } from './store/valueFrom.js'
+export { ValueError } from './values/valueFrom.js'
 export { Tools, type ImageValue, type MaskValue, type LatentValue, type ReferenceValue } from './client/tools.js'
 export {
   startBridge,
@@ -44,8 +44,8 @@ export {
   type RunEvent,
   type RunResult,
   type WorkflowSpec,
-} from './run/runner.js'
-export type { InputValue, FileInput } from './run/inputs.js'
+} from './runs/runner.js'
+export type { InputValue, FileInput } from './values/inputs.js'
 export { ServerPool, NoServerError, type ComfyPool, type ServerSpec, type Lease } from './pool/serverPool.js'
 export { ContextStore } from './store/contextStore.js'
 export { ContextKeyError, KeyFormatError, ContextClosedError } from './store/errors.js'
@@ -56,7 +56,8 @@ export {
   type Usage,
   type StorageInfo,
 } from './store/context.js'
-export type { ContextValue, PassBy, Recipe } from './store/values.js'
+export type { ContextValue, PassBy, Recipe } from './values/values.js'
 export * from '../shared/index.js'
-export { Sweeper, SweepError, SweepNotFoundError, expandItems } from './sweep/sweeper.js'
+export { Sweeper } from './sweep/sweeper.js'
+export { SweepError, SweepNotFoundError, expandItems } from './sweep/sweepSpec.js'
 export { SweepHandle, type SweepArgs } from './client/sweep.js'

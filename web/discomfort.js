@@ -270,175 +270,6 @@ var DiscomfortError = class extends Error {
 		this.status = options.status ?? kind.status;
 	}
 };
-// extension/src/bridgeClient.ts
-/** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
-/** The bridge does not answer: the page says how to start it, and queues nothing. */
-var BridgeDownError = class extends DiscomfortError {
-	static code = "bridge_down";
-	static status = 503;
-	name = "BridgeDownError";
-};
-var BridgeClient = class {
-	url;
-	token;
-	/**
-	* @param token the bridge's token, when it has one (a bridge on another
-	*   machine must): sent as a bearer header, and in the query of the URLs the
-	*   page loads by itself (images, the WebSocket)
-	*/
-	constructor(url, token = "") {
-		this.url = url;
-		this.token = token;
-	}
-	get base() {
-		return this.url.replace(/\/+$/, "");
-	}
-	auth() {
-		return this.token ? { authorization: `Bearer ${this.token}` } : {};
-	}
-	/** `&token=…` for URLs an <img> or WebSocket opens (they cannot send headers). */
-	tokenParam(first) {
-		return this.token ? `${first ? "?" : "&"}token=${encodeURIComponent(this.token)}` : "";
-	}
-	async call(method, path, body) {
-		let res;
-		try {
-			res = await fetch(`${this.base}/api${path}`, {
-				method,
-				headers: {
-					...this.auth(),
-					...body !== void 0 ? { "content-type": "application/json" } : {}
-				},
-				...body !== void 0 ? { body: JSON.stringify(body) } : {}
-			});
-		} catch {
-			throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`);
-		}
-		const text = await res.text();
-		const data = text ? JSON.parse(text) : void 0;
-		if (!res.ok && !(path === "/queue" && res.status === 400)) throw new Error(data?.error?.message ?? `${method} ${path}: ${res.status}`);
-		return data;
-	}
-	health() {
-		return this.call("GET", "/health");
-	}
-	contexts() {
-		return this.call("GET", "/contexts");
-	}
-	createContext(name) {
-		return this.call("POST", "/contexts", { name });
-	}
-	/** Keep a context from now on: its values go to disk and it outlives the bridge. */
-	makeDurable(contextId) {
-		return this.call("POST", `/contexts/${encodeURIComponent(contextId)}/durable`);
-	}
-	/** Run a recorded run again, in its context with the values it holds now. */
-	rerun(runId, body) {
-		return this.call("POST", `/runs/${encodeURIComponent(runId)}/rerun`, body);
-	}
-	keys(contextId) {
-		return this.call("GET", `/contexts/${encodeURIComponent(contextId)}/keys`);
-	}
-	value(contextId, key) {
-		return this.call("GET", `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`);
-	}
-	deleteKey(contextId, key) {
-		return this.call("DELETE", `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`);
-	}
-	thumbnailUrl(contextId, key, version) {
-		return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}${this.tokenParam(false)}`;
-	}
-	rawUrl(contextId, key) {
-		return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw${this.tokenParam(false)}`;
-	}
-	/** Store a plain value (string, number, boolean, JSON) under a key. */
-	putValue(contextId, key, value) {
-		return this.call("PUT", `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`, { value });
-	}
-	/** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
-	async putFile(contextId, key, file, type) {
-		const res = await fetch(`${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`, {
-			method: "PUT",
-			headers: {
-				...this.auth(),
-				"content-type": type === "LATENT" ? "application/octet-stream" : "image/png"
-			},
-			body: file
-		});
-		const data = await res.json();
-		if (!res.ok) throw new Error(data.error?.message ?? `PUT ${key}: ${res.status}`);
-		return data;
-	}
-	/** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
-	queue(body) {
-		return this.call("POST", "/queue", body);
-	}
-	socket() {
-		return new WebSocket(`${this.base.replace(/^http/, "ws")}/api/ws${this.tokenParam(true)}`);
-	}
-};
-// extension/src/chain.ts
-/**
-* Wrap a method of an object the page owns (the api, a node prototype) so
-* that ours runs around the original, which it may call or skip. The
-* original stays reachable and bound; wrapping twice chains twice.
-*/
-function chainMethod(target, name, wrap) {
-	const original = target[name].bind(target);
-	const wrapper = function(...args) {
-		return wrap(original, ...args);
-	};
-	target[name] = wrapper;
-}
-// extension/src/queueHook.ts
-/**
-* Queueing from the page: when the prompt contains DiscomfortPort nodes, it
-* goes to the bridge with the active context and the page's client id; the
-* bridge compiles and queues it, so progress shows in ComfyUI as usual.
-* Without ports, queueing is untouched. If the bridge is down, nothing is
-* queued and a toast says how to start it. An error shows once (see below).
-*/
-var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
-/**
-* Nothing was queued, but the page goes on as if it had been (so that it
-* shows no generic dialog): it would then run its "after queued" widget
-* callbacks and move every seed with a control_after_generate. Put those
-* values back once it has.
-*/
-function keepControlledValues(nodes) {
-	const kept = [];
-	for (const node of nodes()) for (const w of node.widgets ?? []) if (w.linkedWidgets?.length) kept.push([w, w.value]);
-	setTimeout(() => {
-		for (const [w, v] of kept) w.value = v;
-	}, 0);
-}
-function installQueueHook(api, store, toast, nodes = () => []) {
-	/** Not queued: said once in a toast; failing nodes marked by the page itself; no dialog. */
-	const refused = (message, summary, nodeErrors = {}) => {
-		toast("error", summary, message);
-		keepControlledValues(nodes);
-		return { node_errors: nodeErrors };
-	};
-	chainMethod(api, "queuePrompt", async (original, number, data, ...rest) => {
-		if (!hasPorts(data.output)) return original(number, data, ...rest);
-		const s = store();
-		const contextId = s.state.activeContext;
-		if (!contextId) return refused("Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.", "Discomfort");
-		let answer;
-		try {
-			answer = await s.client.queue({
-				prompt: data.output,
-				context_id: contextId,
-				client_id: api.clientId ?? api.initialClientId ?? "",
-				extra_data: { extra_pnginfo: { workflow: data.workflow } }
-			});
-		} catch (e) {
-			return refused(e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`, "Discomfort bridge");
-		}
-		if (answer.error) return refused(answer.error.message, "Discomfort", answer.node_errors ?? {});
-		return answer;
-	});
-}
 Object.freeze({ status: "aborted" });
 /* @__NO_SIDE_EFFECTS__ */
 function $constructor(name, initializer, params) {
@@ -3238,6 +3069,17 @@ function strictObject(shape, params) {
 		...normalizeParams(params)
 	});
 }
+function looseObject(shape, params) {
+	return new ZodObject({
+		type: "object",
+		get shape() {
+			assignProp(this, "shape", { ...shape });
+			return this.shape;
+		},
+		catchall: unknown(),
+		...normalizeParams(params)
+	});
+}
 var ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
 	$ZodUnion.init(inst, def);
 	ZodType.init(inst, def);
@@ -3499,6 +3341,9 @@ function superRefine(fn) {
 	});
 	return ch;
 }
+function preprocess(fn, schema) {
+	return pipe(transform(fn), schema);
+}
 // node_modules/zod/v4/classic/coerce.js
 function number(params) {
 	return _coercedNumber(ZodNumber, params);
@@ -3547,7 +3392,8 @@ var UsageSchema = object({
 	ram_capacity_bytes: number$1(),
 	disk_usage_bytes: number$1()
 });
-object({
+/** `get_storage_info(key)`, with the original's field names. */
+var StorageInfoSchema = object({
 	key: string(),
 	storage_type: TierSchema,
 	size: number$1(),
@@ -3575,24 +3421,34 @@ var ContextSummarySchema = object({
 	keys: number$1(),
 	usage: UsageSchema
 });
-ContextSummarySchema.extend({
+/** `GET /api/contexts/:id/keys`: each entry, where its value is now, and a line about it when it is in RAM. */
+var KeyEntrySchema = EntryMetaSchema.extend({
+	storageType: TierSchema,
+	summary: string().optional()
+});
+/** `GET /api/contexts/:id`. */
+var ContextDetailSchema = ContextSummarySchema.extend({
 	entries: array(EntryMetaSchema),
 	runs: array(CommittedRunSchema)
 });
-strictObject({
+/** `POST /api/contexts`. */
+var CreateContextBodySchema = strictObject({
 	id: string().optional(),
 	name: string().max(200).optional(),
 	durable: boolean().optional()
 });
 /** A ComfyUI type name: a short word (IMAGE, INT, MY_TYPE...). */
 var ComfyTypeSchema = string().regex(/^[A-Za-z0-9_*]{1,64}$/, "a ComfyUI type is a word of letters, digits and _ (at most 64)");
-strictObject({
+/** `PUT /api/contexts/:id/values/:key` with a JSON body (raw PNG / .latent bytes are the other form). */
+var PutValueBodySchema = strictObject({
 	/** A plain value, or a context value in its JSON form (bytes as {"$bytes": base64}). */
 	value: unknown(),
 	comfyType: ComfyTypeSchema.optional(),
 	passBy: PassBySchema.optional()
 });
-object({
+// shared/protocol/health.ts
+/** `GET /api/health`: what a client checks before using a bridge. */
+var HealthSchema = object({
 	ok: boolean(),
 	service: literal("discomfort-bridge"),
 	version: string(),
@@ -3711,37 +3567,53 @@ var NamedWorkflowSchema = object({
 	name: string().min(1).max(500),
 	workflow: record(string(), unknown())
 }, { error: "a workflow is {\"name\": ..., \"workflow\": {...}} with its content, never a path (the bridge does not read files named by HTTP clients)" });
-strictObject({
+/**
+* What a run is asked to do: the one declaration of a run. Every edge
+* (HTTP, CLI, TypeScript client, page rerun, the Redis queue between
+* bridges) builds one and hands it on whole to the runner; adding an option
+* is one line here plus its use.
+*/
+var RunSpecSchema = strictObject({
 	workflows: array(NamedWorkflowSchema).min(1, "give at least one workflow").max(100),
 	/** The context to run in; a new one (removed afterwards) when absent. */
 	context: string().optional(),
-	/** Values for INPUT ports, saved before the first workflow runs (bytes as {"$bytes": base64}). */
+	/** Values for INPUT ports, saved before the first workflow runs (bytes as {"$bytes": base64}, or raw in the envelope). */
 	inputs: record(string(), unknown()).optional(),
+	/** Run the whole list this many times, each iteration reading what the last one wrote. */
 	iterations: number$1().int().min(1).max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS}; for more, submit several runs`).optional(),
-	/** Join the workflows into one prompt. */
+	/** Join the workflows into one prompt (INPUTs linked to earlier OUTPUTs of the same key). */
 	stitch: boolean().optional(),
-	/** Pass-by for OUTPUT keys, over the rules. */
-	pass_by: record(string(), PassBySchema).optional(),
+	/** Pass-by for OUTPUT keys, over the rules (e.g. {"base": "ref"} keeps a costly image as a recipe). */
+	passBy: record(string(), PassBySchema).optional(),
 	/** OUTPUT keys the caller will read: a run whose workflows lack one fails before anything runs. */
-	expect_outputs: array(string()).max(1e3).optional(),
+	expectOutputs: array(string()).max(1e3).optional(),
 	/** Queue for this ComfyUI client id, so its page shows the progress. */
-	client_id: string().max(200).optional()
+	clientId: string().max(200).optional()
 });
-object({
+/** `POST /api/runs/:id/rerun`: the same workflows in the same context, with its values as they are now. */
+/** `GET /api/runs?limit=&before=`: a page of the history, oldest first; page back with its first run's createdAt. */
+var RunListQuerySchema = object({
 	limit: number().int().min(1).max(1e3).optional(),
 	before: datetime({ error: "before is a run's createdAt, e.g. 2026-11-29T06:52:51.000Z" }).optional()
 });
-strictObject({ 
+var RerunBodySchema = strictObject({ 
 /** A page's ComfyUI client id, so that page shows the progress. */
-client_id: string().max(200).optional() });
-object({
+clientId: RunSpecSchema.shape.clientId });
+/** `POST /api/queue`: what the extension sends when the page queues a graph with ports. */
+var QueueBodySchema = object({
 	prompt: record(string(), unknown()),
-	context_id: string().optional(),
-	client_id: string().optional(),
-	extra_data: record(string(), unknown()).optional(),
+	contextId: string().optional(),
+	clientId: string().optional(),
+	/** ComfyUI's `extra_data` of the page's queue request (the workflow for its history), passed on as is. */
+	extraData: record(string(), unknown()).optional(),
 	front: boolean().optional()
 });
-object({
+/**
+* What `/api/queue` answers: ComfyUI's own `/prompt` answer, field for field
+* (so the page shows errors its usual way; the one place the wire speaks
+* ComfyUI's snake_case), and the run under `discomfort`.
+*/
+var QueueAnswerSchema = object({
 	prompt_id: string().optional(),
 	number: number$1().optional(),
 	node_errors: record(string(), unknown()).optional(),
@@ -3752,11 +3624,12 @@ object({
 		extra_info: record(string(), unknown())
 	}).optional(),
 	discomfort: object({
-		run_id: string(),
-		context_id: string()
+		runId: string(),
+		contextId: string()
 	}).optional()
 });
-object({
+/** `POST /api/convert`. */
+var ConvertBodySchema = object({
 	workflow: record(string(), unknown()),
 	name: string().optional()
 });
@@ -3772,7 +3645,11 @@ var Value = union([
 	number$1(),
 	boolean()
 ]);
-strictObject({
+/**
+* What a sweep is asked to do, the one declaration of a sweep (`POST /api/sweeps`, the CLI, the client).
+* Items: `vary` (a cartesian product over `base`) or `items` (input sets), not both.
+*/
+var SweepSpecSchema = strictObject({
 	workflows: array(NamedWorkflowSchema).min(1, "give at least one workflow").max(100),
 	/** The master context the items read (through their own receipts); none: an empty one. */
 	context: string().optional(),
@@ -3787,7 +3664,7 @@ strictObject({
 	/** Attempts per item on different servers when a server fails under it (default 3). */
 	attempts: number$1().int().min(1).max(10).optional(),
 	/** Also commit each item's outputs into the master context, as `<key>.<item number>`. */
-	commit_to_context: boolean().optional(),
+	commitToContext: boolean().optional(),
 	label: string().max(200).optional()
 }).refine((b) => (b.vary ? 1 : 0) + (b.items ? 1 : 0) === 1, { message: "give either \"vary\" (values per key) or \"items\" (input sets)" });
 var ItemStatusSchema = _enum([
@@ -3877,7 +3754,29 @@ discriminatedUnion("type", [
 // shared/protocol/envelope.ts
 var runtime = globalThis;
 new runtime.TextEncoder(), new runtime.TextDecoder();
-strictObject({ servers: array(strictObject({
+// shared/protocol/casing.ts
+/**
+* The wire is camelCase. Bodies written for 0.1 of the API used snake_case
+* for some fields (`pass_by`, `client_id`, `max_queued`...): their top-level
+* keys are still read, as the camelCase field of the same name. Only the top
+* level: the values under them (workflows, inputs) are the caller's own data.
+*/
+var camel = (key) => key.replace(/_([a-z])/g, (_m, c) => c.toUpperCase());
+/** An object's snake_case keys as camelCase (a camelCase key given as well wins). */
+function camelCaseKeys(body) {
+	if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+	const entries = Object.entries(body);
+	if (!entries.some(([k]) => k.includes("_"))) return body;
+	const out = {};
+	for (const [k, v] of entries) if (!k.includes("_")) out[k] = v;
+	for (const [k, v] of entries) if (k.includes("_") && !(camel(k) in out)) out[camel(k)] = v;
+	return out;
+}
+/** A body schema that also reads the snake_case spellings of its fields. */
+var readingSnakeCase = (schema) => preprocess(camelCaseKeys, schema);
+// shared/protocol/pool.ts
+/** The ComfyUI servers behind a bridge, as `/api/servers` shows and takes them. */
+var ServerSpecSchema = strictObject({
 	url: url({
 		protocol: /^https?$/,
 		error: "a ComfyUI address such as http://127.0.0.1:8188"
@@ -3885,9 +3784,11 @@ strictObject({ servers: array(strictObject({
 	label: string().min(1).max(100).optional(),
 	weight: number$1().positive().max(1e3).optional(),
 	/** Prompts it may hold queued or running at once (default 1). */
-	max_queued: number$1().int().min(1).max(64).optional()
-})).min(1).max(1e3) });
-object({
+	maxQueued: number$1().int().min(1).max(64).optional()
+});
+/** A pool file (`--pool FILE`): the servers, in order. */
+var PoolFileSchema = strictObject({ servers: array(readingSnakeCase(ServerSpecSchema)).min(1).max(1e3) });
+var ServerInfoSchema = object({
 	url: string(),
 	label: string(),
 	weight: number$1(),
@@ -3901,6 +3802,424 @@ object({
 	holds: array(string()),
 	lastError: string().optional()
 });
+// shared/protocol/routes.ts
+/**
+* Every route of the bridge's HTTP API, declared once: its method, its path
+* (`:name` for a parameter), and the schemas of what it takes and answers.
+* The server mounts its handlers from this table and every client (the
+* TypeScript client, the page, the CLI) builds its requests from it, so no
+* one spells a path or reads an error answer by hand.
+*
+* The wire is camelCase. Two documents keep other APIs' names field for
+* field: `/api/queue` answers in ComfyUI's own `/prompt` shape (the page
+* shows it as ComfyUI's), and usage and storage info carry the original
+* Discomfort's `get_usage()` / `get_storage_info()` names.
+*/
+var route = (r) => r;
+var routes = {
+	health: route({
+		method: "GET",
+		path: "/api/health",
+		answer: HealthSchema
+	}),
+	listContexts: route({
+		method: "GET",
+		path: "/api/contexts",
+		answer: array(ContextSummarySchema)
+	}),
+	createContext: route({
+		method: "POST",
+		path: "/api/contexts",
+		body: readingSnakeCase(CreateContextBodySchema),
+		answer: ContextSummarySchema
+	}),
+	context: route({
+		method: "GET",
+		path: "/api/contexts/:id",
+		answer: ContextDetailSchema
+	}),
+	closeContext: route({
+		method: "DELETE",
+		path: "/api/contexts/:id"
+	}),
+	makeDurable: route({
+		method: "POST",
+		path: "/api/contexts/:id/durable",
+		answer: ContextSummarySchema
+	}),
+	usage: route({
+		method: "GET",
+		path: "/api/contexts/:id/usage",
+		answer: UsageSchema
+	}),
+	receipts: route({
+		method: "GET",
+		path: "/api/contexts/:id/receipts"
+	}),
+	keys: route({
+		method: "GET",
+		path: "/api/contexts/:id/keys",
+		answer: array(KeyEntrySchema)
+	}),
+	storageInfo: route({
+		method: "GET",
+		path: "/api/contexts/:id/values/:key/storage",
+		answer: StorageInfoSchema
+	}),
+	value: route({
+		method: "GET",
+		path: "/api/contexts/:id/values/:key"
+	}),
+	thumbnail: route({
+		method: "GET",
+		path: "/api/contexts/:id/values/:key/thumbnail",
+		streams: "bytes"
+	}),
+	saveValue: route({
+		method: "PUT",
+		path: "/api/contexts/:id/values/:key",
+		body: readingSnakeCase(PutValueBodySchema),
+		answer: EntryMetaSchema
+	}),
+	deleteValue: route({
+		method: "DELETE",
+		path: "/api/contexts/:id/values/:key"
+	}),
+	listRuns: route({
+		method: "GET",
+		path: "/api/runs",
+		query: RunListQuerySchema,
+		answer: array(RunViewSchema)
+	}),
+	submitRun: route({
+		method: "POST",
+		path: "/api/runs",
+		body: readingSnakeCase(RunSpecSchema),
+		answer: RunViewSchema
+	}),
+	run: route({
+		method: "GET",
+		path: "/api/runs/:id",
+		answer: RunViewSchema
+	}),
+	rerun: route({
+		method: "POST",
+		path: "/api/runs/:id/rerun",
+		body: readingSnakeCase(RerunBodySchema),
+		answer: RunViewSchema
+	}),
+	cancelRun: route({
+		method: "POST",
+		path: "/api/runs/:id/cancel",
+		answer: RunViewSchema
+	}),
+	runResult: route({
+		method: "GET",
+		path: "/api/runs/:id/result"
+	}),
+	runEvents: route({
+		method: "GET",
+		path: "/api/runs/:id/events",
+		streams: "events"
+	}),
+	listSweeps: route({
+		method: "GET",
+		path: "/api/sweeps",
+		answer: array(SweepViewSchema)
+	}),
+	submitSweep: route({
+		method: "POST",
+		path: "/api/sweeps",
+		body: readingSnakeCase(SweepSpecSchema),
+		answer: SweepViewSchema
+	}),
+	sweep: route({
+		method: "GET",
+		path: "/api/sweeps/:id",
+		answer: SweepViewSchema
+	}),
+	sweepItems: route({
+		method: "GET",
+		path: "/api/sweeps/:id/items",
+		answer: array(SweepItemSchema)
+	}),
+	cancelSweep: route({
+		method: "POST",
+		path: "/api/sweeps/:id/cancel",
+		answer: SweepViewSchema
+	}),
+	/** An output file of an item, by the name `item.outputs[].file` gives (`items/<file>`). */
+	sweepFile: route({
+		method: "GET",
+		path: "/api/sweeps/:id/items/:file",
+		streams: "bytes"
+	}),
+	sweepEvents: route({
+		method: "GET",
+		path: "/api/sweeps/:id/events",
+		streams: "events"
+	}),
+	listServers: route({
+		method: "GET",
+		path: "/api/servers",
+		answer: array(ServerInfoSchema)
+	}),
+	/** One server, or several as a pool file's `{servers: [...]}`. */
+	addServers: route({
+		method: "POST",
+		path: "/api/servers",
+		body: union([readingSnakeCase(ServerSpecSchema), PoolFileSchema]),
+		answer: array(ServerInfoSchema)
+	}),
+	removeServer: route({
+		method: "DELETE",
+		path: "/api/servers/:label",
+		answer: array(ServerInfoSchema)
+	}),
+	convert: route({
+		method: "POST",
+		path: "/api/convert",
+		body: ConvertBodySchema
+	}),
+	queue: route({
+		method: "POST",
+		path: "/api/queue",
+		body: readingSnakeCase(QueueBodySchema),
+		answer: QueueAnswerSchema
+	}),
+	hub: route({
+		method: "GET",
+		path: "/api/ws",
+		streams: "websocket"
+	})
+};
+/** A route's path with its parameters filled in (each encoded), and a query when given. */
+function pathOf(r, params, query) {
+	const filled = r.path.replace(/:([A-Za-z]+)/g, (_m, name) => {
+		const value = params[name];
+		if (value === void 0) throw new Error(`${r.method} ${r.path}: no value for :${name}`);
+		return encodeURIComponent(value);
+	});
+	const q = Object.entries(query ?? {}).filter((e) => e[1] !== void 0);
+	return q.length ? `${filled}?${q.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join("&")}` : filled;
+}
+/**
+* How the bridge answers a request it refuses: `{"error": {"type", "message", ...}}`
+* with an HTTP status; `type` is the stable code (`not_found`, `storage_full`, ...).
+*/
+var ErrorAnswerSchema = object({ error: looseObject({
+	type: string(),
+	message: string()
+}) });
+/** What went wrong, from an answer that failed: the bridge's code and message, or a sentence about what came instead. */
+function readErrorAnswer(status, body, what) {
+	const parsed = ErrorAnswerSchema.safeParse(body);
+	if (parsed.success) {
+		const { type, message, ...extra } = parsed.data.error;
+		return {
+			code: type,
+			message,
+			extra
+		};
+	}
+	return {
+		code: "http",
+		message: `${what} answered ${status}`,
+		extra: {}
+	};
+}
+// extension/src/bridgeClient.ts
+/** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
+/** The bridge does not answer: the page says how to start it, and queues nothing. */
+var BridgeDownError = class extends DiscomfortError {
+	static code = "bridge_down";
+	static status = 503;
+	name = "BridgeDownError";
+};
+var BridgeClient = class {
+	url;
+	token;
+	/**
+	* @param token the bridge's token, when it has one (a bridge on another
+	*   machine must): sent as a bearer header, and in the query of the URLs the
+	*   page loads by itself (images, the WebSocket)
+	*/
+	constructor(url, token = "") {
+		this.url = url;
+		this.token = token;
+	}
+	get base() {
+		return this.url.replace(/\/+$/, "");
+	}
+	auth() {
+		return this.token ? { authorization: `Bearer ${this.token}` } : {};
+	}
+	async call(route, params, body) {
+		const path = pathOf(route, params);
+		let res;
+		try {
+			res = await fetch(`${this.base}${path}`, {
+				method: route.method,
+				headers: {
+					...this.auth(),
+					...body !== void 0 ? { "content-type": "application/json" } : {}
+				},
+				...body !== void 0 ? { body: JSON.stringify(body) } : {}
+			});
+		} catch {
+			throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`);
+		}
+		const text = await res.text();
+		const data = text ? JSON.parse(text) : void 0;
+		if (!res.ok && !(route.path === routes.queue.path && res.status === 400)) throw new Error(readErrorAnswer(res.status, data, `${route.method} ${path}`).message);
+		return data;
+	}
+	health() {
+		return this.call(routes.health, {});
+	}
+	contexts() {
+		return this.call(routes.listContexts, {});
+	}
+	createContext(name) {
+		return this.call(routes.createContext, {}, { name });
+	}
+	/** Keep a context from now on: its values go to disk and it outlives the bridge. */
+	makeDurable(contextId) {
+		return this.call(routes.makeDurable, { id: contextId });
+	}
+	/** Run a recorded run again, in its context with the values it holds now. */
+	rerun(runId, body) {
+		return this.call(routes.rerun, { id: runId }, body);
+	}
+	keys(contextId) {
+		return this.call(routes.keys, { id: contextId });
+	}
+	value(contextId, key) {
+		return this.call(routes.value, {
+			id: contextId,
+			key
+		});
+	}
+	deleteKey(contextId, key) {
+		return this.call(routes.deleteValue, {
+			id: contextId,
+			key
+		});
+	}
+	thumbnailUrl(contextId, key, version) {
+		return `${this.base}${pathOf(routes.thumbnail, {
+			id: contextId,
+			key
+		}, {
+			v: version,
+			token: this.token || void 0
+		})}`;
+	}
+	rawUrl(contextId, key) {
+		return `${this.base}${pathOf(routes.value, {
+			id: contextId,
+			key
+		}, {
+			format: "raw",
+			token: this.token || void 0
+		})}`;
+	}
+	/** Store a plain value (string, number, boolean, JSON) under a key. */
+	putValue(contextId, key, value) {
+		return this.call(routes.saveValue, {
+			id: contextId,
+			key
+		}, { value });
+	}
+	/** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
+	async putFile(contextId, key, file, type) {
+		const path = pathOf(routes.saveValue, {
+			id: contextId,
+			key
+		}, { type });
+		const res = await fetch(`${this.base}${path}`, {
+			method: routes.saveValue.method,
+			headers: {
+				...this.auth(),
+				"content-type": type === "LATENT" ? "application/octet-stream" : "image/png"
+			},
+			body: file
+		});
+		const data = await res.json().catch(() => void 0);
+		if (!res.ok) throw new Error(readErrorAnswer(res.status, data, `PUT ${key}`).message);
+		return data;
+	}
+	/** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
+	queue(body) {
+		return this.call(routes.queue, {}, body);
+	}
+	socket() {
+		const url = `${this.base}${pathOf(routes.hub, {}, { token: this.token || void 0 })}`;
+		return new WebSocket(url.replace(/^http/, "ws"));
+	}
+};
+// extension/src/chain.ts
+/**
+* Wrap a method of an object the page owns (the api, a node prototype) so
+* that ours runs around the original, which it may call or skip. The
+* original stays reachable and bound; wrapping twice chains twice.
+*/
+function chainMethod(target, name, wrap) {
+	const original = target[name].bind(target);
+	const wrapper = function(...args) {
+		return wrap(original, ...args);
+	};
+	target[name] = wrapper;
+}
+// extension/src/queueHook.ts
+/**
+* Queueing from the page: when the prompt contains DiscomfortPort nodes, it
+* goes to the bridge with the active context and the page's client id; the
+* bridge compiles and queues it, so progress shows in ComfyUI as usual.
+* Without ports, queueing is untouched. If the bridge is down, nothing is
+* queued and a toast says how to start it. An error shows once (see below).
+*/
+var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
+/**
+* Nothing was queued, but the page goes on as if it had been (so that it
+* shows no generic dialog): it would then run its "after queued" widget
+* callbacks and move every seed with a control_after_generate. Put those
+* values back once it has.
+*/
+function keepControlledValues(nodes) {
+	const kept = [];
+	for (const node of nodes()) for (const w of node.widgets ?? []) if (w.linkedWidgets?.length) kept.push([w, w.value]);
+	setTimeout(() => {
+		for (const [w, v] of kept) w.value = v;
+	}, 0);
+}
+function installQueueHook(api, store, toast, nodes = () => []) {
+	/** Not queued: said once in a toast; failing nodes marked by the page itself; no dialog. */
+	const refused = (message, summary, nodeErrors = {}) => {
+		toast("error", summary, message);
+		keepControlledValues(nodes);
+		return { node_errors: nodeErrors };
+	};
+	chainMethod(api, "queuePrompt", async (original, number, data, ...rest) => {
+		if (!hasPorts(data.output)) return original(number, data, ...rest);
+		const s = store();
+		const contextId = s.state.activeContext;
+		if (!contextId) return refused("Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.", "Discomfort");
+		let answer;
+		try {
+			answer = await s.client.queue({
+				prompt: data.output,
+				contextId,
+				clientId: api.clientId ?? api.initialClientId ?? "",
+				extraData: { extra_pnginfo: { workflow: data.workflow } }
+			});
+		} catch (e) {
+			return refused(e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`, "Discomfort bridge");
+		}
+		if (answer.error) return refused(answer.error.message, "Discomfort", answer.node_errors ?? {});
+		return answer;
+	});
+}
 // extension/src/valueForm.ts
 /** A key from a file name: its stem, with what a key may not hold replaced. */
 var keyFromFileName = (name) => name.replace(/\.[^.]*$/, "").replace(/[/\\\x00-\x1f\x7f]/g, "_").trim() || "file";
@@ -4331,7 +4650,7 @@ function keysTable(entries, s, store, form, contextId) {
 			title: `Download "${e.key}"`,
 			download: e.key
 		});
-		const row = el("tr", { title: `${e.key}: ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, in ${e.storage_type}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
+		const row = el("tr", { title: `${e.key}: ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, in ${e.storageType}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
 			className: "editable",
 			title: "Change this value",
 			onclick: () => void store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value))
@@ -4553,7 +4872,7 @@ var DiscomfortStore = class {
 	/** Run a past run again; its progress shows on this page. */
 	rerun(runId) {
 		const clientId = this.clientId();
-		return this.client.rerun(runId, clientId ? { client_id: clientId } : {});
+		return this.client.rerun(runId, clientId ? { clientId } : {});
 	}
 	setActive(id) {
 		this.state.activeContext = id;

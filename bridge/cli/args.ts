@@ -6,7 +6,8 @@
  */
 import { dirname, resolve } from 'node:path'
 import { parseArgs as parseNodeArgs } from 'node:util'
-import type { InputValue } from '../run/inputs.js'
+import type { InputValue } from '../values/inputs.js'
+import type { PassBy } from '../values/values.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, MAX_ITERATIONS } from '../defaults.js'
 import { DiscomfortError } from '../../shared/errors.js'
 import {
@@ -112,7 +113,7 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
       pool: {
         type: 'string',
         value: 'FILE',
-        help: 'A pool file: {"servers": [{"url", "label", "weight", "max_queued"}, ...]}.',
+        help: 'A pool file: {"servers": [{"url", "label", "weight", "maxQueued"}, ...]}.',
       },
       redis: {
         type: 'string',
@@ -184,6 +185,21 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         value: 'ID',
         help: 'Run in this context (kept afterwards); default: a new one, removed at the end.',
       },
+      stitch: {
+        type: 'boolean',
+        help: 'Join the workflows into one ComfyUI prompt (INPUTs linked to earlier OUTPUTs of the same key).',
+      },
+      'pass-by': {
+        type: 'string',
+        multiple: true,
+        value: 'KEY=val|ref',
+        help: 'Keep an OUTPUT as its value, or as a reference (its recipe, run again where it is read) (repeatable).',
+      },
+      'client-id': {
+        type: 'string',
+        value: 'ID',
+        help: "Queue as this ComfyUI client id, so that page shows the progress (ComfyUI's own).",
+      },
       'start-bridge': {
         type: 'boolean',
         help: 'When no bridge answers at --bridge, start one inside this command (it stops with it).',
@@ -219,13 +235,28 @@ it starts: if this command stops, --attach ID picks it up again (only what is le
         value: 'KEY=VALUE',
         help: 'A value every item gets (repeatable).',
       },
+      items: {
+        type: 'string',
+        value: 'FILE',
+        help: 'Instead of --vary: a JSON file with a list of input sets, one item each ([{"seed": 1, "cfg": 3}, ...]).',
+      },
       out: { type: 'string', value: 'DIR', help: 'Folder for the outputs and manifest.jsonl (default: sweep-<id>).' },
       context: { type: 'string', value: 'ID', help: 'The master context items read (default: an empty one).' },
+      'commit-to-context': {
+        type: 'boolean',
+        help: "Also save each item's outputs into that context, as <key>.<item number>.",
+      },
       concurrency: {
         type: 'string',
         value: 'N',
         help: "Items in flight (default: four times the pool's slots, plus 16).",
       },
+      attempts: {
+        type: 'string',
+        value: 'N',
+        help: 'Attempts per item on different servers when a server fails under it (1 to 10; default 3).',
+      },
+      label: { type: 'string', value: 'TEXT', help: "The sweep's name in lists (default: the workflow files' names)." },
       attach: { type: 'string', value: 'ID', help: 'Follow a sweep submitted earlier instead of submitting one.' },
       'start-bridge': {
         type: 'boolean',
@@ -318,6 +349,9 @@ export interface RunArgs {
   outputs: Array<[string, string]>
   iterations: number
   context?: string
+  stitch?: boolean
+  passBy?: Record<string, PassBy>
+  clientId?: string
   bridge?: string
   comfy?: string
   json: boolean
@@ -330,9 +364,14 @@ export interface SweepArgs {
   workflows: string[]
   vary: Array<[string, Array<string | number | boolean>]>
   base: Array<[string, string]>
+  /** --items: a JSON file of input sets. */
+  items?: string
   out?: string
   context?: string
+  commitToContext?: boolean
   concurrency?: number
+  attempts?: number
+  label?: string
   attach?: string
   bridge?: string
   /** --start-bridge: a bridge in this process when none answers at --bridge. */
@@ -580,8 +619,21 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         json: v.json === true,
         startBridge: v['start-bridge'] === true,
       }
-      for (const key of ['context', 'bridge', 'comfy'] as const) {
-        const value = str(v[key])
+      if (v.stitch === true) args.stitch = true
+      const passBy = list(v['pass-by']).map((x) => {
+        const [key, how] = pair(x, 'pass-by', command)
+        if (how !== 'val' && how !== 'ref')
+          throw new UsageError(`--pass-by ${key}=${how}: say val (the value) or ref (a reference).`, command)
+        return [key, how] as const
+      })
+      if (passBy.length) args.passBy = Object.fromEntries(passBy)
+      for (const [flag, key] of [
+        ['context', 'context'],
+        ['bridge', 'bridge'],
+        ['comfy', 'comfy'],
+        ['client-id', 'clientId'],
+      ] as const) {
+        const value = str(v[flag])
         if (value !== undefined) args[key] = value
       }
       return args
@@ -597,8 +649,14 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         const [key, values] = pair(x, 'vary', command)
         return [key, sweepValues(key, values, command)] as [string, Array<string | number | boolean>]
       })
-      if (!attach && vary.length === 0)
-        throw new UsageError('sweep: give at least one --vary KEY=VALUES (e.g. --vary seed=1..100).', command)
+      const items = str(v.items)
+      if (!attach && vary.length === 0 && items === undefined)
+        throw new UsageError(
+          'sweep: give at least one --vary KEY=VALUES (e.g. --vary seed=1..100), or --items FILE.',
+          command,
+        )
+      if (vary.length > 0 && items !== undefined)
+        throw new UsageError('sweep: give either --vary or --items, not both.', command)
       const args: SweepArgs = {
         command,
         workflows: positionals,
@@ -607,9 +665,11 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         comfy: list(v.comfy),
         startBridge: v['start-bridge'] === true,
       }
+      if (v['commit-to-context'] === true) args.commitToContext = true
       if (str(v.concurrency) !== undefined)
         args.concurrency = wholeNumber(str(v.concurrency), 'concurrency', command, 1, 1, 10_000)
-      for (const key of ['out', 'context', 'attach', 'bridge'] as const) {
+      if (str(v.attempts) !== undefined) args.attempts = wholeNumber(str(v.attempts), 'attempts', command, 3, 1, 10)
+      for (const key of ['out', 'context', 'attach', 'bridge', 'items', 'label'] as const) {
         const value = str(v[key])
         if (value !== undefined) args[key] = value
       }

@@ -2,7 +2,7 @@
  * How `discomfort run` shows progress: a bar per workflow and iteration on a
  * terminal, plain lines otherwise (logs, CI, pipes).
  */
-import type { RunEvent } from '../run/runner.js'
+import type { RunEvent } from '../runs/runner.js'
 
 export interface Renderer {
   event(e: RunEvent): void

@@ -1,9 +1,20 @@
 /** A typed HTTP client for a running bridge. Errors carry the bridge's message. */
-import type { RunEvent, RunFailure } from '../run/runner.js'
-import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
-import type { ContextValue } from '../store/values.js'
-import type { ContextSummary, CreateContextBody, Health, RunBody, RunView } from '../../shared/protocol/index.js'
-import { fromWire } from '../server/wire.js'
+import type { RunEvent, RunFailure, SaveValueOptions } from '../../shared/protocol/index.js'
+import type { EntryMeta, StorageInfo, Usage } from '../../shared/protocol/index.js'
+import type { ContextValue } from '../values/values.js'
+import {
+  pathOf,
+  readErrorAnswer,
+  routes,
+  type ContextSummary,
+  type CreateContextBody,
+  type Health,
+  type Route,
+  type RouteParams,
+  type RunSpec,
+  type RunView,
+} from '../../shared/protocol/index.js'
+import { fromWire } from '../values/wireJson.js'
 import { DiscomfortError } from '../../shared/errors.js'
 import { readSse } from './sse.js'
 import { type Exchange, exchange } from '../util/exchange.js'
@@ -21,7 +32,7 @@ export class BridgeError extends DiscomfortError {
   }
 }
 
-export type { RunBody }
+export type { RunSpec }
 
 export interface RunOutcome {
   runId: string
@@ -38,16 +49,11 @@ export interface BridgeApi {
   usage(id: string): Promise<Usage>
   storageInfo(id: string, key: string): Promise<StorageInfo>
   load(id: string, key: string): Promise<{ meta: EntryMeta; value: ContextValue }>
-  save(
-    id: string,
-    key: string,
-    value: unknown,
-    options?: { comfyType?: string; passBy?: 'val' | 'ref' },
-  ): Promise<EntryMeta>
+  save(id: string, key: string, value: unknown, options?: SaveValueOptions): Promise<EntryMeta>
   delete(id: string, key: string): Promise<void>
   cancelRun(id: string): Promise<unknown>
   submitAndFollow(
-    body: RunBody,
+    body: RunSpec,
     onEvent: ((e: RunEvent) => void) | undefined,
     onStart?: (runId: string) => void,
   ): Promise<RunOutcome>
@@ -78,22 +84,23 @@ export class BridgeHttp implements BridgeApi {
   }
 
   private async failure(res: Response, what: string): Promise<BridgeError> {
-    const parsed = (await res.json().catch(() => undefined)) as
-      | { error?: { message?: string; type?: string } }
-      | undefined
-    return new BridgeError(
-      parsed?.error?.message ?? `${what} answered ${res.status}`,
-      res.status,
-      parsed?.error?.type ?? 'http',
-    )
+    const { message, code } = readErrorAnswer(res.status, await res.json().catch(() => undefined), what)
+    return new BridgeError(message, res.status, code)
   }
 
-  /** One API call: bytes go and come back raw (the envelope), everything else as JSON. */
-  async request<T>(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+  /** One API call by its route: bytes go and come back raw (the envelope), everything else as JSON. */
+  async request<T, R extends Route = Route>(
+    route: R,
+    params: RouteParams<R>,
+    body?: unknown,
+    timeoutMs = 60_000,
+  ): Promise<T> {
+    const { method } = route
+    const path = pathOf(route, params)
     const sent = body === undefined ? undefined : this.encodeBody(body)
     let res: Exchange
     try {
-      res = await exchange(`${this.url}/api${path}`, {
+      res = await exchange(`${this.url}${path}`, {
         method,
         headers: this.headers({
           accept: `${ENVELOPE_TYPE}, application/json`,
@@ -121,81 +128,68 @@ export class BridgeHttp implements BridgeApi {
       )
     }
     if (res.status >= 400) {
-      const err = (parsed as { error?: { message?: string; type?: string } } | undefined)?.error
-      throw new BridgeError(err?.message ?? `${method} ${path} answered ${res.status}`, res.status, err?.type ?? 'http')
+      const { message, code } = readErrorAnswer(res.status, parsed, `${method} ${path}`)
+      throw new BridgeError(message, res.status, code)
     }
     return fromWire(parsed) as T
   }
 
   health(timeoutMs = 1500): Promise<Health> {
-    return this.request('GET', '/health', undefined, timeoutMs)
+    return this.request(routes.health, {}, undefined, timeoutMs)
   }
 
   createContext(options: CreateContextBody): Promise<ContextSummary> {
-    return this.request('POST', '/contexts', options)
+    return this.request(routes.createContext, {}, options)
   }
 
   closeContext(id: string): Promise<void> {
-    return this.request('DELETE', `/contexts/${encodeURIComponent(id)}`)
+    return this.request(routes.closeContext, { id })
   }
 
   context(id: string): Promise<ContextSummary & { entries: EntryMeta[] }> {
-    return this.request('GET', `/contexts/${encodeURIComponent(id)}`)
+    return this.request(routes.context, { id })
   }
 
   usage(id: string): Promise<Usage> {
-    return this.request('GET', `/contexts/${encodeURIComponent(id)}/usage`)
+    return this.request(routes.usage, { id })
   }
 
   storageInfo(id: string, key: string): Promise<StorageInfo> {
-    return this.request('GET', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}/storage`)
+    return this.request(routes.storageInfo, { id, key })
   }
 
   async load(id: string, key: string): Promise<{ meta: EntryMeta; value: ContextValue }> {
-    const r = await this.request<{ meta: EntryMeta; value: unknown }>(
-      'GET',
-      `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`,
-    )
+    const r = await this.request<{ meta: EntryMeta; value: unknown }>(routes.value, { id, key })
     return { meta: r.meta, value: r.value as ContextValue }
   }
 
-  save(
-    id: string,
-    key: string,
-    value: unknown,
-    options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
-  ): Promise<EntryMeta> {
-    return this.request('PUT', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`, {
-      value,
-      ...options,
-    })
+  save(id: string, key: string, value: unknown, options: SaveValueOptions = {}): Promise<EntryMeta> {
+    return this.request(routes.saveValue, { id, key }, { value, ...options })
   }
 
   delete(id: string, key: string): Promise<void> {
-    return this.request('DELETE', `/contexts/${encodeURIComponent(id)}/values/${encodeURIComponent(key)}`)
+    return this.request(routes.deleteValue, { id, key })
   }
 
-  submitRun(body: RunBody): Promise<RunView> {
-    return this.request('POST', '/runs', body)
+  submitRun(body: RunSpec): Promise<RunView> {
+    return this.request(routes.submitRun, {}, body)
   }
 
   run(id: string): Promise<RunView> {
-    return this.request('GET', `/runs/${encodeURIComponent(id)}`)
+    return this.request(routes.run, { id })
   }
 
   cancelRun(id: string): Promise<RunView> {
-    return this.request('POST', `/runs/${encodeURIComponent(id)}/cancel`)
+    return this.request(routes.cancelRun, { id })
   }
 
   async runResult(id: string): Promise<Record<string, ContextValue>> {
-    return (
-      await this.request<{ outputs: Record<string, ContextValue> }>('GET', `/runs/${encodeURIComponent(id)}/result`)
-    ).outputs
+    return (await this.request<{ outputs: Record<string, ContextValue> }>(routes.runResult, { id })).outputs
   }
 
   /** Follow a run's events until it ends. */
   async followRun(id: string, onEvent: (e: RunEvent) => void, signal?: AbortSignal): Promise<void> {
-    const res = await fetch(`${this.url}/api/runs/${encodeURIComponent(id)}/events`, {
+    const res = await fetch(`${this.url}${pathOf(routes.runEvents, { id })}`, {
       headers: this.headers(),
       ...(signal ? { signal } : {}),
     })
@@ -208,14 +202,14 @@ export class BridgeHttp implements BridgeApi {
    * its outputs. `onStart` gets the run id as soon as it exists (to cancel it).
    */
   async submitAndFollow(
-    body: RunBody,
+    body: RunSpec,
     onEvent: ((e: RunEvent) => void) | undefined,
     onStart?: (runId: string) => void,
   ): Promise<RunOutcome> {
     const sent = this.encodeBody(body)
     let res: Response
     try {
-      res = await fetch(`${this.url}/api/runs`, {
+      res = await fetch(`${this.url}${pathOf(routes.submitRun, {})}`, {
         method: 'POST',
         headers: this.headers({
           'content-type': sent.type,
@@ -227,7 +221,7 @@ export class BridgeHttp implements BridgeApi {
     } catch (e) {
       throw this.unreachable(e)
     }
-    if (!res.ok || !res.body) throw await this.failure(res, 'POST /runs')
+    if (!res.ok || !res.body) throw await this.failure(res, 'POST /api/runs')
     const runId = res.headers.get('x-discomfort-run') ?? ''
     onStart?.(runId)
     const out: RunOutcome = { runId }

@@ -14,19 +14,27 @@ import type { Bridge, BridgeOptions } from '../bridge.js'
 import { PortInUseError } from '../bridgeErrors.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from '../defaults.js'
 import type { ComfyLaunch } from '../comfy/launcher.js'
-import { readComfyServerlessConfig } from '../comfy/launcher.js'
-import type { InputValue } from '../run/inputs.js'
+import type { InputValue } from '../values/inputs.js'
 import { inputsWithFilesRead, withFilesRead } from './fileInputs.js'
-import { readWorkflowFile } from '../run/workflowFile.js'
-import { isCancellation, type RunEvent } from '../run/runner.js'
-import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
-import { exportValue } from '../store/exportData.js'
-import { toJs } from '../store/valueFrom.js'
-import type { ContextValue } from '../store/values.js'
+import { readWorkflowFile } from '../runs/workflowFile.js'
+import type { EntryMeta, StorageInfo, Usage, SaveValueOptions } from '../../shared/protocol/index.js'
+import { exportValue } from '../values/exportData.js'
+import { toJs } from '../values/valueFrom.js'
+import type { ContextValue } from '../values/values.js'
 import { BridgeError, BridgeHttp, type BridgeApi } from './bridgeHttp.js'
 import { InProcessBridgeApi } from './inProcessApi.js'
-import { SweepHandle, sweepBody, type SweepArgs } from './sweep.js'
-import type { SweepView } from '../../shared/protocol/index.js'
+import { SweepHandle, type SweepArgs } from './sweep.js'
+import {
+  isCancellation,
+  pathOf,
+  readErrorAnswer,
+  routes,
+  type RunEvent,
+  type RunSettings,
+  type RunSpec,
+  type SweepSpec,
+  type SweepView,
+} from '../../shared/protocol/index.js'
 import { Tools } from './tools.js'
 import type { NamedWorkflow } from '../../shared/protocol/index.js'
 import { env } from '../env.js'
@@ -56,18 +64,14 @@ export const toValue = (v: ContextValue): Value => {
 
 export type WorkflowArg = string | object | { name: string; workflow: object }
 
-export interface RunArgs {
-  context?: ContextHandle
+/** A run's settings (RunSpec in shared/protocol, but the workflows), and what only a caller in this process has. */
+export interface RunArgs extends Omit<RunSettings, 'context' | 'inputs'> {
+  /** The context to run in (a handle, or its id); a new one, removed afterwards, when absent. */
+  context?: ContextHandle | string
+  /** Values for INPUT ports; a path (`{file}` or `@path`) is read here and sent as bytes. */
   inputs?: Record<string, InputValue>
-  iterations?: number
   onProgress?: (event: RunEvent) => void
   signal?: AbortSignal
-  /** Join the workflows into one ComfyUI prompt (ports linked by unique_id) instead of running them one by one. */
-  stitch?: boolean
-  /** Pass-by for OUTPUT keys over pass_by_rules.json, e.g. { base: 'ref' } to keep a costly image as a recipe. */
-  passBy?: Record<string, 'val' | 'ref'>
-  /** OUTPUT keys you will read: the run fails before anything runs when the workflows lack one. */
-  expectOutputs?: string[]
 }
 
 /** A master context on the bridge. Created on first use; `close()` (or `await using`) removes it. */
@@ -88,11 +92,7 @@ export class ContextHandle {
     return this.ready
   }
 
-  async save(
-    key: string,
-    value: InputValue,
-    options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
-  ): Promise<EntryMeta> {
+  async save(key: string, value: InputValue, options: SaveValueOptions = {}): Promise<EntryMeta> {
     return this.api.save(await this.ready, key, await withFilesRead(value, `value "${key}"`), options)
   }
 
@@ -182,6 +182,7 @@ export class Discomfort {
     let comfyUrl = options.comfyUrl ?? env('DISCOMFORT_COMFY_URL') ?? DEFAULT_COMFY_URL
     let launch = options.comfyLaunch
     if (options.comfyServerlessConfig) {
+      const { readComfyServerlessConfig } = await import('../comfy/launcher.js')
       const config = readComfyServerlessConfig(options.comfyServerlessConfig)
       comfyUrl = options.comfyUrl ?? config.url
       launch ??= config.launch
@@ -232,31 +233,23 @@ export class Discomfort {
 
   /** Like `run`, but every output as a typed context value. */
   async runValues(workflows: WorkflowArg[], args: RunArgs = {}): Promise<Record<string, ContextValue>> {
-    const bodies = await Promise.all(workflows.map(workflowBody))
+    const { context, inputs, onProgress, signal: _signal, ...settings } = args
+    const spec: RunSpec = {
+      workflows: await Promise.all(workflows.map(workflowBody)),
+      ...settings,
+      ...(context ? { context: typeof context === 'string' ? context : await context.id() } : {}),
+      ...(inputs ? { inputs: await inputsWithFilesRead(inputs as Record<string, unknown>, 'inputs') } : {}),
+    }
     let runId: string | undefined
     const onAbort = () => {
       if (runId) void this.api.cancelRun(runId).catch(() => {})
     }
     args.signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      const result = await this.api.submitAndFollow(
-        {
-          workflows: bodies,
-          ...(args.context ? { context: await args.context.id() } : {}),
-          ...(args.inputs
-            ? { inputs: await inputsWithFilesRead(args.inputs as Record<string, unknown>, 'inputs') }
-            : {}),
-          ...(args.iterations ? { iterations: args.iterations } : {}),
-          ...(args.stitch ? { stitch: true } : {}),
-          ...(args.passBy ? { pass_by: args.passBy } : {}),
-          ...(args.expectOutputs?.length ? { expect_outputs: args.expectOutputs } : {}),
-        },
-        args.onProgress,
-        (id) => {
-          runId = id
-          if (args.signal?.aborted) onAbort()
-        },
-      )
+      const result = await this.api.submitAndFollow(spec, onProgress, (id) => {
+        runId = id
+        if (args.signal?.aborted) onAbort()
+      })
       if (result.error) {
         // The bridge's error, with its class name and code, whether the bridge runs here or elsewhere.
         const error = new BridgeError(result.error.message, isCancellation(result.error) ? 409 : 422, result.error.code)
@@ -281,19 +274,17 @@ export class Discomfort {
    * for await (const item of sweep) console.log(item.index, item.inputs, item.outputs)
    */
   async sweep(workflows: WorkflowArg[], args: SweepArgs): Promise<SweepHandle> {
-    const body = sweepBody(await Promise.all(workflows.map(workflowBody)), args)
-    const res = await fetch(`${this.url}/api/sweeps`, {
-      method: 'POST',
+    const spec: SweepSpec = { workflows: await Promise.all(workflows.map(workflowBody)), ...args }
+    const res = await fetch(`${this.url}${pathOf(routes.submitSweep, {})}`, {
+      method: routes.submitSweep.method,
       headers: { ...this.authHeaders(), 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: JSON.stringify(spec),
     })
-    const view = (await res.json()) as SweepView & { error?: { message: string; type: string } }
-    if (!res.ok)
-      throw new BridgeError(
-        view.error?.message ?? `POST /api/sweeps: ${res.status}`,
-        res.status,
-        view.error?.type ?? 'http',
-      )
+    const view = (await res.json().catch(() => undefined)) as SweepView
+    if (!res.ok) {
+      const { message, code } = readErrorAnswer(res.status, view, 'POST /api/sweeps')
+      throw new BridgeError(message, res.status, code)
+    }
     return new SweepHandle(this.url, this.authHeaders(), view.id)
   }
 

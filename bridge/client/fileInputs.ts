@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { BridgeError } from './bridgeHttp.js'
-import { isFileInput } from '../run/inputs.js'
+import { isFileInput } from '../values/inputs.js'
 
 /** The value, or its bytes when it is a `{file: path}`. */
 export async function withFilesRead<T>(value: T, what: string): Promise<T> {

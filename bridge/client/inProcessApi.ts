@@ -4,12 +4,13 @@
  * large images, no round trips).
  */
 import type { Bridge } from '../bridge.js'
-import { toContextValue, type InputValue } from '../run/inputs.js'
-import type { RunEvent, WorkflowSpec } from '../run/runner.js'
-import type { EntryMeta, StorageInfo, Usage } from '../store/context.js'
+import { toContextValue, type InputValue } from '../values/inputs.js'
+import type { RunEvent, SaveValueOptions } from '../../shared/protocol/index.js'
+import type { EntryMeta, StorageInfo, Usage } from '../../shared/protocol/index.js'
 import type { ContextHandle } from '../store/contextHandle.js'
-import type { ContextValue } from '../store/values.js'
-import type { BridgeApi, RunBody, RunOutcome } from './bridgeHttp.js'
+import type { ContextValue } from '../values/values.js'
+import type { BridgeApi, RunSpec, RunOutcome } from './bridgeHttp.js'
+import type { BridgeRunSpec } from '../runs/manager.js'
 import type { ContextSummary, CreateContextBody } from '../../shared/protocol/index.js'
 
 export class InProcessBridgeApi implements BridgeApi {
@@ -56,12 +57,7 @@ export class InProcessBridgeApi implements BridgeApi {
     return { meta: c.meta(key)!, value }
   }
 
-  async save(
-    id: string,
-    key: string,
-    value: unknown,
-    options: { comfyType?: string; passBy?: 'val' | 'ref' } = {},
-  ): Promise<EntryMeta> {
+  async save(id: string, key: string, value: unknown, options: SaveValueOptions = {}): Promise<EntryMeta> {
     const v = await toContextValue(value as InputValue, options.comfyType, `value "${key}"`)
     return (await this.ctx(id)).save(key, v, options)
   }
@@ -75,19 +71,12 @@ export class InProcessBridgeApi implements BridgeApi {
   }
 
   async submitAndFollow(
-    body: RunBody,
+    body: RunSpec,
     onEvent: ((e: RunEvent) => void) | undefined,
     onStart?: (runId: string) => void,
   ): Promise<RunOutcome> {
-    const run = await this.bridge.runs.submit({
-      workflows: body.workflows as WorkflowSpec[],
-      ...(body.context ? { contextId: body.context } : {}),
-      ...(body.inputs ? { inputs: body.inputs as Record<string, InputValue> } : {}),
-      ...(body.iterations ? { iterations: body.iterations } : {}),
-      ...(body.stitch ? { stitch: true } : {}),
-      ...(body.pass_by ? { passBy: body.pass_by } : {}),
-      ...(body.expect_outputs ? { expectOutputs: body.expect_outputs } : {}),
-    })
+    // In this process the inputs go as they are (bytes and context values, no copy).
+    const run = await this.bridge.runs.submit(body as BridgeRunSpec)
     onStart?.(run.id)
     let seen = 0
     const deliver = () => {

@@ -4,43 +4,21 @@
  * resumable: a dropped connection is picked up again, and items already
  * seen are not yielded twice.
  */
-import type { SweepBody, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import {
+  pathOf,
+  readErrorAnswer,
+  routes,
+  type Route,
+  type SweepEvent,
+  type SweepItem,
+  type SweepSettings,
+  type SweepView,
+} from '../../shared/protocol/index.js'
 import { BridgeError } from './bridgeHttp.js'
 import { readSse } from './sse.js'
 
-type Value = string | number | boolean
-
-export interface SweepArgs {
-  /** The master context's id (items read it; it is not changed unless `commitToContext`). */
-  context?: string
-  /** Inputs every item gets. */
-  base?: Record<string, Value>
-  /** Values per key: the items are every combination (the last key varies fastest). */
-  vary?: Record<string, Value[]>
-  /** Or: one input set per item. */
-  items?: Array<Record<string, Value>>
-  /** Items in flight at once (default: four times the pool's slots, plus 16). */
-  concurrency?: number
-  /** Attempts per item when servers fail under it (default 3). */
-  attempts?: number
-  /** Also commit each item's outputs to the master as `<key>.<n>`. */
-  commitToContext?: boolean
-  label?: string
-}
-
-export function sweepBody(workflows: SweepBody['workflows'], args: SweepArgs): SweepBody {
-  return {
-    workflows,
-    ...(args.context ? { context: args.context } : {}),
-    ...(args.base ? { base: args.base } : {}),
-    ...(args.vary ? { vary: args.vary } : {}),
-    ...(args.items ? { items: args.items } : {}),
-    ...(args.concurrency ? { concurrency: args.concurrency } : {}),
-    ...(args.attempts ? { attempts: args.attempts } : {}),
-    ...(args.commitToContext ? { commit_to_context: true } : {}),
-    ...(args.label ? { label: args.label } : {}),
-  }
-}
+/** A sweep's settings as the client takes them: its SweepSpec but the workflows. */
+export type SweepArgs = SweepSettings
 
 export class SweepHandle implements AsyncIterable<SweepItem> {
   constructor(
@@ -49,28 +27,26 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
     readonly id: string,
   ) {}
 
-  private async call<T>(method: string, path: string): Promise<T> {
-    const res = await fetch(`${this.url}/api/sweeps/${encodeURIComponent(this.id)}${path}`, {
-      method,
+  private async call<T>(route: Route & { path: `${string}:id${string}` }): Promise<T> {
+    const res = await fetch(`${this.url}${pathOf(route, { id: this.id })}`, {
+      method: route.method,
       headers: this.headers,
     })
-    const body = (await res.json().catch(() => undefined)) as T & { error?: { message: string; type: string } }
-    if (!res.ok)
-      throw new BridgeError(
-        body?.error?.message ?? `sweep ${this.id}: ${res.status}`,
-        res.status,
-        body?.error?.type ?? 'http',
-      )
+    const body = (await res.json().catch(() => undefined)) as T
+    if (!res.ok) {
+      const { message, code } = readErrorAnswer(res.status, body, `sweep ${this.id}`)
+      throw new BridgeError(message, res.status, code)
+    }
     return body
   }
 
   /** Where it stands: done, failed, running, of total. */
   view(): Promise<SweepView> {
-    return this.call('GET', '')
+    return this.call(routes.sweep)
   }
 
   cancel(): Promise<SweepView> {
-    return this.call('POST', '/cancel')
+    return this.call(routes.cancelSweep)
   }
 
   /** The bytes of one output file of an item (as named in `item.outputs`). */
@@ -81,7 +57,8 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
     const end = Date.now() + 60_000
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await fetch(`${this.url}/api/sweeps/${encodeURIComponent(this.id)}/${out.file}`, {
+        const file = out.file.replace(/^items\//, '')
+        const res = await fetch(`${this.url}${pathOf(routes.sweepFile, { id: this.id, file })}`, {
           headers: this.headers,
         })
         if (res.ok) return new Uint8Array(await res.arrayBuffer())
@@ -103,7 +80,7 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
     for (let attempt = 0; ; attempt++) {
       let ended = false
       try {
-        const res = await fetch(`${this.url}/api/sweeps/${encodeURIComponent(this.id)}/events`, {
+        const res = await fetch(`${this.url}${pathOf(routes.sweepEvents, { id: this.id })}`, {
           headers: this.headers,
         })
         if (!res.ok || !res.body) throw new BridgeError(`sweep ${this.id}: ${res.status}`, res.status, 'http')

@@ -1,9 +1,9 @@
 /** `d.Tools`: files in and out of context values. */
 import { readFile } from 'node:fs/promises'
 import { decodePng, encodePng } from '../codec/png.js'
-import { exportValue } from '../store/exportData.js'
-import { imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
-import type { ContextValue } from '../store/values.js'
+import { exportValue } from '../values/exportData.js'
+import { imageFromPngs, latentFromBytes, maskFromPng } from '../values/valueFrom.js'
+import type { ContextValue } from '../values/values.js'
 
 export type ImageValue = Extract<ContextValue, { kind: 'image' }>
 export type MaskValue = Extract<ContextValue, { kind: 'mask' }>

@@ -14,21 +14,18 @@
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import { RunCancelledError, runFailure, type RunEvent, type RunFailure } from '../run/runner.js'
-import type { RemoteRun, RemoteRunner } from '../server/runManager.js'
-import type { ContextValue } from '../store/values.js'
+import type { RunSpec } from '../../shared/protocol/index.js'
+import { RunCancelledError, runFailure, type RunEvent, type RunFailure, type WorkflowSpec } from '../runs/runner.js'
+import type { RemoteRun, RemoteRunner } from '../runs/manager.js'
+import type { ContextValue } from '../values/values.js'
 import type { RedisContextStore } from './redisContextStore.js'
 import { sayOnce, type ClusterWorkerOptions } from './redis.js'
 
+/** A run on the shared queue: its spec whole, with the workflows converted and its inputs already in the context. */
 interface RunJob {
   runId: string
   contextId: string
-  workflows: Array<{ name: string; workflow: ApiPrompt }>
-  iterations?: number
-  stitch?: boolean
-  passBy?: Record<string, 'val' | 'ref'>
-  expectOutputs?: string[]
-  clientId?: string
+  spec: Omit<RunSpec, 'context' | 'inputs'> & { workflows: Array<{ name: string; workflow: ApiPrompt }> }
 }
 
 /** How a run ended, as its job's result. */
@@ -82,8 +79,9 @@ export class ClusterRuns implements RemoteRunner {
     onEvent: (e: RunEvent) => void,
     signal: AbortSignal,
   ): Promise<Record<string, ContextValue>> {
-    const workflows = await this.o.runner.loadWorkflows(run.workflows)
-    if (run.inputs) await this.o.runner.saveInputs(workflows, run.inputs, run.context)
+    const { inputs, ...spec } = run.spec
+    const workflows = await this.o.runner.loadWorkflows(spec.workflows as WorkflowSpec[])
+    if (inputs) await this.o.runner.saveInputs(workflows, inputs, run.context)
     let ended = false
     this.followers.set(run.runId, (e) => {
       if (e.type === 'run-finished' || e.type === 'run-failed') ended = true
@@ -97,12 +95,7 @@ export class ClusterRuns implements RemoteRunner {
         {
           runId: run.runId,
           contextId: run.context.id,
-          workflows: workflows.map((w) => ({ name: w.name, workflow: w.prompt })),
-          ...(run.iterations ? { iterations: run.iterations } : {}),
-          ...(run.stitch ? { stitch: true } : {}),
-          ...(run.passBy ? { passBy: run.passBy } : {}),
-          ...(run.expectOutputs ? { expectOutputs: run.expectOutputs } : {}),
-          ...(run.clientId ? { clientId: run.clientId } : {}),
+          spec: { ...spec, workflows: workflows.map((w) => ({ name: w.name, workflow: w.prompt })) },
         },
         {
           jobId: run.runId,
@@ -156,7 +149,8 @@ export class ClusterRuns implements RemoteRunner {
     this.running.set(d.runId, controller)
     try {
       const context = await this.o.store.open(d.contextId)
-      const result = await this.o.runner.run(d.workflows, {
+      const result = await this.o.runner.run(d.spec.workflows, {
+        ...d.spec,
         context,
         runId: d.runId,
         signal: controller.signal,
@@ -165,11 +159,6 @@ export class ClusterRuns implements RemoteRunner {
           // Progress is best effort (Redis may be away for a moment); the run's end comes through BullMQ.
           if (!this.stopping) void this.o.store.publish({ type: 'run-event', runId: d.runId, event }).catch(() => {})
         },
-        ...(d.iterations ? { iterations: d.iterations } : {}),
-        ...(d.stitch ? { stitch: true } : {}),
-        ...(d.passBy ? { passBy: d.passBy } : {}),
-        ...(d.expectOutputs ? { expectOutputs: d.expectOutputs } : {}),
-        ...(d.clientId ? { clientId: d.clientId } : {}),
       })
       return { outputs: Object.keys(result.outputs) }
     } catch (e) {

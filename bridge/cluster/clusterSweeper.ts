@@ -17,16 +17,16 @@
 import { setMaxListeners } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { DelayedError, Queue, Worker, type Job } from 'bullmq'
-import type { SweepBody, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import type { SweepSpec, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { isServerFailure } from '../pool/serverPool.js'
-import { runFailure, type LoadedWorkflow, type WorkflowSpec } from '../run/runner.js'
+import { runFailure, type LoadedWorkflow, type WorkflowSpec } from '../runs/runner.js'
 import { ContextKeyError } from '../store/errors.js'
 import { affinityKeys } from '../sweep/affinity.js'
 import { fileBytes, outputFileName } from '../sweep/itemFiles.js'
 import { ItemScope } from '../sweep/itemScope.js'
 import { SweepEvents } from '../sweep/sweepEvents.js'
-import { expandItems, SweepNotFoundError } from '../sweep/sweeper.js'
+import { expandItems, SweepNotFoundError } from '../sweep/sweepSpec.js'
 import type { SweepService } from '../sweep/sweepService.js'
 import { runScript, sayOnce, type ClusterWorkerOptions, type RedisKeys } from './redis.js'
 import type { RedisContext } from './redisContext.js'
@@ -115,7 +115,7 @@ export class ClusterSweeper implements SweepService {
     return contextId
   }
 
-  async start(body: SweepBody): Promise<SweepView> {
+  async start(body: SweepSpec): Promise<SweepView> {
     const items = expandItems(body)
     const workflows = body.workflows as Array<{ name: string; workflow: Record<string, unknown> }>
     await this.o.runner.loadWorkflows(workflows as WorkflowSpec[])

@@ -3,7 +3,7 @@
  * subscription, the BullMQ worker's blocking one), the shared context store,
  * and the sweeps every bridge works on.
  */
-import type { Runner } from '../run/runner.js'
+import type { Runner } from '../runs/runner.js'
 import { loadPassByRules, ramCapacityBytes, type WorkflowContextConfig } from '../store/config.js'
 import type { ContextChangeListener } from '../store/contextHandle.js'
 import { ClusterRuns } from './clusterRuns.js'

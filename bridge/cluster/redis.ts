@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
-import type { Runner } from '../run/runner.js'
+import type { Runner } from '../runs/runner.js'
 import { RedisConfigError } from './clusterConfig.js'
 
 /** Open a connection; `blocking` ones (BullMQ workers, subscribers) never give up on a command. */

@@ -29,7 +29,7 @@ import {
   valueHash,
   valueSize,
   type ContextValue,
-} from '../store/values.js'
+} from '../values/values.js'
 import { SerialQueue } from '../store/serialQueue.js'
 import { WorkerReceipt, type SaveOptions } from '../store/workerReceipt.js'
 import { COMMIT, DELETE, INLINE_VALUE_BYTES, READ_SINCE } from './commitScripts.js'

@@ -16,7 +16,7 @@ import { BridgeNameTakenError } from '../bridgeErrors.js'
 import { processAlive } from '../util/processAlive.js'
 import { runIsOpen, type RunEvent, type RunView } from '../../shared/protocol/index.js'
 import { KEPT_RUN_HISTORY, KEPT_RUN_REQUESTS, stoppedWithBridge, TRIM_EVERY_PUTS } from '../ledger/ledger.js'
-import type { RunFeed, RunHistory } from '../server/runHistory.js'
+import type { RunFeed, RunHistory } from '../runs/history.js'
 import type { RedisContextStore } from './redisContextStore.js'
 import { runScript, sayOnce, type RedisKeys } from './redis.js'
 

@@ -4,6 +4,7 @@
  * Guards compare the stable `code`, so they work across realms and after serialisation.
  */
 import { DiscomfortError, hasCode } from '../../shared/errors.js'
+import { CANCELLED_CODES } from '../../shared/protocol/runs.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 
 export class ComfyError extends DiscomfortError {
@@ -170,7 +171,7 @@ export class ComfyExecutionError extends ComfyError {
  * page's Cancel or Clear queue, another client), which `reason` then says.
  */
 export class ComfyCancelledError extends ComfyError {
-  static override code = 'comfy_cancelled'
+  static override code = CANCELLED_CODES.comfy
   static override status = 409
   override name = 'ComfyCancelledError'
   constructor(

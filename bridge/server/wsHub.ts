@@ -5,11 +5,11 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { RunEvent } from '../run/runner.js'
+import type { RunEvent } from '../runs/runner.js'
 import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
-import { runView } from './runRecord.js'
-import type { HubMessage } from '../../shared/protocol/index.js'
-import type { RunManager, RunRecord } from './runManager.js'
+import { runView } from '../runs/record.js'
+import { routes, type HubMessage } from '../../shared/protocol/index.js'
+import type { RunManager, RunRecord } from '../runs/manager.js'
 import { hostAllowed, originAllowed, requestToken, tokenMatches, type AccessRules } from './security.js'
 
 import type { SweepService } from '../sweep/sweepService.js'
@@ -55,7 +55,7 @@ export class WsHub {
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://bridge')
-      if (url.pathname !== '/api/ws') {
+      if (url.pathname !== routes.hub.path) {
         socket.destroy()
         return
       }

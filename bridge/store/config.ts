@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { freemem } from 'node:os'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../version.js'
-import type { PassBy } from './values.js'
+import type { PassBy } from '../values/values.js'
 
 /** Where the shipped config files are: the package's bridge/config (shipped in the package, read from bridge/ and dist/). */
 const configDir = (): string => join(PACKAGE_ROOT, 'bridge', 'config')

@@ -29,7 +29,7 @@ import {
   valueSize,
   type ContextValue,
   describeValue,
-} from './values.js'
+} from '../values/values.js'
 import { ContextClosedError, type ContextKeyError, noSuchKey } from './errors.js'
 import { validateKey } from './keys.js'
 import { SerialQueue } from './serialQueue.js'

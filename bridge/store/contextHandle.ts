@@ -5,7 +5,7 @@
  * use only these.
  */
 import type { CommittedRun, ContextSummary, EntryMeta, StorageInfo, Usage } from '../../shared/protocol/index.js'
-import type { ContextValue } from './values.js'
+import type { ContextValue } from '../values/values.js'
 import type { ReceiptIssuer, SaveOptions, WorkerReceipt } from './workerReceipt.js'
 
 export interface ContextHandle extends ReceiptIssuer {

@@ -2,7 +2,7 @@
 import type { EntryMeta } from '../../shared/protocol/index.js'
 import { ContextClosedError, ContextKeyError } from './errors.js'
 import { validateKey } from './keys.js'
-import type { ContextValue, PassBy } from './values.js'
+import type { ContextValue, PassBy } from '../values/values.js'
 
 export interface SaveOptions {
   comfyType?: string

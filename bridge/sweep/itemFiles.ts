@@ -3,7 +3,7 @@
  * PNG frames, a .latent, JSON), and its line in `manifest.jsonl`.
  */
 import type { SweepItem } from '../../shared/protocol/index.js'
-import type { ContextValue } from '../store/values.js'
+import type { ContextValue } from '../values/values.js'
 
 export const manifestLine = (item: SweepItem): string =>
   JSON.stringify({

@@ -5,9 +5,9 @@
  * see or overwrite each other's values; the sweep decides what to keep.
  */
 import type { EntryMeta } from '../../shared/protocol/index.js'
-import type { RunTarget } from '../run/runner.js'
+import type { RunTarget } from '../runs/runner.js'
 import type { ContextHandle } from '../store/contextHandle.js'
-import { defaultComfyType, valueHash, valueSize, type ContextValue } from '../store/values.js'
+import { defaultComfyType, valueHash, valueSize, type ContextValue } from '../values/values.js'
 import { WorkerReceipt, type ReceiptIssuer, type SaveOptions } from '../store/workerReceipt.js'
 
 interface LayerEntry {

@@ -3,13 +3,13 @@
  * them: this bridge alone (Sweeper, with its SQLite ledger) or every bridge
  * on one Redis (ClusterSweeper, on BullMQ).
  */
-import type { SweepBody, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import type { SweepSpec, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
 
 type Maybe<T> = T | Promise<T>
 
 export interface SweepService {
   /** Record a sweep (durably), answer with it, and start it. */
-  start(body: SweepBody): Promise<SweepView>
+  start(body: SweepSpec): Promise<SweepView>
   view(id: string): Maybe<SweepView>
   list(): Maybe<SweepView[]>
   items(id: string, options?: { after?: number; limit?: number; finished?: boolean }): Maybe<SweepItem[]>

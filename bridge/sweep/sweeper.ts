@@ -20,18 +20,17 @@ import { setMaxListeners } from 'node:events'
 import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { DiscomfortError } from '../../shared/errors.js'
 import {
   MAX_SWEEP_ITEMS,
   type ItemOutput,
-  type SweepBody,
+  type SweepSpec,
   type SweepEvent,
   type SweepItem,
   type SweepView,
 } from '../../shared/protocol/index.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { isServerFailure } from '../pool/serverPool.js'
-import { runFailure, type LoadedWorkflow, type Runner, type WorkflowSpec } from '../run/runner.js'
+import { runFailure, type LoadedWorkflow, type Runner, type WorkflowSpec } from '../runs/runner.js'
 import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
 import type { Ledger, NewSweep, SweepOptions } from '../ledger/ledger.js'
 import { affinityKeys } from './affinity.js'
@@ -40,45 +39,7 @@ import { ItemScope } from './itemScope.js'
 import { SweepEvents } from './sweepEvents.js'
 import type { SweepService } from './sweepService.js'
 import { fileBytes, manifestLine, outputFileName } from './itemFiles.js'
-
-type Inputs = Record<string, string | number | boolean>
-
-export class SweepError extends DiscomfortError {
-  static override code = 'bad_sweep'
-  static override status = 400
-  override name = 'SweepError'
-}
-
-export class SweepNotFoundError extends DiscomfortError {
-  static override code = 'sweep_not_found'
-  static override status = 404
-  override name = 'SweepNotFoundError'
-}
-
-/** The items of a sweep body: its input sets, or every combination of `vary` over `base`. */
-export function expandItems(body: Pick<SweepBody, 'base' | 'vary' | 'items'>): Inputs[] {
-  const base = body.base ?? {}
-  if (body.items) return body.items.map((i) => ({ ...base, ...i }))
-  const entries = Object.entries(body.vary ?? {})
-  const total = entries.reduce((n, [, values]) => n * values.length, 1)
-  if (total > MAX_SWEEP_ITEMS) {
-    throw new SweepError(
-      `The sweep would have ${total.toLocaleString('en')} items (${entries.map(([k, v]) => `${k}: ${v.length}`).join(' × ')}); at most ${MAX_SWEEP_ITEMS.toLocaleString('en')}. Split it.`,
-    )
-  }
-  const items: Inputs[] = []
-  for (let n = 0; n < total; n++) {
-    const item: Inputs = { ...base }
-    let rest = n
-    for (let k = entries.length - 1; k >= 0; k--) {
-      const [key, values] = entries[k]!
-      item[key] = values[rest % values.length]!
-      rest = Math.floor(rest / values.length)
-    }
-    items.push(item)
-  }
-  return items
-}
+import { expandItems, SweepError, SweepNotFoundError } from './sweepSpec.js'
 
 interface ActiveSweep {
   id: string
@@ -119,7 +80,7 @@ export class Sweeper implements SweepService {
   constructor(private readonly deps: SweeperDeps) {}
 
   /** Record a sweep (durably), answer with it, and start it. */
-  async start(body: SweepBody): Promise<SweepView> {
+  async start(body: SweepSpec): Promise<SweepView> {
     const items = expandItems(body)
     const workflows = body.workflows as Array<{ name: string; workflow: Record<string, unknown> }>
     // What the ledger will hold for it (each item's inputs; what all share, once), refused now if the disk cannot.
@@ -138,7 +99,7 @@ export class Sweeper implements SweepService {
     await mkdir(folder, { recursive: true })
     const options: SweepOptions = {
       attempts: body.attempts ?? 3,
-      commitToContext: body.commit_to_context === true,
+      commitToContext: body.commitToContext === true,
       ...(body.concurrency ? { concurrency: body.concurrency } : {}),
     }
     const record: NewSweep = { id, contextId: master.id, workflows, options, folder, items }

@@ -1,15 +1,22 @@
 /** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
 import { DiscomfortError } from '../../shared/errors.js'
-import type {
-  ContextSummary,
-  EntryMeta,
-  QueueAnswer,
-  QueueBody,
-  RerunBody,
-  RunView,
+import {
+  pathOf,
+  readErrorAnswer,
+  routes,
+  type ContextSummary,
+  type EntryMeta,
+  type Health,
+  type KeyEntry,
+  type QueueAnswer,
+  type QueueBody,
+  type RerunBody,
+  type Route,
+  type RouteParams,
+  type RunView,
 } from '../../shared/protocol/index.js'
 
-export type { ContextSummary, EntryMeta }
+export type { ContextSummary, EntryMeta, KeyEntry }
 
 /** The bridge does not answer: the page says how to start it, and queues nothing. */
 export class BridgeDownError extends DiscomfortError {
@@ -37,16 +44,12 @@ export class BridgeClient {
     return this.token ? { authorization: `Bearer ${this.token}` } : {}
   }
 
-  /** `&token=…` for URLs an <img> or WebSocket opens (they cannot send headers). */
-  private tokenParam(first: boolean): string {
-    return this.token ? `${first ? '?' : '&'}token=${encodeURIComponent(this.token)}` : ''
-  }
-
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T, R extends Route = Route>(route: R, params: RouteParams<R>, body?: unknown): Promise<T> {
+    const path = pathOf(route, params)
     let res: Response
     try {
-      res = await fetch(`${this.base}/api${path}`, {
-        method,
+      res = await fetch(`${this.base}${path}`, {
+        method: route.method,
         headers: { ...this.auth(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       })
@@ -57,75 +60,70 @@ export class BridgeClient {
     }
     const text = await res.text()
     const data = text ? (JSON.parse(text) as unknown) : undefined
-    if (!res.ok && !(path === '/queue' && res.status === 400)) {
-      throw new Error((data as { error?: { message?: string } })?.error?.message ?? `${method} ${path}: ${res.status}`)
+    // The queue route answers a refusal in ComfyUI's own shape, for the page to show as ComfyUI would.
+    if (!res.ok && !(route.path === routes.queue.path && res.status === 400)) {
+      throw new Error(readErrorAnswer(res.status, data, `${route.method} ${path}`).message)
     }
     return data as T
   }
 
   health() {
-    return this.call<{ ok: boolean; comfy: { url: string; reachable: boolean } }>('GET', '/health')
+    return this.call<Health>(routes.health, {})
   }
   contexts() {
-    return this.call<ContextSummary[]>('GET', '/contexts')
+    return this.call<ContextSummary[]>(routes.listContexts, {})
   }
   createContext(name: string) {
-    return this.call<ContextSummary>('POST', '/contexts', { name })
+    return this.call<ContextSummary>(routes.createContext, {}, { name })
   }
   /** Keep a context from now on: its values go to disk and it outlives the bridge. */
   makeDurable(contextId: string) {
-    return this.call<ContextSummary>('POST', `/contexts/${encodeURIComponent(contextId)}/durable`)
+    return this.call<ContextSummary>(routes.makeDurable, { id: contextId })
   }
   /** Run a recorded run again, in its context with the values it holds now. */
   rerun(runId: string, body: RerunBody) {
-    return this.call<RunView>('POST', `/runs/${encodeURIComponent(runId)}/rerun`, body)
+    return this.call<RunView>(routes.rerun, { id: runId }, body)
   }
   keys(contextId: string) {
-    return this.call<Array<EntryMeta & { storage_type: string; summary?: string }>>(
-      'GET',
-      `/contexts/${encodeURIComponent(contextId)}/keys`,
-    )
+    return this.call<KeyEntry[]>(routes.keys, { id: contextId })
   }
   value(contextId: string, key: string) {
-    return this.call<{ summary: string; value: { kind: string; value?: unknown } }>(
-      'GET',
-      `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`,
-    )
+    return this.call<{ summary: string; value: { kind: string; value?: unknown } }>(routes.value, {
+      id: contextId,
+      key,
+    })
   }
   deleteKey(contextId: string, key: string) {
-    return this.call<void>('DELETE', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`)
+    return this.call<void>(routes.deleteValue, { id: contextId, key })
   }
   thumbnailUrl(contextId: string, key: string, version: number): string {
-    return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}/thumbnail?v=${version}${this.tokenParam(false)}`
+    return `${this.base}${pathOf(routes.thumbnail, { id: contextId, key }, { v: version, token: this.token || undefined })}`
   }
   rawUrl(contextId: string, key: string): string {
-    return `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?format=raw${this.tokenParam(false)}`
+    return `${this.base}${pathOf(routes.value, { id: contextId, key }, { format: 'raw', token: this.token || undefined })}`
   }
   /** Store a plain value (string, number, boolean, JSON) under a key. */
   putValue(contextId: string, key: string, value: unknown) {
-    return this.call<EntryMeta>('PUT', `/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}`, {
-      value,
-    })
+    return this.call<EntryMeta>(routes.saveValue, { id: contextId, key }, { value })
   }
   /** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
   async putFile(contextId: string, key: string, file: Blob, type: 'IMAGE' | 'MASK' | 'LATENT'): Promise<EntryMeta> {
-    const res = await fetch(
-      `${this.base}/api/contexts/${encodeURIComponent(contextId)}/values/${encodeURIComponent(key)}?type=${type}`,
-      {
-        method: 'PUT',
-        headers: { ...this.auth(), 'content-type': type === 'LATENT' ? 'application/octet-stream' : 'image/png' },
-        body: file,
-      },
-    )
-    const data = (await res.json()) as EntryMeta & { error?: { message?: string } }
-    if (!res.ok) throw new Error(data.error?.message ?? `PUT ${key}: ${res.status}`)
+    const path = pathOf(routes.saveValue, { id: contextId, key }, { type })
+    const res = await fetch(`${this.base}${path}`, {
+      method: routes.saveValue.method,
+      headers: { ...this.auth(), 'content-type': type === 'LATENT' ? 'application/octet-stream' : 'image/png' },
+      body: file,
+    })
+    const data = (await res.json().catch(() => undefined)) as EntryMeta
+    if (!res.ok) throw new Error(readErrorAnswer(res.status, data, `PUT ${key}`).message)
     return data
   }
   /** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
   queue(body: QueueBody) {
-    return this.call<QueueAnswer>('POST', '/queue', body)
+    return this.call<QueueAnswer>(routes.queue, {}, body)
   }
   socket(): WebSocket {
-    return new WebSocket(`${this.base.replace(/^http/, 'ws')}/api/ws${this.tokenParam(true)}`)
+    const url = `${this.base}${pathOf(routes.hub, {}, { token: this.token || undefined })}`
+    return new WebSocket(url.replace(/^http/, 'ws'))
   }
 }

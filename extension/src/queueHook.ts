@@ -68,9 +68,9 @@ export function installQueueHook(
     try {
       answer = await s.client.queue({
         prompt: data.output,
-        context_id: contextId,
-        client_id: api.clientId ?? api.initialClientId ?? '',
-        extra_data: { extra_pnginfo: { workflow: data.workflow } },
+        contextId,
+        clientId: api.clientId ?? api.initialClientId ?? '',
+        extraData: { extra_pnginfo: { workflow: data.workflow } },
       })
     } catch (e) {
       return refused(

@@ -347,7 +347,7 @@ function keysTable(
     const row = el(
       'tr',
       {
-        title: `${e.key}: ${e.comfyType} by ${e.passBy === 'ref' ? 'reference' : 'value'}, in ${e.storage_type}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}`,
+        title: `${e.key}: ${e.comfyType} by ${e.passBy === 'ref' ? 'reference' : 'value'}, in ${e.storageType}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}`,
       },
       el('td', {}, e.key),
       el(

@@ -5,7 +5,7 @@
  * sidebar picks up where it was).
  */
 import type { HubMessage, RunView, SweepView } from '../../shared/protocol/index.js'
-import { BridgeClient, type ContextSummary, type EntryMeta } from './bridgeClient.js'
+import { BridgeClient, type ContextSummary, type KeyEntry } from './bridgeClient.js'
 
 /** A run as the panel shows it: its record from the bridge, and the node progress of the workflow running. */
 export interface LiveRun {
@@ -48,7 +48,7 @@ export interface DiscomfortState {
   status: 'connecting' | 'up' | 'down'
   contexts: ContextSummary[]
   activeContext: string | undefined
-  entries: Array<EntryMeta & { storage_type: string }>
+  entries: KeyEntry[]
   summaries: Record<string, string>
   runs: Record<string, LiveRun>
   /** Sweeps the bridge runs or ran, by id. */
@@ -176,7 +176,7 @@ export class DiscomfortStore {
   /** Run a past run again; its progress shows on this page. */
   rerun(runId: string): Promise<RunView> {
     const clientId = this.clientId()
-    return this.client.rerun(runId, clientId ? { client_id: clientId } : {})
+    return this.client.rerun(runId, clientId ? { clientId } : {})
   }
 
   setActive(id: string | undefined): void {
@@ -236,7 +236,7 @@ export class DiscomfortStore {
     this.emit()
   }
 
-  entry(key: string): (EntryMeta & { storage_type: string }) | undefined {
+  entry(key: string): KeyEntry | undefined {
     return this.state.entries.find((e) => e.key === key)
   }
 }

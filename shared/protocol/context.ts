@@ -75,6 +75,10 @@ export const ContextSummarySchema = z.object({
 })
 export type ContextSummary = z.infer<typeof ContextSummarySchema>
 
+/** `GET /api/contexts/:id/keys`: each entry, where its value is now, and a line about it when it is in RAM. */
+export const KeyEntrySchema = EntryMetaSchema.extend({ storageType: TierSchema, summary: z.string().optional() })
+export type KeyEntry = z.infer<typeof KeyEntrySchema>
+
 /** `GET /api/contexts/:id`. */
 export const ContextDetailSchema = ContextSummarySchema.extend({
   entries: z.array(EntryMetaSchema),
@@ -103,3 +107,5 @@ export const PutValueBodySchema = z.strictObject({
   passBy: PassBySchema.optional(),
 })
 export type PutValueBody = z.infer<typeof PutValueBodySchema>
+/** How a value is saved: its ComfyUI type and pass-by, when not the key's or the rules'. */
+export type SaveValueOptions = Omit<PutValueBody, 'value'>

@@ -18,3 +18,5 @@ export function describeIssues(error: z.ZodError): string {
 export * from './envelope.js'
 export * from './pool.js'
 export * from './sweeps.js'
+export * from './routes.js'
+export * from './casing.js'

@@ -9,6 +9,13 @@ export const MAX_ITERATIONS = 100_000
 export const RunFailureSchema = z.object({ name: z.string(), code: z.string(), message: z.string() })
 export type RunFailure = z.infer<typeof RunFailureSchema>
 
+/** The codes of the failures that mean someone cancelled the run (not that it went wrong). */
+export const CANCELLED_CODES = { run: 'run_cancelled', comfy: 'comfy_cancelled' } as const
+
+/** Whether a run's failure is its cancellation. */
+export const isCancellation = (f: RunFailure): boolean =>
+  f.code === CANCELLED_CODES.run || f.code === CANCELLED_CODES.comfy
+
 const base = { runId: z.string() }
 const at = { ...base, workflow: z.string(), iteration: z.number(), step: z.number() }
 
@@ -102,29 +109,37 @@ export const NamedWorkflowSchema = z.object(
 )
 export type NamedWorkflow = z.infer<typeof NamedWorkflowSchema>
 
-/** `POST /api/runs`. */
-export const RunBodySchema = z.strictObject({
+/**
+ * What a run is asked to do: the one declaration of a run. Every edge
+ * (HTTP, CLI, TypeScript client, page rerun, the Redis queue between
+ * bridges) builds one and hands it on whole to the runner; adding an option
+ * is one line here plus its use.
+ */
+export const RunSpecSchema = z.strictObject({
   workflows: z.array(NamedWorkflowSchema).min(1, 'give at least one workflow').max(100),
   /** The context to run in; a new one (removed afterwards) when absent. */
   context: z.string().optional(),
-  /** Values for INPUT ports, saved before the first workflow runs (bytes as {"$bytes": base64}). */
+  /** Values for INPUT ports, saved before the first workflow runs (bytes as {"$bytes": base64}, or raw in the envelope). */
   inputs: z.record(z.string(), z.unknown()).optional(),
+  /** Run the whole list this many times, each iteration reading what the last one wrote. */
   iterations: z
     .number()
     .int()
     .min(1)
     .max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS}; for more, submit several runs`)
     .optional(),
-  /** Join the workflows into one prompt. */
+  /** Join the workflows into one prompt (INPUTs linked to earlier OUTPUTs of the same key). */
   stitch: z.boolean().optional(),
-  /** Pass-by for OUTPUT keys, over the rules. */
-  pass_by: z.record(z.string(), PassBySchema).optional(),
+  /** Pass-by for OUTPUT keys, over the rules (e.g. {"base": "ref"} keeps a costly image as a recipe). */
+  passBy: z.record(z.string(), PassBySchema).optional(),
   /** OUTPUT keys the caller will read: a run whose workflows lack one fails before anything runs. */
-  expect_outputs: z.array(z.string()).max(1000).optional(),
+  expectOutputs: z.array(z.string()).max(1000).optional(),
   /** Queue for this ComfyUI client id, so its page shows the progress. */
-  client_id: z.string().max(200).optional(),
+  clientId: z.string().max(200).optional(),
 })
-export type RunBody = z.infer<typeof RunBodySchema>
+export type RunSpec = z.infer<typeof RunSpecSchema>
+/** A run's options: its spec without the workflows. */
+export type RunSettings = Omit<RunSpec, 'workflows'>
 
 /** `POST /api/runs/:id/rerun`: the same workflows in the same context, with its values as they are now. */
 /** `GET /api/runs?limit=&before=`: a page of the history, oldest first; page back with its first run's createdAt. */
@@ -136,21 +151,26 @@ export type RunListQuery = z.infer<typeof RunListQuerySchema>
 
 export const RerunBodySchema = z.strictObject({
   /** A page's ComfyUI client id, so that page shows the progress. */
-  client_id: z.string().max(200).optional(),
+  clientId: RunSpecSchema.shape.clientId,
 })
 export type RerunBody = z.infer<typeof RerunBodySchema>
 
 /** `POST /api/queue`: what the extension sends when the page queues a graph with ports. */
 export const QueueBodySchema = z.object({
   prompt: z.record(z.string(), z.unknown()),
-  context_id: z.string().optional(),
-  client_id: z.string().optional(),
-  extra_data: z.record(z.string(), z.unknown()).optional(),
+  contextId: z.string().optional(),
+  clientId: z.string().optional(),
+  /** ComfyUI's `extra_data` of the page's queue request (the workflow for its history), passed on as is. */
+  extraData: z.record(z.string(), z.unknown()).optional(),
   front: z.boolean().optional(),
 })
 export type QueueBody = z.infer<typeof QueueBodySchema>
 
-/** What `/api/queue` answers: ComfyUI's own `/prompt` shape (so the page shows errors its usual way), and the run. */
+/**
+ * What `/api/queue` answers: ComfyUI's own `/prompt` answer, field for field
+ * (so the page shows errors its usual way; the one place the wire speaks
+ * ComfyUI's snake_case), and the run under `discomfort`.
+ */
 export const QueueAnswerSchema = z.object({
   prompt_id: z.string().optional(),
   number: z.number().optional(),
@@ -163,7 +183,7 @@ export const QueueAnswerSchema = z.object({
       extra_info: z.record(z.string(), z.unknown()),
     })
     .optional(),
-  discomfort: z.object({ run_id: z.string(), context_id: z.string() }).optional(),
+  discomfort: z.object({ runId: z.string(), contextId: z.string() }).optional(),
 })
 export type QueueAnswer = z.infer<typeof QueueAnswerSchema>
 

@@ -10,8 +10,11 @@ export const MAX_SWEEP_ITEMS = 100_000
 
 const Value = z.union([z.string(), z.number(), z.boolean()])
 
-/** `POST /api/sweeps`. Items: `vary` (a cartesian product over `base`) or `items` (input sets), not both. */
-export const SweepBodySchema = z
+/**
+ * What a sweep is asked to do, the one declaration of a sweep (`POST /api/sweeps`, the CLI, the client).
+ * Items: `vary` (a cartesian product over `base`) or `items` (input sets), not both.
+ */
+export const SweepSpecSchema = z
   .strictObject({
     workflows: z.array(NamedWorkflowSchema).min(1, 'give at least one workflow').max(100),
     /** The master context the items read (through their own receipts); none: an empty one. */
@@ -27,13 +30,15 @@ export const SweepBodySchema = z
     /** Attempts per item on different servers when a server fails under it (default 3). */
     attempts: z.number().int().min(1).max(10).optional(),
     /** Also commit each item's outputs into the master context, as `<key>.<item number>`. */
-    commit_to_context: z.boolean().optional(),
+    commitToContext: z.boolean().optional(),
     label: z.string().max(200).optional(),
   })
   .refine((b) => (b.vary ? 1 : 0) + (b.items ? 1 : 0) === 1, {
     message: 'give either "vary" (values per key) or "items" (input sets)',
   })
-export type SweepBody = z.infer<typeof SweepBodySchema>
+export type SweepSpec = z.infer<typeof SweepSpecSchema>
+/** A sweep's options: its spec without the workflows. */
+export type SweepSettings = Omit<SweepSpec, 'workflows'>
 
 export const ItemStatusSchema = z.enum(['pending', 'running', 'done', 'failed'])
 export type ItemStatus = z.infer<typeof ItemStatusSchema>

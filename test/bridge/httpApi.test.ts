@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startBridge, BridgeConfigError, type Bridge } from '../../bridge/bridge.js'
 import { decodePng } from '../../bridge/codec/png.js'
-import { fromWire } from '../../bridge/server/wire.js'
+import { fromWire } from '../../bridge/values/wireJson.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
@@ -83,9 +83,9 @@ describe('bridge HTTP API', () => {
     ])
     const keys = (await api('GET', `/contexts/${id}/keys`)).body as unknown as Array<{
       key: string
-      storage_type: string
+      storageType: string
     }>
-    expect(keys.map((k) => `${k.key}:${k.storage_type}`)).toEqual(['seed:ram', 'photo:ram'])
+    expect(keys.map((k) => `${k.key}:${k.storageType}`)).toEqual(['seed:ram', 'photo:ram'])
     expect((await api('DELETE', `/contexts/${id}/values/seed`)).status).toBe(204)
     expect((await api('GET', `/contexts/${id}/values/seed`)).body).toMatchObject({
       error: { type: 'not_found', message: expect.stringMatching(/has no key "seed" \(it has: photo\)/) },

@@ -1,8 +1,10 @@
 /**
- * What a command loads decides how long it takes to start: `discomfort run`
- * against a bridge that is already running, and `--version`, load none of
- * the bridge's own server packages (Express, SQLite, the Redis and BullMQ
- * clients); a bridge that works alone loads no Redis client.
+ * What a command or an entry loads decides how long it takes to start:
+ * `discomfort run` against a bridge that is already running, `--version`,
+ * and `import … from 'discomfort'` (the client) load none of the bridge's
+ * own server packages (Express, SQLite, the Redis and BullMQ clients, ws);
+ * `discomfort/core` loads nothing of Node; a bridge that works alone loads
+ * no Redis client.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -16,7 +18,7 @@ import { BIN } from '../helpers/cli.js'
 import { CONCAT } from '../helpers/prompts.js'
 
 const RECORD = resolve(import.meta.dirname, '../helpers/recordPackages.mjs')
-const SERVER_PACKAGES = ['express', 'better-sqlite3', 'ioredis', 'bullmq']
+const SERVER_PACKAGES = ['express', 'better-sqlite3', 'ioredis', 'bullmq', 'ws']
 
 /** The npm packages a `discomfort` command loads, and what it printed. */
 async function loaded(args: string[]): Promise<{ packages: string[]; stdout: string }> {
@@ -53,6 +55,28 @@ describe('what a command loads', () => {
     const r = await loaded(['--version'])
     expect(r.stdout).toMatch(/^discomfort \d/)
     expect(r.packages.filter((p) => SERVER_PACKAGES.includes(p))).toEqual([])
+  })
+
+  /** What importing a module of this package (by its package name, as a user's script does) loads. */
+  async function imported(specifier: string): Promise<string[]> {
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', RECORD, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`],
+      { cwd: resolve(import.meta.dirname, '../..') },
+    )
+    return /^packages: (.*)$/m.exec(stderr)![1]!.split(' ').filter(Boolean)
+  }
+
+  it("`import … from 'discomfort'` is the client: no server package", async () => {
+    const packages = await imported('discomfort')
+    expect(packages).toContain('zod')
+    expect(packages.filter((p) => SERVER_PACKAGES.includes(p))).toEqual([])
+  })
+
+  it('`discomfort/bridge` is the bridge: it loads its server; `discomfort/core` loads nothing of Node and only zod', async () => {
+    const bridgeEntry = await imported('discomfort/bridge')
+    expect(bridgeEntry).toEqual(expect.arrayContaining(['express', 'better-sqlite3', 'ws']))
+    expect(await imported('discomfort/core')).toEqual(['zod'])
   })
 
   it('the bridge code alone loads no Redis or BullMQ client', async () => {

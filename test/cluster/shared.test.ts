@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startBridge, type Bridge } from '../../bridge/bridge.js'
 import type { RedisContext } from '../../bridge/cluster/redisContext.js'
-import { fromJs, toJs } from '../../bridge/store/valueFrom.js'
+import { fromJs, toJs } from '../../bridge/values/valueFrom.js'
 import type { HubMessage, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 import { CONCAT as concat, SLOW as slow, solidPng } from '../helpers/prompts.js'
@@ -81,7 +81,7 @@ describe('contexts shared through Redis', () => {
     )
     expect(Buffer.from(raw).equals(Buffer.from(png))).toBe(true)
     const keys = (await api(b, 'GET', '/contexts/shared-1/keys')).body as unknown as Array<Record<string, unknown>>
-    expect(keys.map((k) => [k.key, k.storage_type]).sort()).toEqual([
+    expect(keys.map((k) => [k.key, k.storageType]).sort()).toEqual([
       ['greeting', 'redis'],
       ['picture', 'redis'],
     ])

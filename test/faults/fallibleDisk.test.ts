@@ -18,7 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startBridge } from '../../bridge/bridge.js'
 import { ContextStore } from '../../bridge/store/contextStore.js'
 import { diskFaults, type DiskOp } from '../../bridge/store/disk.js'
-import { fromJs, toJs } from '../../bridge/store/valueFrom.js'
+import { fromJs, toJs } from '../../bridge/values/valueFrom.js'
 import { startComfyStandIn } from '../comfyStandIn/server.js'
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 150)

@@ -23,10 +23,10 @@ import {
   PutValueBodySchema,
   QueueBodySchema,
   RerunBodySchema,
-  RunBodySchema,
+  RunSpecSchema,
   RunListQuerySchema,
   ServerSpecSchema,
-  SweepBodySchema,
+  SweepSpecSchema,
 } from '../../shared/protocol/index.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 
@@ -115,10 +115,10 @@ const routes: Route[] = [
   { method: 'POST', path: () => '/api/contexts', schema: CreateContextBodySchema },
   { method: 'PUT', path: () => `/api/contexts/${ctx}/values/fuzz`, schema: PutValueBodySchema },
   { method: 'POST', path: () => '/api/convert', schema: ConvertBodySchema },
-  { method: 'POST', path: () => '/api/runs', schema: RunBodySchema },
+  { method: 'POST', path: () => '/api/runs', schema: RunSpecSchema },
   { method: 'POST', path: () => '/api/runs/no-such-run/rerun', schema: RerunBodySchema },
   { method: 'GET', path: () => '/api/runs', schema: RunListQuerySchema, query: true },
-  { method: 'POST', path: () => '/api/sweeps', schema: SweepBodySchema },
+  { method: 'POST', path: () => '/api/sweeps', schema: SweepSpecSchema },
   { method: 'POST', path: () => '/api/servers', schema: ServerSpecSchema },
   { method: 'POST', path: () => '/api/servers', schema: PoolFileSchema },
   { method: 'POST', path: () => '/api/queue', schema: QueueBodySchema },

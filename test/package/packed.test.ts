@@ -121,10 +121,11 @@ describe('the installed package', () => {
     }
   }, 60_000)
 
-  it('`discomfort` and `discomfort/core` import with their types', async () => {
+  it('`discomfort`, `discomfort/bridge` and `discomfort/core` import with their types', async () => {
     writeFileSync(
       join(project, 'consumer.ts'),
-      `import { Discomfort, ComfyClient, type ImageValue, type RunEvent } from 'discomfort'
+      `import { Discomfort, type ImageValue, type RunEvent } from 'discomfort'
+import { ComfyClient } from 'discomfort/bridge'
 import { toApiPrompt, discoverPorts, type ApiPrompt, type ObjectInfo } from 'discomfort/core'
 
 export async function sweep(objectInfo: ObjectInfo, workflow: Parameters<typeof toApiPrompt>[0]): Promise<number> {
@@ -159,10 +160,10 @@ export async function sweep(objectInfo: ObjectInfo, workflow: Parameters<typeof 
       [
         '--input-type=module',
         '-e',
-        "const core = await import('discomfort/core'); const main = await import('discomfort'); console.log(typeof core.toApiPrompt, typeof main.Discomfort.create)",
+        "const core = await import('discomfort/core'); const main = await import('discomfort'); const bridge = await import('discomfort/bridge'); console.log(typeof core.toApiPrompt, typeof main.Discomfort.create, typeof bridge.startBridge)",
       ],
       { cwd: project },
     )
-    expect(stdout.trim()).toBe('function function')
+    expect(stdout.trim()).toBe('function function function')
   }, 60_000)
 })

@@ -8,9 +8,9 @@ import { decodePng } from '../../bridge/codec/png.js'
 import { ContextStore } from '../../bridge/store/contextStore.js'
 import type { Context } from '../../bridge/store/context.js'
 import { validateKey } from '../../bridge/store/keys.js'
-import { exportValue } from '../../bridge/store/exportData.js'
+import { exportValue } from '../../bridge/values/exportData.js'
 import { loadWorkflowContextConfig, ramCapacityBytes } from '../../bridge/store/config.js'
-import { fromJs, imageFromPngs, latentFromBytes, maskFromPng, toJs } from '../../bridge/store/valueFrom.js'
+import { fromJs, imageFromPngs, latentFromBytes, maskFromPng, toJs } from '../../bridge/values/valueFrom.js'
 import { COMFY_FIXTURES } from '../helpers/fixtures.js'
 
 const PNG = join(COMFY_FIXTURES, 'saveimage_64x48_inverted_red.png')

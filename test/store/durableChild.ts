@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { ContextStore } from '../../bridge/store/contextStore.js'
-import { fromJs, imageFromPngs } from '../../bridge/store/valueFrom.js'
+import { fromJs, imageFromPngs } from '../../bridge/values/valueFrom.js'
 
 const [root, png] = process.argv.slice(2) as [string, string]
 const store = new ContextStore({ root, ramCapacityBytes: 1024 * 1024 })

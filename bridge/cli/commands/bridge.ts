@@ -6,7 +6,7 @@ import type { BridgeArgs } from '../args.js'
 import type { ServerSpec } from '../../pool/serverPool.js'
 import { PoolFileSchema, describeIssues } from '../../../shared/protocol/index.js'
 
-/** A pool file: {"servers": [{"url", "label"?, "weight"?, "max_queued"?}]}, checked field by field. */
+/** A pool file: {"servers": [{"url", "label"?, "weight"?, "maxQueued"?}]}, checked field by field. */
 function readPoolFile(path: string): ServerSpec[] {
   let raw: unknown
   try {
@@ -20,7 +20,7 @@ function readPoolFile(path: string): ServerSpec[] {
     url: s.url,
     ...(s.label ? { label: s.label } : {}),
     ...(s.weight ? { weight: s.weight } : {}),
-    ...(s.max_queued ? { maxQueued: s.max_queued } : {}),
+    ...(s.maxQueued ? { maxQueued: s.maxQueued } : {}),
   }))
 }
 

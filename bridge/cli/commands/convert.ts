@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import type { ObjectInfo } from '../../../shared/index.js'
 import { ComfyHttp } from '../../comfy/comfyHttp.js'
-import { compileOnly } from '../../run/compileOnly.js'
-import { loadWorkflow } from '../../run/runner.js'
+import { compileOnly } from '../../runs/compileOnly.js'
+import { loadWorkflow } from '../../runs/runner.js'
 import { parseInputs, type ConvertArgs } from '../args.js'
 
 async function readObjectInfo(path: string): Promise<ObjectInfo> {

@@ -2,8 +2,8 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { Discomfort, toValue, type DiscomfortOptions } from '../../client/discomfort.js'
-import { exportValue } from '../../store/exportData.js'
-import { describeValue } from '../../store/values.js'
+import { exportValue } from '../../values/exportData.js'
+import { describeValue } from '../../values/values.js'
 import { makeDirs } from '../../util/makeDirs.js'
 import { parseInputs, type RunArgs } from '../args.js'
 import { PlainRenderer, TtyRenderer, type Renderer } from '../render.js'
@@ -52,6 +52,9 @@ export async function runCommand(
       inputs: parseInputs(args.inputs),
       iterations: args.iterations,
       expectOutputs: args.outputs.map(([key]) => key),
+      ...(args.stitch ? { stitch: true } : {}),
+      ...(args.passBy ? { passBy: args.passBy } : {}),
+      ...(args.clientId ? { clientId: args.clientId } : {}),
       onProgress: (e) => renderer.event(e),
       signal: controller.signal,
     })

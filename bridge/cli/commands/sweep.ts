@@ -15,6 +15,28 @@ import type { SweepArgs } from '../args.js'
 const parse = (v: string): string | number | boolean =>
   v === 'true' ? true : v === 'false' ? false : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v
 
+/** --items FILE: a JSON list of input sets (each an object of strings, numbers and booleans). */
+async function itemsFile(path: string): Promise<Array<Record<string, string | number | boolean>>> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8')) as unknown
+  } catch (e) {
+    throw new Error(
+      `--items ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Nothing was submitted.`,
+    )
+  }
+  const isSet = (x: unknown): x is Record<string, string | number | boolean> =>
+    typeof x === 'object' &&
+    x !== null &&
+    !Array.isArray(x) &&
+    Object.values(x).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(isSet))
+    throw new Error(
+      `--items ${path}: give a JSON list of input sets, e.g. [{"seed": 1, "cfg": 3}, {"seed": 2, "cfg": 5}]. Nothing was submitted.`,
+    )
+  return parsed
+}
+
 const clock = (s: number) =>
   !Number.isFinite(s) ? '--:--' : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`
 
@@ -36,11 +58,13 @@ export async function sweepCommand(
     const sweep: SweepHandle = args.attach
       ? d.attachSweep(args.attach)
       : await d.sweep(args.workflows, {
-          vary: Object.fromEntries(args.vary),
+          ...(args.items ? { items: await itemsFile(args.items) } : { vary: Object.fromEntries(args.vary) }),
           base: Object.fromEntries(args.base.map(([k, v]) => [k, parse(v)])),
           ...(args.context ? { context: args.context } : {}),
+          ...(args.commitToContext ? { commitToContext: true } : {}),
           ...(args.concurrency ? { concurrency: args.concurrency } : {}),
-          label: args.workflows.map((w) => basename(w)).join(' + '),
+          ...(args.attempts ? { attempts: args.attempts } : {}),
+          label: args.label ?? args.workflows.map((w) => basename(w)).join(' + '),
         })
     const view = await sweep.view()
     const out = resolve(args.out ?? `sweep-${sweep.id}`)

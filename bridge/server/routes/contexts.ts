@@ -1,13 +1,13 @@
 /** /api/contexts: contexts, their keys and values, usage and receipts. */
 import express, { Router, type Request } from 'express'
 import type { ContextHandle, ContextStoreApi } from '../../store/contextHandle.js'
-import { imageFromPngs, latentFromBytes, maskFromPng } from '../../store/valueFrom.js'
-import { describeValue, type ContextValue, type PassBy } from '../../store/values.js'
-import { toContextValue } from '../../run/inputs.js'
+import { imageFromPngs, latentFromBytes, maskFromPng } from '../../values/valueFrom.js'
+import { describeValue, type ContextValue, type PassBy } from '../../values/values.js'
+import { toContextValue } from '../../values/inputs.js'
 import { BridgeHttpError } from '../httpError.js'
 import { inputFromClient } from '../wire.js'
-import { CreateContextBodySchema, PutValueBodySchema } from '../../../shared/protocol/index.js'
-import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
+import { routes, type KeyEntry } from '../../../shared/protocol/index.js'
+import { envelopeBody, on, readBody, sendDocument } from '../bodies.js'
 
 const param = (req: Request, name: string): string => String(req.params[name])
 
@@ -16,12 +16,12 @@ export function contextsRouter(store: ContextStoreApi, limits: { json: string; b
   // Opened each time: a shared store reads what other bridges changed since.
   const context = (req: Request): Promise<ContextHandle> => store.open(param(req, 'id'))
 
-  router.get('/', (_req, res) => {
+  on(router, routes.listContexts, (_req, res) => {
     res.json(store.list().map((c) => c.summary()))
   })
 
-  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
-    const body = parseBody(CreateContextBodySchema, req.body, 'POST /api/contexts')
+  on(router, routes.createContext, express.json({ limit: limits.json }), async (req, res) => {
+    const body = readBody(routes.createContext, req.body)
     if (body.id !== undefined && store.get(body.id)) {
       res.json(store.get(body.id)!.summary())
       return
@@ -34,50 +34,55 @@ export function contextsRouter(store: ContextStoreApi, limits: { json: string; b
     res.status(201).json(c.summary())
   })
 
-  router.get('/:id', async (req, res) => {
+  on(router, routes.context, async (req, res) => {
     const c = await context(req)
     res.json({ ...c.summary(), entries: c.allMeta(), runs: c.recentRuns() })
   })
 
-  router.delete('/:id', async (req, res) => {
+  on(router, routes.closeContext, async (req, res) => {
     const closed = await store.close(param(req, 'id'))
     if (!closed) throw new BridgeHttpError(404, `There is no open context "${param(req, 'id')}".`, 'not_found')
     res.status(204).end()
   })
 
   /** Keep an ephemeral context from now on: its values go to disk and it outlives the bridge. */
-  router.post('/:id/durable', async (req, res) => {
+  on(router, routes.makeDurable, async (req, res) => {
     const c = await context(req)
     await c.makeDurable()
     res.json(c.summary())
   })
 
-  router.get('/:id/usage', async (req, res) => {
+  on(router, routes.usage, async (req, res) => {
     res.json((await context(req)).getUsage())
   })
 
-  router.get('/:id/receipts', async (req, res) => {
+  on(router, routes.receipts, async (req, res) => {
     const c = await context(req)
     res.json({ contextId: c.id, entries: Object.fromEntries(c.allMeta().map((m) => [m.key, m])), runs: c.recentRuns() })
   })
 
-  router.get('/:id/keys', async (req, res) => {
+  on(router, routes.keys, async (req, res) => {
     const c = await context(req)
     // With a one-line summary of each value held in RAM, so a list of many keys needs no request per key.
     res.json(
       c.allMeta().map((m) => {
         const summary = c.peekSummary(m.key)
-        return { ...m, storage_type: c.getStorageInfo(m.key).storage_type, ...(summary ? { summary } : {}) }
+        const entry: KeyEntry = {
+          ...m,
+          storageType: c.getStorageInfo(m.key).storage_type,
+          ...(summary ? { summary } : {}),
+        }
+        return entry
       }),
     )
   })
 
-  router.get('/:id/values/:key/storage', async (req, res) => {
+  on(router, routes.storageInfo, async (req, res) => {
     res.json((await context(req)).getStorageInfo(param(req, 'key')))
   })
 
   /** JSON by default; `?format=raw` gives the bytes (first image frame, or `?frame=N`). */
-  router.get('/:id/values/:key', async (req, res) => {
+  on(router, routes.value, async (req, res) => {
     const c = await context(req)
     const key = param(req, 'key')
     const value = await c.load(key)
@@ -88,7 +93,7 @@ export function contextsRouter(store: ContextStoreApi, limits: { json: string; b
     sendDocument(req, res, { meta: c.meta(key), summary: describeValue(value), value })
   })
 
-  router.get('/:id/values/:key/thumbnail', async (req, res) => {
+  on(router, routes.thumbnail, async (req, res) => {
     const value = await (await context(req)).load(param(req, 'key'))
     if (value.kind !== 'image' && value.kind !== 'mask') {
       throw new BridgeHttpError(
@@ -106,8 +111,9 @@ export function contextsRouter(store: ContextStoreApi, limits: { json: string; b
    * or a raw body: `image/png` (an IMAGE, or a MASK with `?type=MASK`) or
    * `application/octet-stream` with `?type=LATENT`.
    */
-  router.put(
-    '/:id/values/:key',
+  on(
+    router,
+    routes.saveValue,
     express.raw({ type: ['image/png', 'application/octet-stream'], limit: limits.binary }),
     ...envelopeBody(limits.binary),
     express.json({ limit: limits.json }),
@@ -133,7 +139,7 @@ export function contextsRouter(store: ContextStoreApi, limits: { json: string; b
               : imageFromPngs([bytes], key)
         comfyType = type
       } else {
-        const body = parseBody(PutValueBodySchema, req.body, `PUT value "${key}"`)
+        const body = readBody(routes.saveValue, req.body, `PUT value "${key}"`)
         if (!('value' in body))
           throw new BridgeHttpError(400, `PUT a JSON body {"value": ...} or PNG / .latent bytes to store "${key}".`)
         comfyType = body.comfyType
@@ -145,7 +151,7 @@ export function contextsRouter(store: ContextStoreApi, limits: { json: string; b
     },
   )
 
-  router.delete('/:id/values/:key', async (req, res) => {
+  on(router, routes.deleteValue, async (req, res) => {
     const deleted = await (await context(req)).delete(param(req, 'key'))
     if (!deleted)
       throw new BridgeHttpError(404, `Context ${param(req, 'id')} has no key "${param(req, 'key')}".`, 'not_found')

@@ -3,19 +3,13 @@ import express, { Router } from 'express'
 import { toApiPrompt } from '../../../shared/convert/toApiPrompt.js'
 import { isApiPrompt } from '../../../shared/workflow/apiPrompt.js'
 import type { ComfyClient } from '../../comfy/comfyClient.js'
-import type { Runner } from '../../run/runner.js'
+import type { Runner } from '../../runs/runner.js'
 import type { ContextStoreApi } from '../../store/contextHandle.js'
 import { errorBody } from '../errors.js'
 import { findCause, PortError } from '../../../shared/errors.js'
-import {
-  ConvertBodySchema,
-  describeIssues,
-  QueueBodySchema,
-  type Health,
-  type QueueAnswer,
-} from '../../../shared/protocol/index.js'
-import { parseBody } from '../bodies.js'
-import type { RunManager } from '../runManager.js'
+import { describeIssues, routes, type Health, type QueueAnswer } from '../../../shared/protocol/index.js'
+import { on, readBody } from '../bodies.js'
+import type { RunManager } from '../../runs/manager.js'
 import { VERSION } from '../../version.js'
 
 export function miscRouter(deps: {
@@ -29,7 +23,7 @@ export function miscRouter(deps: {
   /** The longest /api/health waits on ComfyUI before answering with what it last knew. */
   const HEALTH_WAIT_MS = 250
 
-  router.get('/health', async (_req, res) => {
+  on(router, routes.health, async (_req, res) => {
     // From what the bridge knows: a fresh look at ComfyUI only if it comes at once.
     const comfy = { url: deps.comfy.url, ...(await deps.comfy.http.status(HEALTH_WAIT_MS)) }
     const health: Health = {
@@ -42,8 +36,8 @@ export function miscRouter(deps: {
     res.json(health)
   })
 
-  router.post('/convert', express.json({ limit: deps.limits.json }), async (req, res) => {
-    const body = parseBody(ConvertBodySchema, req.body, 'POST /api/convert {"workflow": {...}}')
+  on(router, routes.convert, express.json({ limit: deps.limits.json }), async (req, res) => {
+    const body = readBody(routes.convert, req.body, 'POST /api/convert {"workflow": {...}}')
     const info = await deps.comfy.http.objectInfo()
     res.json({
       prompt: toApiPrompt(body.workflow as Parameters<typeof toApiPrompt>[0], info, { name: body.name ?? 'workflow' }),
@@ -55,30 +49,30 @@ export function miscRouter(deps: {
    * page's graphToPrompt), the active context and the page's client id.
    * Answers in ComfyUI's /prompt shape; errors too, so the page shows them.
    */
-  router.post('/queue', express.json({ limit: deps.limits.json }), async (req, res) => {
+  on(router, routes.queue, express.json({ limit: deps.limits.json }), async (req, res) => {
     const answer = (status: number, body: QueueAnswer) => res.status(status).json(body)
     const comfyError = (status: number, type: string, message: string, nodeErrors: Record<string, unknown> = {}) =>
       answer(status, { error: { type, message, details: message, extra_info: {} }, node_errors: nodeErrors })
-    const parsed = QueueBodySchema.safeParse(req.body ?? {})
+    const parsed = routes.queue.body.safeParse(req.body ?? {})
     if (!parsed.success) return comfyError(400, 'invalid_prompt', `Discomfort: ${describeIssues(parsed.error)}.`)
     const body = parsed.data
     if (!isApiPrompt(body.prompt)) return comfyError(400, 'no_prompt', 'Discomfort: the request has no API prompt.')
-    if (!body.client_id) return comfyError(400, 'invalid_prompt', 'Discomfort: the request has no client_id.')
-    if (!body.context_id)
+    if (!body.clientId) return comfyError(400, 'invalid_prompt', 'Discomfort: the request has no clientId.')
+    if (!body.contextId)
       return comfyError(400, 'invalid_prompt', 'Discomfort: choose a context in the Discomfort sidebar first.')
     try {
       const { run, promptId, number } = await deps.runs.submitPage({
         prompt: body.prompt,
-        contextId: body.context_id,
-        clientId: body.client_id,
-        ...(body.extra_data ? { extraData: body.extra_data } : {}),
+        contextId: body.contextId,
+        clientId: body.clientId,
+        ...(body.extraData ? { extraData: body.extraData } : {}),
         ...(body.front ? { front: true } : {}),
       })
       answer(200, {
         prompt_id: promptId ?? run.id,
         number: number ?? 0,
         node_errors: {},
-        discomfort: { run_id: run.id, context_id: run.contextId },
+        discomfort: { runId: run.id, contextId: run.contextId },
       })
     } catch (e) {
       const err = e as Error & { cause?: { nodeErrors?: Record<string, unknown>; error?: { type: string } } }

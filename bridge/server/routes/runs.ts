@@ -1,19 +1,13 @@
 /** /api/runs: submit, list, follow (Server-Sent Events), cancel, and read results. */
 import express, { Router, type Request, type Response } from 'express'
-import type { InputValue } from '../../run/inputs.js'
-import type { WorkflowSpec } from '../../run/runner.js'
+import type { InputValue } from '../../values/inputs.js'
 import { BridgeHttpError } from '../httpError.js'
-import type { RunManager, RunRecord } from '../runManager.js'
+import type { RunManager, RunRecord } from '../../runs/manager.js'
 import { inputFromClient } from '../wire.js'
-import {
-  hasBytes,
-  RerunBodySchema,
-  RunBodySchema,
-  RunListQuerySchema,
-  runIsOpen,
-} from '../../../shared/protocol/index.js'
-import { envelopeBody, parseBody, sendDocument } from '../bodies.js'
-import { runView } from '../runRecord.js'
+import { hasBytes, routes, runIsOpen } from '../../../shared/protocol/index.js'
+import { envelopeBody, on, readBody, readQuery, sendDocument } from '../bodies.js'
+import { runView } from '../../runs/record.js'
+import { RunNotFoundError } from '../../runs/errors.js'
 
 const inputsFromClient = (raw: Record<string, unknown>): Record<string, InputValue> =>
   Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, inputFromClient(v, `inputs["${k}"]`)]))
@@ -23,59 +17,54 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
   const find = async (req: Request): Promise<RunRecord> => {
     const run = await runs.find(String(req.params.id))
     if (!run)
-      throw new BridgeHttpError(
-        404,
+      throw new RunNotFoundError(
         `There is no run "${String(req.params.id)}" in the bridge's history (it keeps the latest 10,000).`,
-        'not_found',
       )
     return run
   }
 
   /** The latest runs, oldest first; `?limit=` (default 200, at most 1,000), `?before=` a createdAt to page back from. */
-  router.get('/', async (req, res) => {
-    const query = parseBody(RunListQuerySchema, req.query, 'GET /api/runs')
+  on(router, routes.listRuns, async (req, res) => {
+    const query = readQuery(routes.listRuns, req.query)
     res.json((await runs.list(query.limit, query.before)).map((r) => runView(r)))
   })
 
-  router.post('/', ...envelopeBody(limits.binary), express.json({ limit: limits.json }), async (req, res) => {
-    const body = parseBody(RunBodySchema, req.body, 'POST /api/runs')
-    const run = await runs.submit({
-      workflows: body.workflows as WorkflowSpec[],
-      ...(body.context ? { contextId: body.context } : {}),
-      ...(body.inputs ? { inputs: inputsFromClient(body.inputs) } : {}),
-      ...(body.iterations ? { iterations: body.iterations } : {}),
-      ...(body.client_id ? { clientId: body.client_id } : {}),
-      ...(body.stitch ? { stitch: true } : {}),
-      ...(body.pass_by ? { passBy: body.pass_by } : {}),
-      ...(body.expect_outputs ? { expectOutputs: body.expect_outputs } : {}),
-    })
-    if (req.headers.accept === 'text/event-stream') {
-      // One request for the whole run: its events (all, or with `x-discomfort-events: end`
-      // only the last), then the result or the failure.
-      streamRun(req, res, runs, run, true, req.headers['x-discomfort-events'] === 'end')
-      return
-    }
-    res.status(202).json(runView(run))
-  })
+  on(
+    router,
+    routes.submitRun,
+    ...envelopeBody(limits.binary),
+    express.json({ limit: limits.json }),
+    async (req, res) => {
+      const { inputs, ...spec } = readBody(routes.submitRun, req.body)
+      const run = await runs.submit({ ...spec, ...(inputs ? { inputs: inputsFromClient(inputs) } : {}) })
+      if (req.headers.accept === 'text/event-stream') {
+        // One request for the whole run: its events (all, or with `x-discomfort-events: end`
+        // only the last), then the result or the failure.
+        streamRun(req, res, runs, run, true, req.headers['x-discomfort-events'] === 'end')
+        return
+      }
+      res.status(202).json(runView(run))
+    },
+  )
 
-  router.get('/:id', async (req, res) => {
+  on(router, routes.run, async (req, res) => {
     res.json(runView(await find(req), req.query.events === '1'))
   })
 
   /** The same workflows again, in the same context, with its values as they are now. */
-  router.post('/:id/rerun', express.json({ limit: '16kb' }), async (req, res) => {
-    const body = parseBody(RerunBodySchema, req.body ?? {}, `POST /api/runs/${String(req.params.id)}/rerun`)
-    const run = await runs.rerun(String(req.params.id), body.client_id ? { clientId: body.client_id } : {})
+  on(router, routes.rerun, express.json({ limit: '16kb' }), async (req, res) => {
+    const body = readBody(routes.rerun, req.body, `POST /api/runs/${String(req.params.id)}/rerun`)
+    const run = await runs.rerun(String(req.params.id), body.clientId ? { clientId: body.clientId } : {})
     res.status(202).json(runView(run))
   })
 
-  router.post('/:id/cancel', async (req, res) => {
+  on(router, routes.cancelRun, async (req, res) => {
     const run = await find(req)
     const cancelled = await runs.cancel(run.id)
     res.status(cancelled ? 202 : 409).json({ ...runView(run), cancelled })
   })
 
-  router.get('/:id/result', async (req, res) => {
+  on(router, routes.runResult, async (req, res) => {
     const run = await find(req)
     if (run.status !== 'succeeded' || !run.outputs) {
       throw new BridgeHttpError(
@@ -88,7 +77,7 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
   })
 
   /** Every event of the run so far, then live ones, as Server-Sent Events; ends with the run. */
-  router.get('/:id/events', async (req: Request, res: Response) => {
+  on(router, routes.runEvents, async (req: Request, res: Response) => {
     streamRun(req, res, runs, await find(req), false)
   })
 

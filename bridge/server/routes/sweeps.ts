@@ -2,14 +2,15 @@
 import express, { Router, type Request, type Response } from 'express'
 import {
   PoolFileSchema,
+  readingSnakeCase,
+  routes,
   ServerSpecSchema,
-  SweepBodySchema,
   type ServerInfo,
   type SweepEvent,
 } from '../../../shared/protocol/index.js'
 import type { ServerPool } from '../../pool/serverPool.js'
 import type { SweepService } from '../../sweep/sweepService.js'
-import { parseBody } from '../bodies.js'
+import { on, parseBody, readBody } from '../bodies.js'
 import { BridgeHttpError } from '../httpError.js'
 
 const whole = (v: unknown, fallback: number, max: number): number => {
@@ -21,18 +22,18 @@ export function sweepsRouter(sweeper: SweepService, limits: { json: string }): R
   const router = Router()
   const id = (req: Request) => String(req.params.id)
 
-  router.get('/', async (_req, res) => {
+  on(router, routes.listSweeps, async (_req, res) => {
     res.json(await sweeper.list())
   })
-  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
-    const body = parseBody(SweepBodySchema, req.body, 'POST /api/sweeps')
+  on(router, routes.submitSweep, express.json({ limit: limits.json }), async (req, res) => {
+    const body = readBody(routes.submitSweep, req.body)
     res.status(202).json(await sweeper.start(body))
   })
-  router.get('/:id', async (req, res) => {
+  on(router, routes.sweep, async (req, res) => {
     res.json(await sweeper.view(id(req)))
   })
   /** Items in order after `after` (exclusive); `finished=1`: only done or failed ones. */
-  router.get('/:id/items', async (req, res) => {
+  on(router, routes.sweepItems, async (req, res) => {
     res.json(
       await sweeper.items(id(req), {
         after: whole(req.query.after, -1, Number.MAX_SAFE_INTEGER),
@@ -41,11 +42,11 @@ export function sweepsRouter(sweeper: SweepService, limits: { json: string }): R
       }),
     )
   })
-  router.post('/:id/cancel', async (req, res) => {
+  on(router, routes.cancelSweep, async (req, res) => {
     res.status(202).json(await sweeper.cancel(id(req)))
   })
   /** An output file of an item (as its `outputs` name it: `items/<n>-<key>.<ext>`). */
-  router.get('/:id/items/:file', async (req, res, next) => {
+  on(router, routes.sweepFile, async (req, res, next) => {
     const sweepId = id(req)
     const file = String(req.params.file)
     if (!/^\d+-[A-Za-z0-9._-]+$/.test(file)) throw new BridgeHttpError(404, `No output file "${file}".`, 'not_found')
@@ -63,7 +64,7 @@ export function sweepsRouter(sweeper: SweepService, limits: { json: string }): R
    * live item events, then the sweep when it ends. A client that lost its
    * connection comes back here and gets what it missed.
    */
-  router.get('/:id/events', async (req: Request, res: Response) => {
+  on(router, routes.sweepEvents, async (req: Request, res: Response) => {
     const sweepId = id(req)
     await sweeper.view(sweepId)
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
@@ -98,15 +99,15 @@ export function sweepsRouter(sweeper: SweepService, limits: { json: string }): R
 
 export function serversRouter(pool: ServerPool, limits: { json: string }): Router {
   const router = Router()
-  router.get('/', (_req, res) => {
+  on(router, routes.listServers, (_req, res) => {
     res.json(pool.list())
   })
   /** Add one server, or several as a pool file's `{servers: [...]}`. */
-  router.post('/', express.json({ limit: limits.json }), async (req, res) => {
+  on(router, routes.addServers, express.json({ limit: limits.json }), async (req, res) => {
     const specs =
       req.body && typeof req.body === 'object' && 'servers' in req.body
         ? parseBody(PoolFileSchema, req.body, 'POST /api/servers').servers
-        : [parseBody(ServerSpecSchema, req.body, 'POST /api/servers')]
+        : [parseBody(readingSnakeCase(ServerSpecSchema), req.body, 'POST /api/servers')]
     // Each joins once it answers as ComfyUI; the first that does not stops the rest.
     const added: ServerInfo[] = []
     for (const s of specs)
@@ -115,12 +116,12 @@ export function serversRouter(pool: ServerPool, limits: { json: string }): Route
           url: s.url,
           ...(s.label ? { label: s.label } : {}),
           ...(s.weight ? { weight: s.weight } : {}),
-          ...(s.max_queued ? { maxQueued: s.max_queued } : {}),
+          ...(s.maxQueued ? { maxQueued: s.maxQueued } : {}),
         }),
       )
     res.status(201).json(added)
   })
-  router.delete('/:label', (req, res) => {
+  on(router, routes.removeServer, (req, res) => {
     const label = decodeURIComponent(String(req.params.label))
     if (!pool.remove(label)) throw new BridgeHttpError(404, `No server "${label}" in the pool.`, 'not_found')
     res.json(pool.list())

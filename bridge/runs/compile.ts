@@ -24,7 +24,7 @@ import { isApiLink, type ApiLink, type ApiPrompt } from '../../shared/workflow/a
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import { passByFor, type PassByRules } from '../store/config.js'
 import type { WorkerReceipt } from '../store/workerReceipt.js'
-import type { ContextValue, PassBy, Recipe } from '../store/values.js'
+import type { ContextValue, PassBy, Recipe } from '../values/values.js'
 
 type CaptureHow = 'image' | 'mask' | 'latent' | 'text'
 

@@ -19,15 +19,15 @@ import type { PassByRules } from '../store/config.js'
 import type { EntryMeta } from '../../shared/protocol/index.js'
 import type { SaveOptions, WorkerReceipt } from '../store/workerReceipt.js'
 import { isServerFailure, type ComfyPool } from '../pool/serverPool.js'
-import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
-import type { ContextValue, PassBy } from '../store/values.js'
+import { fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../values/valueFrom.js'
+import type { ContextValue } from '../values/values.js'
 import { stitch } from '../../shared/ports/graphOps.js'
 import { compileWorkflow, type Capture } from './compile.js'
-import { toContextValue, type InputValue } from './inputs.js'
+import { toContextValue, type InputValue } from '../values/inputs.js'
 import { readWorkflowFile } from './workflowFile.js'
 import { MAX_ITERATIONS } from '../defaults.js'
 import { assertNoCycle } from '../../shared/workflow/cycles.js'
-import type { RunEvent, RunFailure } from '../../shared/protocol/index.js'
+import { CANCELLED_CODES, type RunEvent, type RunFailure, type RunSettings } from '../../shared/protocol/index.js'
 import { ComfyCancelledError } from '../comfy/errors.js'
 
 /** A workflow: a file path, a UI or API object, or one of those with a name. */
@@ -46,10 +46,6 @@ export const runFailure = (e: unknown): RunFailure => ({
   message: e instanceof Error ? e.message : String(e),
 })
 
-/** Failures that mean someone cancelled the run (not that it went wrong). */
-export const isCancellation = (f: RunFailure): boolean =>
-  f.code === RunCancelledError.code || f.code === ComfyCancelledError.code
-
 /** What a run works in: a context, or a sweep item's layer over one. */
 export interface RunTarget {
   readonly id: string
@@ -59,21 +55,14 @@ export interface RunTarget {
   save(key: string, value: ContextValue, options?: SaveOptions): Promise<unknown>
 }
 
-export interface RunOptions {
+/** A run's settings (its RunSpec but the workflows), with what this process adds: where it runs, who hears it. */
+export interface RunOptions extends Omit<RunSettings, 'context' | 'inputs'> {
   context: RunTarget
+  /** Decoded: bytes and context values as they are, files read (for callers in this process). */
   inputs?: Record<string, InputValue>
-  iterations?: number
   signal?: AbortSignal
   onEvent?: (event: RunEvent) => void
   runId?: string
-  /** Queue for this ComfyUI client id (the page's), so its progress shows in ComfyUI. */
-  clientId?: string
-  /** Join the workflows into one prompt (INPUTs linked to earlier OUTPUTs of the same key) and run that. */
-  stitch?: boolean
-  /** Pass-by for OUTPUT keys, over the rules (e.g. keep a costly IMAGE as a reference). */
-  passBy?: Record<string, PassBy>
-  /** OUTPUT keys the caller will read: checked against the workflows' OUTPUT ports before anything runs. */
-  expectOutputs?: string[]
   /** What the run loads (model files…): servers that hold it are preferred. */
   affinity?: readonly string[]
   /** Servers not to use. */
@@ -128,7 +117,7 @@ export class RunError extends DiscomfortError {
 }
 
 export class RunCancelledError extends DiscomfortError {
-  static override code = 'run_cancelled'
+  static override code = CANCELLED_CODES.run
   static override status = 409
   override name = 'RunCancelledError'
 }

@@ -13,7 +13,7 @@ import { ComfyHttp } from '../comfy/comfyHttp.js'
 import { loadPassByRules } from '../store/config.js'
 import { ContextStore } from '../store/contextStore.js'
 import { compileWorkflow } from './compile.js'
-import type { InputValue } from './inputs.js'
+import type { InputValue } from '../values/inputs.js'
 import { saveRunInputs, type LoadedWorkflow } from './runner.js'
 
 export async function compileOnly(

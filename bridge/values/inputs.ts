@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { DiscomfortError } from '../../shared/errors.js'
-import { checkedContextValue, fromJs, imageFromPngs, latentFromBytes, maskFromPng } from '../store/valueFrom.js'
-import type { ContextValue, ContextValueKind } from '../store/values.js'
+import { checkedContextValue, fromJs, imageFromPngs, latentFromBytes, maskFromPng } from './valueFrom.js'
+import type { ContextValue, ContextValueKind } from './values.js'
 
 /** A file on disk to read as the port's type (`.png` → IMAGE, `.latent` → LATENT when the type is unknown). */
 export interface FileInput {

@@ -1,20 +1,27 @@
 /**
  * The bridge's runs: submitted, followed, cancelled, and their events kept
- * for late listeners. Runs go through a queue interface; today it runs them
- * in this process.
+ * for late listeners. A run arrives as one RunSpec (shared/protocol) from
+ * whichever edge took it, and is handed on whole: to the runner in this
+ * process, or to the queue the bridges on one Redis share.
  */
 import { randomUUID } from 'node:crypto'
 import type { ContextHandle, ContextStoreApi } from '../store/contextHandle.js'
-import type { ContextValue } from '../store/values.js'
-import type { InputValue } from '../run/inputs.js'
-import { isCancellation, runFailure, type RunEvent, type Runner, type WorkflowSpec } from '../run/runner.js'
+import type { ContextValue } from '../values/values.js'
+import type { InputValue } from '../values/inputs.js'
+import { runFailure, type RunEvent, type Runner, type WorkflowSpec } from './runner.js'
 
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import { runIsOpen, type RunStatus, type RunView } from '../../shared/protocol/index.js'
-import { BridgeHttpError } from './httpError.js'
-import type { RunFeed, RunHistory } from './runHistory.js'
-import { runView, type RunRecord, type RunRequest } from './runRecord.js'
+import { isCancellation, runIsOpen, type RunSpec, type RunStatus, type RunView } from '../../shared/protocol/index.js'
+import { ContextGoneError, NotRerunnableError, RunNotFoundError } from './errors.js'
+import type { RunFeed, RunHistory } from './history.js'
+import { runView, type RunRecord } from './record.js'
 export type { RunRecord, RunStatus }
+
+/**
+ * A run spec as the bridge holds it: the wire's, with its inputs decoded
+ * (bytes, context values; files only for callers in this process).
+ */
+export type BridgeRunSpec = Omit<RunSpec, 'inputs'> & { inputs?: Record<string, InputValue> }
 
 /** A run queued from the ComfyUI page: its API prompt with ports, in a context, for the page's client id. */
 export interface SubmitPage {
@@ -25,28 +32,11 @@ export interface SubmitPage {
   front?: boolean
 }
 
-export interface SubmitRun {
-  workflows: WorkflowSpec[]
-  contextId?: string
-  inputs?: Record<string, InputValue>
-  iterations?: number
-  clientId?: string
-  stitch?: boolean
-  passBy?: Record<string, 'val' | 'ref'>
-  expectOutputs?: string[]
-}
-
-/** A scripted run as it is handed to another bridge. */
+/** A scripted run as it is handed to another bridge: its id, its context, and its spec whole. */
 export interface RemoteRun {
   runId: string
   context: ContextHandle
-  workflows: WorkflowSpec[]
-  inputs?: Record<string, InputValue>
-  iterations?: number
-  stitch?: boolean
-  passBy?: Record<string, 'val' | 'ref'>
-  expectOutputs?: string[]
-  clientId?: string
+  spec: Omit<BridgeRunSpec, 'context'>
 }
 
 /** Runs queued for whichever bridge on a shared Redis takes them (cluster/clusterRuns.ts). */
@@ -101,8 +91,8 @@ const fromHistory = (v: RunView): RunRecord => ({
   source: v.source,
 })
 
-const parseRequest = (text: string | undefined): RunRequest | undefined =>
-  text === undefined ? undefined : (JSON.parse(text) as RunRequest)
+const parseRequest = (text: string | undefined): RunRecord['request'] =>
+  text === undefined ? undefined : (JSON.parse(text) as RunRecord['request'])
 
 const KEPT_EVENTS = 2000
 const KEPT_RUNS = 200
@@ -254,38 +244,26 @@ export class RunManager {
     return { run, emit, recorded }
   }
 
-  async submit(spec: SubmitRun): Promise<RunRecord> {
+  async submit(spec: BridgeRunSpec): Promise<RunRecord> {
+    const { context: contextId, inputs, clientId, ...kept } = spec
     let context: ContextHandle
     let temporary = false
-    if (spec.contextId) {
-      context = this.store.get(spec.contextId) ?? (await this.store.open(spec.contextId))
+    if (contextId) {
+      context = this.store.get(contextId) ?? (await this.store.open(contextId))
     } else {
       context = await this.store.create({ name: 'run' })
       temporary = true
     }
     const id = randomUUID()
-    const names = spec.workflows.map((w, i) =>
-      typeof w === 'string'
-        ? w
-        : typeof w === 'object' && w !== null && 'name' in w && typeof w.name === 'string'
-          ? w.name
-          : `workflow ${i + 1}`,
-    )
     const { run, emit, recorded } = this.track({
       id,
       contextId: context.id,
       temporaryContext: temporary,
-      workflows: names,
+      workflows: spec.workflows.map((w) => w.name),
       iterations: spec.iterations ?? 1,
       source: 'script',
-      request: {
-        kind: 'script',
-        workflows: spec.workflows,
-        ...(spec.iterations ? { iterations: spec.iterations } : {}),
-        ...(spec.stitch ? { stitch: true } : {}),
-        ...(spec.passBy ? { passBy: spec.passBy } : {}),
-        ...(spec.expectOutputs ? { expectOutputs: spec.expectOutputs } : {}),
-      },
+      // What it takes to run it again: the spec but its inputs (they are in the context now) and the page it showed on.
+      request: { kind: 'script', ...kept },
     })
     try {
       await recorded
@@ -297,29 +275,18 @@ export class RunManager {
     this.controllers.set(id, controller)
     let resolveDone!: () => void
     const finished = new Promise<void>((r) => (resolveDone = r))
-    const options = {
-      ...(spec.inputs ? { inputs: spec.inputs } : {}),
-      ...(spec.iterations ? { iterations: spec.iterations } : {}),
-      ...(spec.clientId ? { clientId: spec.clientId } : {}),
-      ...(spec.stitch ? { stitch: true } : {}),
-      ...(spec.passBy ? { passBy: spec.passBy } : {}),
-      ...(spec.expectOutputs ? { expectOutputs: spec.expectOutputs } : {}),
-    }
+    const { context: _context, ...whole } = spec
     const task = async () => {
       try {
         run.outputs = this.remote
-          ? await this.remote.execute(
-              { runId: id, context, workflows: spec.workflows, ...options },
-              emit,
-              controller.signal,
-            )
+          ? await this.remote.execute({ runId: id, context, spec: whole }, emit, controller.signal)
           : (
-              await this.runner.run(spec.workflows, {
+              await this.runner.run(spec.workflows as WorkflowSpec[], {
+                ...whole,
                 context,
                 runId: id,
                 signal: controller.signal,
                 onEvent: emit,
-                ...options,
               })
             ).outputs
       } catch (e) {
@@ -385,22 +352,18 @@ export class RunManager {
    */
   async rerun(id: string, options: { clientId?: string } = {}): Promise<RunRecord> {
     const past = await this.find(id)
-    if (!past) throw new BridgeHttpError(404, `There is no run "${id}" in the bridge's history.`, 'not_found')
+    if (!past) throw new RunNotFoundError(`There is no run "${id}" in the bridge's history.`)
     const live = this.runs.get(id)?.request
     const kept = live ?? parseRequest(await this.history?.runRequest(id))
     if (!kept)
-      throw new BridgeHttpError(
-        409,
+      throw new NotRerunnableError(
         past.temporaryContext
           ? `Run ${id} ran in a context made for it alone, which is gone; run its workflows again in a context instead.`
           : `Run ${id} cannot be run again: the bridge keeps the workflows of the latest 200 runs (of at most 4 MB each), and this one is not among them.`,
-        'not_rerunnable',
       )
     if (!this.store.get(past.contextId) && !(await this.store.open(past.contextId).catch(() => undefined)))
-      throw new BridgeHttpError(
-        409,
+      throw new ContextGoneError(
         `Run ${id} ran in context "${past.contextId}", which no longer exists; make a context durable to run in it again after a restart.`,
-        'context_gone',
       )
     if (kept.kind === 'page') {
       const { run } = await this.submitPage({
@@ -414,7 +377,7 @@ export class RunManager {
     const { kind: _kind, ...again } = kept
     return this.submit({
       ...again,
-      contextId: past.contextId,
+      context: past.contextId,
       ...(options.clientId ? { clientId: options.clientId } : {}),
     })
   }

@@ -1,8 +1,8 @@
 /** A run as the bridge keeps it while it lives, what it takes to run it again, and how clients see it (RunView in shared/protocol). */
-import type { RunFailure, RunProgress, RunStatus, RunView } from '../../shared/protocol/index.js'
+import type { RunFailure, RunProgress, RunSpec, RunStatus, RunView } from '../../shared/protocol/index.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import type { RunEvent, WorkflowSpec } from '../run/runner.js'
-import type { ContextValue } from '../store/values.js'
+import type { RunEvent } from './runner.js'
+import type { ContextValue } from '../values/values.js'
 
 export interface RunRecord {
   id: string
@@ -34,15 +34,8 @@ export interface RunRecord {
  * options. Its inputs are not kept: they were saved into its context, and a
  * re-run uses the context's values as they are then (change one, run again).
  */
-export type RunRequest =
-  | {
-      kind: 'script'
-      workflows: WorkflowSpec[]
-      iterations?: number
-      stitch?: boolean
-      passBy?: Record<string, 'val' | 'ref'>
-      expectOutputs?: string[]
-    }
+type RunRequest =
+  | ({ kind: 'script' } & Omit<RunSpec, 'inputs' | 'context' | 'clientId'>)
   | { kind: 'page'; prompt: ApiPrompt; extraData?: Record<string, unknown> }
 
 export const runView = (run: RunRecord, withEvents = false): RunView => ({

@@ -200,7 +200,13 @@ async function setValueFromNode(node, given) {
 		window.alert(`"${text}" is not a number; "${key}" is unchanged.`);
 		return;
 	}
-	await store.client.putValue(ctx, key, value).catch((e) => window.alert(e.message));
+	const scalar = [
+		"INT",
+		"FLOAT",
+		"BOOLEAN",
+		"STRING"
+	].includes(type) ? type : void 0;
+	await store.client.putValue(ctx, key, value, scalar).catch((e) => window.alert(e.message));
 }
 /** Define the node class on the page's litegraph. */
 function definePortNode(base, getStore) {
@@ -3645,6 +3651,8 @@ var Value = union([
 	number$1(),
 	boolean()
 ]);
+/** One item's inputs: key → value. */
+var ItemInputsSchema = record(string(), Value);
 /**
 * What a sweep is asked to do, the one declaration of a sweep (`POST /api/sweeps`, the CLI, the client).
 * Items: `vary` (a cartesian product over `base`) or `items` (input sets), not both.
@@ -3654,11 +3662,11 @@ var SweepSpecSchema = strictObject({
 	/** The master context the items read (through their own receipts); none: an empty one. */
 	context: string().optional(),
 	/** Inputs every item gets. */
-	base: record(string(), Value).optional(),
+	base: ItemInputsSchema.optional(),
 	/** Key → the values to try; the items are every combination, in order (the last key varies fastest). */
 	vary: record(string(), array(Value).min(1).max(MAX_SWEEP_ITEMS)).optional(),
 	/** Input sets, one item each. */
-	items: array(record(string(), Value)).min(1).max(MAX_SWEEP_ITEMS).optional(),
+	items: array(ItemInputsSchema).min(1).max(MAX_SWEEP_ITEMS).optional(),
 	/** Items in flight at once (default: four times the pool's slots plus 16, so it can choose by affinity). */
 	concurrency: number$1().int().min(1).max(1e4).optional(),
 	/** Attempts per item on different servers when a server fails under it (default 3). */
@@ -3684,7 +3692,7 @@ var SweepItemSchema = object({
 	sweepId: string(),
 	index: number$1(),
 	status: ItemStatusSchema,
-	inputs: record(string(), Value),
+	inputs: ItemInputsSchema,
 	attempts: number$1(),
 	server: string().optional(),
 	/** Why that server (affinity or load). */
@@ -4124,12 +4132,19 @@ var BridgeClient = class {
 			token: this.token || void 0
 		})}`;
 	}
-	/** Store a plain value (string, number, boolean, JSON) under a key. */
-	putValue(contextId, key, value) {
+	/**
+	* Store a plain value (string, number, boolean, JSON) under a key, as
+	* `comfyType` when given (a port's type); else as the key's own type, or the
+	* value's when the key is new.
+	*/
+	putValue(contextId, key, value, comfyType) {
 		return this.call(routes.saveValue, {
 			id: contextId,
 			key
-		}, { value });
+		}, {
+			value,
+			...comfyType ? { comfyType } : {}
+		});
 	}
 	/** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
 	async putFile(contextId, key, file, type) {

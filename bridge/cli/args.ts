@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { parseArgs as parseNodeArgs } from 'node:util'
 import type { InputValue } from '../values/inputs.js'
 import type { PassBy } from '../values/values.js'
+import type { SweepValue } from '../../shared/protocol/index.js'
 import { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL, MAX_ITERATIONS } from '../defaults.js'
 import { DiscomfortError } from '../../shared/errors.js'
 import {
@@ -362,7 +363,7 @@ export interface RunArgs {
 export interface SweepArgs {
   command: 'sweep'
   workflows: string[]
-  vary: Array<[string, Array<string | number | boolean>]>
+  vary: Array<[string, SweepValue[]]>
   base: Array<[string, string]>
   /** --items: a JSON file of input sets. */
   items?: string
@@ -458,7 +459,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
 
 /** `1..100` (whole numbers) or `a,b,c` (numbers and booleans parsed, the rest strings). */
-function sweepValues(key: string, text: string, command: CommandName): Array<string | number | boolean> {
+function sweepValues(key: string, text: string, command: CommandName): SweepValue[] {
   const range = /^(-?\d+)\.\.(-?\d+)$/.exec(text)
   if (range) {
     const [from, to] = [Number(range[1]), Number(range[2])]
@@ -647,7 +648,7 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         )
       const vary = list(v.vary).map((x) => {
         const [key, values] = pair(x, 'vary', command)
-        return [key, sweepValues(key, values, command)] as [string, Array<string | number | boolean>]
+        return [key, sweepValues(key, values, command)] as [string, SweepValue[]]
       })
       const items = str(v.items)
       if (!attach && vary.length === 0 && items === undefined)

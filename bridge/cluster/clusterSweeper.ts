@@ -17,7 +17,7 @@
 import { setMaxListeners } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { DelayedError, Queue, Worker, type Job } from 'bullmq'
-import type { SweepSpec, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
+import type { ItemInputs, SweepSpec, SweepEvent, SweepItem, SweepView } from '../../shared/protocol/index.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { isServerFailure } from '../pool/serverPool.js'
 import { runFailure, type LoadedWorkflow, type WorkflowSpec } from '../runs/runner.js'
@@ -33,13 +33,11 @@ import type { RedisContext } from './redisContext.js'
 import type { RedisContextStore } from './redisContextStore.js'
 import { END_ATTEMPT, FINISH_IF_DONE, START_ITEM } from './sweepScripts.js'
 
-type Inputs = Record<string, string | number | boolean>
-
 interface ItemJob {
   sweepId: string
   contextId: string
   index: number
-  inputs: Inputs
+  inputs: ItemInputs
 }
 
 /** A sweep as this bridge works on it: its workflows converted once, its master, and a signal for cancel. */
@@ -207,7 +205,7 @@ export class ClusterSweeper implements SweepService {
       .hget(this.o.keys.sweep(contextId, id), 'inputs')
       .hgetall(this.o.keys.sweepItems(contextId, id))
       .exec()) as [[null, string | null], [null, Record<string, string>]]
-    const inputs = JSON.parse(inputsText ?? '[]') as Inputs[]
+    const inputs = JSON.parse(inputsText ?? '[]') as ItemInputs[]
     const out: SweepItem[] = []
     const limit = options.limit ?? 1000
     for (let index = (options.after ?? -1) + 1; index < inputs.length && out.length < limit; index++) {

@@ -21,15 +21,8 @@ import type { ContextHandle } from '../store/contextHandle.js'
 import { ContextClosedError, ContextKeyError, noSuchKey } from '../store/errors.js'
 import { validateKey } from '../store/keys.js'
 import { passByFor, type PassByRules } from '../store/config.js'
-import {
-  decodeValue,
-  defaultComfyType,
-  describeValue,
-  encodeValue,
-  valueHash,
-  valueSize,
-  type ContextValue,
-} from '../values/values.js'
+import { decodeValue, describeValue, encodeValue, valueHash, valueSize, type ContextValue } from '../values/values.js'
+import { typedForKey } from '../values/valueFrom.js'
 import { SerialQueue } from '../store/serialQueue.js'
 import { WorkerReceipt, type SaveOptions } from '../store/workerReceipt.js'
 import { COMMIT, DELETE, INLINE_VALUE_BYTES, READ_SINCE } from './commitScripts.js'
@@ -271,14 +264,14 @@ export class RedisContext implements ContextHandle {
     const blobPrefix = this.k.blobPrefix(this.id)
     const args: Array<string | Buffer | number> = []
     const write = this.redis.pipeline()
-    for (const { key, value, options } of items) {
+    for (const { key, value: given, options } of items) {
+      const old = this.entries.get(key)?.meta
+      const { comfyType, value } = typedForKey(given, options.comfyType, old?.comfyType, key)
       const bytes = encodeValue(value)
       if (bytes.byteLength > this.init.maxValueBytes)
         throw new ContextKeyError(
           `"${key}" is ${(bytes.byteLength / 1024 ** 2).toFixed(1)} MB; a value kept in Redis may be at most ${(this.init.maxValueBytes / 1024 ** 2).toFixed(0)} MB (the bridge's redis max value setting).`,
         )
-      const old = this.entries.get(key)?.meta
-      const comfyType = options.comfyType ?? old?.comfyType ?? defaultComfyType(value)
       const blob = randomBytes(12).toString('hex')
       const meta: Omit<StoredMeta, 'version' | 'updatedAt'> = {
         key,

@@ -13,9 +13,15 @@
  * items is one transaction).
  */
 import Database from 'better-sqlite3'
-import type { ItemOutput, ItemStatus, RunFailure, RunView, SweepItem, SweepView } from '../../shared/protocol/index.js'
-
-type Inputs = Record<string, string | number | boolean>
+import type {
+  ItemInputs,
+  ItemOutput,
+  ItemStatus,
+  RunFailure,
+  RunView,
+  SweepItem,
+  SweepView,
+} from '../../shared/protocol/index.js'
 
 export interface NewSweep {
   id: string
@@ -25,7 +31,7 @@ export interface NewSweep {
   workflows: Array<{ name: string; workflow: Record<string, unknown> }>
   options: SweepOptions
   folder: string
-  items: Inputs[]
+  items: ItemInputs[]
 }
 
 export interface SweepOptions {
@@ -397,7 +403,7 @@ function toItem(row: ItemRow): SweepItem {
     sweepId: row.sweep_id,
     index: row.idx,
     status: row.status,
-    inputs: JSON.parse(row.inputs) as Inputs,
+    inputs: JSON.parse(row.inputs) as ItemInputs,
     attempts: row.attempts,
     ...(row.server ? { server: row.server } : {}),
     ...(row.reason ? { reason: row.reason } : {}),

@@ -21,15 +21,8 @@ import { join } from 'node:path'
 import { makeFolder, removeFile, removeTree, renamePath, storageError, writeFileAtomic } from './disk.js'
 import { passByFor, type PassByRules } from './config.js'
 import { type Change, Journal, type Snapshot, syncFile } from './journal.js'
-import {
-  decodeValue,
-  defaultComfyType,
-  encodeValue,
-  valueHash,
-  valueSize,
-  type ContextValue,
-  describeValue,
-} from '../values/values.js'
+import { decodeValue, encodeValue, valueHash, valueSize, type ContextValue, describeValue } from '../values/values.js'
+import { typedForKey } from '../values/valueFrom.js'
 import { ContextClosedError, type ContextKeyError, noSuchKey } from './errors.js'
 import { validateKey } from './keys.js'
 import { SerialQueue } from './serialQueue.js'
@@ -420,9 +413,9 @@ export class Context implements ContextHandle {
     const prepared: Array<{ meta: EntryMeta; value: ContextValue; old?: EntryMeta }> = []
     const written: string[] = []
     try {
-      for (const { key, value, options } of items) {
+      for (const { key, value: given, options } of items) {
         const old = this.entries.get(key)
-        const comfyType = options.comfyType ?? old?.comfyType ?? defaultComfyType(value)
+        const { comfyType, value } = typedForKey(given, options.comfyType, old?.comfyType, key)
         const passBy =
           value.kind === 'ref' ? 'ref' : (options.passBy ?? old?.passBy ?? passByFor(comfyType, this.rules))
         const meta: EntryMeta = {

@@ -7,7 +7,8 @@
 import type { EntryMeta } from '../../shared/protocol/index.js'
 import type { RunTarget } from '../runs/runner.js'
 import type { ContextHandle } from '../store/contextHandle.js'
-import { defaultComfyType, valueHash, valueSize, type ContextValue } from '../values/values.js'
+import { valueHash, valueSize, type ContextValue } from '../values/values.js'
+import { typedForKey } from '../values/valueFrom.js'
 import { WorkerReceipt, type ReceiptIssuer, type SaveOptions } from '../store/workerReceipt.js'
 
 interface LayerEntry {
@@ -80,11 +81,17 @@ export class ItemScope implements RunTarget, ReceiptIssuer {
     await under?.discard()
   }
 
-  private put(key: string, value: ContextValue, options: SaveOptions): EntryMeta {
+  private put(key: string, given: ContextValue, options: SaveOptions): EntryMeta {
     const previous = this.layer.get(key)?.meta
+    const { comfyType, value } = typedForKey(
+      given,
+      options.comfyType,
+      previous?.comfyType ?? this.master.meta(key)?.comfyType,
+      key,
+    )
     const meta: EntryMeta = {
       key,
-      comfyType: options.comfyType ?? previous?.comfyType ?? defaultComfyType(value),
+      comfyType,
       passBy: options.passBy ?? (value.kind === 'ref' ? 'ref' : 'val'),
       kind: value.kind,
       tier: 'ram',

@@ -3,9 +3,7 @@
  * bridges on a Redis share): its items, and the errors a sweep is refused with.
  */
 import { DiscomfortError } from '../../shared/errors.js'
-import { MAX_SWEEP_ITEMS, type SweepSpec } from '../../shared/protocol/index.js'
-
-type Inputs = Record<string, string | number | boolean>
+import { MAX_SWEEP_ITEMS, type ItemInputs, type SweepSpec } from '../../shared/protocol/index.js'
 
 export class SweepError extends DiscomfortError {
   static override code = 'bad_sweep'
@@ -20,7 +18,7 @@ export class SweepNotFoundError extends DiscomfortError {
 }
 
 /** The items of a sweep body: its input sets, or every combination of `vary` over `base`. */
-export function expandItems(body: Pick<SweepSpec, 'base' | 'vary' | 'items'>): Inputs[] {
+export function expandItems(body: Pick<SweepSpec, 'base' | 'vary' | 'items'>): ItemInputs[] {
   const base = body.base ?? {}
   if (body.items) return body.items.map((i) => ({ ...base, ...i }))
   const entries = Object.entries(body.vary ?? {})
@@ -30,9 +28,9 @@ export function expandItems(body: Pick<SweepSpec, 'base' | 'vary' | 'items'>): I
       `The sweep would have ${total.toLocaleString('en')} items (${entries.map(([k, v]) => `${k}: ${v.length}`).join(' × ')}); at most ${MAX_SWEEP_ITEMS.toLocaleString('en')}. Split it.`,
     )
   }
-  const items: Inputs[] = []
+  const items: ItemInputs[] = []
   for (let n = 0; n < total; n++) {
-    const item: Inputs = { ...base }
+    const item: ItemInputs = { ...base }
     let rest = n
     for (let k = entries.length - 1; k >= 0; k--) {
       const [key, values] = entries[k]!

@@ -2,7 +2,7 @@
 import { decodeLatent } from '../codec/latent.js'
 import { readPngHeader, type PngHeader } from '../codec/png.js'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../defaults.js'
-import type { ContextValue, Recipe } from './values.js'
+import { defaultComfyType, type ContextValue, type Recipe } from './values.js'
 import { DiscomfortError } from '../../shared/errors.js'
 
 let maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS
@@ -168,4 +168,31 @@ export function toJs(value: ContextValue): unknown {
     default:
       return undefined
   }
+}
+
+/**
+ * The ComfyUI type a saved value takes, and the value as that type. The type
+ * given wins; else the key keeps its own (a whole number saved into a FLOAT
+ * key stays FLOAT; a fraction is refused by an INT key); else the value's
+ * default. So a type changes only when it is given.
+ */
+export function typedForKey(
+  value: ContextValue,
+  given: string | undefined,
+  existing: string | undefined,
+  key: string,
+): { comfyType: string; value: ContextValue } {
+  const comfyType = given ?? existing ?? defaultComfyType(value)
+  if (value.kind !== 'number') return { comfyType, value }
+  if (comfyType === 'FLOAT') return { comfyType, value: value.integer ? { ...value, integer: false } : value }
+  if (comfyType === 'INT') {
+    if (!Number.isInteger(value.value))
+      throw new ValueError(
+        given
+          ? `"${key}": ${value.value} is not a whole number, so it cannot be an INT.`
+          : `"${key}" holds an INT, and ${value.value} is not a whole number. To store a FLOAT there, save it with the type FLOAT (a type changes only when it is given).`,
+      )
+    return { comfyType, value: value.integer ? value : { ...value, integer: true } }
+  }
+  return { comfyType, value }
 }

@@ -102,9 +102,17 @@ export class BridgeClient {
   rawUrl(contextId: string, key: string): string {
     return `${this.base}${pathOf(routes.value, { id: contextId, key }, { format: 'raw', token: this.token || undefined })}`
   }
-  /** Store a plain value (string, number, boolean, JSON) under a key. */
-  putValue(contextId: string, key: string, value: unknown) {
-    return this.call<EntryMeta>(routes.saveValue, { id: contextId, key }, { value })
+  /**
+   * Store a plain value (string, number, boolean, JSON) under a key, as
+   * `comfyType` when given (a port's type); else as the key's own type, or the
+   * value's when the key is new.
+   */
+  putValue(contextId: string, key: string, value: unknown, comfyType?: string) {
+    return this.call<EntryMeta>(
+      routes.saveValue,
+      { id: contextId, key },
+      { value, ...(comfyType ? { comfyType } : {}) },
+    )
   }
   /** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
   async putFile(contextId: string, key: string, file: Blob, type: 'IMAGE' | 'MASK' | 'LATENT'): Promise<EntryMeta> {

@@ -212,7 +212,9 @@ async function setValueFromNode(node: PortNodeInstance, given: DiscomfortStore |
     window.alert(`"${text}" is not a number; "${key}" is unchanged.`)
     return
   }
-  await store.client.putValue(ctx, key, value).catch((e: Error) => window.alert(e.message))
+  // The port's own type, so a FLOAT port's 2 is stored as FLOAT 2.0, not INT.
+  const scalar = ['INT', 'FLOAT', 'BOOLEAN', 'STRING'].includes(type) ? type : undefined
+  await store.client.putValue(ctx, key, value, scalar).catch((e: Error) => window.alert(e.message))
 }
 
 /** Define the node class on the page's litegraph. */

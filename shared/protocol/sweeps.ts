@@ -9,6 +9,11 @@ import { NamedWorkflowSchema, RunFailureSchema } from './runs.js'
 export const MAX_SWEEP_ITEMS = 100_000
 
 const Value = z.union([z.string(), z.number(), z.boolean()])
+/** A value a sweep gives an input: a string, a number or a boolean. */
+export type SweepValue = z.infer<typeof Value>
+/** One item's inputs: key → value. */
+export const ItemInputsSchema = z.record(z.string(), Value)
+export type ItemInputs = z.infer<typeof ItemInputsSchema>
 
 /**
  * What a sweep is asked to do, the one declaration of a sweep (`POST /api/sweeps`, the CLI, the client).
@@ -20,11 +25,11 @@ export const SweepSpecSchema = z
     /** The master context the items read (through their own receipts); none: an empty one. */
     context: z.string().optional(),
     /** Inputs every item gets. */
-    base: z.record(z.string(), Value).optional(),
+    base: ItemInputsSchema.optional(),
     /** Key → the values to try; the items are every combination, in order (the last key varies fastest). */
     vary: z.record(z.string(), z.array(Value).min(1).max(MAX_SWEEP_ITEMS)).optional(),
     /** Input sets, one item each. */
-    items: z.array(z.record(z.string(), Value)).min(1).max(MAX_SWEEP_ITEMS).optional(),
+    items: z.array(ItemInputsSchema).min(1).max(MAX_SWEEP_ITEMS).optional(),
     /** Items in flight at once (default: four times the pool's slots plus 16, so it can choose by affinity). */
     concurrency: z.number().int().min(1).max(10_000).optional(),
     /** Attempts per item on different servers when a server fails under it (default 3). */
@@ -56,7 +61,7 @@ export const SweepItemSchema = z.object({
   sweepId: z.string(),
   index: z.number(),
   status: ItemStatusSchema,
-  inputs: z.record(z.string(), Value),
+  inputs: ItemInputsSchema,
   attempts: z.number(),
   server: z.string().optional(),
   /** Why that server (affinity or load). */

@@ -8,15 +8,21 @@ import { access, appendFile, readFile, writeFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { Discomfort, type DiscomfortOptions } from '../../client/discomfort.js'
 import type { SweepHandle } from '../../client/sweep.js'
-import type { SweepItem } from '../../../shared/protocol/index.js'
+import {
+  describeIssues,
+  SweepSpecSchema,
+  type ItemInputs,
+  type SweepValue,
+  type SweepItem,
+} from '../../../shared/protocol/index.js'
 import { makeDirs } from '../../util/makeDirs.js'
 import type { SweepArgs } from '../args.js'
 
-const parse = (v: string): string | number | boolean =>
+const parse = (v: string): SweepValue =>
   v === 'true' ? true : v === 'false' ? false : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v
 
 /** --items FILE: a JSON list of input sets (each an object of strings, numbers and booleans). */
-async function itemsFile(path: string): Promise<Array<Record<string, string | number | boolean>>> {
+async function itemsFile(path: string): Promise<ItemInputs[]> {
   let parsed: unknown
   try {
     parsed = JSON.parse(await readFile(path, 'utf8')) as unknown
@@ -25,16 +31,12 @@ async function itemsFile(path: string): Promise<Array<Record<string, string | nu
       `--items ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Nothing was submitted.`,
     )
   }
-  const isSet = (x: unknown): x is Record<string, string | number | boolean> =>
-    typeof x === 'object' &&
-    x !== null &&
-    !Array.isArray(x) &&
-    Object.values(x).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(isSet))
+  const items = SweepSpecSchema.shape.items.safeParse(parsed)
+  if (!items.success || !items.data)
     throw new Error(
-      `--items ${path}: give a JSON list of input sets, e.g. [{"seed": 1, "cfg": 3}, {"seed": 2, "cfg": 5}]. Nothing was submitted.`,
+      `--items ${path}: give a JSON list of input sets, e.g. [{"seed": 1, "cfg": 3}, {"seed": 2, "cfg": 5}]${items.success ? '' : ` (${describeIssues(items.error)})`}. Nothing was submitted.`,
     )
-  return parsed
+  return items.data
 }
 
 const clock = (s: number) =>

@@ -2,7 +2,9 @@
  * The `discomfort` command as a whole process (Node's start, loading, the
  * work, the exit): `discomfort run` against a running bridge beside a script
  * that uses ComfyUI's API directly for the same string run, in turns; and
- * `discomfort --version`, which is all start-up.
+ * `discomfort --version`, which is all start-up; and importing the client
+ * (`import … from 'discomfort'`) in a fresh process beside importing `ws`,
+ * all that the direct script loads.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -50,6 +52,29 @@ export async function cliBench(row: (k: string, v: string) => void): Promise<voi
     row(
       'discomfort run (a whole process) against a running bridge, median of 11',
       `${median(ours).toFixed(0)} ms vs ${median(direct).toFixed(0)} ms for a script on the ComfyUI API (${median(ratios).toFixed(2)} × direct, pair by pair)`,
+    )
+    // In-process import time, each in a fresh process, in turns.
+    const CLIENT = resolve(import.meta.dirname, '../dist/bridge/client/index.js')
+    const importMs = async (specifier: string): Promise<number> => {
+      const { stdout } = await exec(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t)`,
+      ])
+      return Number(stdout)
+    }
+    const client: number[] = []
+    const ws: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const a = await importMs(CLIENT)
+      const b = await importMs('ws')
+      if (i === 0) continue
+      client.push(a)
+      ws.push(b)
+    }
+    row(
+      "import { Discomfort } from 'discomfort' (fresh process), median of 11",
+      `${median(client).toFixed(0)} ms vs ${median(ws).toFixed(0)} ms to import ws (${(median(client) / median(ws)).toFixed(2)} ×)`,
     )
     const version: number[] = []
     for (let i = 0; i < 6; i++) version.push(await wall([BIN, '--version'], /discomfort/))

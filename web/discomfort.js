@@ -276,6 +276,381 @@ var DiscomfortError = class extends Error {
 		this.status = options.status ?? kind.status;
 	}
 };
+// shared/protocol/paths.ts
+var routePaths = {
+	health: {
+		method: "GET",
+		path: "/api/health"
+	},
+	listContexts: {
+		method: "GET",
+		path: "/api/contexts"
+	},
+	createContext: {
+		method: "POST",
+		path: "/api/contexts"
+	},
+	context: {
+		method: "GET",
+		path: "/api/contexts/:id"
+	},
+	closeContext: {
+		method: "DELETE",
+		path: "/api/contexts/:id"
+	},
+	makeDurable: {
+		method: "POST",
+		path: "/api/contexts/:id/durable"
+	},
+	usage: {
+		method: "GET",
+		path: "/api/contexts/:id/usage"
+	},
+	receipts: {
+		method: "GET",
+		path: "/api/contexts/:id/receipts"
+	},
+	keys: {
+		method: "GET",
+		path: "/api/contexts/:id/keys"
+	},
+	storageInfo: {
+		method: "GET",
+		path: "/api/contexts/:id/values/:key/storage"
+	},
+	value: {
+		method: "GET",
+		path: "/api/contexts/:id/values/:key"
+	},
+	thumbnail: {
+		method: "GET",
+		path: "/api/contexts/:id/values/:key/thumbnail",
+		streams: "bytes"
+	},
+	saveValue: {
+		method: "PUT",
+		path: "/api/contexts/:id/values/:key"
+	},
+	deleteValue: {
+		method: "DELETE",
+		path: "/api/contexts/:id/values/:key"
+	},
+	listRuns: {
+		method: "GET",
+		path: "/api/runs"
+	},
+	submitRun: {
+		method: "POST",
+		path: "/api/runs"
+	},
+	run: {
+		method: "GET",
+		path: "/api/runs/:id"
+	},
+	rerun: {
+		method: "POST",
+		path: "/api/runs/:id/rerun"
+	},
+	cancelRun: {
+		method: "POST",
+		path: "/api/runs/:id/cancel"
+	},
+	runResult: {
+		method: "GET",
+		path: "/api/runs/:id/result"
+	},
+	runEvents: {
+		method: "GET",
+		path: "/api/runs/:id/events",
+		streams: "events"
+	},
+	listSweeps: {
+		method: "GET",
+		path: "/api/sweeps"
+	},
+	submitSweep: {
+		method: "POST",
+		path: "/api/sweeps"
+	},
+	sweep: {
+		method: "GET",
+		path: "/api/sweeps/:id"
+	},
+	sweepItems: {
+		method: "GET",
+		path: "/api/sweeps/:id/items"
+	},
+	cancelSweep: {
+		method: "POST",
+		path: "/api/sweeps/:id/cancel"
+	},
+	/** An output file of an item, by the name `item.outputs[].file` gives (`items/<file>`). */
+	sweepFile: {
+		method: "GET",
+		path: "/api/sweeps/:id/items/:file",
+		streams: "bytes"
+	},
+	sweepEvents: {
+		method: "GET",
+		path: "/api/sweeps/:id/events",
+		streams: "events"
+	},
+	listServers: {
+		method: "GET",
+		path: "/api/servers"
+	},
+	/** One server, or several as a pool file's `{servers: [...]}`. */
+	addServers: {
+		method: "POST",
+		path: "/api/servers"
+	},
+	removeServer: {
+		method: "DELETE",
+		path: "/api/servers/:label"
+	},
+	convert: {
+		method: "POST",
+		path: "/api/convert"
+	},
+	queue: {
+		method: "POST",
+		path: "/api/queue"
+	},
+	hub: {
+		method: "GET",
+		path: "/api/ws",
+		streams: "websocket"
+	}
+};
+/** A route's path with its parameters filled in (each encoded), and a query when given. */
+function pathOf(r, params, query) {
+	const filled = r.path.replace(/:([A-Za-z]+)/g, (_m, name) => {
+		const value = params[name];
+		if (value === void 0) throw new Error(`${r.method} ${r.path}: no value for :${name}`);
+		return encodeURIComponent(value);
+	});
+	const q = Object.entries(query ?? {}).filter((e) => e[1] !== void 0);
+	return q.length ? `${filled}?${q.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join("&")}` : filled;
+}
+var isErrorAnswer = (body) => {
+	const error = body?.error;
+	return typeof error?.type === "string" && typeof error.message === "string";
+};
+/** What went wrong, from an answer that failed: the bridge's code and message, or a sentence about what came instead. */
+function readErrorAnswer(status, body, what) {
+	if (isErrorAnswer(body)) {
+		const { type, message, ...extra } = body.error;
+		return {
+			code: type,
+			message,
+			extra
+		};
+	}
+	return {
+		code: "http",
+		message: `${what} answered ${status}`,
+		extra: {}
+	};
+}
+// extension/src/bridgeClient.ts
+/** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
+/** The bridge does not answer: the page says how to start it, and queues nothing. */
+var BridgeDownError = class extends DiscomfortError {
+	static code = "bridge_down";
+	static status = 503;
+	name = "BridgeDownError";
+};
+var BridgeClient = class {
+	url;
+	token;
+	/**
+	* @param token the bridge's token, when it has one (a bridge on another
+	*   machine must): sent as a bearer header, and in the query of the URLs the
+	*   page loads by itself (images, the WebSocket)
+	*/
+	constructor(url, token = "") {
+		this.url = url;
+		this.token = token;
+	}
+	get base() {
+		return this.url.replace(/\/+$/, "");
+	}
+	auth() {
+		return this.token ? { authorization: `Bearer ${this.token}` } : {};
+	}
+	async call(route, params, body) {
+		const path = pathOf(route, params);
+		let res;
+		try {
+			res = await fetch(`${this.base}${path}`, {
+				method: route.method,
+				headers: {
+					...this.auth(),
+					...body !== void 0 ? { "content-type": "application/json" } : {}
+				},
+				...body !== void 0 ? { body: JSON.stringify(body) } : {}
+			});
+		} catch {
+			throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`);
+		}
+		const text = await res.text();
+		const data = text ? JSON.parse(text) : void 0;
+		if (!res.ok && !(route.path === routePaths.queue.path && res.status === 400)) throw new Error(readErrorAnswer(res.status, data, `${route.method} ${path}`).message);
+		return data;
+	}
+	health() {
+		return this.call(routePaths.health, {});
+	}
+	contexts() {
+		return this.call(routePaths.listContexts, {});
+	}
+	createContext(name) {
+		return this.call(routePaths.createContext, {}, { name });
+	}
+	/** Keep a context from now on: its values go to disk and it outlives the bridge. */
+	makeDurable(contextId) {
+		return this.call(routePaths.makeDurable, { id: contextId });
+	}
+	/** Run a recorded run again, in its context with the values it holds now. */
+	rerun(runId, body) {
+		return this.call(routePaths.rerun, { id: runId }, body);
+	}
+	keys(contextId) {
+		return this.call(routePaths.keys, { id: contextId });
+	}
+	value(contextId, key) {
+		return this.call(routePaths.value, {
+			id: contextId,
+			key
+		});
+	}
+	deleteKey(contextId, key) {
+		return this.call(routePaths.deleteValue, {
+			id: contextId,
+			key
+		});
+	}
+	thumbnailUrl(contextId, key, version) {
+		return `${this.base}${pathOf(routePaths.thumbnail, {
+			id: contextId,
+			key
+		}, {
+			v: version,
+			token: this.token || void 0
+		})}`;
+	}
+	rawUrl(contextId, key) {
+		return `${this.base}${pathOf(routePaths.value, {
+			id: contextId,
+			key
+		}, {
+			format: "raw",
+			token: this.token || void 0
+		})}`;
+	}
+	/**
+	* Store a plain value (string, number, boolean, JSON) under a key, as
+	* `comfyType` when given (a port's type); else as the key's own type, or the
+	* value's when the key is new.
+	*/
+	putValue(contextId, key, value, comfyType) {
+		return this.call(routePaths.saveValue, {
+			id: contextId,
+			key
+		}, {
+			value,
+			...comfyType ? { comfyType } : {}
+		});
+	}
+	/** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
+	async putFile(contextId, key, file, type) {
+		const path = pathOf(routePaths.saveValue, {
+			id: contextId,
+			key
+		}, { type });
+		const res = await fetch(`${this.base}${path}`, {
+			method: routePaths.saveValue.method,
+			headers: {
+				...this.auth(),
+				"content-type": type === "LATENT" ? "application/octet-stream" : "image/png"
+			},
+			body: file
+		});
+		const data = await res.json().catch(() => void 0);
+		if (!res.ok) throw new Error(readErrorAnswer(res.status, data, `PUT ${key}`).message);
+		return data;
+	}
+	/** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
+	queue(body) {
+		return this.call(routePaths.queue, {}, body);
+	}
+	socket() {
+		const url = `${this.base}${pathOf(routePaths.hub, {}, { token: this.token || void 0 })}`;
+		return new WebSocket(url.replace(/^http/, "ws"));
+	}
+};
+// extension/src/chain.ts
+/**
+* Wrap a method of an object the page owns (the api, a node prototype) so
+* that ours runs around the original, which it may call or skip. The
+* original stays reachable and bound; wrapping twice chains twice.
+*/
+function chainMethod(target, name, wrap) {
+	const original = target[name].bind(target);
+	const wrapper = function(...args) {
+		return wrap(original, ...args);
+	};
+	target[name] = wrapper;
+}
+// extension/src/queueHook.ts
+/**
+* Queueing from the page: when the prompt contains DiscomfortPort nodes, it
+* goes to the bridge with the active context and the page's client id; the
+* bridge compiles and queues it, so progress shows in ComfyUI as usual.
+* Without ports, queueing is untouched. If the bridge is down, nothing is
+* queued and a toast says how to start it. An error shows once (see below).
+*/
+var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
+/**
+* Nothing was queued, but the page goes on as if it had been (so that it
+* shows no generic dialog): it would then run its "after queued" widget
+* callbacks and move every seed with a control_after_generate. Put those
+* values back once it has.
+*/
+function keepControlledValues(nodes) {
+	const kept = [];
+	for (const node of nodes()) for (const w of node.widgets ?? []) if (w.linkedWidgets?.length) kept.push([w, w.value]);
+	setTimeout(() => {
+		for (const [w, v] of kept) w.value = v;
+	}, 0);
+}
+function installQueueHook(api, store, toast, nodes = () => []) {
+	/** Not queued: said once in a toast; failing nodes marked by the page itself; no dialog. */
+	const refused = (message, summary, nodeErrors = {}) => {
+		toast("error", summary, message);
+		keepControlledValues(nodes);
+		return { node_errors: nodeErrors };
+	};
+	chainMethod(api, "queuePrompt", async (original, number, data, ...rest) => {
+		if (!hasPorts(data.output)) return original(number, data, ...rest);
+		const s = store();
+		const contextId = s.state.activeContext;
+		if (!contextId) return refused("Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.", "Discomfort");
+		let answer;
+		try {
+			answer = await s.client.queue({
+				prompt: data.output,
+				contextId,
+				clientId: api.clientId ?? api.initialClientId ?? "",
+				extraData: { extra_pnginfo: { workflow: data.workflow } }
+			});
+		} catch (e) {
+			return refused(e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`, "Discomfort bridge");
+		}
+		if (answer.error) return refused(answer.error.message, "Discomfort", answer.node_errors ?? {});
+		return answer;
+	});
+}
 Object.freeze({ status: "aborted" });
 /* @__NO_SIDE_EFFECTS__ */
 function $constructor(name, initializer, params) {
@@ -3398,8 +3773,7 @@ var UsageSchema = object({
 	ram_capacity_bytes: number$1(),
 	disk_usage_bytes: number$1()
 });
-/** `get_storage_info(key)`, with the original's field names. */
-var StorageInfoSchema = object({
+object({
 	key: string(),
 	storage_type: TierSchema,
 	size: number$1(),
@@ -3432,8 +3806,7 @@ var KeyEntrySchema = EntryMetaSchema.extend({
 	storageType: TierSchema,
 	summary: string().optional()
 });
-/** `GET /api/contexts/:id`. */
-var ContextDetailSchema = ContextSummarySchema.extend({
+ContextSummarySchema.extend({
 	entries: array(EntryMetaSchema),
 	runs: array(CommittedRunSchema)
 });
@@ -3452,9 +3825,7 @@ var PutValueBodySchema = strictObject({
 	comfyType: ComfyTypeSchema.optional(),
 	passBy: PassBySchema.optional()
 });
-// shared/protocol/health.ts
-/** `GET /api/health`: what a client checks before using a bridge. */
-var HealthSchema = object({
+object({
 	ok: boolean(),
 	service: literal("discomfort-bridge"),
 	version: string(),
@@ -3466,10 +3837,14 @@ var HealthSchema = object({
 	}),
 	contexts: number$1()
 });
-// shared/protocol/runs.ts
-/** Runs on the wire: the submit body, the events a run emits, and how a run is shown. */
+// shared/protocol/limits.ts
+/** The largest things the wire takes (loads nothing: clients use them). */
 /** The largest `iterations` of one run: longer is a sweep, not a loop. */
 var MAX_ITERATIONS = 1e5;
+/** The most items one sweep may have. */
+var MAX_SWEEP_ITEMS = 1e5;
+// shared/protocol/runs.ts
+/** Runs on the wire: the submit body, the events a run emits, and how a run is shown. */
 /** Why a run failed: the error's class name, its stable code and its message. */
 var RunFailureSchema = object({
 	name: string(),
@@ -3596,9 +3971,7 @@ var RunSpecSchema = strictObject({
 	/** Queue for this ComfyUI client id, so its page shows the progress. */
 	clientId: string().max(200).optional()
 });
-/** `POST /api/runs/:id/rerun`: the same workflows in the same context, with its values as they are now. */
-/** `GET /api/runs?limit=&before=`: a page of the history, oldest first; page back with its first run's createdAt. */
-var RunListQuerySchema = object({
+object({
 	limit: number().int().min(1).max(1e3).optional(),
 	before: datetime({ error: "before is a run's createdAt, e.g. 2026-11-29T06:52:51.000Z" }).optional()
 });
@@ -3614,12 +3987,7 @@ var QueueBodySchema = object({
 	extraData: record(string(), unknown()).optional(),
 	front: boolean().optional()
 });
-/**
-* What `/api/queue` answers: ComfyUI's own `/prompt` answer, field for field
-* (so the page shows errors its usual way; the one place the wire speaks
-* ComfyUI's snake_case), and the run under `discomfort`.
-*/
-var QueueAnswerSchema = object({
+object({
 	prompt_id: string().optional(),
 	number: number$1().optional(),
 	node_errors: record(string(), unknown()).optional(),
@@ -3634,8 +4002,7 @@ var QueueAnswerSchema = object({
 		contextId: string()
 	}).optional()
 });
-/** `POST /api/convert`. */
-var ConvertBodySchema = object({
+object({
 	workflow: record(string(), unknown()),
 	name: string().optional()
 });
@@ -3644,8 +4011,6 @@ var ConvertBodySchema = object({
 * Sweeps: many runs of the same workflows, each with its own input values,
 * recorded in the bridge's ledger before they are acknowledged.
 */
-/** The most items one sweep may have. */
-var MAX_SWEEP_ITEMS = 1e5;
 var Value = union([
 	string(),
 	number$1(),
@@ -3810,431 +4175,11 @@ var ServerInfoSchema = object({
 	holds: array(string()),
 	lastError: string().optional()
 });
-// shared/protocol/routes.ts
-/**
-* Every route of the bridge's HTTP API, declared once: its method, its path
-* (`:name` for a parameter), and the schemas of what it takes and answers.
-* The server mounts its handlers from this table and every client (the
-* TypeScript client, the page, the CLI) builds its requests from it, so no
-* one spells a path or reads an error answer by hand.
-*
-* The wire is camelCase. Two documents keep other APIs' names field for
-* field: `/api/queue` answers in ComfyUI's own `/prompt` shape (the page
-* shows it as ComfyUI's), and usage and storage info carry the original
-* Discomfort's `get_usage()` / `get_storage_info()` names.
-*/
-var route = (r) => r;
-var routes = {
-	health: route({
-		method: "GET",
-		path: "/api/health",
-		answer: HealthSchema
-	}),
-	listContexts: route({
-		method: "GET",
-		path: "/api/contexts",
-		answer: array(ContextSummarySchema)
-	}),
-	createContext: route({
-		method: "POST",
-		path: "/api/contexts",
-		body: readingSnakeCase(CreateContextBodySchema),
-		answer: ContextSummarySchema
-	}),
-	context: route({
-		method: "GET",
-		path: "/api/contexts/:id",
-		answer: ContextDetailSchema
-	}),
-	closeContext: route({
-		method: "DELETE",
-		path: "/api/contexts/:id"
-	}),
-	makeDurable: route({
-		method: "POST",
-		path: "/api/contexts/:id/durable",
-		answer: ContextSummarySchema
-	}),
-	usage: route({
-		method: "GET",
-		path: "/api/contexts/:id/usage",
-		answer: UsageSchema
-	}),
-	receipts: route({
-		method: "GET",
-		path: "/api/contexts/:id/receipts"
-	}),
-	keys: route({
-		method: "GET",
-		path: "/api/contexts/:id/keys",
-		answer: array(KeyEntrySchema)
-	}),
-	storageInfo: route({
-		method: "GET",
-		path: "/api/contexts/:id/values/:key/storage",
-		answer: StorageInfoSchema
-	}),
-	value: route({
-		method: "GET",
-		path: "/api/contexts/:id/values/:key"
-	}),
-	thumbnail: route({
-		method: "GET",
-		path: "/api/contexts/:id/values/:key/thumbnail",
-		streams: "bytes"
-	}),
-	saveValue: route({
-		method: "PUT",
-		path: "/api/contexts/:id/values/:key",
-		body: readingSnakeCase(PutValueBodySchema),
-		answer: EntryMetaSchema
-	}),
-	deleteValue: route({
-		method: "DELETE",
-		path: "/api/contexts/:id/values/:key"
-	}),
-	listRuns: route({
-		method: "GET",
-		path: "/api/runs",
-		query: RunListQuerySchema,
-		answer: array(RunViewSchema)
-	}),
-	submitRun: route({
-		method: "POST",
-		path: "/api/runs",
-		body: readingSnakeCase(RunSpecSchema),
-		answer: RunViewSchema
-	}),
-	run: route({
-		method: "GET",
-		path: "/api/runs/:id",
-		answer: RunViewSchema
-	}),
-	rerun: route({
-		method: "POST",
-		path: "/api/runs/:id/rerun",
-		body: readingSnakeCase(RerunBodySchema),
-		answer: RunViewSchema
-	}),
-	cancelRun: route({
-		method: "POST",
-		path: "/api/runs/:id/cancel",
-		answer: RunViewSchema
-	}),
-	runResult: route({
-		method: "GET",
-		path: "/api/runs/:id/result"
-	}),
-	runEvents: route({
-		method: "GET",
-		path: "/api/runs/:id/events",
-		streams: "events"
-	}),
-	listSweeps: route({
-		method: "GET",
-		path: "/api/sweeps",
-		answer: array(SweepViewSchema)
-	}),
-	submitSweep: route({
-		method: "POST",
-		path: "/api/sweeps",
-		body: readingSnakeCase(SweepSpecSchema),
-		answer: SweepViewSchema
-	}),
-	sweep: route({
-		method: "GET",
-		path: "/api/sweeps/:id",
-		answer: SweepViewSchema
-	}),
-	sweepItems: route({
-		method: "GET",
-		path: "/api/sweeps/:id/items",
-		answer: array(SweepItemSchema)
-	}),
-	cancelSweep: route({
-		method: "POST",
-		path: "/api/sweeps/:id/cancel",
-		answer: SweepViewSchema
-	}),
-	/** An output file of an item, by the name `item.outputs[].file` gives (`items/<file>`). */
-	sweepFile: route({
-		method: "GET",
-		path: "/api/sweeps/:id/items/:file",
-		streams: "bytes"
-	}),
-	sweepEvents: route({
-		method: "GET",
-		path: "/api/sweeps/:id/events",
-		streams: "events"
-	}),
-	listServers: route({
-		method: "GET",
-		path: "/api/servers",
-		answer: array(ServerInfoSchema)
-	}),
-	/** One server, or several as a pool file's `{servers: [...]}`. */
-	addServers: route({
-		method: "POST",
-		path: "/api/servers",
-		body: union([readingSnakeCase(ServerSpecSchema), PoolFileSchema]),
-		answer: array(ServerInfoSchema)
-	}),
-	removeServer: route({
-		method: "DELETE",
-		path: "/api/servers/:label",
-		answer: array(ServerInfoSchema)
-	}),
-	convert: route({
-		method: "POST",
-		path: "/api/convert",
-		body: ConvertBodySchema
-	}),
-	queue: route({
-		method: "POST",
-		path: "/api/queue",
-		body: readingSnakeCase(QueueBodySchema),
-		answer: QueueAnswerSchema
-	}),
-	hub: route({
-		method: "GET",
-		path: "/api/ws",
-		streams: "websocket"
-	})
-};
-/** A route's path with its parameters filled in (each encoded), and a query when given. */
-function pathOf(r, params, query) {
-	const filled = r.path.replace(/:([A-Za-z]+)/g, (_m, name) => {
-		const value = params[name];
-		if (value === void 0) throw new Error(`${r.method} ${r.path}: no value for :${name}`);
-		return encodeURIComponent(value);
-	});
-	const q = Object.entries(query ?? {}).filter((e) => e[1] !== void 0);
-	return q.length ? `${filled}?${q.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join("&")}` : filled;
-}
-/**
-* How the bridge answers a request it refuses: `{"error": {"type", "message", ...}}`
-* with an HTTP status; `type` is the stable code (`not_found`, `storage_full`, ...).
-*/
-var ErrorAnswerSchema = object({ error: looseObject({
+({ ...routePaths.health }), { ...routePaths.listContexts }, array(ContextSummarySchema), { ...routePaths.createContext }, readingSnakeCase(CreateContextBodySchema), { ...routePaths.context }, { ...routePaths.closeContext }, { ...routePaths.makeDurable }, { ...routePaths.usage }, { ...routePaths.receipts }, { ...routePaths.keys }, array(KeyEntrySchema), { ...routePaths.storageInfo }, { ...routePaths.value }, { ...routePaths.thumbnail }, { ...routePaths.saveValue }, readingSnakeCase(PutValueBodySchema), { ...routePaths.deleteValue }, { ...routePaths.listRuns }, array(RunViewSchema), { ...routePaths.submitRun }, readingSnakeCase(RunSpecSchema), { ...routePaths.run }, { ...routePaths.rerun }, readingSnakeCase(RerunBodySchema), { ...routePaths.cancelRun }, { ...routePaths.runResult }, { ...routePaths.runEvents }, { ...routePaths.listSweeps }, array(SweepViewSchema), { ...routePaths.submitSweep }, readingSnakeCase(SweepSpecSchema), { ...routePaths.sweep }, { ...routePaths.sweepItems }, array(SweepItemSchema), { ...routePaths.cancelSweep }, { ...routePaths.sweepFile }, { ...routePaths.sweepEvents }, { ...routePaths.listServers }, array(ServerInfoSchema), { ...routePaths.addServers }, union([readingSnakeCase(ServerSpecSchema), PoolFileSchema]), array(ServerInfoSchema), { ...routePaths.removeServer }, array(ServerInfoSchema), { ...routePaths.convert }, { ...routePaths.queue }, readingSnakeCase(QueueBodySchema), { ...routePaths.hub };
+object({ error: looseObject({
 	type: string(),
 	message: string()
 }) });
-/** What went wrong, from an answer that failed: the bridge's code and message, or a sentence about what came instead. */
-function readErrorAnswer(status, body, what) {
-	const parsed = ErrorAnswerSchema.safeParse(body);
-	if (parsed.success) {
-		const { type, message, ...extra } = parsed.data.error;
-		return {
-			code: type,
-			message,
-			extra
-		};
-	}
-	return {
-		code: "http",
-		message: `${what} answered ${status}`,
-		extra: {}
-	};
-}
-// extension/src/bridgeClient.ts
-/** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
-/** The bridge does not answer: the page says how to start it, and queues nothing. */
-var BridgeDownError = class extends DiscomfortError {
-	static code = "bridge_down";
-	static status = 503;
-	name = "BridgeDownError";
-};
-var BridgeClient = class {
-	url;
-	token;
-	/**
-	* @param token the bridge's token, when it has one (a bridge on another
-	*   machine must): sent as a bearer header, and in the query of the URLs the
-	*   page loads by itself (images, the WebSocket)
-	*/
-	constructor(url, token = "") {
-		this.url = url;
-		this.token = token;
-	}
-	get base() {
-		return this.url.replace(/\/+$/, "");
-	}
-	auth() {
-		return this.token ? { authorization: `Bearer ${this.token}` } : {};
-	}
-	async call(route, params, body) {
-		const path = pathOf(route, params);
-		let res;
-		try {
-			res = await fetch(`${this.base}${path}`, {
-				method: route.method,
-				headers: {
-					...this.auth(),
-					...body !== void 0 ? { "content-type": "application/json" } : {}
-				},
-				...body !== void 0 ? { body: JSON.stringify(body) } : {}
-			});
-		} catch {
-			throw new BridgeDownError(`The Discomfort bridge is not reachable at ${this.url}. Start it with "npx discomfort bridge", or set its URL in Settings › Discomfort.`);
-		}
-		const text = await res.text();
-		const data = text ? JSON.parse(text) : void 0;
-		if (!res.ok && !(route.path === routes.queue.path && res.status === 400)) throw new Error(readErrorAnswer(res.status, data, `${route.method} ${path}`).message);
-		return data;
-	}
-	health() {
-		return this.call(routes.health, {});
-	}
-	contexts() {
-		return this.call(routes.listContexts, {});
-	}
-	createContext(name) {
-		return this.call(routes.createContext, {}, { name });
-	}
-	/** Keep a context from now on: its values go to disk and it outlives the bridge. */
-	makeDurable(contextId) {
-		return this.call(routes.makeDurable, { id: contextId });
-	}
-	/** Run a recorded run again, in its context with the values it holds now. */
-	rerun(runId, body) {
-		return this.call(routes.rerun, { id: runId }, body);
-	}
-	keys(contextId) {
-		return this.call(routes.keys, { id: contextId });
-	}
-	value(contextId, key) {
-		return this.call(routes.value, {
-			id: contextId,
-			key
-		});
-	}
-	deleteKey(contextId, key) {
-		return this.call(routes.deleteValue, {
-			id: contextId,
-			key
-		});
-	}
-	thumbnailUrl(contextId, key, version) {
-		return `${this.base}${pathOf(routes.thumbnail, {
-			id: contextId,
-			key
-		}, {
-			v: version,
-			token: this.token || void 0
-		})}`;
-	}
-	rawUrl(contextId, key) {
-		return `${this.base}${pathOf(routes.value, {
-			id: contextId,
-			key
-		}, {
-			format: "raw",
-			token: this.token || void 0
-		})}`;
-	}
-	/**
-	* Store a plain value (string, number, boolean, JSON) under a key, as
-	* `comfyType` when given (a port's type); else as the key's own type, or the
-	* value's when the key is new.
-	*/
-	putValue(contextId, key, value, comfyType) {
-		return this.call(routes.saveValue, {
-			id: contextId,
-			key
-		}, {
-			value,
-			...comfyType ? { comfyType } : {}
-		});
-	}
-	/** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
-	async putFile(contextId, key, file, type) {
-		const path = pathOf(routes.saveValue, {
-			id: contextId,
-			key
-		}, { type });
-		const res = await fetch(`${this.base}${path}`, {
-			method: routes.saveValue.method,
-			headers: {
-				...this.auth(),
-				"content-type": type === "LATENT" ? "application/octet-stream" : "image/png"
-			},
-			body: file
-		});
-		const data = await res.json().catch(() => void 0);
-		if (!res.ok) throw new Error(readErrorAnswer(res.status, data, `PUT ${key}`).message);
-		return data;
-	}
-	/** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
-	queue(body) {
-		return this.call(routes.queue, {}, body);
-	}
-	socket() {
-		const url = `${this.base}${pathOf(routes.hub, {}, { token: this.token || void 0 })}`;
-		return new WebSocket(url.replace(/^http/, "ws"));
-	}
-};
-// extension/src/chain.ts
-/**
-* Wrap a method of an object the page owns (the api, a node prototype) so
-* that ours runs around the original, which it may call or skip. The
-* original stays reachable and bound; wrapping twice chains twice.
-*/
-function chainMethod(target, name, wrap) {
-	const original = target[name].bind(target);
-	const wrapper = function(...args) {
-		return wrap(original, ...args);
-	};
-	target[name] = wrapper;
-}
-// extension/src/queueHook.ts
-/**
-* Queueing from the page: when the prompt contains DiscomfortPort nodes, it
-* goes to the bridge with the active context and the page's client id; the
-* bridge compiles and queues it, so progress shows in ComfyUI as usual.
-* Without ports, queueing is untouched. If the bridge is down, nothing is
-* queued and a toast says how to start it. An error shows once (see below).
-*/
-var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
-/**
-* Nothing was queued, but the page goes on as if it had been (so that it
-* shows no generic dialog): it would then run its "after queued" widget
-* callbacks and move every seed with a control_after_generate. Put those
-* values back once it has.
-*/
-function keepControlledValues(nodes) {
-	const kept = [];
-	for (const node of nodes()) for (const w of node.widgets ?? []) if (w.linkedWidgets?.length) kept.push([w, w.value]);
-	setTimeout(() => {
-		for (const [w, v] of kept) w.value = v;
-	}, 0);
-}
-function installQueueHook(api, store, toast, nodes = () => []) {
-	/** Not queued: said once in a toast; failing nodes marked by the page itself; no dialog. */
-	const refused = (message, summary, nodeErrors = {}) => {
-		toast("error", summary, message);
-		keepControlledValues(nodes);
-		return { node_errors: nodeErrors };
-	};
-	chainMethod(api, "queuePrompt", async (original, number, data, ...rest) => {
-		if (!hasPorts(data.output)) return original(number, data, ...rest);
-		const s = store();
-		const contextId = s.state.activeContext;
-		if (!contextId) return refused("Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.", "Discomfort");
-		let answer;
-		try {
-			answer = await s.client.queue({
-				prompt: data.output,
-				contextId,
-				clientId: api.clientId ?? api.initialClientId ?? "",
-				extraData: { extra_pnginfo: { workflow: data.workflow } }
-			});
-		} catch (e) {
-			return refused(e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`, "Discomfort bridge");
-		}
-		if (answer.error) return refused(answer.error.message, "Discomfort", answer.node_errors ?? {});
-		return answer;
-	});
-}
 // extension/src/valueForm.ts
 /** A key from a file name: its stem, with what a key may not hold replaced. */
 var keyFromFileName = (name) => name.replace(/\.[^.]*$/, "").replace(/[/\\\x00-\x1f\x7f]/g, "_").trim() || "file";

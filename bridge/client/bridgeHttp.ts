@@ -2,23 +2,21 @@
 import type { RunEvent, RunFailure, SaveValueOptions } from '../../shared/protocol/index.js'
 import type { EntryMeta, StorageInfo, Usage } from '../../shared/protocol/index.js'
 import type { ContextValue } from '../values/values.js'
-import {
-  pathOf,
-  readErrorAnswer,
-  routes,
-  type ContextSummary,
-  type CreateContextBody,
-  type Health,
-  type Route,
-  type RouteParams,
-  type RunSpec,
-  type RunView,
+import { pathOf, readErrorAnswer, routePaths } from '../../shared/protocol/paths.js'
+import type {
+  ContextSummary,
+  CreateContextBody,
+  Health,
+  RoutePath,
+  RouteParams,
+  RunSpec,
+  RunView,
 } from '../../shared/protocol/index.js'
 import { fromWire } from '../values/wireJson.js'
 import { DiscomfortError } from '../../shared/errors.js'
 import { readSse } from './sse.js'
 import { type Exchange, exchange } from '../util/exchange.js'
-import { decodeEnvelope, ENVELOPE_TYPE, encodeEnvelope, hasBytes } from '../../shared/protocol/index.js'
+import { decodeEnvelope, ENVELOPE_TYPE, encodeEnvelope, hasBytes } from '../../shared/protocol/envelope.js'
 
 export type { RunView }
 
@@ -89,7 +87,7 @@ export class BridgeHttp implements BridgeApi {
   }
 
   /** One API call by its route: bytes go and come back raw (the envelope), everything else as JSON. */
-  async request<T, R extends Route = Route>(
+  async request<T, R extends RoutePath = RoutePath>(
     route: R,
     params: RouteParams<R>,
     body?: unknown,
@@ -135,61 +133,61 @@ export class BridgeHttp implements BridgeApi {
   }
 
   health(timeoutMs = 1500): Promise<Health> {
-    return this.request(routes.health, {}, undefined, timeoutMs)
+    return this.request(routePaths.health, {}, undefined, timeoutMs)
   }
 
   createContext(options: CreateContextBody): Promise<ContextSummary> {
-    return this.request(routes.createContext, {}, options)
+    return this.request(routePaths.createContext, {}, options)
   }
 
   closeContext(id: string): Promise<void> {
-    return this.request(routes.closeContext, { id })
+    return this.request(routePaths.closeContext, { id })
   }
 
   context(id: string): Promise<ContextSummary & { entries: EntryMeta[] }> {
-    return this.request(routes.context, { id })
+    return this.request(routePaths.context, { id })
   }
 
   usage(id: string): Promise<Usage> {
-    return this.request(routes.usage, { id })
+    return this.request(routePaths.usage, { id })
   }
 
   storageInfo(id: string, key: string): Promise<StorageInfo> {
-    return this.request(routes.storageInfo, { id, key })
+    return this.request(routePaths.storageInfo, { id, key })
   }
 
   async load(id: string, key: string): Promise<{ meta: EntryMeta; value: ContextValue }> {
-    const r = await this.request<{ meta: EntryMeta; value: unknown }>(routes.value, { id, key })
+    const r = await this.request<{ meta: EntryMeta; value: unknown }>(routePaths.value, { id, key })
     return { meta: r.meta, value: r.value as ContextValue }
   }
 
   save(id: string, key: string, value: unknown, options: SaveValueOptions = {}): Promise<EntryMeta> {
-    return this.request(routes.saveValue, { id, key }, { value, ...options })
+    return this.request(routePaths.saveValue, { id, key }, { value, ...options })
   }
 
   delete(id: string, key: string): Promise<void> {
-    return this.request(routes.deleteValue, { id, key })
+    return this.request(routePaths.deleteValue, { id, key })
   }
 
   submitRun(body: RunSpec): Promise<RunView> {
-    return this.request(routes.submitRun, {}, body)
+    return this.request(routePaths.submitRun, {}, body)
   }
 
   run(id: string): Promise<RunView> {
-    return this.request(routes.run, { id })
+    return this.request(routePaths.run, { id })
   }
 
   cancelRun(id: string): Promise<RunView> {
-    return this.request(routes.cancelRun, { id })
+    return this.request(routePaths.cancelRun, { id })
   }
 
   async runResult(id: string): Promise<Record<string, ContextValue>> {
-    return (await this.request<{ outputs: Record<string, ContextValue> }>(routes.runResult, { id })).outputs
+    return (await this.request<{ outputs: Record<string, ContextValue> }>(routePaths.runResult, { id })).outputs
   }
 
   /** Follow a run's events until it ends. */
   async followRun(id: string, onEvent: (e: RunEvent) => void, signal?: AbortSignal): Promise<void> {
-    const res = await fetch(`${this.url}${pathOf(routes.runEvents, { id })}`, {
+    const res = await fetch(`${this.url}${pathOf(routePaths.runEvents, { id })}`, {
       headers: this.headers(),
       ...(signal ? { signal } : {}),
     })
@@ -209,7 +207,7 @@ export class BridgeHttp implements BridgeApi {
     const sent = this.encodeBody(body)
     let res: Response
     try {
-      res = await fetch(`${this.url}${pathOf(routes.submitRun, {})}`, {
+      res = await fetch(`${this.url}${pathOf(routePaths.submitRun, {})}`, {
         method: 'POST',
         headers: this.headers({
           'content-type': sent.type,

@@ -24,17 +24,9 @@ import type { ContextValue } from '../values/values.js'
 import { BridgeError, BridgeHttp, type BridgeApi } from './bridgeHttp.js'
 import { InProcessBridgeApi } from './inProcessApi.js'
 import { SweepHandle, type SweepArgs } from './sweep.js'
-import {
-  isCancellation,
-  pathOf,
-  readErrorAnswer,
-  routes,
-  type RunEvent,
-  type RunSettings,
-  type RunSpec,
-  type SweepSpec,
-  type SweepView,
-} from '../../shared/protocol/index.js'
+import { isCancellation } from '../../shared/protocol/cancelled.js'
+import { pathOf, readErrorAnswer, routePaths } from '../../shared/protocol/paths.js'
+import type { RunEvent, RunSettings, RunSpec, SweepSpec, SweepView } from '../../shared/protocol/index.js'
 import { Tools } from './tools.js'
 import type { NamedWorkflow } from '../../shared/protocol/index.js'
 import { env } from '../env.js'
@@ -275,8 +267,8 @@ export class Discomfort {
    */
   async sweep(workflows: WorkflowArg[], args: SweepArgs): Promise<SweepHandle> {
     const spec: SweepSpec = { workflows: await Promise.all(workflows.map(workflowBody)), ...args }
-    const res = await fetch(`${this.url}${pathOf(routes.submitSweep, {})}`, {
-      method: routes.submitSweep.method,
+    const res = await fetch(`${this.url}${pathOf(routePaths.submitSweep, {})}`, {
+      method: routePaths.submitSweep.method,
       headers: { ...this.authHeaders(), 'content-type': 'application/json' },
       body: JSON.stringify(spec),
     })

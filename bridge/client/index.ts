@@ -22,20 +22,19 @@ export { ValueError } from '../values/valueFrom.js'
 export type { InputValue, FileInput } from '../values/inputs.js'
 export type { ContextValue, PassBy, Recipe } from '../values/values.js'
 export { DEFAULT_BRIDGE_PORT, DEFAULT_COMFY_URL } from '../defaults.js'
-export {
-  CANCELLED_CODES,
-  isCancellation,
-  type RunEvent,
-  type RunFailure,
-  type RunSpec,
-  type RunSettings,
-  type RunView,
-  type SweepSpec,
-  type SweepSettings,
-  type SweepItem,
-  type SweepView,
-  type EntryMeta,
-  type Usage,
-  type StorageInfo,
+export { CANCELLED_CODES, isCancellation } from '../../shared/protocol/cancelled.js'
+export type {
+  RunEvent,
+  RunFailure,
+  RunSpec,
+  RunSettings,
+  RunView,
+  SweepSpec,
+  SweepSettings,
+  SweepItem,
+  SweepView,
+  EntryMeta,
+  Usage,
+  StorageInfo,
 } from '../../shared/protocol/index.js'
 export { DiscomfortError } from '../../shared/errors.js'

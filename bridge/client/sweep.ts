@@ -4,16 +4,8 @@
  * resumable: a dropped connection is picked up again, and items already
  * seen are not yielded twice.
  */
-import {
-  pathOf,
-  readErrorAnswer,
-  routes,
-  type Route,
-  type SweepEvent,
-  type SweepItem,
-  type SweepSettings,
-  type SweepView,
-} from '../../shared/protocol/index.js'
+import { pathOf, readErrorAnswer, routePaths } from '../../shared/protocol/paths.js'
+import type { RoutePath, SweepEvent, SweepItem, SweepSettings, SweepView } from '../../shared/protocol/index.js'
 import { BridgeError } from './bridgeHttp.js'
 import { readSse } from './sse.js'
 
@@ -27,7 +19,7 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
     readonly id: string,
   ) {}
 
-  private async call<T>(route: Route & { path: `${string}:id${string}` }): Promise<T> {
+  private async call<T>(route: RoutePath & { path: `${string}:id${string}` }): Promise<T> {
     const res = await fetch(`${this.url}${pathOf(route, { id: this.id })}`, {
       method: route.method,
       headers: this.headers,
@@ -42,11 +34,11 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
 
   /** Where it stands: done, failed, running, of total. */
   view(): Promise<SweepView> {
-    return this.call(routes.sweep)
+    return this.call(routePaths.sweep)
   }
 
   cancel(): Promise<SweepView> {
-    return this.call(routes.cancelSweep)
+    return this.call(routePaths.cancelSweep)
   }
 
   /** The bytes of one output file of an item (as named in `item.outputs`). */
@@ -58,7 +50,7 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
     for (let attempt = 0; ; attempt++) {
       try {
         const file = out.file.replace(/^items\//, '')
-        const res = await fetch(`${this.url}${pathOf(routes.sweepFile, { id: this.id, file })}`, {
+        const res = await fetch(`${this.url}${pathOf(routePaths.sweepFile, { id: this.id, file })}`, {
           headers: this.headers,
         })
         if (res.ok) return new Uint8Array(await res.arrayBuffer())
@@ -80,7 +72,7 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
     for (let attempt = 0; ; attempt++) {
       let ended = false
       try {
-        const res = await fetch(`${this.url}${pathOf(routes.sweepEvents, { id: this.id })}`, {
+        const res = await fetch(`${this.url}${pathOf(routePaths.sweepEvents, { id: this.id })}`, {
           headers: this.headers,
         })
         if (!res.ok || !res.body) throw new BridgeError(`sweep ${this.id}: ${res.status}`, res.status, 'http')

@@ -3,8 +3,16 @@
  * float tensors with ComfyUI's own quantisation (`clip(255·x)` truncated,
  * not rounded, so a round trip through ComfyUI's savers loses < 1/255).
  */
-import { PNG } from 'pngjs'
+import { createRequire } from 'node:module'
+import type { PNG as PngClass } from 'pngjs'
 import { DiscomfortError } from '../../shared/errors.js'
+
+/** pngjs, loaded on the first decode or encode: a client that moves no pixels never loads it. */
+let pngjs: typeof PngClass | undefined
+const PNG = (): typeof PngClass => {
+  pngjs ??= (createRequire(import.meta.url)('pngjs') as { PNG: typeof PngClass }).PNG
+  return pngjs
+}
 
 export interface RgbaImage {
   width: number
@@ -47,9 +55,9 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
 }
 
 export function decodePng(bytes: Uint8Array): RgbaImage {
-  let png: PNG
+  let png: PngClass
   try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    png = PNG().sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   } catch (e) {
     throw new PngError(`not a readable PNG: ${(e as Error).message}`)
   }
@@ -73,14 +81,14 @@ export function encodePng(
   image: { width: number; height: number; rgba: Uint8Array },
   options: EncodeOptions = {},
 ): Uint8Array {
-  const png = new PNG({
+  const png = new (PNG())({
     width: image.width,
     height: image.height,
     colorType: options.alpha ? 6 : 2,
     inputHasAlpha: true,
   })
   Buffer.from(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength).copy(png.data)
-  let out: Buffer = PNG.sync.write(png, { colorType: options.alpha ? 6 : 2, inputHasAlpha: true })
+  let out: Buffer = PNG().sync.write(png, { colorType: options.alpha ? 6 : 2, inputHasAlpha: true })
   if (options.text && Object.keys(options.text).length > 0) out = insertTextChunks(out, options.text)
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }

@@ -1,19 +1,17 @@
 /** The page's link to the Discomfort bridge: plain fetch and one live WebSocket. */
 import { DiscomfortError } from '../../shared/errors.js'
-import {
-  pathOf,
-  readErrorAnswer,
-  routes,
-  type ContextSummary,
-  type EntryMeta,
-  type Health,
-  type KeyEntry,
-  type QueueAnswer,
-  type QueueBody,
-  type RerunBody,
-  type Route,
-  type RouteParams,
-  type RunView,
+import { pathOf, readErrorAnswer, routePaths } from '../../shared/protocol/paths.js'
+import type {
+  ContextSummary,
+  EntryMeta,
+  Health,
+  KeyEntry,
+  QueueAnswer,
+  QueueBody,
+  RerunBody,
+  RoutePath,
+  RouteParams,
+  RunView,
 } from '../../shared/protocol/index.js'
 
 export type { ContextSummary, EntryMeta, KeyEntry }
@@ -44,7 +42,7 @@ export class BridgeClient {
     return this.token ? { authorization: `Bearer ${this.token}` } : {}
   }
 
-  private async call<T, R extends Route = Route>(route: R, params: RouteParams<R>, body?: unknown): Promise<T> {
+  private async call<T, R extends RoutePath = RoutePath>(route: R, params: RouteParams<R>, body?: unknown): Promise<T> {
     const path = pathOf(route, params)
     let res: Response
     try {
@@ -61,46 +59,46 @@ export class BridgeClient {
     const text = await res.text()
     const data = text ? (JSON.parse(text) as unknown) : undefined
     // The queue route answers a refusal in ComfyUI's own shape, for the page to show as ComfyUI would.
-    if (!res.ok && !(route.path === routes.queue.path && res.status === 400)) {
+    if (!res.ok && !(route.path === routePaths.queue.path && res.status === 400)) {
       throw new Error(readErrorAnswer(res.status, data, `${route.method} ${path}`).message)
     }
     return data as T
   }
 
   health() {
-    return this.call<Health>(routes.health, {})
+    return this.call<Health>(routePaths.health, {})
   }
   contexts() {
-    return this.call<ContextSummary[]>(routes.listContexts, {})
+    return this.call<ContextSummary[]>(routePaths.listContexts, {})
   }
   createContext(name: string) {
-    return this.call<ContextSummary>(routes.createContext, {}, { name })
+    return this.call<ContextSummary>(routePaths.createContext, {}, { name })
   }
   /** Keep a context from now on: its values go to disk and it outlives the bridge. */
   makeDurable(contextId: string) {
-    return this.call<ContextSummary>(routes.makeDurable, { id: contextId })
+    return this.call<ContextSummary>(routePaths.makeDurable, { id: contextId })
   }
   /** Run a recorded run again, in its context with the values it holds now. */
   rerun(runId: string, body: RerunBody) {
-    return this.call<RunView>(routes.rerun, { id: runId }, body)
+    return this.call<RunView>(routePaths.rerun, { id: runId }, body)
   }
   keys(contextId: string) {
-    return this.call<KeyEntry[]>(routes.keys, { id: contextId })
+    return this.call<KeyEntry[]>(routePaths.keys, { id: contextId })
   }
   value(contextId: string, key: string) {
-    return this.call<{ summary: string; value: { kind: string; value?: unknown } }>(routes.value, {
+    return this.call<{ summary: string; value: { kind: string; value?: unknown } }>(routePaths.value, {
       id: contextId,
       key,
     })
   }
   deleteKey(contextId: string, key: string) {
-    return this.call<void>(routes.deleteValue, { id: contextId, key })
+    return this.call<void>(routePaths.deleteValue, { id: contextId, key })
   }
   thumbnailUrl(contextId: string, key: string, version: number): string {
-    return `${this.base}${pathOf(routes.thumbnail, { id: contextId, key }, { v: version, token: this.token || undefined })}`
+    return `${this.base}${pathOf(routePaths.thumbnail, { id: contextId, key }, { v: version, token: this.token || undefined })}`
   }
   rawUrl(contextId: string, key: string): string {
-    return `${this.base}${pathOf(routes.value, { id: contextId, key }, { format: 'raw', token: this.token || undefined })}`
+    return `${this.base}${pathOf(routePaths.value, { id: contextId, key }, { format: 'raw', token: this.token || undefined })}`
   }
   /**
    * Store a plain value (string, number, boolean, JSON) under a key, as
@@ -109,16 +107,16 @@ export class BridgeClient {
    */
   putValue(contextId: string, key: string, value: unknown, comfyType?: string) {
     return this.call<EntryMeta>(
-      routes.saveValue,
+      routePaths.saveValue,
       { id: contextId, key },
       { value, ...(comfyType ? { comfyType } : {}) },
     )
   }
   /** Store a file's bytes: a PNG as IMAGE or MASK, a .latent as LATENT. */
   async putFile(contextId: string, key: string, file: Blob, type: 'IMAGE' | 'MASK' | 'LATENT'): Promise<EntryMeta> {
-    const path = pathOf(routes.saveValue, { id: contextId, key }, { type })
+    const path = pathOf(routePaths.saveValue, { id: contextId, key }, { type })
     const res = await fetch(`${this.base}${path}`, {
-      method: routes.saveValue.method,
+      method: routePaths.saveValue.method,
       headers: { ...this.auth(), 'content-type': type === 'LATENT' ? 'application/octet-stream' : 'image/png' },
       body: file,
     })
@@ -128,10 +126,10 @@ export class BridgeClient {
   }
   /** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
   queue(body: QueueBody) {
-    return this.call<QueueAnswer>(routes.queue, {}, body)
+    return this.call<QueueAnswer>(routePaths.queue, {}, body)
   }
   socket(): WebSocket {
-    const url = `${this.base}${pathOf(routes.hub, {}, { token: this.token || undefined })}`
+    const url = `${this.base}${pathOf(routePaths.hub, {}, { token: this.token || undefined })}`
     return new WebSocket(url.replace(/^http/, 'ws'))
   }
 }

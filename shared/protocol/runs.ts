@@ -2,19 +2,15 @@
 import { z } from 'zod/v4'
 import { PassBySchema } from './context.js'
 
-/** The largest `iterations` of one run: longer is a sweep, not a loop. */
-export const MAX_ITERATIONS = 100_000
+import { MAX_ITERATIONS } from './limits.js'
+
+export { MAX_ITERATIONS }
 
 /** Why a run failed: the error's class name, its stable code and its message. */
 export const RunFailureSchema = z.object({ name: z.string(), code: z.string(), message: z.string() })
 export type RunFailure = z.infer<typeof RunFailureSchema>
 
-/** The codes of the failures that mean someone cancelled the run (not that it went wrong). */
-export const CANCELLED_CODES = { run: 'run_cancelled', comfy: 'comfy_cancelled' } as const
-
-/** Whether a run's failure is its cancellation. */
-export const isCancellation = (f: RunFailure): boolean =>
-  f.code === CANCELLED_CODES.run || f.code === CANCELLED_CODES.comfy
+export { CANCELLED_CODES, isCancellation } from './cancelled.js'
 
 const base = { runId: z.string() }
 const at = { ...base, workflow: z.string(), iteration: z.number(), step: z.number() }

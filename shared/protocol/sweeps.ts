@@ -5,8 +5,9 @@
 import { z } from 'zod/v4'
 import { NamedWorkflowSchema, RunFailureSchema } from './runs.js'
 
-/** The most items one sweep may have. */
-export const MAX_SWEEP_ITEMS = 100_000
+import { MAX_SWEEP_ITEMS } from './limits.js'
+
+export { MAX_SWEEP_ITEMS }
 
 const Value = z.union([z.string(), z.number(), z.boolean()])
 /** A value a sweep gives an input: a string, a number or a boolean. */

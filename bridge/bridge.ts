@@ -15,6 +15,7 @@ import type { SweepService } from './sweep/sweepService.js'
 import { createApp } from './server/app.js'
 import { RunManager } from './runs/manager.js'
 import { isLoopbackHost, originsFor } from './server/security.js'
+import { announceBridge } from './comfy/announce.js'
 import { WsHub } from './server/wsHub.js'
 import { loadPassByRules, loadWorkflowContextConfig } from './store/config.js'
 import { ContextStore } from './store/contextStore.js'
@@ -60,6 +61,11 @@ export interface BridgeOptions {
   redis?: string | ClusterConfig
   /** Bounds of every exchange with ComfyUI (time, size, stall, cancel grace) and how often a server that is out is probed: docs/FAULTS.md. */
   comfyBounds?: ComfyClientOptions & { probeIntervalMs?: number }
+  /**
+   * Tell the page of the ComfyUI it drives where it listens (written into that
+   * ComfyUI's user data; default true), so the page finds it on any port.
+   */
+  announce?: boolean
   /** This bridge's name in sweep item records (default: host name and process id). */
   name?: string
   log?: (line: string) => void
@@ -238,6 +244,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const shownHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`
   log(`Discomfort bridge listening on ${url} (ComfyUI at ${comfyUrl}; contexts in ${store.dir})`)
+  const announced =
+    options.announce === false ? undefined : announceBridge(comfy.http, { host, port, url, token: !!token }, log)
   const resumed = await sweeper.resume()
   if (resumed.length) log(`Resuming ${resumed.length} unfinished sweep(s): ${resumed.join(', ')}`)
   let closed = false
@@ -259,6 +267,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       await remoteRuns?.stop()
       runs.close()
       hub?.close()
+      await announced?.stop()
       // Streams a client still follows (run and sweep events) would hold close() open: they are cut.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()

@@ -498,6 +498,14 @@ var BridgeClient = class {
 		if (!res.ok && !(route.path === routePaths.queue.path && res.status === 400)) throw new Error(readErrorAnswer(res.status, data, `${route.method} ${path}`).message);
 		return data;
 	}
+	/** The HTTP status the bridge answers its health check with (0: nothing answers), to say why it is out of reach. */
+	async probe() {
+		try {
+			return (await fetch(`${this.base}${pathOf(routePaths.health, {})}`, { headers: this.auth() })).status;
+		} catch {
+			return 0;
+		}
+	}
 	health() {
 		return this.call(routePaths.health, {});
 	}
@@ -4342,6 +4350,8 @@ var STYLE = `
 .discomfort .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 32px; border-bottom: 1px solid var(--border-color); padding-bottom: 6px; }
 .discomfort .header .title { font-weight: bold; text-transform: uppercase; white-space: nowrap; }
 .discomfort .status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+.discomfort .header:has(.status.down) { flex-wrap: wrap; }
+.discomfort .status.down { white-space: normal; overflow-wrap: anywhere; flex-basis: 100%; line-height: 1.4; }
 .discomfort .status.up::before { content: '● '; color: #4caf50; }
 .discomfort .status.down::before, .discomfort .status.connecting::before { content: '● '; color: var(--error-text, #f44336); }
 .discomfort h3 { margin: 4px 0 0; font-size: 12px; font-weight: bold; color: var(--descrip-text); text-transform: uppercase; }
@@ -4461,9 +4471,17 @@ var duration = (from, to) => {
 	const ms = Date.parse(to) - Date.parse(from);
 	return ms < 1e3 ? `${ms} ms` : ms < 6e4 ? `${(ms / 1e3).toFixed(1)} s` : `${Math.round(ms / 6e4)} min`;
 };
+/** Why the bridge is out of reach, and the one thing to do about it (naming the setting when it is one). */
+function downText(s, store) {
+	const url = store.client.url;
+	if (s.downReason === "token") return `The bridge at ${url} asks for a token: set it in Settings › Discomfort › Bridge token (the one it was started with).`;
+	if (store.urlSource === "setting") return `Bridge not reachable at ${url} (Settings › Discomfort › Bridge URL). Start it with "npx discomfort up".`;
+	if (store.urlSource === "announced") return `The bridge this ComfyUI announced (${url}) does not answer. Start it again with "npx discomfort up", or set Settings › Discomfort › Bridge URL.`;
+	return `No bridge found: none announced itself to this ComfyUI, and none answers at ${url}. Start one with "npx discomfort up", or set Settings › Discomfort › Bridge URL.`;
+}
 function view(s, store, form, ui, redraw) {
 	const out = [];
-	const statusText = s.status === "up" ? `Bridge connected: ${store.client.url}` : s.status === "down" ? `Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"` : "Connecting…";
+	const statusText = s.status === "up" ? `Bridge connected: ${store.client.url}` : s.status === "down" ? downText(s, store) : "Connecting…";
 	const status = el("div", {
 		className: `status ${s.status}`,
 		title: statusText
@@ -4731,6 +4749,14 @@ var DiscomfortStore = class {
 	ws;
 	retry;
 	/**
+	* Where the bridge is when no URL is set: asked before each (re)connect
+	* (the bridge the page's ComfyUI announced, shared/protocol/announcement.ts).
+	* Absent: the URL was set by hand.
+	*/
+	locate;
+	/** How the URL in use was found, for what the panel says. */
+	urlSource = "default";
+	/**
 	* @param clientId the page's ComfyUI client id, for runs started from the
 	*   panel (so the page shows their progress as its own)
 	*/
@@ -4758,13 +4784,37 @@ var DiscomfortStore = class {
 		this.connect();
 	}
 	setUrl(url) {
+		this.locate = void 0;
+		this.urlSource = "setting";
 		if (url === this.client.url) return;
 		this.client.url = url;
+		this.connect();
+	}
+	/** No URL set: find the bridge before each connection (and use `fallback` while none is announced). */
+	findBridge(locate, fallback) {
+		this.locate = locate;
+		this.client.url = fallback;
+		this.urlSource = "default";
 		this.connect();
 	}
 	/** Connect (again) to the bridge's live feed; retries every few seconds while it is down. */
 	connect() {
 		if (this.retry) clearTimeout(this.retry);
+		const locate = this.locate;
+		if (!locate) {
+			this.open();
+			return;
+		}
+		locate().catch(() => void 0).then((url) => {
+			if (this.locate !== locate) return;
+			if (url) {
+				this.client.url = url;
+				this.urlSource = "announced";
+			}
+			this.open();
+		});
+	}
+	open() {
 		this.ws?.close();
 		let ws;
 		try {
@@ -4776,6 +4826,7 @@ var DiscomfortStore = class {
 		this.ws = ws;
 		ws.onopen = () => {
 			this.state.status = "up";
+			delete this.state.downReason;
 			this.emit();
 		};
 		ws.onclose = () => {
@@ -4786,6 +4837,13 @@ var DiscomfortStore = class {
 	down() {
 		this.state.status = "down";
 		this.emit();
+		const url = this.client.url;
+		this.client.probe().then((status) => {
+			const reason = status === 401 || status === 403 ? "token" : "unreachable";
+			if (this.state.status !== "down" || this.client.url !== url || this.state.downReason === reason) return;
+			this.state.downReason = reason;
+			this.emit();
+		});
 		this.retry = setTimeout(() => this.connect(), 3e3);
 	}
 	onMessage(message) {
@@ -4892,10 +4950,64 @@ var DiscomfortStore = class {
 		return this.state.entries.find((e) => e.key === key);
 	}
 };
+// shared/protocol/announcement.ts
+/**
+* How the ComfyUI page finds its bridge: a bridge writes where it listens
+* into the user data of the ComfyUI it drives (the page's own store, so it
+* reaches the page wherever the two run), and the page reads it when no
+* bridge URL is set in its settings. Loads nothing.
+*/
+/** The user-data file (under ComfyUI's `user/<user>/`). */
+var ANNOUNCEMENT_FILE = "discomfort/bridge.json";
+/** Where the page reaches an announced bridge, seen from the page's own address. */
+function announcedUrl(a, pageHost) {
+	if (a.url) return a.url;
+	return `http://${pageHost.includes(":") && !pageHost.startsWith("[") ? `[${pageHost}]` : pageHost}:${a.port}`;
+}
 // extension/src/index.ts
 var URL_SETTING = "Discomfort.BridgeUrl";
 var TOKEN_SETTING = "Discomfort.BridgeToken";
 var DEFAULT_URL = "http://127.0.0.1:8189";
+/** The bridge the page's ComfyUI announced (a bridge writes where it listens into ComfyUI's user data). */
+async function announcedBridge() {
+	const res = await api.fetchApi(`/userdata/${encodeURIComponent(ANNOUNCEMENT_FILE)}`);
+	if (!res.ok) return void 0;
+	const a = await res.json();
+	return typeof a?.port === "number" ? announcedUrl(a, window.location.hostname) : void 0;
+}
+/**
+* A setting typed into a text box changes on every keystroke: it is applied
+* once the typing stops, not once per character (no connection to
+* "http://127.0.0.1:8", then ":81", ...).
+*/
+var pendingSettings = /* @__PURE__ */ new Map();
+function whenTypingStops(apply, ms = 800) {
+	return (value) => {
+		const pending = pendingSettings.get(apply);
+		if (pending) clearTimeout(pending.timer);
+		const timer = setTimeout(() => {
+			pendingSettings.delete(apply);
+			apply(value);
+		}, ms);
+		pendingSettings.set(apply, {
+			timer,
+			value
+		});
+	};
+}
+/** A run queued right after a setting changed uses the new value: what is still waiting is applied now. */
+function applyPendingSettings() {
+	for (const [apply, { timer, value }] of pendingSettings) {
+		clearTimeout(timer);
+		apply(value);
+	}
+	pendingSettings.clear();
+}
+/** A URL set by hand (the old default counts as not set: the page then finds its bridge itself). */
+var chosenUrl = (value) => {
+	const url = String(value ?? "").trim();
+	return url && url !== DEFAULT_URL ? url : void 0;
+};
 var store;
 var getStore = () => store;
 var w = window;
@@ -4921,15 +5033,19 @@ var extension = {
 	name: "Discomfort",
 	settings: [{
 		id: URL_SETTING,
-		name: "Discomfort bridge URL",
+		name: "Discomfort bridge URL (empty: the bridge that drives this ComfyUI, found by itself)",
 		type: "text",
-		defaultValue: DEFAULT_URL,
+		defaultValue: "",
 		category: [
 			"Discomfort",
 			"Bridge",
 			"URL"
 		],
-		onChange: (value) => store?.setUrl(String(value || DEFAULT_URL))
+		onChange: whenTypingStops((value) => {
+			const url = chosenUrl(value);
+			if (url) store?.setUrl(url);
+			else store?.findBridge(announcedBridge, DEFAULT_URL);
+		})
 	}, {
 		id: TOKEN_SETTING,
 		name: "Discomfort bridge token (for a bridge on another machine)",
@@ -4940,7 +5056,7 @@ var extension = {
 			"Bridge",
 			"Token"
 		],
-		onChange: (value) => store?.setToken(String(value ?? ""))
+		onChange: whenTypingStops((value) => store?.setToken(String(value ?? "")))
 	}],
 	registerCustomNodes() {
 		const node = definePortNode(w.LGraphNode, getStore);
@@ -4964,9 +5080,11 @@ var extension = {
 	async setup(comfy) {
 		const manager = comfy.extensionManager;
 		const page = api;
-		store = new DiscomfortStore(String(manager.setting.get(URL_SETTING) || DEFAULT_URL), () => page.clientId ?? page.initialClientId);
+		const chosen = chosenUrl(manager.setting.get(URL_SETTING));
+		store = new DiscomfortStore(DEFAULT_URL, () => page.clientId ?? page.initialClientId);
 		store.client.token = String(manager.setting.get(TOKEN_SETTING) ?? "");
-		store.connect();
+		if (chosen) store.setUrl(chosen);
+		else store.findBridge(announcedBridge, DEFAULT_URL);
 		store.subscribe(() => refreshAllPorts(comfy));
 		window.discomfort = { store };
 		let unmountSidebar;
@@ -4985,7 +5103,10 @@ var extension = {
 				unmountSidebar = void 0;
 			}
 		});
-		installQueueHook(page, () => store, (severity, summary, detail) => manager.toast.add({
+		installQueueHook(page, () => {
+			applyPendingSettings();
+			return store;
+		}, (severity, summary, detail) => manager.toast.add({
 			severity,
 			summary,
 			detail,

@@ -140,6 +140,29 @@ export class ComfyHttp {
     if (!ok(res)) throw new ComfyHttpError('POST', `${this.baseUrl}${path}`, res.status, text(res))
   }
 
+  /**
+   * A file of ComfyUI's user data (`user/<user>/<file>`, where the page keeps
+   * its own files), read, written whole or removed. Small files only.
+   */
+  async userData(file: string): Promise<string | undefined> {
+    const res = await this.request('GET', `/userdata/${encodeURIComponent(file)}`)
+    if (res.status === 404) return undefined
+    if (!ok(res)) throw new ComfyHttpError('GET', `${this.baseUrl}/userdata/${file}`, res.status, text(res))
+    return text(res)
+  }
+
+  async putUserData(file: string, content: string): Promise<void> {
+    const path = `/userdata/${encodeURIComponent(file)}?overwrite=true`
+    const res = await this.request('POST', path, { headers: JSON_BODY, body: content })
+    if (!ok(res)) throw new ComfyHttpError('POST', `${this.baseUrl}${path}`, res.status, text(res))
+  }
+
+  async deleteUserData(file: string): Promise<void> {
+    const res = await this.request('DELETE', `/userdata/${encodeURIComponent(file)}`)
+    if (!ok(res) && res.status !== 404)
+      throw new ComfyHttpError('DELETE', `${this.baseUrl}/userdata/${file}`, res.status, text(res))
+  }
+
   /** Node definitions, fetched once and kept; `refresh` fetches again (after installing nodes or uploading files). */
   objectInfo(refresh = false): Promise<ObjectInfo> {
     if (refresh || !this.objectInfoCache) {

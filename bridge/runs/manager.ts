@@ -403,7 +403,10 @@ export class RunManager {
   /** Stop following the other bridges (the bridge is closing). */
   close(): void {
     for (const off of this.offFeed.splice(0)) off()
-    for (const run of this.active()) this.controllers.get(run.id)?.abort()
+    for (const run of this.active())
+      this.controllers
+        .get(run.id)
+        ?.abort('the bridge stopped while it ran (start the run again once the bridge is back)')
   }
 
   /** Wait for a run submitted here to end. */

@@ -116,6 +116,10 @@ export class RunError extends DiscomfortError {
   }
 }
 
+/** A run stopped by the bridge itself says so (its signal's reason); one a user cancelled needs no more words. */
+const whyAborted = (signal: AbortSignal | undefined): string =>
+  typeof signal?.reason === 'string' ? `: ${signal.reason}` : ''
+
 export class RunCancelledError extends DiscomfortError {
   static override code = CANCELLED_CODES.run
   static override status = 409
@@ -294,7 +298,7 @@ export class Runner {
           await new Promise<void>((resolve) => setImmediate(resolve))
           if (options.signal?.aborted)
             throw new RunCancelledError(
-              `Run ${runId} was cancelled before ${workflows[index]!.name} (iteration ${iteration}).`,
+              `Run ${runId} was cancelled before ${workflows[index]!.name} (iteration ${iteration})${whyAborted(options.signal)}.`,
             )
           const wrote = await this.runOne(workflows[index]!, {
             ...options,
@@ -416,7 +420,7 @@ export class Runner {
         // Cancelled while it waited for a slot: a cancellation like any other, before anything ran.
         if (o.signal?.aborted)
           throw new RunCancelledError(
-            `Run ${o.runId} was cancelled while it waited for a ComfyUI server; nothing ran.`,
+            `Run ${o.runId} was cancelled while it waited for a ComfyUI server${whyAborted(o.signal)}; nothing ran.`,
             { cause: e },
           )
         throw e
@@ -438,7 +442,11 @@ export class Runner {
       await receipt.discard()
       if (e instanceof ComfyCancelledError || o.signal?.aborted) {
         // Cancelled by someone on ComfyUI rather than through the bridge: say who and where.
-        const why = !o.signal?.aborted && e instanceof ComfyCancelledError && e.reason ? `: ${e.reason}` : ''
+        const why = o.signal?.aborted
+          ? whyAborted(o.signal)
+          : e instanceof ComfyCancelledError && e.reason
+            ? `: ${e.reason}`
+            : ''
         throw new RunCancelledError(
           `Run ${o.runId} was cancelled during ${label}${why}; nothing from that workflow was kept.`,
           { cause: e },

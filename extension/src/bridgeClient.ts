@@ -65,6 +65,14 @@ export class BridgeClient {
     return data as T
   }
 
+  /** The HTTP status the bridge answers its health check with (0: nothing answers), to say why it is out of reach. */
+  async probe(): Promise<number> {
+    try {
+      return (await fetch(`${this.base}${pathOf(routePaths.health, {})}`, { headers: this.auth() })).status
+    } catch {
+      return 0
+    }
+  }
   health() {
     return this.call<Health>(routePaths.health, {})
   }

@@ -11,10 +11,57 @@ import { definePortNode, PORT_TYPE, refreshPort, type PortNodeInstance } from '.
 import { installQueueHook, type ApiLike } from './queueHook.js'
 import { renderSidebar } from './sidebar.js'
 import { DiscomfortStore } from './state.js'
+import { ANNOUNCEMENT_FILE, announcedUrl, type BridgeAnnouncement } from '../../shared/protocol/announcement.js'
 
 const URL_SETTING = 'Discomfort.BridgeUrl'
 const TOKEN_SETTING = 'Discomfort.BridgeToken'
 const DEFAULT_URL = 'http://127.0.0.1:8189'
+
+interface FetchApi {
+  fetchApi(route: string, options?: RequestInit): Promise<Response>
+}
+
+/** The bridge the page's ComfyUI announced (a bridge writes where it listens into ComfyUI's user data). */
+async function announcedBridge(): Promise<string | undefined> {
+  const res = await (api as unknown as FetchApi).fetchApi(`/userdata/${encodeURIComponent(ANNOUNCEMENT_FILE)}`)
+  if (!res.ok) return undefined
+  const a = (await res.json()) as BridgeAnnouncement
+  return typeof a?.port === 'number' ? announcedUrl(a, window.location.hostname) : undefined
+}
+
+/**
+ * A setting typed into a text box changes on every keystroke: it is applied
+ * once the typing stops, not once per character (no connection to
+ * "http://127.0.0.1:8", then ":81", ...).
+ */
+const pendingSettings = new Map<(value: unknown) => void, { timer: ReturnType<typeof setTimeout>; value: unknown }>()
+
+function whenTypingStops(apply: (value: unknown) => void, ms = 800): (value: unknown) => void {
+  return (value) => {
+    const pending = pendingSettings.get(apply)
+    if (pending) clearTimeout(pending.timer)
+    const timer = setTimeout(() => {
+      pendingSettings.delete(apply)
+      apply(value)
+    }, ms)
+    pendingSettings.set(apply, { timer, value })
+  }
+}
+
+/** A run queued right after a setting changed uses the new value: what is still waiting is applied now. */
+function applyPendingSettings(): void {
+  for (const [apply, { timer, value }] of pendingSettings) {
+    clearTimeout(timer)
+    apply(value)
+  }
+  pendingSettings.clear()
+}
+
+/** A URL set by hand (the old default counts as not set: the page then finds its bridge itself). */
+const chosenUrl = (value: unknown): string | undefined => {
+  const url = String(value ?? '').trim()
+  return url && url !== DEFAULT_URL ? url : undefined
+}
 
 let store: DiscomfortStore | undefined
 const getStore = () => store
@@ -61,11 +108,15 @@ const extension: ComfyExtension = {
   settings: [
     {
       id: URL_SETTING,
-      name: 'Discomfort bridge URL',
+      name: 'Discomfort bridge URL (empty: the bridge that drives this ComfyUI, found by itself)',
       type: 'text',
-      defaultValue: DEFAULT_URL,
+      defaultValue: '',
       category: ['Discomfort', 'Bridge', 'URL'],
-      onChange: (value: unknown) => store?.setUrl(String(value || DEFAULT_URL)),
+      onChange: whenTypingStops((value) => {
+        const url = chosenUrl(value)
+        if (url) store?.setUrl(url)
+        else store?.findBridge(announcedBridge, DEFAULT_URL)
+      }),
     },
     {
       id: TOKEN_SETTING,
@@ -73,7 +124,7 @@ const extension: ComfyExtension = {
       type: 'text',
       defaultValue: '',
       category: ['Discomfort', 'Bridge', 'Token'],
-      onChange: (value: unknown) => store?.setToken(String(value ?? '')),
+      onChange: whenTypingStops((value) => store?.setToken(String(value ?? ''))),
     },
   ],
   registerCustomNodes() {
@@ -100,12 +151,11 @@ const extension: ComfyExtension = {
   async setup(comfy: ComfyApp) {
     const manager = comfy.extensionManager
     const page = api as unknown as ApiLike
-    store = new DiscomfortStore(
-      String(manager.setting.get(URL_SETTING) || DEFAULT_URL),
-      () => page.clientId ?? page.initialClientId,
-    )
+    const chosen = chosenUrl(manager.setting.get(URL_SETTING))
+    store = new DiscomfortStore(DEFAULT_URL, () => page.clientId ?? page.initialClientId)
     store.client.token = String(manager.setting.get(TOKEN_SETTING) ?? '')
-    store.connect()
+    if (chosen) store.setUrl(chosen)
+    else store.findBridge(announcedBridge, DEFAULT_URL)
     store.subscribe(() => refreshAllPorts(comfy))
     // A handle for the devtools console: window.discomfort.store.state, .listenerCount.
     ;(window as unknown as { discomfort: { store: DiscomfortStore } }).discomfort = { store }
@@ -128,7 +178,10 @@ const extension: ComfyExtension = {
     })
     installQueueHook(
       page,
-      () => store!,
+      () => {
+        applyPendingSettings()
+        return store!
+      },
       (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }),
       () =>
         (app as unknown as { graph?: { nodes?: Array<{ widgets?: Array<{ value: unknown }> }> } }).graph?.nodes ?? [],

@@ -20,6 +20,8 @@ const STYLE = `
 .discomfort .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 32px; border-bottom: 1px solid var(--border-color); padding-bottom: 6px; }
 .discomfort .header .title { font-weight: bold; text-transform: uppercase; white-space: nowrap; }
 .discomfort .status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+.discomfort .header:has(.status.down) { flex-wrap: wrap; }
+.discomfort .status.down { white-space: normal; overflow-wrap: anywhere; flex-basis: 100%; line-height: 1.4; }
 .discomfort .status.up::before { content: '● '; color: #4caf50; }
 .discomfort .status.down::before, .discomfort .status.connecting::before { content: '● '; color: var(--error-text, #f44336); }
 .discomfort h3 { margin: 4px 0 0; font-size: 12px; font-weight: bold; color: var(--descrip-text); text-transform: uppercase; }
@@ -162,13 +164,25 @@ interface KeysView {
   runMessage?: string
 }
 
+/** Why the bridge is out of reach, and the one thing to do about it (naming the setting when it is one). */
+function downText(s: DiscomfortState, store: DiscomfortStore): string {
+  const url = store.client.url
+  if (s.downReason === 'token')
+    return `The bridge at ${url} asks for a token: set it in Settings › Discomfort › Bridge token (the one it was started with).`
+  if (store.urlSource === 'setting')
+    return `Bridge not reachable at ${url} (Settings › Discomfort › Bridge URL). Start it with "npx discomfort up".`
+  if (store.urlSource === 'announced')
+    return `The bridge this ComfyUI announced (${url}) does not answer. Start it again with "npx discomfort up", or set Settings › Discomfort › Bridge URL.`
+  return `No bridge found: none announced itself to this ComfyUI, and none answers at ${url}. Start one with "npx discomfort up", or set Settings › Discomfort › Bridge URL.`
+}
+
 function view(s: DiscomfortState, store: DiscomfortStore, form: ValueForm, ui: KeysView, redraw: () => void): Node[] {
   const out: Node[] = []
   const statusText =
     s.status === 'up'
       ? `Bridge connected: ${store.client.url}`
       : s.status === 'down'
-        ? `Bridge not reachable at ${store.client.url} — start it with "npx discomfort bridge"`
+        ? downText(s, store)
         : 'Connecting…'
   const status = el('div', { className: `status ${s.status}`, title: statusText }, statusText)
   status.setAttribute('data-testid', 'discomfort-status')

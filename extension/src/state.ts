@@ -46,6 +46,8 @@ const fromView = (r: RunView): LiveRun => ({
 
 export interface DiscomfortState {
   status: 'connecting' | 'up' | 'down'
+  /** Why it is down: nothing answers, or the bridge wants a token the page does not have (or has wrong). */
+  downReason?: 'unreachable' | 'token'
   contexts: ContextSummary[]
   activeContext: string | undefined
   entries: KeyEntry[]
@@ -71,6 +73,14 @@ export class DiscomfortStore {
   private listeners = new Set<(s: DiscomfortState) => void>()
   private ws: WebSocket | undefined
   private retry: ReturnType<typeof setTimeout> | undefined
+  /**
+   * Where the bridge is when no URL is set: asked before each (re)connect
+   * (the bridge the page's ComfyUI announced, shared/protocol/announcement.ts).
+   * Absent: the URL was set by hand.
+   */
+  private locate: (() => Promise<string | undefined>) | undefined
+  /** How the URL in use was found, for what the panel says. */
+  urlSource: 'setting' | 'announced' | 'default' = 'default'
 
   /**
    * @param clientId the page's ComfyUI client id, for runs started from the
@@ -107,14 +117,42 @@ export class DiscomfortStore {
   }
 
   setUrl(url: string): void {
+    this.locate = undefined
+    this.urlSource = 'setting'
     if (url === this.client.url) return
     this.client.url = url
+    this.connect()
+  }
+
+  /** No URL set: find the bridge before each connection (and use `fallback` while none is announced). */
+  findBridge(locate: () => Promise<string | undefined>, fallback: string): void {
+    this.locate = locate
+    this.client.url = fallback
+    this.urlSource = 'default'
     this.connect()
   }
 
   /** Connect (again) to the bridge's live feed; retries every few seconds while it is down. */
   connect(): void {
     if (this.retry) clearTimeout(this.retry)
+    const locate = this.locate
+    if (!locate) {
+      this.open()
+      return
+    }
+    void locate()
+      .catch(() => undefined)
+      .then((url) => {
+        if (this.locate !== locate) return
+        if (url) {
+          this.client.url = url
+          this.urlSource = 'announced'
+        }
+        this.open()
+      })
+  }
+
+  private open(): void {
     this.ws?.close()
     let ws: WebSocket
     try {
@@ -126,6 +164,7 @@ export class DiscomfortStore {
     this.ws = ws
     ws.onopen = () => {
       this.state.status = 'up'
+      delete this.state.downReason
       this.emit()
     }
     ws.onclose = () => {
@@ -137,6 +176,13 @@ export class DiscomfortStore {
   private down(): void {
     this.state.status = 'down'
     this.emit()
+    const url = this.client.url
+    void this.client.probe().then((status) => {
+      const reason = status === 401 || status === 403 ? 'token' : 'unreachable'
+      if (this.state.status !== 'down' || this.client.url !== url || this.state.downReason === reason) return
+      this.state.downReason = reason
+      this.emit()
+    })
     this.retry = setTimeout(() => this.connect(), 3000)
   }
 

@@ -122,12 +122,13 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       frontendDir: join(ROOT, '.frontends', version, 'static'),
       extensions: { discomfort: join(ROOT, 'web') },
     })
+    // On a port of its own and with no URL in the page's settings: the page finds it (the bridge announces itself to its ComfyUI).
     bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root: mkdtempSync(join(tmpdir(), 'browser-bridge-')) })
     await bridge.store.create({ id: 'page-ctx', name: 'browser test' })
     await fetch(`${comfy.url}/api/settings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ 'Discomfort.BridgeUrl': bridge.url, 'Comfy.TutorialCompleted': true }),
+      body: JSON.stringify({ 'Comfy.TutorialCompleted': true }),
     })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
@@ -885,6 +886,46 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     })
   })
 
+  it('finds its bridge on any port without a setting, and says plainly (whole, at the default width) when it cannot', async () => {
+    await page.locator('.pi-database').first().click()
+    const status = page.locator('[data-testid=discomfort-status]')
+    // No URL in the settings: the bridge on a port of its own is the one the panel talks to.
+    await page.waitForFunction(
+      (url) => document.querySelector('[data-testid=discomfort-status]')?.textContent === `Bridge connected: ${url}`,
+      bridge.url,
+      { timeout: 15_000 },
+    )
+    // A URL set by hand that nothing answers at: the panel says so, naming the setting, and the sentence is drawn whole.
+    const set = (value: string) =>
+      page.evaluate((v) => (window as unknown as W).app.extensionManager.setting.set('Discomfort.BridgeUrl', v), value)
+    await set('http://127.0.0.1:9')
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('[data-testid=discomfort-status]')
+          ?.textContent?.includes('Bridge not reachable at http://127.0.0.1:9 (Settings › Discomfort › Bridge URL)'),
+      null,
+      { timeout: 10_000 },
+    )
+    const drawn = await status.evaluate((el) => {
+      const box = el.getBoundingClientRect()
+      const panel = el.closest('.discomfort')!.getBoundingClientRect()
+      return { cut: el.scrollWidth > el.clientWidth + 1, inside: box.right <= panel.right + 1, lines: box.height / 14 }
+    })
+    expect(drawn.cut).toBe(false)
+    expect(drawn.inside).toBe(true)
+    expect(drawn.lines).toBeGreaterThan(1.5)
+    await shot('bridge-not-reachable')
+    // Cleared again: the page finds its bridge by itself.
+    await set('')
+    await page.waitForFunction(
+      (url) => document.querySelector('[data-testid=discomfort-status]')?.textContent === `Bridge connected: ${url}`,
+      bridge.url,
+      { timeout: 15_000 },
+    )
+    await page.locator('.pi-database').first().click()
+  })
+
   it('talks to a bridge that needs a token once the token is set, images included', async () => {
     const secured = await startBridge({
       port: 0,
@@ -899,9 +940,12 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
         page.evaluate(([k, v]) => (window as unknown as W).app.extensionManager.setting.set(k, v), [id, value] as const)
       await set('Discomfort.BridgeUrl', secured.url)
       await page.locator('.pi-database').first().click()
-      // Without the token it is refused: the panel says the bridge is not reachable.
+      // Without the token it is refused: the panel says the bridge asks for one, and where to set it.
       await page.waitForFunction(
-        () => document.querySelector('[data-testid=discomfort-status]')?.textContent?.includes('not reachable'),
+        () =>
+          document
+            .querySelector('[data-testid=discomfort-status]')
+            ?.textContent?.includes('asks for a token: set it in Settings › Discomfort › Bridge token'),
         null,
         { timeout: 10_000 },
       )
@@ -918,11 +962,12 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       await page.evaluate((url) => {
         const { app } = window as unknown as W
         app.extensionManager.setting.set('Discomfort.BridgeToken', '')
+        // Back to no URL set: the page finds its bridge again.
         app.extensionManager.setting.set('Discomfort.BridgeUrl', url)
         ;(window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
           'page-ctx',
         )
-      }, bridge.url)
+      }, '')
       await page.locator('.pi-database').first().click()
       await secured.close()
     }

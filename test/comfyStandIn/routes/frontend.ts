@@ -48,6 +48,14 @@ export function frontendRoutes(api: Router, state: StandInState): void {
     userdata.set(file, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))
     res.json(file)
   })
+  api.delete('/userdata/:file', (req, res) => {
+    const file = decodeURIComponent(String(req.params.file))
+    if (!userdata.delete(file)) {
+      res.status(404).end()
+      return
+    }
+    res.status(204).end()
+  })
   // What the real frontend loads at start-up, so browser tests can run it against the stand-in.
   api.get('/extensions', (_req, res) => {
     const list: string[] = []

@@ -3,7 +3,8 @@
  * content-addressed names, `/view` downloads, the queue, interrupt and free.
  * Every request has a timeout and fails with a typed error naming the route.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { digestOf } from '../util/digest.js'
 import { exchange, type Exchange } from '../util/exchange.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
@@ -350,7 +351,7 @@ export class ComfyHttp {
    */
   /** The name content-addressed uploads get: the content's hash, in the `discomfort` subfolder of input/. */
   static contentName(bytes: Uint8Array, extension: string): { hash: string; name: string; subfolder: string } {
-    const hash = createHash('sha256').update(bytes).digest('hex')
+    const hash = digestOf(bytes)
     return { hash, name: `${hash.slice(0, 32)}.${extension}`, subfolder: 'discomfort' }
   }
 

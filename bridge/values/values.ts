@@ -7,6 +7,7 @@
  * the value, so it can be recomputed (or served from ComfyUI's cache).
  */
 import { createHash } from 'node:crypto'
+import { digestOf } from '../util/digest.js'
 import type { ApiLink, ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 
 export type { PassBy } from '../../shared/protocol/index.js'
@@ -127,14 +128,15 @@ export function valueHash(value: ContextValue): string {
   const h = createHash('sha256')
   h.update(value.kind)
   switch (value.kind) {
+    // Bytes by their digest, which the upload to ComfyUI reuses (each buffer is hashed once).
     case 'image':
-      for (const f of value.frames) h.update(f)
+      for (const f of value.frames) h.update(digestOf(f))
       break
     case 'mask':
-      h.update(value.png)
+      h.update(digestOf(value.png))
       break
     case 'latent':
-      h.update(value.bytes)
+      h.update(digestOf(value.bytes))
       break
     default:
       h.update(JSON.stringify(value))

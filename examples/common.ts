@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Discomfort } from '../bridge/index.js'
+import { Discomfort } from '../bridge/client/index.js'
 
 export const WORKFLOWS = join(dirname(fileURLToPath(import.meta.url)), 'workflows')
 export const workflow = (name: string): string => join(WORKFLOWS, name)

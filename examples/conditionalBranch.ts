@@ -5,7 +5,7 @@
  *   npx tsx examples/conditionalBranch.ts [outDir]
  */
 import { join } from 'node:path'
-import type { Discomfort, ImageValue } from '../bridge/index.js'
+import type { Discomfort, ImageValue } from '../bridge/client/index.js'
 import { runIfMain, workflow } from './common.js'
 
 export async function conditionalBranch(

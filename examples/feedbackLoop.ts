@@ -6,28 +6,34 @@
  *   npx tsx examples/feedbackLoop.ts [outDir]
  */
 import { join } from 'node:path'
-import type { Discomfort, ImageValue } from '../bridge/index.js'
+import type { Discomfort, ImageValue } from '../bridge/client/index.js'
 import { runIfMain, workflow } from './common.js'
 
 export async function feedbackLoop(
   d: Discomfort,
   outDir: string,
   iterations = 3,
-): Promise<{ sizes: string[]; file: string }> {
+): Promise<{ iterations: number; from: string; to: string; file: string }> {
   await using ctx = d.Context({ name: 'feedback loop' })
-  const sizes: string[] = []
+  const start = d.Tools.solidImage(256, 256, [255, 128, 0])
+  let finished = 0
   const out = await d.run([workflow('invert_and_halve.json')], {
     context: ctx,
-    inputs: { image: d.Tools.solidImage(256, 256, [255, 128, 0]) },
+    inputs: { image: start },
     iterations,
     onProgress: (e) => {
-      if (e.type === 'workflow-finished') sizes.push(`iteration ${e.iteration}`)
+      if (e.type === 'workflow-finished') finished += 1
     },
   })
   const image = out.image as ImageValue
-  sizes.push(`${image.width}×${image.height}`)
   const [file] = await d.Tools.saveComfyImageToDisk(image, join(outDir, 'looped.png'))
-  return { sizes, file: file! }
+  // Each iteration halved the last one's result: 256² → 128² → 64² → 32².
+  return {
+    iterations: finished,
+    from: `${start.width}×${start.height}`,
+    to: `${image.width}×${image.height}`,
+    file: file!,
+  }
 }
 
 await runIfMain(import.meta.url, feedbackLoop)

@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Discomfort, type ImageValue } from '../bridge/index.js'
+import { Discomfort, type ImageValue } from '../bridge/client/index.js'
 import { workflow } from './common.js'
 
 const original = (name: string) => workflow(join('original', name))

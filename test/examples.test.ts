@@ -39,7 +39,7 @@ describe('the examples run on a bare ComfyUI (the stand-in)', () => {
 
   it('feedback loop', async () => {
     const r = await feedbackLoop(d, out)
-    expect(r.sizes).toEqual(['iteration 1', 'iteration 2', 'iteration 3', '32×32'])
+    expect(r).toMatchObject({ iterations: 3, from: '256×256', to: '32×32' })
   })
 
   it('partial workflows, sequential and stitched, agree', async () => {

@@ -58,7 +58,7 @@ export function endToEndSuite(label: string, start: () => Promise<ComfyTarget>, 
       it(
         'feedback loop',
         async () => {
-          expect((await feedbackLoop(d, out)).sizes.at(-1)).toBe('32×32')
+          expect((await feedbackLoop(d, out)).to).toBe('32×32')
         },
         timeoutMs,
       )

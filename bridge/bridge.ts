@@ -134,6 +134,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       })
     : undefined
   let store: ContextStoreApi
+  /** Said once the bridge listens (a bridge refused its port says only why). */
+  const afterListening: string[] = []
   if (cluster) {
     store = cluster.store
     log(`Joined the bridges on ${cluster.where}: ${(await cluster.store.init()).length} shared context(s)`)
@@ -147,8 +149,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     })
     const cleanup = await local.init()
     if (cleanup.removed.length)
-      log(`Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`)
-    if (cleanup.durable.length) log(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
+      afterListening.push(
+        `Removed ${cleanup.removed.length} context(s) left by a bridge that stopped: ${cleanup.removed.join(', ')}`,
+      )
+    if (cleanup.durable.length) afterListening.push(`Durable contexts on disk: ${cleanup.durable.join(', ')}`)
     store = local
   }
 
@@ -244,6 +248,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const shownHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`
   log(`Discomfort bridge listening on ${url} (ComfyUI at ${comfyUrl}; contexts in ${store.dir})`)
+  for (const line of afterListening) log(line)
   const announced =
     options.announce === false ? undefined : announceBridge(comfy.http, { host, port, url, token: !!token }, log)
   const resumed = await sweeper.resume()

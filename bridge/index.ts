@@ -1,21 +1,10 @@
-/** Discomfort for Node: the TypeScript client, the bridge, and the ComfyUI client. */
-export {
-  Discomfort,
-  ContextHandle,
-  toValue,
-  type DiscomfortOptions,
-  type RunArgs,
-  type Value,
-  type WorkflowArg,
-} from './client/discomfort.js'
-export { BridgeError, BridgeHttp } from './client/bridgeHttp.js'
+/** `discomfort/bridge`: the bridge and its parts, with everything the client entry has. */
+export * from './client/index.js'
+// The value recipe (a reference's), as the client entry names it; the core's graph Recipe is `discomfort/core`'s.
+export type { Recipe } from './values/values.js'
 export { BridgeHttpError } from './server/httpError.js'
 export { UsageError } from './cli/args.js'
 export { UpError } from './cli/commands/up.js'
-export { PngError } from './codec/png.js'
-export { SafetensorsError } from './codec/safetensors.js'
-export { ValueError } from './values/valueFrom.js'
-export { Tools, type ImageValue, type MaskValue, type LatentValue, type ReferenceValue } from './client/tools.js'
 export {
   startBridge,
   BridgeConfigError,
@@ -45,7 +34,6 @@ export {
   type RunResult,
   type WorkflowSpec,
 } from './runs/runner.js'
-export type { InputValue, FileInput } from './values/inputs.js'
 export { ServerPool, NoServerError, type ComfyPool, type ServerSpec, type Lease } from './pool/serverPool.js'
 export { ContextStore } from './store/contextStore.js'
 export { ContextKeyError, KeyFormatError, ContextClosedError } from './store/errors.js'
@@ -56,8 +44,6 @@ export {
   type Usage,
   type StorageInfo,
 } from './store/context.js'
-export type { ContextValue, PassBy, Recipe } from './values/values.js'
 export * from '../shared/index.js'
 export { Sweeper } from './sweep/sweeper.js'
 export { SweepError, SweepNotFoundError, expandItems } from './sweep/sweepSpec.js'
-export { SweepHandle, type SweepArgs } from './client/sweep.js'

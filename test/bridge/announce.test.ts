@@ -27,8 +27,8 @@ async function announced(): Promise<BridgeAnnouncement | undefined> {
   return res.ok ? ((await res.json()) as BridgeAnnouncement) : undefined
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const end = Date.now() + 5000
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+  const end = Date.now() + ms
   for (;;) {
     const v = await read()
     if (ok(v) || Date.now() > end) return v
@@ -46,15 +46,31 @@ describe('a bridge tells the page where it is', () => {
     expect(await announced()).toBeUndefined()
   })
 
-  it('the latest bridge wins, and the first one stopping leaves the second announced', async () => {
+  it('the first bridge keeps the page while it answers; a later one on the same ComfyUI takes over once it stops', async () => {
     const first = await startBridge({ port: 0, comfyUrl: comfy.url, root: home() })
     await until(announced, (v) => v?.port === first.port)
-    const second = await startBridge({ port: 0, comfyUrl: comfy.url, root: home() })
-    await until(announced, (v) => v?.port === second.port)
+    const said: string[] = []
+    const second = await startBridge({ port: 0, comfyUrl: comfy.url, root: home(), log: (l) => said.push(l) })
+    await until(
+      async () => said.length,
+      (n) => n > 1,
+    )
+    expect((await announced())?.port).toBe(first.port)
+    expect(said.join('\n')).toMatch(/talks to the bridge announced there first/)
     await first.close()
-    expect((await announced())?.port).toBe(second.port)
+    expect((await until(announced, (v) => v?.port === second.port, 8000))?.port).toBe(second.port)
     await second.close()
     expect(await announced()).toBeUndefined()
+  }, 20_000)
+
+  it('a stale announcement (its bridge killed, nothing answers there) is replaced at once', async () => {
+    await fetch(`${comfy.url}/api/userdata/${encodeURIComponent(ANNOUNCEMENT_FILE)}`, {
+      method: 'POST',
+      body: JSON.stringify({ url: 'http://127.0.0.1:9', port: 9, token: false, version: '0', pid: 1, at: '' }),
+    })
+    const bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root: home() })
+    expect((await until(announced, (v) => v?.port === bridge.port))?.port).toBe(bridge.port)
+    await bridge.close()
   })
 
   it('on every address (with a token): the page reaches it at its own host name, and knows it needs the token', async () => {

@@ -45,6 +45,8 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
   async file(item: SweepItem, key: string): Promise<Uint8Array> {
     const out = item.outputs?.find((o) => o.key === key)
     if (!out) throw new BridgeError(`Item ${item.index} of sweep ${this.id} has no output "${key}".`, 404, 'not_found')
+    // A small plain value came with the item: its file is its JSON.
+    if ('value' in out) return new TextEncoder().encode(JSON.stringify(out.value))
     // Asked again while the bridge does not answer (a restart takes seconds), for up to a minute.
     const end = Date.now() + 60_000
     for (let attempt = 0; ; attempt++) {

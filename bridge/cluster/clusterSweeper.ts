@@ -23,7 +23,7 @@ import { isServerFailure } from '../pool/serverPool.js'
 import { runFailure, type LoadedWorkflow, type WorkflowSpec } from '../runs/runner.js'
 import { ContextKeyError } from '../store/errors.js'
 import { affinityKeys } from '../sweep/affinity.js'
-import { fileBytes, outputFileName } from '../sweep/itemFiles.js'
+import { fileBytes, outputFileName, outputFiles } from '../sweep/itemFiles.js'
 import { ItemScope } from '../sweep/itemScope.js'
 import { SweepEvents } from '../sweep/sweepEvents.js'
 import { expandItems, SweepNotFoundError } from '../sweep/sweepSpec.js'
@@ -393,12 +393,7 @@ export class ClusterSweeper implements SweepService {
       )
       const produced = [...scope.produced()]
       const outputs = produced.flatMap(([key, { value }]) =>
-        fileBytes(value).map(([suffix, bytes]) => ({
-          key,
-          kind: value.kind,
-          file: outputFileName(data.index, key, suffix),
-          bytes: bytes.byteLength,
-        })),
+        outputFiles(data.index, key, value).map(([output]) => output),
       )
       const done: SweepItem = {
         ...started,

@@ -2,7 +2,7 @@
  * A sweep item's outputs as the files a person opens (`items/<n>-<key>.<ext>`:
  * PNG frames, a .latent, JSON), and its line in `manifest.jsonl`.
  */
-import type { SweepItem } from '../../shared/protocol/index.js'
+import { INLINE_OUTPUT_BYTES, type ItemOutput, type SweepItem } from '../../shared/protocol/index.js'
 import type { ContextValue } from '../values/values.js'
 
 export const manifestLine = (item: SweepItem): string =>
@@ -35,4 +35,20 @@ export function fileBytes(value: ContextValue): Array<[string, Uint8Array]> {
     default:
       return [['.json', new TextEncoder().encode(JSON.stringify('value' in value ? value.value : null))]]
   }
+}
+
+/** An item's output value as its files, each with the ItemOutput naming it (plain small values inline). */
+export function outputFiles(index: number, key: string, value: ContextValue): Array<[ItemOutput, Uint8Array]> {
+  return fileBytes(value).map(([suffix, bytes]) => {
+    const output: ItemOutput = {
+      key,
+      kind: value.kind,
+      file: outputFileName(index, key, suffix),
+      bytes: bytes.byteLength,
+    }
+    const plain =
+      value.kind === 'string' || value.kind === 'number' || value.kind === 'boolean' || value.kind === 'json'
+    if (plain && bytes.byteLength <= INLINE_OUTPUT_BYTES) output.value = value.value
+    return [output, bytes]
+  })
 }

@@ -38,7 +38,7 @@ import { assertRoom, removeFile, storageError, writeWhole } from '../store/disk.
 import { ItemScope } from './itemScope.js'
 import { SweepEvents } from './sweepEvents.js'
 import type { SweepService } from './sweepService.js'
-import { fileBytes, manifestLine, outputFileName } from './itemFiles.js'
+import { manifestLine, outputFiles } from './itemFiles.js'
 import { expandItems, SweepError, SweepNotFoundError } from './sweepSpec.js'
 
 interface ActiveSweep {
@@ -337,10 +337,10 @@ export class Sweeper implements SweepService {
     let file = ''
     try {
       for (const [key, { value }] of scope.produced()) {
-        for (const [suffix, bytes] of fileBytes(value)) {
-          file = outputFileName(idx, key, suffix)
+        for (const [output, bytes] of outputFiles(idx, key, value)) {
+          file = output.file
           await writeWhole(join(s.folder, file), bytes)
-          outputs.push({ key, kind: value.kind, file, bytes: bytes.byteLength })
+          outputs.push(output)
         }
       }
     } catch (e) {

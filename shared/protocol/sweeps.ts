@@ -49,12 +49,17 @@ export type SweepSettings = Omit<SweepSpec, 'workflows'>
 export const ItemStatusSchema = z.enum(['pending', 'running', 'done', 'failed'])
 export type ItemStatus = z.infer<typeof ItemStatusSchema>
 
+/** Plain outputs (a string, number, boolean or JSON) whose file is at most this large travel with their item. */
+export const INLINE_OUTPUT_BYTES = 4096
+
 /** An output of an item: the key, its kind, and the file it is stored in (under the sweep's folder). */
 export const ItemOutputSchema = z.object({
   key: z.string(),
   kind: z.string(),
   file: z.string(),
   bytes: z.number(),
+  /** The value itself, for a plain one of at most INLINE_OUTPUT_BYTES: the file holds its JSON, no need to fetch it. */
+  value: z.unknown().optional(),
 })
 export type ItemOutput = z.infer<typeof ItemOutputSchema>
 

@@ -86,8 +86,10 @@ describe('a sweep over a pool', () => {
       ['a', 'b', 'c', 'd', 'e', 'f'].map((t, i) => [i, t, 'done']),
     )
     for (const item of items.values()) {
-      const file = item.outputs!.find((o) => o.key === 'out')!.file
-      expect(JSON.parse(readFileSync(join(end.folder, file), 'utf8'))).toBe(`${item.inputs.text}!`)
+      const out = item.outputs!.find((o) => o.key === 'out')!
+      expect(JSON.parse(readFileSync(join(end.folder, out.file), 'utf8'))).toBe(`${item.inputs.text}!`)
+      // A small plain output travels with its item's event: a client writes it without asking for the file.
+      expect(out.value).toBe(`${item.inputs.text}!`)
     }
     expect(new Set([...items.values()].map((i) => i.server))).toEqual(new Set(b.pool.list().map((s) => s.label)))
     const manifest = readFileSync(join(end.folder, 'manifest.jsonl'), 'utf8')

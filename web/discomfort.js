@@ -4059,7 +4059,9 @@ var ItemOutputSchema = object({
 	key: string(),
 	kind: string(),
 	file: string(),
-	bytes: number$1()
+	bytes: number$1(),
+	/** The value itself, for a plain one of at most INLINE_OUTPUT_BYTES: the file holds its JSON, no need to fetch it. */
+	value: unknown().optional()
 });
 var SweepItemSchema = object({
 	sweepId: string(),

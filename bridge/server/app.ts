@@ -1,20 +1,23 @@
 /**
- * The bridge's Express app, without listening, so tests can run it in-process.
+ * The bridge's HTTP handler: access checks, then the route table
+ * (shared/protocol/paths.ts) with each route's handler; without listening,
+ * so tests can serve it from any server.
  */
-import express, { type Express } from 'express'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ComfyClient } from '../comfy/comfyClient.js'
 import type { Runner } from '../runs/runner.js'
 import type { ContextStoreApi } from '../store/contextHandle.js'
-import { errorHandler } from './errors.js'
+import { errorBody } from './errors.js'
 import { BridgeHttpError } from './httpError.js'
-import { contextsRouter } from './routes/contexts.js'
-import { miscRouter } from './routes/misc.js'
-import { runsRouter } from './routes/runs.js'
+import { json, queryOf, readRequestBody, Router, type BridgeRequest } from './http.js'
+import { contextRoutes } from './routes/contexts.js'
+import { miscRoutes } from './routes/misc.js'
+import { runRoutes } from './routes/runs.js'
 import type { RunManager } from '../runs/manager.js'
 import type { ServerPool } from '../pool/serverPool.js'
 import type { SweepService } from '../sweep/sweepService.js'
-import { serversRouter, sweepsRouter } from './routes/sweeps.js'
-import { securityMiddleware } from './security.js'
+import { serverRoutes, sweepRoutes } from './routes/sweeps.js'
+import { refusal, type AccessRules } from './security.js'
 
 export interface AppDeps {
   comfy: ComfyClient
@@ -27,34 +30,73 @@ export interface AppDeps {
   allowedOrigins: ReadonlySet<string>
   /** The address the bridge listens on (default 127.0.0.1): Host headers must name it or loopback. */
   host?: string
-  limits?: { json?: string; binary?: string }
 }
 
-export function createApp(deps: AppDeps): Express {
-  const limits = { json: deps.limits?.json ?? '64mb', binary: deps.limits?.binary ?? '256mb' }
-  const app = express()
-  app.disable('x-powered-by')
-  app.set('etag', false)
-  // Every route is mounted at its path in the route table (shared/protocol/routes.ts), behind the checks.
-  app.use(
-    '/api',
-    securityMiddleware({
-      ...(deps.token ? { token: deps.token } : {}),
-      allowedOrigins: deps.allowedOrigins,
-      host: deps.host ?? '127.0.0.1',
-    }),
-  )
-  app.use(contextsRouter(deps.store, limits))
-  app.use(runsRouter(deps.runs, limits))
-  if (deps.sweeper) app.use(sweepsRouter(deps.sweeper, limits))
-  if (deps.pool) app.use(serversRouter(deps.pool, limits))
-  app.use(miscRouter({ comfy: deps.comfy, runner: deps.runner, store: deps.store, runs: deps.runs, limits }))
-  app.use('/api', (req, _res, next) =>
-    next(new BridgeHttpError(404, `No route ${req.method} /api${req.path}.`, 'not_found')),
-  )
-  app.get('/', (_req, res) => {
-    res.type('text/plain').send('Discomfort bridge. The API is under /api (try /api/health).\n')
-  })
-  app.use(errorHandler)
-  return app
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
+
+export function createApp(deps: AppDeps): RequestListener {
+  const router = new Router()
+  contextRoutes(router, deps.store)
+  runRoutes(router, deps.runs)
+  if (deps.sweeper) sweepRoutes(router, deps.sweeper)
+  if (deps.pool) serverRoutes(router, deps.pool)
+  miscRoutes(router, deps)
+  const access: AccessRules = {
+    ...(deps.token ? { token: deps.token } : {}),
+    allowedOrigins: deps.allowedOrigins,
+    host: deps.host ?? '127.0.0.1',
+  }
+
+  async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = raw.url ?? '/'
+    const q = url.indexOf('?')
+    const path = q < 0 ? url : url.slice(0, q)
+    if (path === '/' || path === '') {
+      raw.resume()
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('Discomfort bridge. The API is under /api (try /api/health).\n')
+      return
+    }
+    if (path === '/api' || path.startsWith('/api/')) {
+      const refused = refusal(raw, res, access)
+      if (refused) {
+        raw.resume()
+        if (refused !== 'answered') json(res, refused.body, refused.status)
+        return
+      }
+    }
+    const method = raw.method ?? 'GET'
+    const found = router.match(method === 'HEAD' ? 'GET' : method, path)
+    if (!found) {
+      raw.resume()
+      throw router.knowsPath(path)
+        ? new BridgeHttpError(405, `${path} does not take ${method}.`, 'method_not_allowed')
+        : new BridgeHttpError(404, `No route ${method} ${path}.`, 'not_found')
+    }
+    const req: BridgeRequest = {
+      raw,
+      method,
+      path,
+      params: found.params,
+      query: queryOf(q < 0 ? '' : url.slice(q + 1)),
+      headers: raw.headers,
+      body: await readRequestBody(raw, found.entry.body),
+    }
+    await found.entry.handler(req, res)
+  }
+
+  return (raw, res) => {
+    handle(raw, res).catch((error: unknown) => {
+      const { status, body } = errorBody(error)
+      if (status >= 500 && status !== 502 && status !== 503 && status !== 504)
+        console.error('[discomfort bridge]', error)
+      if (res.headersSent) {
+        res.destroy()
+        return
+      }
+      // A refused body may still be arriving: the connection closes after this answer rather than read it.
+      if (status === 413) res.setHeader('connection', 'close')
+      json(res, body, status)
+    })
+  }
 }

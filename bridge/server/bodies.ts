@@ -1,24 +1,33 @@
 /**
- * Request bodies in (JSON or the binary envelope, checked against the
- * protocol's schemas) and documents out (JSON or the envelope).
+ * Request bodies checked against the protocol's schemas, and documents out
+ * (JSON, or the binary envelope for a client that asks for it).
  */
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express'
+import type { ServerResponse } from 'node:http'
 import type { z } from 'zod/v4'
 import {
-  decodeEnvelope,
   describeIssues,
   ENVELOPE_TYPE,
   encodeEnvelope,
+  MAX_BINARY_BODY,
+  MAX_JSON_BODY,
   type Route,
 } from '../../shared/protocol/index.js'
 import { BridgeHttpError } from './httpError.js'
+import { header, json, type BodyRule, type BridgeRequest } from './http.js'
 import { toWire } from '../values/wireJson.js'
 
-/** Mount handlers for a route of the table (shared/protocol/routes.ts) at its method and path. */
-export function on(router: Router, route: Route, ...handlers: RequestHandler[]): void {
-  const verb = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'
-  router[verb](route.path, ...handlers)
-}
+/** What the bridge reads: JSON; JSON or the envelope; those or raw PNG / .latent bytes. */
+export const bodies = {
+  json: { json: MAX_JSON_BODY },
+  /** A small JSON body (a control request). */
+  small: { json: 16 * 1024 },
+  document: { json: MAX_JSON_BODY, envelope: MAX_BINARY_BODY },
+  value: {
+    json: MAX_JSON_BODY,
+    envelope: MAX_BINARY_BODY,
+    raw: { types: ['image/png', 'application/octet-stream'], limit: MAX_BINARY_BODY },
+  },
+} as const satisfies Record<string, BodyRule>
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(body ?? {})
@@ -40,30 +49,10 @@ export function readQuery<R extends Route & { query: z.ZodType }>(route: R, quer
   return parseBody(route.query, query, `${route.method} ${route.path}`) as z.infer<R['query']>
 }
 
-/**
- * A body in the Discomfort envelope (JSON with raw binary parts): decoded in
- * place, so handlers see the same document as from JSON, with Uint8Array
- * where bytes travelled. Other content types pass through to the next parser.
- */
-export function envelopeBody(limit: string): RequestHandler[] {
-  return [
-    express.raw({ type: ENVELOPE_TYPE, limit }),
-    (req, _res, next) => {
-      if (!Buffer.isBuffer(req.body) || !req.is(ENVELOPE_TYPE)) return next()
-      try {
-        req.body = decodeEnvelope(new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength))
-        next()
-      } catch (e) {
-        next(new BridgeHttpError(400, `The request's envelope could not be read: ${(e as Error).message}.`))
-      }
-    },
-  ]
-}
-
 /** Answer with a document: as an envelope (bytes raw) when the client accepts one, else JSON (bytes as base64). */
-export function sendDocument(req: Request, res: Response, doc: unknown): void {
+export function sendDocument(req: BridgeRequest, res: ServerResponse, doc: unknown): void {
   // Only for clients that name it: browsers and curl send */* and get JSON.
-  if (req.get('accept')?.includes(ENVELOPE_TYPE)) {
+  if (header(req, 'accept')?.includes(ENVELOPE_TYPE)) {
     const chunks = encodeEnvelope(doc)
     res.writeHead(200, {
       'content-type': ENVELOPE_TYPE,
@@ -73,5 +62,5 @@ export function sendDocument(req: Request, res: Response, doc: unknown): void {
     res.end()
     return
   }
-  res.json(toWire(doc))
+  json(res, toWire(doc))
 }

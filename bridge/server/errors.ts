@@ -1,5 +1,4 @@
 /** HTTP errors of the bridge: JSON bodies with a message a person can act on. */
-import type { ErrorRequestHandler } from 'express'
 import { DiscomfortError } from '../../shared/errors.js'
 import { storageError } from '../store/disk.js'
 import { BridgeHttpError } from './httpError.js'
@@ -18,14 +17,6 @@ export function errorBody(error: unknown): {
   if (e instanceof BridgeHttpError)
     return { status: e.status, body: { error: { type: e.code, message: e.message, ...e.extra } } }
   if (e instanceof DiscomfortError) return { status: e.status, body: { error: { type: e.code, message: e.message } } }
-  // express.json() and raw() errors (too large, bad JSON) carry a status.
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const message =
-      e.type === 'entity.too.large'
-        ? `The request body is larger than the limit (${e.message}).`
-        : `The request body could not be read: ${e.message}`
-    return { status: e.status, body: { error: { type: e.type ?? 'bad_request', message } } }
-  }
   // ioredis gave up on a command: the shared Redis is down or unreachable (the bridge reconnects by itself).
   if (e?.name === 'MaxRetriesPerRequestError' || /^(Connection is closed|connect ECONNREFUSED)/.test(e?.message ?? ''))
     return {
@@ -38,10 +29,4 @@ export function errorBody(error: unknown): {
       },
     }
   return { status: 500, body: { error: { type: 'internal', message: e?.message ?? String(error) } } }
-}
-
-export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
-  const { status, body } = errorBody(error)
-  if (status >= 500 && status !== 502 && status !== 503 && status !== 504) console.error('[discomfort bridge]', error)
-  res.status(status).json(body)
 }

@@ -4,8 +4,8 @@
  * (the ComfyUI page). Other origins get 403, like ComfyUI's own origin check.
  */
 import { timingSafeEqual } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
-import type { RequestHandler } from 'express'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ErrorAnswer } from '../../shared/protocol/index.js'
 
 export const isLoopbackHost = (host: string): boolean =>
   host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
@@ -66,46 +66,57 @@ export interface AccessRules {
   host: string
 }
 
-export function securityMiddleware(options: AccessRules): RequestHandler {
-  return function security(req, res, next) {
-    if (!hostAllowed(req.headers.host, options.host)) {
-      res.status(421).json({
+/**
+ * Why a request to /api is refused (a status and an error document), 'answered' when this
+ * answered it already (a CORS preflight), or undefined when it may go on. Sets the CORS
+ * headers for an allowed origin.
+ */
+export function refusal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: AccessRules,
+): { status: number; body: ErrorAnswer } | 'answered' | undefined {
+  if (!hostAllowed(req.headers.host, options.host))
+    return {
+      status: 421,
+      body: {
         error: {
           type: 'misdirected_host',
           message: `This bridge does not answer to the name "${req.headers.host ?? ''}"; use 127.0.0.1 or localhost.`,
         },
-      })
-      return
+      },
     }
-    const origin = req.headers.origin
-    if (origin !== undefined) {
-      if (!originAllowed(origin, options.allowedOrigins)) {
-        res.status(403).json({
+  const origin = req.headers.origin
+  if (origin !== undefined) {
+    if (!originAllowed(origin, options.allowedOrigins))
+      return {
+        status: 403,
+        body: {
           error: {
             type: 'forbidden_origin',
             message: `Requests from ${origin} are not allowed. Add it to the bridge's allowed origins (--allow-origin).`,
           },
-        })
-        return
+        },
       }
-      res.setHeader('Access-Control-Allow-Origin', origin)
-      res.setHeader('Vary', 'Origin')
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS')
-      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization')
-      if (req.method === 'OPTIONS') {
-        res.status(204).end()
-        return
-      }
+    res.setHeader('Access-Control-Allow-Origin', origin)
+    res.setHeader('Vary', 'Origin')
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS')
+    res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization')
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204)
+      res.end()
+      return 'answered'
     }
-    if (!tokenMatches(options.token, requestToken(req))) {
-      res.status(401).json({
+  }
+  if (!tokenMatches(options.token, requestToken(req)))
+    return {
+      status: 401,
+      body: {
         error: {
           type: 'unauthorized',
           message: 'This bridge needs a token: send "Authorization: Bearer <token>" (or ?token=<token>).',
         },
-      })
-      return
+      },
     }
-    next()
-  }
+  return undefined
 }

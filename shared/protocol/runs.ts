@@ -4,8 +4,6 @@ import { PassBySchema } from './context.js'
 
 import { MAX_ITERATIONS } from './limits.js'
 
-export { MAX_ITERATIONS }
-
 /** Why a run failed: the error's class name, its stable code and its message. */
 export const RunFailureSchema = z.object({ name: z.string(), code: z.string(), message: z.string() })
 export type RunFailure = z.infer<typeof RunFailureSchema>

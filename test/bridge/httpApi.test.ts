@@ -104,7 +104,26 @@ describe('bridge HTTP API', () => {
       body: '{oops',
     })
     expect(bad.status).toBe(400)
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/could not be read/)
+    expect(await bad.json()).toEqual({
+      error: {
+        type: 'invalid_json',
+        message: expect.stringMatching(/^The request body is not JSON: .+ at position 1\.$/),
+      },
+    })
+    // A body over the limit is refused from its declared length, before it is read.
+    const big = await fetch(`${bridge.url}/api/runs/x/rerun`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'x'.repeat(20_000) }),
+    })
+    expect(big.status).toBe(413)
+    expect(await big.json()).toEqual({
+      error: { type: 'body_too_large', message: 'The request body is larger than the limit (16,384 bytes).' },
+    })
+    // A path the API has under another method: 405, naming it.
+    expect((await api('DELETE', '/runs')).body).toEqual({
+      error: { type: 'method_not_allowed', message: '/api/runs does not take DELETE.' },
+    })
     expect((await api('POST', '/runs', { workflows: ['/etc/passwd'] })).body).toMatchObject({
       error: { message: expect.stringMatching(/does not read files named by HTTP clients/) },
     })

@@ -16,18 +16,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod/v4'
 import { startBridge, type Bridge } from '../../bridge/bridge.js'
-import {
-  ConvertBodySchema,
-  CreateContextBodySchema,
-  PoolFileSchema,
-  PutValueBodySchema,
-  QueueBodySchema,
-  RerunBodySchema,
-  RunSpecSchema,
-  RunListQuerySchema,
-  ServerSpecSchema,
-  SweepSpecSchema,
-} from '../../shared/protocol/index.js'
+import { routes } from '../../shared/protocol/index.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 150)
@@ -76,9 +65,13 @@ async function call(
   return { status: res.status, json, ms: Date.now() - started }
 }
 
-/** The fields an object schema declares (zod v4 keeps them in `shape`). */
+/** The fields an object schema declares (zod v4: `shape`), through preprocessing pipes and unions. */
 const fieldsOf = (schema: z.ZodType): string[] => {
-  const shape = (schema as unknown as { shape?: Record<string, unknown>; _zod?: { def?: { shape?: unknown } } }).shape
+  const def = (schema as unknown as { _zod: { def: { type: string; out?: z.ZodType; options?: z.ZodType[] } } })._zod
+    .def
+  if (def.type === 'pipe' && def.out) return fieldsOf(def.out)
+  if (def.type === 'union' && def.options) return [...new Set(def.options.flatMap(fieldsOf))]
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape
   return shape ? Object.keys(shape) : []
 }
 
@@ -104,34 +97,32 @@ const extreme: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('{', 'null', '1e999', '"\\ud800"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
 )
 
-interface Route {
+/** A route's path with its parameters filled: the fuzzed context for a context's id, ids that exist nowhere else. */
+const fill = (path: string, id = 'no-such-id'): string =>
+  path.replace(/:(\w+)/g, (_m, name: string) =>
+    name === 'id' && path.startsWith('/api/contexts') ? ctx : name === 'key' ? 'fuzz' : id,
+  )
+
+/** Every route of the table that reads a body or a query, with its own schema: a new route is fuzzed as it lands. */
+interface FuzzedRoute {
   method: string
   path: () => string
   schema: z.ZodType
-  query?: boolean
+  query: boolean
 }
 
-const routes: Route[] = [
-  { method: 'POST', path: () => '/api/contexts', schema: CreateContextBodySchema },
-  { method: 'PUT', path: () => `/api/contexts/${ctx}/values/fuzz`, schema: PutValueBodySchema },
-  { method: 'POST', path: () => '/api/convert', schema: ConvertBodySchema },
-  { method: 'POST', path: () => '/api/runs', schema: RunSpecSchema },
-  { method: 'POST', path: () => '/api/runs/no-such-run/rerun', schema: RerunBodySchema },
-  { method: 'GET', path: () => '/api/runs', schema: RunListQuerySchema, query: true },
-  { method: 'POST', path: () => '/api/sweeps', schema: SweepSpecSchema },
-  { method: 'POST', path: () => '/api/servers', schema: ServerSpecSchema },
-  { method: 'POST', path: () => '/api/servers', schema: PoolFileSchema },
-  { method: 'POST', path: () => '/api/queue', schema: QueueBodySchema },
-]
+const bodyRoutes = Object.values(routes).flatMap((r): FuzzedRoute[] =>
+  'body' in r
+    ? [{ method: r.method, path: () => fill(r.path), schema: r.body as z.ZodType, query: false }]
+    : 'query' in r
+      ? [{ method: r.method, path: () => fill(r.path), schema: r.query as z.ZodType, query: true }]
+      : [],
+)
 
-/** Ids and keys in paths: any string, escaped or not. */
-const idRoutes = [
-  '/api/contexts/ID',
-  '/api/contexts/ID/values/ID',
-  '/api/runs/ID',
-  '/api/sweeps/ID',
-  '/api/sweeps/ID/items',
-]
+/** Every route with an id or key in its path, GET or DELETE (they must not act on a missing one). */
+const idRoutes = Object.values(routes)
+  .filter((r) => r.path.includes(':') && (r.method === 'GET' || r.method === 'DELETE'))
+  .map((r) => ({ method: r.method, path: r.path }))
 
 function expectWellAnswered(res: { status: number; json: unknown; ms: number }, what: string): void {
   expect(res.status, `${what} → ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`).toBeLessThan(500)
@@ -148,7 +139,7 @@ describe('every request is bounded (generated from the route schemas)', () => {
   it(
     `bodies of any shape on every route: 2xx or 4xx naming the problem, never 5xx (${RUNS} each, seed ${SEED})`,
     async () => {
-      for (const route of routes) {
+      for (const route of bodyRoutes) {
         await fc.assert(
           fc.asyncProperty(bodyFor(route.schema), async (body) => {
             if (route.query) {
@@ -180,7 +171,7 @@ describe('every request is bounded (generated from the route schemas)', () => {
     'extreme bodies (deep, long, wide, not JSON) on every route: 4xx, and the bridge stays healthy',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...routes.filter((r) => !r.query)), extreme, async (route, raw) => {
+        fc.asyncProperty(fc.constantFrom(...bodyRoutes.filter((r) => !r.query)), extreme, async (route, raw) => {
           expectWellAnswered(
             await call(route.method, route.path(), undefined, raw),
             `${route.method} ${route.path()} <${raw.length} chars>`,
@@ -196,7 +187,7 @@ describe('every request is bounded (generated from the route schemas)', () => {
   )
 
   it(
-    'ids and keys of any kind in paths: 4xx, never 5xx',
+    `ids and keys of any kind in the paths of ${idRoutes.length} routes: 4xx, never 5xx`,
     async () => {
       await fc.assert(
         fc.asyncProperty(
@@ -204,7 +195,8 @@ describe('every request is bounded (generated from the route schemas)', () => {
           fc.string({ maxLength: 300 }),
           fc.constantFrom('GET', 'DELETE'),
           async (route, id, method) => {
-            const path = route.replaceAll('ID', encodeURIComponent(id))
+            // Each id and key is the generated string; the route's own method, or the other one (405, or another route).
+            const path = route.path.replace(/:\w+/g, encodeURIComponent(id))
             expectWellAnswered(await call(method, path), `${method} ${path}`)
           },
         ),

@@ -1,5 +1,4 @@
 /** /api/health, /api/convert, and /api/queue (runs queued from the ComfyUI page). */
-import express, { Router } from 'express'
 import { toApiPrompt } from '../../../shared/convert/toApiPrompt.js'
 import { isApiPrompt } from '../../../shared/workflow/apiPrompt.js'
 import type { ComfyClient } from '../../comfy/comfyClient.js'
@@ -8,22 +7,24 @@ import type { ContextStoreApi } from '../../store/contextHandle.js'
 import { errorBody } from '../errors.js'
 import { findCause, PortError } from '../../../shared/errors.js'
 import { describeIssues, routes, type Health, type QueueAnswer } from '../../../shared/protocol/index.js'
-import { on, readBody } from '../bodies.js'
+import { bodies, readBody } from '../bodies.js'
+import { json, type Router } from '../http.js'
 import type { RunManager } from '../../runs/manager.js'
 import { VERSION } from '../../version.js'
 
-export function miscRouter(deps: {
-  comfy: ComfyClient
-  runner: Runner
-  store: ContextStoreApi
-  runs: RunManager
-  limits: { json: string }
-}): Router {
-  const router = Router()
+export function miscRoutes(
+  router: Router,
+  deps: {
+    comfy: ComfyClient
+    runner: Runner
+    store: ContextStoreApi
+    runs: RunManager
+  },
+): void {
   /** The longest /api/health waits on ComfyUI before answering with what it last knew. */
   const HEALTH_WAIT_MS = 250
 
-  on(router, routes.health, async (_req, res) => {
+  router.on(routes.health, undefined, async (_req, res) => {
     // From what the bridge knows: a fresh look at ComfyUI only if it comes at once.
     const comfy = { url: deps.comfy.url, ...(await deps.comfy.http.status(HEALTH_WAIT_MS)) }
     const health: Health = {
@@ -33,13 +34,13 @@ export function miscRouter(deps: {
       comfy,
       contexts: deps.store.list().length,
     }
-    res.json(health)
+    json(res, health)
   })
 
-  on(router, routes.convert, express.json({ limit: deps.limits.json }), async (req, res) => {
+  router.on(routes.convert, bodies.json, async (req, res) => {
     const body = readBody(routes.convert, req.body, 'POST /api/convert {"workflow": {...}}')
     const info = await deps.comfy.http.objectInfo()
-    res.json({
+    json(res, {
       prompt: toApiPrompt(body.workflow as Parameters<typeof toApiPrompt>[0], info, { name: body.name ?? 'workflow' }),
     })
   })
@@ -49,8 +50,8 @@ export function miscRouter(deps: {
    * page's graphToPrompt), the active context and the page's client id.
    * Answers in ComfyUI's /prompt shape; errors too, so the page shows them.
    */
-  on(router, routes.queue, express.json({ limit: deps.limits.json }), async (req, res) => {
-    const answer = (status: number, body: QueueAnswer) => res.status(status).json(body)
+  router.on(routes.queue, bodies.json, async (req, res) => {
+    const answer = (status: number, body: QueueAnswer) => json(res, body, status)
     const comfyError = (status: number, type: string, message: string, nodeErrors: Record<string, unknown> = {}) =>
       answer(status, { error: { type, message, details: message, extra_info: {} }, node_errors: nodeErrors })
     const parsed = routes.queue.body.safeParse(req.body ?? {})
@@ -96,8 +97,6 @@ export function miscRouter(deps: {
       return comfyError(status >= 500 ? status : 400, b.error.type, `Discomfort: ${b.error.message}`, nodeErrors)
     }
   })
-
-  return router
 }
 
 /** The port node an error (or one it wraps) names. */

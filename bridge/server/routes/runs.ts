@@ -1,20 +1,20 @@
 /** /api/runs: submit, list, follow (Server-Sent Events), cancel, and read results. */
-import express, { Router, type Request, type Response } from 'express'
+import type { ServerResponse } from 'node:http'
 import type { InputValue } from '../../values/inputs.js'
 import { BridgeHttpError } from '../httpError.js'
 import type { RunManager, RunRecord } from '../../runs/manager.js'
 import { inputFromClient } from '../wire.js'
 import { hasBytes, routes, runIsOpen } from '../../../shared/protocol/index.js'
-import { envelopeBody, on, readBody, readQuery, sendDocument } from '../bodies.js'
+import { bodies, readBody, readQuery, sendDocument } from '../bodies.js'
+import { header, json, type BridgeRequest, type Router } from '../http.js'
 import { runView } from '../../runs/record.js'
 import { RunNotFoundError } from '../../runs/errors.js'
 
 const inputsFromClient = (raw: Record<string, unknown>): Record<string, InputValue> =>
   Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, inputFromClient(v, `inputs["${k}"]`)]))
 
-export function runsRouter(runs: RunManager, limits: { json: string; binary: string }): Router {
-  const router = Router()
-  const find = async (req: Request): Promise<RunRecord> => {
+export function runRoutes(router: Router, runs: RunManager): void {
+  const find = async (req: BridgeRequest): Promise<RunRecord> => {
     const run = await runs.find(String(req.params.id))
     if (!run)
       throw new RunNotFoundError(
@@ -24,47 +24,44 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
   }
 
   /** The latest runs, oldest first; `?limit=` (default 200, at most 1,000), `?before=` a createdAt to page back from. */
-  on(router, routes.listRuns, async (req, res) => {
+  router.on(routes.listRuns, undefined, async (req, res) => {
     const query = readQuery(routes.listRuns, req.query)
-    res.json((await runs.list(query.limit, query.before)).map((r) => runView(r)))
+    json(
+      res,
+      (await runs.list(query.limit, query.before)).map((r) => runView(r)),
+    )
   })
 
-  on(
-    router,
-    routes.submitRun,
-    ...envelopeBody(limits.binary),
-    express.json({ limit: limits.json }),
-    async (req, res) => {
-      const { inputs, ...spec } = readBody(routes.submitRun, req.body)
-      const run = await runs.submit({ ...spec, ...(inputs ? { inputs: inputsFromClient(inputs) } : {}) })
-      if (req.headers.accept === 'text/event-stream') {
-        // One request for the whole run: its events (all, or with `x-discomfort-events: end`
-        // only the last), then the result or the failure.
-        streamRun(req, res, runs, run, true, req.headers['x-discomfort-events'] === 'end')
-        return
-      }
-      res.status(202).json(runView(run))
-    },
-  )
+  router.on(routes.submitRun, bodies.document, async (req, res) => {
+    const { inputs, ...spec } = readBody(routes.submitRun, req.body)
+    const run = await runs.submit({ ...spec, ...(inputs ? { inputs: inputsFromClient(inputs) } : {}) })
+    if (header(req, 'accept') === 'text/event-stream') {
+      // One request for the whole run: its events (all, or with `x-discomfort-events: end`
+      // only the last), then the result or the failure.
+      streamRun(res, runs, run, true, header(req, 'x-discomfort-events') === 'end')
+      return
+    }
+    json(res, runView(run), 202)
+  })
 
-  on(router, routes.run, async (req, res) => {
-    res.json(runView(await find(req), req.query.events === '1'))
+  router.on(routes.run, undefined, async (req, res) => {
+    json(res, runView(await find(req), req.query.events === '1'))
   })
 
   /** The same workflows again, in the same context, with its values as they are now. */
-  on(router, routes.rerun, express.json({ limit: '16kb' }), async (req, res) => {
+  router.on(routes.rerun, bodies.small, async (req, res) => {
     const body = readBody(routes.rerun, req.body, `POST /api/runs/${String(req.params.id)}/rerun`)
     const run = await runs.rerun(String(req.params.id), body.clientId ? { clientId: body.clientId } : {})
-    res.status(202).json(runView(run))
+    json(res, runView(run), 202)
   })
 
-  on(router, routes.cancelRun, async (req, res) => {
+  router.on(routes.cancelRun, undefined, async (req, res) => {
     const run = await find(req)
     const cancelled = await runs.cancel(run.id)
-    res.status(cancelled ? 202 : 409).json({ ...runView(run), cancelled })
+    json(res, { ...runView(run), cancelled }, cancelled ? 202 : 409)
   })
 
-  on(router, routes.runResult, async (req, res) => {
+  router.on(routes.runResult, undefined, async (req, res) => {
     const run = await find(req)
     if (run.status !== 'succeeded' || !run.outputs) {
       throw new BridgeHttpError(
@@ -77,21 +74,12 @@ export function runsRouter(runs: RunManager, limits: { json: string; binary: str
   })
 
   /** Every event of the run so far, then live ones, as Server-Sent Events; ends with the run. */
-  on(router, routes.runEvents, async (req: Request, res: Response) => {
-    streamRun(req, res, runs, await find(req), false)
+  router.on(routes.runEvents, undefined, async (req, res) => {
+    streamRun(res, runs, await find(req), false)
   })
-
-  return router
 }
 
-function streamRun(
-  req: Request,
-  res: Response,
-  runs: RunManager,
-  run: RunRecord,
-  withResult: boolean,
-  onlyEnd = false,
-): void {
+function streamRun(res: ServerResponse, runs: RunManager, run: RunRecord, withResult: boolean, onlyEnd = false): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream',
     'Cache-Control': 'no-cache',
@@ -128,5 +116,5 @@ function streamRun(
       void runs.finished(run).then(end)
     }
   })
-  req.on('close', off)
+  res.on('close', off)
 }

@@ -1,5 +1,7 @@
 /** /api/sweeps (submit, follow, re-attach, cancel, fetch outputs) and /api/servers (the pool). */
-import express, { Router, type Request, type Response } from 'express'
+import { createReadStream } from 'node:fs'
+import type { ServerResponse } from 'node:http'
+import { join } from 'node:path'
 import {
   PoolFileSchema,
   readingSnakeCase,
@@ -10,7 +12,8 @@ import {
 } from '../../../shared/protocol/index.js'
 import type { ServerPool } from '../../pool/serverPool.js'
 import type { SweepService } from '../../sweep/sweepService.js'
-import { on, parseBody, readBody } from '../bodies.js'
+import { bodies, parseBody, readBody } from '../bodies.js'
+import { bytes, json, type BridgeRequest, type Router } from '../http.js'
 import { BridgeHttpError } from '../httpError.js'
 
 const whole = (v: unknown, fallback: number, max: number): number => {
@@ -18,23 +21,23 @@ const whole = (v: unknown, fallback: number, max: number): number => {
   return Number.isFinite(n) ? Math.min(Math.max(n, -1), max) : fallback
 }
 
-export function sweepsRouter(sweeper: SweepService, limits: { json: string }): Router {
-  const router = Router()
-  const id = (req: Request) => String(req.params.id)
+export function sweepRoutes(router: Router, sweeper: SweepService): void {
+  const id = (req: BridgeRequest) => String(req.params.id)
 
-  on(router, routes.listSweeps, async (_req, res) => {
-    res.json(await sweeper.list())
+  router.on(routes.listSweeps, undefined, async (_req, res) => {
+    json(res, await sweeper.list())
   })
-  on(router, routes.submitSweep, express.json({ limit: limits.json }), async (req, res) => {
+  router.on(routes.submitSweep, bodies.json, async (req, res) => {
     const body = readBody(routes.submitSweep, req.body)
-    res.status(202).json(await sweeper.start(body))
+    json(res, await sweeper.start(body), 202)
   })
-  on(router, routes.sweep, async (req, res) => {
-    res.json(await sweeper.view(id(req)))
+  router.on(routes.sweep, undefined, async (req, res) => {
+    json(res, await sweeper.view(id(req)))
   })
   /** Items in order after `after` (exclusive); `finished=1`: only done or failed ones. */
-  on(router, routes.sweepItems, async (req, res) => {
-    res.json(
+  router.on(routes.sweepItems, undefined, async (req, res) => {
+    json(
+      res,
       await sweeper.items(id(req), {
         after: whole(req.query.after, -1, Number.MAX_SAFE_INTEGER),
         limit: whole(req.query.limit, 1000, 5000),
@@ -42,29 +45,33 @@ export function sweepsRouter(sweeper: SweepService, limits: { json: string }): R
       }),
     )
   })
-  on(router, routes.cancelSweep, async (req, res) => {
-    res.status(202).json(await sweeper.cancel(id(req)))
+  router.on(routes.cancelSweep, undefined, async (req, res) => {
+    json(res, await sweeper.cancel(id(req)), 202)
   })
   /** An output file of an item (as its `outputs` name it: `items/<n>-<key>.<ext>`). */
-  on(router, routes.sweepFile, async (req, res, next) => {
+  router.on(routes.sweepFile, undefined, async (req, res) => {
     const sweepId = id(req)
     const file = String(req.params.file)
     if (!/^\d+-[A-Za-z0-9._-]+$/.test(file)) throw new BridgeHttpError(404, `No output file "${file}".`, 'not_found')
     const found = await sweeper.outputFile(sweepId, file)
+    const type = mediaTypeOf(file)
     if ('bytes' in found) {
-      res.type(file.slice(file.lastIndexOf('.'))).send(Buffer.from(found.bytes))
+      bytes(res, found.bytes, type)
       return
     }
-    res.sendFile(`items/${file}`, { root: found.folder, dotfiles: 'deny' }, (e) => {
-      if (e) next(new BridgeHttpError(404, `Sweep ${sweepId} has no output items/${file}.`, 'not_found'))
-    })
+    await sendFile(
+      res,
+      join(found.folder, 'items', file),
+      type,
+      () => new BridgeHttpError(404, `Sweep ${sweepId} has no output items/${file}.`, 'not_found'),
+    )
   })
   /**
    * Server-Sent Events: every finished item so far (done or failed), then
    * live item events, then the sweep when it ends. A client that lost its
    * connection comes back here and gets what it missed.
    */
-  on(router, routes.sweepEvents, async (req: Request, res: Response) => {
+  router.on(routes.sweepEvents, undefined, async (req, res) => {
     const sweepId = id(req)
     await sweeper.view(sweepId)
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
@@ -82,7 +89,7 @@ export function sweepsRouter(sweeper: SweepService, limits: { json: string }): R
         res.end()
       }
     }
-    req.on('close', off)
+    res.on('close', off)
     for (let after = -1; ; ) {
       const page = await sweeper.items(sweepId, { after, limit: 5000, finished: true })
       for (const item of page) send({ type: 'item', item })
@@ -94,16 +101,14 @@ export function sweepsRouter(sweeper: SweepService, limits: { json: string }): R
     const view = await sweeper.view(sweepId)
     if (view.status !== 'running' || !(await sweeper.isActive(sweepId))) deliver({ type: 'sweep', sweep: view })
   })
-  return router
 }
 
-export function serversRouter(pool: ServerPool, limits: { json: string }): Router {
-  const router = Router()
-  on(router, routes.listServers, (_req, res) => {
-    res.json(pool.list())
+export function serverRoutes(router: Router, pool: ServerPool): void {
+  router.on(routes.listServers, undefined, (_req, res) => {
+    json(res, pool.list())
   })
   /** Add one server, or several as a pool file's `{servers: [...]}`. */
-  on(router, routes.addServers, express.json({ limit: limits.json }), async (req, res) => {
+  router.on(routes.addServers, bodies.json, async (req, res) => {
     const specs =
       req.body && typeof req.body === 'object' && 'servers' in req.body
         ? parseBody(PoolFileSchema, req.body, 'POST /api/servers').servers
@@ -119,12 +124,36 @@ export function serversRouter(pool: ServerPool, limits: { json: string }): Route
           ...(s.maxQueued ? { maxQueued: s.maxQueued } : {}),
         }),
       )
-    res.status(201).json(added)
+    json(res, added, 201)
   })
-  on(router, routes.removeServer, (req, res) => {
-    const label = decodeURIComponent(String(req.params.label))
+  router.on(routes.removeServer, undefined, (req, res) => {
+    const label = String(req.params.label)
     if (!pool.remove(label)) throw new BridgeHttpError(404, `No server "${label}" in the pool.`, 'not_found')
-    res.json(pool.list())
+    json(res, pool.list())
   })
-  return router
+}
+
+const MEDIA_TYPES: Record<string, string> = { png: 'image/png', json: 'application/json' }
+
+/** An output file's media type, from its name (items/<n>-<key>.<ext>, see sweep/itemFiles.ts). */
+const mediaTypeOf = (file: string): string =>
+  MEDIA_TYPES[file.slice(file.lastIndexOf('.') + 1)] ?? 'application/octet-stream'
+
+/** A file streamed as the answer; `missing` is thrown when it cannot be opened (nothing sent yet). */
+function sendFile(res: ServerResponse, path: string, type: string, missing: () => Error): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(path)
+    stream.once('error', (e) => {
+      if (!res.headersSent) reject(missing())
+      else {
+        res.destroy(e)
+        resolve()
+      }
+    })
+    stream.once('open', () => {
+      res.writeHead(200, { 'content-type': type })
+      stream.pipe(res)
+      stream.once('end', () => resolve())
+    })
+  })
 }

@@ -74,7 +74,9 @@ export class SweepHandle implements AsyncIterable<SweepItem> {
     for (let attempt = 0; ; attempt++) {
       let ended = false
       try {
-        const res = await fetch(`${this.url}${pathOf(routePaths.sweepEvents, { id: this.id })}`, {
+        // Without a progress listener, items are sent only once finished (half the events).
+        const query = onProgress ? {} : { finished: 1 }
+        const res = await fetch(`${this.url}${pathOf(routePaths.sweepEvents, { id: this.id }, query)}`, {
           headers: this.headers,
         })
         if (!res.ok || !res.body) throw new BridgeError(`sweep ${this.id}: ${res.status}`, res.status, 'http')

@@ -50,20 +50,27 @@ async function post<T>(b: Bridge, path: string, body: unknown): Promise<{ status
   return { status: res.status, json: (await res.json()) as T }
 }
 
-/** Follow a sweep's events to its end; returns the items as they were last reported. */
-async function follow(b: Bridge, id: string): Promise<{ items: Map<number, SweepItem>; end: SweepView }> {
-  const res = await fetch(`${b.url}/api/sweeps/${id}/events`)
+/** Follow a sweep's events to its end; returns the items as they were last reported, and every item event's status. */
+async function follow(
+  b: Bridge,
+  id: string,
+  query = '',
+): Promise<{ items: Map<number, SweepItem>; end: SweepView; statuses: string[] }> {
+  const res = await fetch(`${b.url}/api/sweeps/${id}/events${query}`)
   const text = await res.text()
   const items = new Map<number, SweepItem>()
+  const statuses: string[] = []
   let end: SweepView | undefined
   for (const block of text.split('\n\n')) {
     const data = block.split('\n').find((l) => l.startsWith('data: '))
     if (!data) continue
     const e = JSON.parse(data.slice(6)) as SweepEvent
-    if (e.type === 'item') items.set(e.item.index, e.item)
-    else end = e.sweep
+    if (e.type === 'item') {
+      items.set(e.item.index, e.item)
+      statuses.push(e.item.status)
+    } else end = e.sweep
   }
-  return { items, end: end! }
+  return { items, end: end!, statuses }
 }
 
 const sorted = (items: Map<number, SweepItem>) => [...items.values()].sort((a, b) => a.index - b.index)
@@ -98,6 +105,18 @@ describe('a sweep over a pool', () => {
       .map((l) => JSON.parse(l))
     expect(manifest.map((m) => m.index).sort()).toEqual([0, 1, 2, 3, 4, 5])
     expect(ctx.listKeys()).toEqual(['untouched'])
+  })
+
+  it('a follower that shows no progress is sent each item once, when it is finished (?finished=1)', async () => {
+    const b = await setUp(2, 30)
+    const { json: sweep } = await post<SweepView>(b, '/sweeps', {
+      workflows: [{ name: 'concat.json', workflow: concat }],
+      vary: { text: ['a', 'b', 'c', 'd', 'e', 'f'] },
+    })
+    const [all, finished] = await Promise.all([follow(b, sweep.id), follow(b, sweep.id, '?finished=1')])
+    expect(all.statuses).toContain('running')
+    expect(finished.statuses).toEqual(['done', 'done', 'done', 'done', 'done', 'done'])
+    expect(finished.end).toMatchObject({ status: 'finished', done: 6 })
   })
 
   it('commits outputs to the master as <key>.<n> when asked; a cartesian product over two keys', async () => {

@@ -4,7 +4,7 @@
  * outputs in DIR/<n>/ with a manifest.jsonl line (inputs → local files).
  */
 import { constants } from 'node:fs'
-import { access, appendFile, readFile, writeFile } from 'node:fs/promises'
+import { access, mkdir, open, readFile, writeFile, type FileHandle } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { Discomfort, type DiscomfortOptions } from '../../client/discomfort.js'
 import type { SweepHandle } from '../../client/sweep.js'
@@ -101,24 +101,34 @@ export async function sweepCommand(
       io.stderr.write(io.stderr.isTTY ? `\r\x1b[2K${text}` : `${text}\n`)
     }
     const failures: SweepItem[] = []
-    for await (const item of sweep.results()) {
-      if (item.status === 'failed') {
-        failures.push(item)
-        failed += 1
-      } else done += 1
-      if (item.status === 'done' && !have.has(item.index)) {
-        const dir = join(out, String(item.index))
-        await makeDirs(dir)
-        const files: Record<string, string> = {}
-        for (const o of item.outputs ?? []) {
-          const name = basename(o.file).replace(/^\d+-/, '')
-          await writeFile(join(dir, name), await sweep.file(item, o.key))
-          files[o.key] = join(String(item.index), name)
+    // manifest.jsonl, open for appending while items arrive.
+    let manifestFile: FileHandle | undefined
+    try {
+      for await (const item of sweep.results()) {
+        if (item.status === 'failed') {
+          failures.push(item)
+          failed += 1
+        } else done += 1
+        if (item.status === 'done' && !have.has(item.index)) {
+          const dir = join(out, String(item.index))
+          // Its parent was made above: one mkdir (an earlier --attach may have made it already).
+          await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+            if (e.code !== 'EEXIST') throw e
+          })
+          const files: Record<string, string> = {}
+          for (const o of item.outputs ?? []) {
+            const name = basename(o.file).replace(/^\d+-/, '')
+            await writeFile(join(dir, name), await sweep.file(item, o.key))
+            files[o.key] = join(String(item.index), name)
+          }
+          manifestFile ??= await open(manifest, 'a')
+          await manifestFile.write(`${JSON.stringify({ index: item.index, inputs: item.inputs, outputs: files })}\n`)
+          have.add(item.index)
         }
-        await appendFile(manifest, `${JSON.stringify({ index: item.index, inputs: item.inputs, outputs: files })}\n`)
-        have.add(item.index)
+        line()
       }
-      line()
+    } finally {
+      await manifestFile?.close()
     }
     line(true)
     if (io.stderr.isTTY) io.stderr.write('\n')

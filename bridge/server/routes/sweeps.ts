@@ -68,14 +68,19 @@ export function sweepRoutes(router: Router, sweeper: SweepService): void {
   })
   /**
    * Server-Sent Events: every finished item so far (done or failed), then
-   * live item events, then the sweep when it ends. A client that lost its
+   * live item events (`?finished=1`: only finished ones), then the sweep when it ends. A client that lost its
    * connection comes back here and gets what it missed.
    */
   router.on(routes.sweepEvents, undefined, async (req, res) => {
     const sweepId = id(req)
     await sweeper.view(sweepId)
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
-    const send = (e: SweepEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+    // `?finished=1`: items only once they are done or failed (a follower that shows no progress).
+    const onlyFinished = req.query.finished === '1'
+    const send = (e: SweepEvent) => {
+      if (onlyFinished && e.type === 'item' && e.item.status !== 'done' && e.item.status !== 'failed') return
+      res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+    }
     const live: SweepEvent[] = []
     let replaying = true
     const off = sweeper.subscribe(sweepId, (e) => {

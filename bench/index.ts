@@ -2,7 +2,8 @@
  * `npm run bench`: speed figures, printed as a table. Timings are medians of
  * many runs after a warm-up, so one slow run does not move them.
  *
- * 1. UI→API conversion of the `default` and `synthetic__chain500` workflows,
+ * 1. UI→API conversion of the `default` and `synthetic__chain500` workflows
+ *    (the default one also against the real frontend's graphToPrompt, bench/frontend.ts),
  *    all 188 ComfyUI templates, and generated stress graphs (5,000 reroutes,
  *    10,000 nodes, 1,000 nested subgraphs).
  * 2. Context store: save and load of a 2048×2048 image, in RAM and on disk.
@@ -35,6 +36,7 @@ import { sweepBench } from './sweeps.js'
 import { clusterBench } from './cluster.js'
 import { cliBench } from './cli.js'
 import { scaleBench } from './scale.js'
+import { frontendBench } from './frontend.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import {
   GRAPH_TO_PROMPT,

@@ -17,7 +17,8 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startBridge } from '../bridge/bridge.js'
+// The bridge as built (what `npx discomfort` runs), not through the TypeScript loader.
+import { startBridge } from '../dist/bridge/bridge.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 })

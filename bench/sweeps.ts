@@ -13,18 +13,22 @@
  *   and with the pool told to ignore it (least loaded only, which with one
  *   slot per server takes items in turn, as round-robin does).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { startBridge } from '../bridge/bridge.js'
+// The bridge as built (what `npx discomfort` runs), not through the TypeScript loader.
+import { startBridge } from '../dist/bridge/bridge.js'
 import type { EntryMeta, SweepView } from '../shared/protocol/index.js'
 import { freePort } from '../test/helpers/net.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import { CONCAT as concat } from '../test/helpers/prompts.js'
 import { bridgeProcess } from '../test/helpers/processes.js'
+import { BIN } from '../test/helpers/cli.js'
+import { promisify } from 'node:util'
 
 const MAIN = resolve(import.meta.dirname, '../test/comfyStandIn/main.ts')
+const DIRECT = resolve(import.meta.dirname, 'directSweep.mjs')
 
 function until(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr'): Promise<void> {
   return new Promise((r, reject) => {
@@ -100,6 +104,79 @@ async function throughput(servers: number, n: number, promptMs: number, kill = 0
     const entries = (await get<{ entries: EntryMeta[] }>(`${bridge.url}/api/contexts/${end.contextId}`)).entries
     const writes = Math.max(0, ...entries.map((e) => e.version))
     return { ms, cpuPerItemMs: (cpu.user + cpu.system) / 1000 / n, end, writes }
+  } finally {
+    await bridge.close()
+    for (const c of comfy) c.child.kill('SIGKILL')
+  }
+}
+
+/** A command's wall time and the CPU time (user + system) of everything it ran, read from the shell's `times`. */
+async function timed(argv: string[]): Promise<{ ms: number; cpuMs: number }> {
+  const t0 = performance.now()
+  const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+  const { stdout } = await promisify(execFile)('bash', ['-c', `${quoted} >/dev/null 2>&1; times`], {
+    maxBuffer: 1 << 20,
+  })
+  const ms = performance.now() - t0
+  // `times`: the shell's own user and system time, then its children's ("0m1.234s 0m0.056s").
+  const children = stdout.trim().split('\n')[1] ?? ''
+  const cpuMs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (t, m) => t + (Number(m[1]) * 60 + Number(m[2])) * 1000,
+    0,
+  )
+  return { ms, cpuMs }
+}
+
+/**
+ * The sweep as a user runs it: `discomfort sweep` (a process) against a bridge, its outputs written to a
+ * folder, beside a script that does the same on ComfyUI's API directly. CPU of the bridge (this process)
+ * and of the CLI process, against the direct script's process.
+ */
+async function asProcesses(servers: number, n: number, promptMs: number) {
+  const comfy = await standIns(servers, promptMs)
+  const root = mkdtempSync(join(tmpdir(), 'bench-sweep-cli-'))
+  const bridge = await startBridge({
+    port: 0,
+    comfyUrl: comfy[0]!.url,
+    servers: comfy.slice(1).map((c) => ({ url: c.url })),
+    root: join(root, 'home'),
+    log: () => {},
+  })
+  try {
+    const workflow = join(root, 'concat.json')
+    writeFileSync(workflow, JSON.stringify(concat.workflow))
+    const itemsFile = join(root, 'items.json')
+    writeFileSync(itemsFile, JSON.stringify(Array.from({ length: n }, (_, i) => ({ text: `t${i}` }))))
+    const cpu0 = process.cpuUsage()
+    const cli = await timed([
+      process.execPath,
+      BIN,
+      'sweep',
+      workflow,
+      '--items',
+      itemsFile,
+      '--bridge',
+      bridge.url,
+      '--out',
+      join(root, 'cli-out'),
+    ])
+    const bridgeCpu = process.cpuUsage(cpu0)
+    const cliFiles = readdirSync(join(root, 'cli-out'), { recursive: true }).length
+    const direct = await timed([
+      process.execPath,
+      DIRECT,
+      join(root, 'direct-out'),
+      String(n),
+      ...comfy.map((c) => c.url),
+    ])
+    const directFiles = readdirSync(join(root, 'direct-out')).length
+    return {
+      cli,
+      bridgeCpuMs: (bridgeCpu.user + bridgeCpu.system) / 1000,
+      direct,
+      cliFiles,
+      directFiles,
+    }
   } finally {
     await bridge.close()
     for (const c of comfy) c.child.kill('SIGKILL')
@@ -191,6 +268,20 @@ export async function sweepBench(row: (k: string, v: string) => void): Promise<v
     row(
       `sweep ${n} items, ${servers} server(s), 100 ms/prompt`,
       `${(r.ms / 1000).toFixed(2)} s (${(r.ms / ideal).toFixed(3)}× ideal); bridge CPU ${r.cpuPerItemMs.toFixed(2)} ms/item`,
+    )
+  }
+  {
+    const n = 1000
+    const r = await asProcesses(8, n, 100)
+    const ours = (r.cli.cpuMs + r.bridgeCpuMs) / n
+    const direct = r.direct.cpuMs / n
+    row(
+      'sweep 1,000 items, 8 servers, 100 ms/prompt, as processes: `discomfort sweep` + its bridge',
+      `${(r.cli.ms / 1000).toFixed(2)} s (${(r.cli.ms / 12_500).toFixed(3)}× ideal); CPU ${ours.toFixed(2)} ms/item (bridge ${(r.bridgeCpuMs / n).toFixed(2)}, CLI ${(r.cli.cpuMs / n).toFixed(2)}); ${r.cliFiles} files`,
+    )
+    row(
+      '  the same, a script on the ComfyUI API directly',
+      `${(r.direct.ms / 1000).toFixed(2)} s (${(r.direct.ms / 12_500).toFixed(3)}× ideal); CPU ${direct.toFixed(2)} ms/item; ${r.directFiles} files: Discomfort ${(ours / direct).toFixed(2)}× its CPU, ${(r.cli.ms / r.direct.ms).toFixed(3)}× its wall time`,
     )
   }
   const killed = await throughput(8, 1000, 100, 2, true)

@@ -92,6 +92,7 @@ for (const [name, runs, target] of [
   const ms = time(() => toApiPrompt(workflow, objectInfo, { name }), runs)
   row(`convert ${name} (median of ${runs})`, `${ms.toFixed(3)} ms (target < ${target} ms)`)
 }
+await frontendBench(row, median)
 {
   const info = loadObjectInfo0375()
   const templates = templateNames().map((name) => ({ name, workflow: loadTemplate(name) as UiWorkflow }))

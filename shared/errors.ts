@@ -82,9 +82,18 @@ export class PortError extends DiscomfortError {
   override name = 'PortError'
   /** The port node at fault, when there is one (the ComfyUI page marks it). */
   readonly nodeId: string | undefined
-  constructor(message: string, options: ErrorOptions & { nodeId?: string } = {}) {
+  /** Every port at fault, each with what is wrong with it, when there are several (the page marks each). */
+  readonly ports: ReadonlyArray<{ nodeId: string; problem: string; remedy?: string }>
+  constructor(
+    message: string,
+    options: ErrorOptions & {
+      nodeId?: string
+      ports?: ReadonlyArray<{ nodeId: string; problem: string; remedy?: string }>
+    } = {},
+  ) {
     super(message, options)
     this.nodeId = options.nodeId
+    this.ports = options.ports ?? []
   }
 }
 

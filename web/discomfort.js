@@ -209,7 +209,7 @@ async function setValueFromNode(node, given) {
 	await store.client.putValue(ctx, key, value, scalar).catch((e) => window.alert(e.message));
 }
 /** Define the node class on the page's litegraph. */
-function definePortNode(base, getStore) {
+function definePortNode(base, getStore, comfyStrokeStyles = () => void 0) {
 	class DiscomfortPortNode extends base {
 		static title = "Discomfort Port";
 		static category = "Discomfort";
@@ -219,6 +219,8 @@ function definePortNode(base, getStore) {
 		serialize_widgets = true;
 		constructor() {
 			super();
+			const styles = this.strokeStyles;
+			for (const [name, style] of Object.entries((styles && comfyStrokeStyles()) ?? {})) if (styles && !(name in styles)) styles[name] = style;
 			this.addInput("input_data", "*", { shape: 7 });
 			this.addOutput("output_data", "*");
 			this.addWidget("text", "unique_id", "", () => refreshPort(this, getStore()));
@@ -610,13 +612,48 @@ function chainMethod(target, name, wrap) {
 	};
 	target[name] = wrapper;
 }
+// shared/protocol/refusal.ts
+var REFUSED = "Discomfort refused the run";
+function refusal(type, sentence, ports = []) {
+	if (ports.length === 0) return {
+		error: {
+			type,
+			message: sentence.replace(/\.$/, ""),
+			details: "",
+			extra_info: {}
+		},
+		node_errors: {}
+	};
+	return {
+		error: {
+			type,
+			message: REFUSED,
+			details: sentence,
+			extra_info: {}
+		},
+		node_errors: Object.fromEntries(ports.map(({ nodeId, problem, remedy }) => [nodeId, {
+			errors: [{
+				type: "custom_validation_failed",
+				message: problem,
+				details: remedy ?? "",
+				extra_info: { input_name: "unique_id" }
+			}],
+			dependent_outputs: [],
+			class_type: "DiscomfortPort"
+		}]))
+	};
+}
 // extension/src/queueHook.ts
 /**
 * Queueing from the page: when the prompt contains DiscomfortPort nodes, it
 * goes to the bridge with the active context and the page's client id; the
 * bridge compiles and queues it, so progress shows in ComfyUI as usual.
-* Without ports, queueing is untouched. If the bridge is down, nothing is
-* queued and a toast says how to start it. An error shows once (see below).
+* Without ports, queueing is untouched. When Discomfort refuses a run (the
+* bridge is down, no context is chosen, the context lacks a port's value),
+* nothing is queued and the page shows it exactly as it shows ComfyUI's own
+* refusal of a prompt: the frontend's own queueing is run and answered with
+* the refusal in ComfyUI's /prompt shape, so its own error surface (dialog or
+* errors panel, toast, outlines on each port at fault) is the one message.
 */
 var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
 /**
@@ -633,17 +670,40 @@ function keepControlledValues(nodes) {
 	}, 0);
 }
 function installQueueHook(api, store, toast, nodes = () => []) {
-	/** Not queued: said once in a toast; failing nodes marked by the page itself; no dialog. */
-	const refused = (message, summary, nodeErrors = {}) => {
-		toast("error", summary, message);
-		keepControlledValues(nodes);
-		return { node_errors: nodeErrors };
+	/**
+	* Not queued. The frontend's own queuePrompt runs with its request to /prompt answered by
+	* the refusal (status 400), so it throws, shows and marks it as it would ComfyUI's own;
+	* nothing reaches ComfyUI. A page whose api has no fetchApi gets a toast and the marks.
+	*/
+	const refuse = async (original, args, body) => {
+		const fetchApi = api.fetchApi;
+		if (!fetchApi) {
+			toast("error", body.error.message, body.error.details || body.error.message);
+			keepControlledValues(nodes);
+			return { node_errors: body.node_errors };
+		}
+		const own = Object.hasOwn(api, "fetchApi");
+		api.fetchApi = (route, options) => route === "/prompt" ? Promise.resolve(new Response(JSON.stringify(body), {
+			status: 400,
+			headers: { "content-type": "application/json" }
+		})) : fetchApi.call(api, route, options);
+		try {
+			return await original(...args);
+		} finally {
+			if (own) api.fetchApi = fetchApi;
+			else delete api.fetchApi;
+		}
 	};
 	chainMethod(api, "queuePrompt", async (original, number, data, ...rest) => {
 		if (!hasPorts(data.output)) return original(number, data, ...rest);
+		const args = [
+			number,
+			data,
+			...rest
+		];
 		const s = store();
 		const contextId = s.state.activeContext;
-		if (!contextId) return refused("Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.", "Discomfort");
+		if (!contextId) return refuse(original, args, refusal("discomfort_no_context", "Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports."));
 		let answer;
 		try {
 			answer = await s.client.queue({
@@ -653,9 +713,16 @@ function installQueueHook(api, store, toast, nodes = () => []) {
 				extraData: { extra_pnginfo: { workflow: data.workflow } }
 			});
 		} catch (e) {
-			return refused(e instanceof BridgeDownError ? e.message : `Discomfort: ${e.message}`, "Discomfort bridge");
+			return refuse(original, args, e instanceof BridgeDownError ? refusal("discomfort_bridge_down", e.message) : refusal("discomfort_bridge_error", e.message));
 		}
-		if (answer.error) return refused(answer.error.message, "Discomfort", answer.node_errors ?? {});
+		if (answer.error) return refuse(original, args, {
+			error: {
+				...answer.error,
+				details: answer.error.details ?? "",
+				extra_info: answer.error.extra_info ?? {}
+			},
+			node_errors: answer.node_errors ?? {}
+		});
 		return answer;
 	});
 }
@@ -5013,6 +5080,28 @@ var chosenUrl = (value) => {
 var store;
 var getStore = () => store;
 var w = window;
+/** Nodes ComfyUI makes from server definitions on every frontend: where its outline styles are borrowed from. */
+var STYLE_DONORS = [
+	"ImageInvert",
+	"PreviewImage",
+	"KSampler",
+	"SaveImage"
+];
+var borrowedStyles = null;
+/** The outline styles of ComfyUI's own nodes (taken once from a node made, not added to any graph). */
+function comfyStrokeStyles() {
+	if (borrowedStyles !== null) return borrowedStyles;
+	borrowedStyles = void 0;
+	for (const type of STYLE_DONORS) {
+		if (!(type in w.LiteGraph.registered_node_types)) continue;
+		const styles = w.LiteGraph.createNode(type)?.strokeStyles;
+		if (styles && Object.keys(styles).length) {
+			borrowedStyles = styles;
+			break;
+		}
+	}
+	return borrowedStyles;
+}
 function refreshAllPorts(comfy) {
 	const graph = comfy.graph;
 	for (const node of graph?.nodes ?? graph?._nodes ?? []) if (node.type === "DiscomfortPort") refreshPort(node, store);
@@ -5061,7 +5150,7 @@ var extension = {
 		onChange: whenTypingStops((value) => store?.setToken(String(value ?? "")))
 	}],
 	registerCustomNodes() {
-		const node = definePortNode(w.LGraphNode, getStore);
+		const node = definePortNode(w.LGraphNode, getStore, comfyStrokeStyles);
 		w.LiteGraph.registerNodeType(PORT_TYPE, node);
 		node.category = "Discomfort";
 	},

@@ -200,17 +200,22 @@ function missingInputs(workflow: string, ports: Port[], held: string[]): PortErr
   const cli = ports.map((p) => `-i ${p.uniqueId}=…`).join(' ')
   const script = ports.map((p) => `"${p.uniqueId}": ...`).join(', ')
   const ways = `from a script, inputs: { ${script} }; on the ComfyUI page, "set value" on the port or the Discomfort panel; on the command line, ${cli}`
+  const atFault = ports.map((p) => ({
+    nodeId: p.nodeId,
+    problem: `"${p.uniqueId}" is not in the context`,
+    remedy: 'give it a value with "set value" on this port or in the Discomfort panel',
+  }))
   if (ports.length === 1) {
     const port = ports[0]!
     return new PortError(
       `${where(workflow, port)} needs "${port.uniqueId}", which the context does not hold. Give it a value: ${ways}${has}`,
-      { nodeId: port.nodeId },
+      { nodeId: port.nodeId, ports: atFault },
     )
   }
   const list = ports.map((p) => `"${p.uniqueId}" (node ${p.nodeId})`).join(', ')
   return new PortError(
     `${workflow}: ${ports.length} INPUT ports need values the context does not hold: ${list}. Give them values: ${ways}${has}`,
-    { nodeId: ports[0]!.nodeId },
+    { nodeId: ports[0]!.nodeId, ports: atFault },
   )
 }
 

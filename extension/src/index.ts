@@ -68,9 +68,30 @@ const getStore = () => store
 
 interface LiteGraphGlobal {
   registerNodeType(type: string, ctor: unknown): void
+  registered_node_types: Record<string, unknown>
+  createNode(type: string): { strokeStyles?: Record<string, unknown> } | null
 }
 
 const w = window as unknown as { LiteGraph: LiteGraphGlobal; LGraphNode: new () => PortNodeInstance }
+
+/** Nodes ComfyUI makes from server definitions on every frontend: where its outline styles are borrowed from. */
+const STYLE_DONORS = ['ImageInvert', 'PreviewImage', 'KSampler', 'SaveImage']
+let borrowedStyles: Record<string, unknown> | undefined | null = null
+
+/** The outline styles of ComfyUI's own nodes (taken once from a node made, not added to any graph). */
+function comfyStrokeStyles(): Record<string, unknown> | undefined {
+  if (borrowedStyles !== null) return borrowedStyles
+  borrowedStyles = undefined
+  for (const type of STYLE_DONORS) {
+    if (!(type in w.LiteGraph.registered_node_types)) continue
+    const styles = w.LiteGraph.createNode(type)?.strokeStyles
+    if (styles && Object.keys(styles).length) {
+      borrowedStyles = styles
+      break
+    }
+  }
+  return borrowedStyles
+}
 
 function refreshAllPorts(comfy: ComfyApp): void {
   const graph = (comfy as unknown as { graph?: { _nodes?: PortNodeInstance[]; nodes?: PortNodeInstance[] } }).graph
@@ -128,7 +149,7 @@ const extension: ComfyExtension = {
     },
   ],
   registerCustomNodes() {
-    const node = definePortNode(w.LGraphNode, getStore) as unknown as { category: string }
+    const node = definePortNode(w.LGraphNode, getStore, comfyStrokeStyles) as unknown as { category: string }
     w.LiteGraph.registerNodeType(PORT_TYPE, node)
     // Registration resets the category; put it back (as rgthree-comfy does).
     node.category = 'Discomfort'

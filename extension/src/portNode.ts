@@ -221,6 +221,8 @@ async function setValueFromNode(node: PortNodeInstance, given: DiscomfortStore |
 export function definePortNode(
   base: new () => PortNodeInstance,
   getStore: () => DiscomfortStore | undefined,
+  /** The outline styles the frontend gives its own nodes (node error, running...), where it gives ours none. */
+  comfyStrokeStyles: () => Record<string, unknown> | undefined = () => undefined,
 ): new () => PortNodeInstance {
   class DiscomfortPortNode extends base {
     static title = 'Discomfort Port'
@@ -233,6 +235,11 @@ export function definePortNode(
 
     constructor() {
       super()
+      // Outlined as ComfyUI outlines its own nodes (a validation error in red, the running node in green):
+      // frontends before 1.58 give those styles only to nodes made from a server definition.
+      const styles = (this as { strokeStyles?: Record<string, unknown> }).strokeStyles
+      for (const [name, style] of Object.entries((styles && comfyStrokeStyles()) ?? {}))
+        if (styles && !(name in styles)) styles[name] = style
       this.addInput('input_data', '*', { shape: 7 })
       this.addOutput('output_data', '*')
       this.addWidget('text', 'unique_id', '', () => refreshPort(this, getStore()))

@@ -2,13 +2,18 @@
  * Queueing from the page: when the prompt contains DiscomfortPort nodes, it
  * goes to the bridge with the active context and the page's client id; the
  * bridge compiles and queues it, so progress shows in ComfyUI as usual.
- * Without ports, queueing is untouched. If the bridge is down, nothing is
- * queued and a toast says how to start it. An error shows once (see below).
+ * Without ports, queueing is untouched. When Discomfort refuses a run (the
+ * bridge is down, no context is chosen, the context lacks a port's value),
+ * nothing is queued and the page shows it exactly as it shows ComfyUI's own
+ * refusal of a prompt: the frontend's own queueing is run and answered with
+ * the refusal in ComfyUI's /prompt shape, so its own error surface (dialog or
+ * errors panel, toast, outlines on each port at fault) is the one message.
  */
 import { BridgeDownError } from './bridgeClient.js'
 import { chainMethod } from './chain.js'
 import { PORT_TYPE } from './portNode.js'
 import type { DiscomfortStore } from './state.js'
+import { refusal, type Refusal } from '../../shared/protocol/refusal.js'
 
 interface PromptData {
   output: Record<string, { class_type: string }>
@@ -19,6 +24,8 @@ export interface ApiLike {
   clientId?: string
   initialClientId?: string
   queuePrompt(number: number, data: PromptData, ...rest: unknown[]): Promise<unknown>
+  /** How the frontend's queuePrompt reaches ComfyUI's /prompt (every supported frontend has it). */
+  fetchApi?(route: string, options?: RequestInit): Promise<Response>
 }
 
 const hasPorts = (output: PromptData['output']): boolean =>
@@ -49,20 +56,45 @@ export function installQueueHook(
   toast: (severity: 'error' | 'info', summary: string, detail: string) => void,
   nodes: () => Array<{ widgets?: WidgetLike[] }> = () => [],
 ): void {
-  /** Not queued: said once in a toast; failing nodes marked by the page itself; no dialog. */
-  const refused = (message: string, summary: string, nodeErrors: Record<string, unknown> = {}) => {
-    toast('error', summary, message)
-    keepControlledValues(nodes)
-    return { node_errors: nodeErrors }
+  /**
+   * Not queued. The frontend's own queuePrompt runs with its request to /prompt answered by
+   * the refusal (status 400), so it throws, shows and marks it as it would ComfyUI's own;
+   * nothing reaches ComfyUI. A page whose api has no fetchApi gets a toast and the marks.
+   */
+  const refuse = async (original: ApiLike['queuePrompt'], args: Parameters<ApiLike['queuePrompt']>, body: Refusal) => {
+    const fetchApi = api.fetchApi
+    if (!fetchApi) {
+      toast('error', body.error.message, body.error.details || body.error.message)
+      keepControlledValues(nodes)
+      return { node_errors: body.node_errors }
+    }
+    const own = Object.hasOwn(api, 'fetchApi')
+    api.fetchApi = (route: string, options?: RequestInit) =>
+      route === '/prompt'
+        ? Promise.resolve(
+            new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } }),
+          )
+        : fetchApi.call(api, route, options)
+    try {
+      return await original(...args)
+    } finally {
+      if (own) api.fetchApi = fetchApi
+      else delete api.fetchApi
+    }
   }
   chainMethod(api, 'queuePrompt', async (original, number, data, ...rest) => {
     if (!hasPorts(data.output)) return original(number, data, ...rest)
+    const args: Parameters<ApiLike['queuePrompt']> = [number, data, ...rest]
     const s = store()
     const contextId = s.state.activeContext
     if (!contextId)
-      return refused(
-        'Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.',
-        'Discomfort',
+      return refuse(
+        original,
+        args,
+        refusal(
+          'discomfort_no_context',
+          'Choose or create a context in the Discomfort sidebar before queueing a workflow with Discomfort ports.',
+        ),
       )
     let answer: Awaited<ReturnType<typeof s.client.queue>>
     try {
@@ -73,16 +105,19 @@ export function installQueueHook(
         extraData: { extra_pnginfo: { workflow: data.workflow } },
       })
     } catch (e) {
-      return refused(
-        e instanceof BridgeDownError ? e.message : `Discomfort: ${(e as Error).message}`,
-        'Discomfort bridge',
+      return refuse(
+        original,
+        args,
+        e instanceof BridgeDownError
+          ? refusal('discomfort_bridge_down', e.message)
+          : refusal('discomfort_bridge_error', (e as Error).message),
       )
     }
-    // One surface for an error: this toast, the failing nodes marked on the canvas the way
-    // ComfyUI marks its own validation errors (answered as node_errors, not thrown, so the
-    // page does not also open its generic "Prompt execution failed" dialog), and the run in
-    // the Discomfort panel.
-    if (answer.error) return refused(answer.error.message, 'Discomfort', answer.node_errors ?? {})
+    if (answer.error)
+      return refuse(original, args, {
+        error: { ...answer.error, details: answer.error.details ?? '', extra_info: answer.error.extra_info ?? {} },
+        node_errors: answer.node_errors ?? {},
+      })
     return answer
   })
 }

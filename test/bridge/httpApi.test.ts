@@ -264,8 +264,35 @@ describe('bridge HTTP API', () => {
     // 400, like ComfyUI's own refusals, so the page shows the message
     expect(missing.status).toBe(400)
     expect(missing.body).toMatchObject({
-      error: { message: expect.stringMatching(/Discomfort: There is no context "no-such-context"/) },
+      // No node at fault: the sentence is the message, as ComfyUI words its prompt-level refusals.
+      error: { message: expect.stringMatching(/^There is no context "no-such-context"/), details: '' },
       node_errors: {},
+    })
+    // Every INPUT port whose key the context lacks is a node error of its own, as ComfyUI words a node
+    // that fails validation: the page outlines each and lists each.
+    const lacking: ApiPrompt = {
+      '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'first_missing' } },
+      '2': { class_type: 'DiscomfortPort', inputs: { unique_id: 'second_missing' } },
+      '3': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: ['2', 0], delimiter: '' } },
+      '4': { class_type: 'PreviewAny', inputs: { source: ['3', 0] } },
+    }
+    const refused = await api('POST', '/queue', { prompt: lacking, contextId: ctx, clientId: 'page-1' })
+    expect(refused.status).toBe(400)
+    const portError = (key: string) => ({
+      errors: [
+        {
+          type: 'custom_validation_failed',
+          message: `"${key}" is not in the context`,
+          details: 'give it a value with "set value" on this port or in the Discomfort panel',
+          extra_info: { input_name: 'unique_id' },
+        },
+      ],
+      dependent_outputs: [],
+      class_type: 'DiscomfortPort',
+    })
+    expect(refused.body).toMatchObject({
+      error: { message: 'Discomfort refused the run', details: expect.stringMatching(/2 INPUT ports need values/) },
+      node_errors: { '1': portError('first_missing'), '2': portError('second_missing') },
     })
   })
 

@@ -90,6 +90,208 @@ function installPageHelpers(): void {
   }
 }
 
+/** Where ComfyUI shows a message about a queued prompt: a toast, a dialog, or (1.58+) its error overlay. */
+const MESSAGE_SURFACES = '.p-toast-message, .p-dialog, [data-testid=error-overlay]'
+
+/** The messages on the page now, and their text. */
+const messagesShown = (page: Page) =>
+  page.evaluate(
+    (selector) =>
+      Array.from(document.querySelectorAll(selector))
+        .filter((e) => (e as HTMLElement).offsetParent !== null || getComputedStyle(e).position === 'fixed')
+        .map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
+    MESSAGE_SURFACES,
+  )
+
+/** Close what the last queueing showed (Escape, then each close button), so the next starts from nothing. */
+async function dismissMessages(page: Page): Promise<void> {
+  await page.keyboard.press('Escape')
+  for (let i = 0; i < 10 && (await messagesShown(page)).length; i++) {
+    await page.evaluate((selector) => {
+      for (const e of Array.from(document.querySelectorAll(selector))) {
+        const close = e.querySelector(
+          '.p-dialog-close-button, .p-toast-close-button, button[aria-label="Close"], button:has(.pi-times), button:has([class*="close"])',
+        )
+        ;(close as HTMLElement | null)?.click()
+      }
+    }, MESSAGE_SURFACES)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** A node's box on the screen: its DOM element with Vue-rendered nodes, else its bounds on the canvas. */
+const nodeBox = (page: Page, id: string) =>
+  page.evaluate((nodeId) => {
+    const el = document.querySelector(`[data-node-id="${nodeId}"]`)
+    if (el) {
+      const r = el.getBoundingClientRect()
+      return { x: r.left, y: r.top, width: r.width, height: r.height }
+    }
+    const { app } = window as unknown as W
+    const node = app.graph.getNodeById(Number(nodeId)) ?? app.graph.getNodeById(nodeId)
+    const [x, y, w, h] = node.getBounding()
+    const { ds, canvas } = app.canvas
+    const r = canvas.getBoundingClientRect()
+    return {
+      x: r.left + (x + ds.offset[0]) * ds.scale,
+      y: r.top + (y + ds.offset[1]) * ds.scale,
+      width: w * ds.scale,
+      height: h * ds.scale,
+    }
+  }, id)
+
+/** A screenshot of a node's box and a margin around it, as RGBA, and where it was taken. */
+async function nodeShot(page: Page, id: string) {
+  const box = await nodeBox(page, id)
+  const margin = 14
+  const clip = {
+    x: Math.max(0, Math.round(box.x - margin)),
+    y: Math.max(0, Math.round(box.y - margin)),
+    width: Math.round(box.width + 2 * margin),
+    height: Math.round(box.height + 2 * margin),
+  }
+  return { clip, png: decodePng(new Uint8Array(await page.screenshot({ clip }))) }
+}
+
+const isRed = (rgba: Uint8Array, i: number) => rgba[i]! >= 120 && rgba[i]! - Math.max(rgba[i + 1]!, rgba[i + 2]!) >= 70
+
+/**
+ * The red a refusal drew on and around a node: pixels red in a screenshot taken after it that were
+ * not red in one taken before, same place (the outline ComfyUI draws for a validation error).
+ */
+async function redDrawn(before: Awaited<ReturnType<typeof nodeShot>>, page: Page): Promise<number> {
+  const after = decodePng(new Uint8Array(await page.screenshot({ clip: before.clip })))
+  let count = 0
+  for (let i = 0; i < after.rgba.length; i += 4) if (isRed(after.rgba, i) && !isRed(before.png.rgba, i)) count++
+  return count
+}
+
+/** Put the view where every node of these tests is on the screen, at scale 1. */
+const resetView = (page: Page) =>
+  page.evaluate(() => {
+    const { app } = window as unknown as W
+    app.canvas.ds.offset = [0, 0]
+    app.canvas.ds.scale = 1
+    app.canvas.setDirty(true, true)
+  })
+
+/**
+ * A refused run is drawn as ComfyUI draws its own validation error: one message (no "Job queued",
+ * no second toast), naming every missing key (in the message, or in the errors panel it opens),
+ * each port outlined in red as ComfyUI outlines its own node, nothing else outlined, no seed moved.
+ */
+function expectDrawnAsNative(r: Awaited<ReturnType<typeof refusalBesideNative>>): void {
+  expect(r.native.messages, 'ComfyUI shows its own refusal once').toHaveLength(1)
+  expect(r.native.red, 'ComfyUI outlines its own node in red').toBeGreaterThan(40)
+  expect(r.ours.messages, JSON.stringify(r.ours.messages)).toHaveLength(1)
+  // The one message is the refusal: not a "Job queued" toast (the queue's own progress pill may show earlier jobs).
+  expect(r.ours.messages.join(' ')).not.toMatch(/Job queued/)
+  for (const red of r.ours.ports) expect(red, 'each port at fault is outlined').toBeGreaterThan(40)
+  expect(r.ours.healthy, 'a node not at fault is not').toBeLessThan(10)
+  expect(r.ours.seed).toBe(1234)
+  expect(r.ours.named).toContain('not_there')
+  expect(r.ours.named).toContain('nor_this')
+}
+
+/**
+ * What a refused run draws against what ComfyUI draws for its own validation error, in one page:
+ * a native one first (ImageInvert with nothing on its input), then two INPUT ports whose keys the
+ * context lacks. Returns both, as drawn.
+ */
+async function refusalBesideNative(page: Page, contextId: string, shots: string) {
+  await dismissMessages(page)
+  const queue = () => page.evaluate(() => (window as unknown as W).app.queuePrompt(0, 1))
+  const nativeId = await page.evaluate(() => {
+    const { app, LiteGraph } = window as unknown as W
+    app.graph.clear()
+    const inv = LiteGraph.createNode('ImageInvert')
+    inv.pos = [300, 250]
+    app.graph.add(inv)
+    const preview = LiteGraph.createNode('PreviewImage')
+    preview.pos = [650, 250]
+    app.graph.add(preview)
+    inv.connect(0, preview, 0)
+    return String(inv.id)
+  })
+  await resetView(page)
+  await new Promise((r) => setTimeout(r, 300))
+  const nativeBefore = await nodeShot(page, nativeId)
+  await queue()
+  await new Promise((r) => setTimeout(r, 800))
+  const nativeMessages = await messagesShown(page)
+  // Outlines are read with the message closed: a dialog's mask dims the canvas, an overlay may cover a node.
+  await dismissMessages(page)
+  const native = { messages: nativeMessages, red: await redDrawn(nativeBefore, page) }
+  const ours = await page.evaluate((ctx) => {
+    const { app, LiteGraph } = window as unknown as W
+    // Removed one by one, not cleared: new nodes get new ids, none the native error still names.
+    for (const node of [...app.graph.nodes]) app.graph.remove(node)
+    const ports: string[] = []
+    for (const [i, key] of ['not_there', 'nor_this'].entries()) {
+      const port = LiteGraph.createNode('DiscomfortPort')
+      port.pos = [100, 150 + i * 320]
+      app.graph.add(port)
+      const inv = LiteGraph.createNode('ImageInvert')
+      inv.pos = [480, 150 + i * 320]
+      app.graph.add(inv)
+      port.connect(0, inv, 0)
+      const preview = LiteGraph.createNode('PreviewImage')
+      preview.pos = [760, 150 + i * 320]
+      app.graph.add(preview)
+      inv.connect(0, preview, 0)
+      const id = port.widgets.find((w: { name: string }) => w.name === 'unique_id')
+      id.value = key
+      id.callback?.(key)
+      ports.push(String(port.id))
+    }
+    // A seed with control_after_generate: nothing ran, so it must not move.
+    const seeded = LiteGraph.createNode('KSampler')
+    seeded.pos = [1050, 150]
+    app.graph.add(seeded)
+    const seed = seeded.widgets.find((w: { name: string }) => w.name === 'seed')
+    seed.value = 1234
+    const control = seeded.widgets.find((w: { name: string }) => w.name === 'control_after_generate')
+    if (control) control.value = 'randomize'
+    ;(window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(ctx)
+    const healthy = String(app.graph.nodes.find((n: { type: string }) => n.type === 'ImageInvert').id)
+    return { ports, healthy }
+  }, contextId)
+  await resetView(page)
+  await new Promise((r) => setTimeout(r, 300))
+  const portsBefore = await Promise.all(ours.ports.map((id) => nodeShot(page, id)))
+  const healthyBefore = await nodeShot(page, ours.healthy)
+  await queue()
+  await new Promise((r) => setTimeout(r, 800))
+  const seed = await page.evaluate(
+    () =>
+      (window as unknown as W).app.graph.nodes
+        .find((n: { type: string }) => n.type === 'KSampler')
+        .widgets.find((w: { name: string }) => w.name === 'seed').value,
+  )
+  const messages = await messagesShown(page)
+  await page.screenshot({ path: join(ARTIFACTS, `${shots}.png`) })
+  // The keys at fault: in the message, or (frontends whose overlay says how many) in the errors panel it opens.
+  let named = messages.join(' ')
+  const seeErrors = page.getByRole('button', { name: /see errors|view details/i })
+  if (!(named.includes('not_there') && named.includes('nor_this')) && (await seeErrors.count())) {
+    await seeErrors.first().click()
+    await page
+      .waitForFunction(() => document.body.innerText.includes('nor_this'), null, { timeout: 5000 })
+      .catch(() => {})
+    named = await page.evaluate(() => document.body.innerText)
+    await page.screenshot({ path: join(ARTIFACTS, `${shots}-errors-panel.png`) })
+  }
+  await dismissMessages(page)
+  const drawn = {
+    messages,
+    named,
+    ports: await Promise.all(portsBefore.map((before) => redDrawn(before, page))),
+    healthy: await redDrawn(healthyBefore, page),
+    seed,
+  }
+  return { native, ours: drawn }
+}
+
 describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (version) => {
   let comfy: ComfyStandIn
   let bridge: Bridge
@@ -836,54 +1038,10 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     expect(Object.keys((await (await fetch(`${comfy.url}/api/history`)).json()) as object).length).toBe(before + 1)
   })
 
-  it('a run error shows once: a toast, the port marked as ComfyUI marks node errors, no generic dialog', async () => {
-    const result = await page.evaluate(async () => {
-      const { app, LiteGraph } = window as unknown as W
-      app.graph.clear()
-      const port = LiteGraph.createNode('DiscomfortPort')
-      app.graph.add(port)
-      const inv = LiteGraph.createNode('ImageInvert')
-      inv.pos = [400, 0]
-      app.graph.add(inv)
-      port.connect(0, inv, 0)
-      const id = port.widgets.find((w: { name: string }) => w.name === 'unique_id')
-      id.value = 'not_there'
-      id.callback?.('not_there')
-      // A seed with control_after_generate: nothing ran, so it must not move.
-      const seeded = LiteGraph.createNode('KSampler')
-      seeded.pos = [0, 300]
-      app.graph.add(seeded)
-      const seed = seeded.widgets.find((w: { name: string }) => w.name === 'seed')
-      seed.value = 1234
-      const control = seeded.widgets.find((w: { name: string }) => w.name === 'control_after_generate')
-      if (control) control.value = 'randomize'
-      ;(window as unknown as { discomfort: { store: { setActive(id: string): void } } }).discomfort.store.setActive(
-        'page-ctx',
-      )
-      await app.queuePrompt(0, 1)
-      await new Promise((r) => setTimeout(r, 500))
-      const errors = app.lastNodeErrors ?? app.extensionManager?.lastNodeErrors
-      return {
-        portId: String(port.id),
-        marked: errors ? Object.keys(errors) : [],
-        text: document.body.innerText,
-        seed: seed.value,
-      }
-    })
-    expect(result.marked).toEqual([result.portId])
-    expect(result.seed).toBe(1234)
-    expect(result.text).toMatch(/needs "not_there", which the context does not hold/)
-    expect(result.text).toMatch(/"set value" on the port or the Discomfort panel/)
-    expect(result.text).not.toMatch(/Prompt execution failed/i)
-    await shot('run-error')
-    // The next good run clears the mark.
-    await page.evaluate(async () => {
-      const { app } = window as unknown as W
-      const port = app.graph.nodes.find((n: { type: string }) => n.type === 'DiscomfortPort')
-      const id = port.widgets.find((w: { name: string }) => w.name === 'unique_id')
-      id.value = 'page_image'
-      id.callback?.('page_image')
-    })
+  it('a refused run is drawn as ComfyUI draws its own validation error: one message, every port at fault outlined', async () => {
+    const drawn = await refusalBesideNative(page, 'page-ctx', `${version}-refused-run`)
+    expectDrawnAsNative(drawn)
+    await dismissMessages(page)
   })
 
   it('finds its bridge on any port without a setting, and says plainly (whole, at the default width) when it cannot', async () => {
@@ -1108,11 +1266,13 @@ describe.each(VERSIONS.slice(0, 1))('the panel on one of two bridges sharing a R
 const VUE_VERSIONS = VERSIONS.filter((v) => Number(v.split('.')[1]) >= 32)
 
 describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (version) => {
-  it('shows its mode and key in the node title', async () => {
+  it('shows its mode and key in the node title, and a refused run as ComfyUI shows its own', async () => {
     const comfy = await startComfyStandIn({
       frontendDir: join(ROOT, '.frontends', version, 'static'),
       extensions: { discomfort: join(ROOT, 'web') },
     })
+    const bridge = await startBridge({ port: 0, comfyUrl: comfy.url, root: mkdtempSync(join(tmpdir(), 'vue-bridge-')) })
+    await bridge.store.create({ id: 'vue-ctx', name: 'vue nodes' })
     await fetch(`${comfy.url}/api/settings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -1143,8 +1303,12 @@ describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (
       })
       await page.waitForFunction(() => document.body.innerText.includes('vue_port · OUTPUT'), null, { timeout: 10_000 })
       await page.screenshot({ path: join(ARTIFACTS, `${version}-vue-nodes.png`) })
+      // A refused run, drawn as ComfyUI draws its own validation error with these nodes too.
+      const drawn = await refusalBesideNative(page, 'vue-ctx', `${version}-vue-refused-run`)
+      expectDrawnAsNative(drawn)
     } finally {
       await browser.close()
+      await bridge.close()
       await comfy.close()
     }
   })

@@ -164,6 +164,14 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
     app.use(`/extensions/${name}`, express.static(dir, { fallthrough: false }))
   }
 
+  // ComfyUI's internal routes (server.py mounts them at /internal only): the console log the frontend's
+  // error dialog attaches to its report. The stand-in logs nothing, so it is empty.
+  app.get('/internal/logs', (_req, res) => {
+    res.json('')
+  })
+  app.get('/internal/logs/raw', (_req, res) => {
+    res.json({ entries: [], size: { cols: null, rows: null } })
+  })
   app.use('/api', api)
   app.use('/', api)
   if (options.frontendDir) app.use('/', express.static(options.frontendDir))

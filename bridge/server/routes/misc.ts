@@ -6,7 +6,15 @@ import type { Runner } from '../../runs/runner.js'
 import type { ContextStoreApi } from '../../store/contextHandle.js'
 import { errorBody } from '../errors.js'
 import { findCause, PortError } from '../../../shared/errors.js'
-import { describeIssues, routes, type Health, type QueueAnswer } from '../../../shared/protocol/index.js'
+import {
+  describeIssues,
+  REFUSED,
+  refusal,
+  routes,
+  type Health,
+  type PortAtFault,
+  type QueueAnswer,
+} from '../../../shared/protocol/index.js'
 import { bodies, readBody } from '../bodies.js'
 import { json, type Router } from '../http.js'
 import type { RunManager } from '../../runs/manager.js'
@@ -52,15 +60,15 @@ export function miscRoutes(
    */
   router.on(routes.queue, bodies.json, async (req, res) => {
     const answer = (status: number, body: QueueAnswer) => json(res, body, status)
-    const comfyError = (status: number, type: string, message: string, nodeErrors: Record<string, unknown> = {}) =>
-      answer(status, { error: { type, message, details: message, extra_info: {} }, node_errors: nodeErrors })
+    /** Refused as ComfyUI refuses a prompt (shared/protocol/refusal.ts), so the page shows it as its own. */
+    const refused = (status: number, type: string, sentence: string, ports: readonly PortAtFault[] = []) =>
+      answer(status, refusal(type, sentence, ports))
     const parsed = routes.queue.body.safeParse(req.body ?? {})
-    if (!parsed.success) return comfyError(400, 'invalid_prompt', `Discomfort: ${describeIssues(parsed.error)}.`)
+    if (!parsed.success) return refused(400, 'invalid_prompt', `${describeIssues(parsed.error)}.`)
     const body = parsed.data
-    if (!isApiPrompt(body.prompt)) return comfyError(400, 'no_prompt', 'Discomfort: the request has no API prompt.')
-    if (!body.clientId) return comfyError(400, 'invalid_prompt', 'Discomfort: the request has no clientId.')
-    if (!body.contextId)
-      return comfyError(400, 'invalid_prompt', 'Discomfort: choose a context in the Discomfort sidebar first.')
+    if (!isApiPrompt(body.prompt)) return refused(400, 'no_prompt', 'The request has no API prompt.')
+    if (!body.clientId) return refused(400, 'invalid_prompt', 'The request has no clientId.')
+    if (!body.contextId) return refused(400, 'invalid_prompt', 'Choose a context in the Discomfort sidebar first.')
     try {
       const { run, promptId, number } = await deps.runs.submitPage({
         prompt: body.prompt,
@@ -79,28 +87,26 @@ export function miscRoutes(
       const err = e as Error & { cause?: { nodeErrors?: Record<string, unknown>; error?: { type: string } } }
       const cause = err.cause
       if (cause?.nodeErrors)
-        return comfyError(400, cause.error?.type ?? 'prompt_outputs_failed_validation', err.message, cause.nodeErrors)
+        return answer(400, {
+          error: {
+            type: cause.error?.type ?? 'prompt_outputs_failed_validation',
+            message: REFUSED,
+            details: err.message,
+            extra_info: {},
+          },
+          node_errors: cause.nodeErrors,
+        })
       const { status, body: b } = errorBody(e)
-      // A port at fault is marked on the page the way ComfyUI marks a node that failed validation.
-      const nodeId = portAtFault(e)
-      const nodeErrors = nodeId
-        ? {
-            [nodeId]: {
-              errors: [
-                { type: b.error.type, message: b.error.message, details: '', extra_info: { input_name: 'unique_id' } },
-              ],
-              dependent_outputs: [],
-              class_type: 'DiscomfortPort',
-            },
-          }
-        : {}
-      return comfyError(status >= 500 ? status : 400, b.error.type, `Discomfort: ${b.error.message}`, nodeErrors)
+      // Each port at fault is a node error of its own: the page outlines every one.
+      return refused(status >= 500 ? status : 400, b.error.type, b.error.message, portsAtFault(e))
     }
   })
 }
 
-/** The port node an error (or one it wraps) names. */
-function portAtFault(e: unknown): string | undefined {
+/** The port nodes an error (or one it wraps) names, each with what is wrong with it. */
+function portsAtFault(e: unknown): readonly PortAtFault[] {
   const port = findCause(e, (c) => c.code === PortError.code && typeof (c as { nodeId?: unknown }).nodeId === 'string')
-  return (port as { nodeId?: string } | undefined)?.nodeId
+  if (!port) return []
+  const { nodeId, ports } = port as PortError
+  return ports.length ? ports : [{ nodeId: nodeId!, problem: (port as PortError).message }]
 }

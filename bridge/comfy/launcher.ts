@@ -4,6 +4,7 @@
  * it (and its children) on shutdown.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { ComfyHttp } from './comfyHttp.js'
 import { ComfyError } from './errors.js'
@@ -17,6 +18,8 @@ export interface ComfyLaunch {
   startTimeoutMs?: number
   /** Append `--port <port of the URL>` (default true). */
   appendPort?: boolean
+  /** A file that receives ComfyUI's console output (appended), so it can be read while it runs. */
+  logFile?: string
 }
 
 /** The original Discomfort's comfy_serverless.json, read into a launch config and URL. */
@@ -83,6 +86,14 @@ export async function ensureComfy(
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
+  if (launch.logFile) {
+    const console = createWriteStream(launch.logFile, { flags: 'a' })
+    console.on('error', () => {})
+    console.write(`\n--- ${new Date().toISOString()} ${command}\n`)
+    child.stdout?.pipe(console, { end: false })
+    child.stderr?.pipe(console, { end: false })
+    child.on('exit', () => console.end())
+  }
   let exited: number | null | undefined
   child.on('exit', (code) => (exited = code))
   /** Stop the whole process group (the shell and ComfyUI under it) and wait until it is gone. */

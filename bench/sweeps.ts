@@ -19,7 +19,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 // The bridge as built (what `npx discomfort` runs), not through the TypeScript loader.
 import { startBridge } from '../dist/bridge/bridge.js'
-import type { EntryMeta, SweepView } from '../shared/protocol/index.js'
+import type { EntryMeta, SweepEvent, SweepView } from '../shared/protocol/index.js'
+import { readSse } from '../bridge/client/sse.js'
 import { freePort } from '../test/helpers/net.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import { CONCAT as concat } from '../test/helpers/prompts.js'
@@ -62,14 +63,29 @@ const post = async (url: string, body: unknown): Promise<SweepView> =>
   ).json()) as SweepView
 const get = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T
 
-async function finished(bridgeUrl: string, id: string, onTick?: (v: SweepView) => void): Promise<SweepView> {
+/**
+ * Follow a sweep to its end as a client does (its event stream, finished items only), so the bridge's
+ * CPU is not a poller's; `onDone` hears the count of items done. A dropped stream (a killed bridge) is
+ * followed again.
+ */
+async function finished(bridgeUrl: string, id: string, onDone?: (done: number) => void): Promise<SweepView> {
+  const done = new Set<number>()
   for (;;) {
-    const v = await get<SweepView>(`${bridgeUrl}/api/sweeps/${id}`).catch(() => undefined)
-    if (v) {
-      onTick?.(v)
-      if (v.status !== 'running') return v
+    try {
+      const res = await fetch(`${bridgeUrl}/api/sweeps/${id}/events?finished=1`)
+      for await (const m of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) {
+        const e = JSON.parse(m.data) as SweepEvent
+        if (e.type === 'sweep') {
+          if (e.sweep.status !== 'running') return e.sweep
+        } else if (e.item.status === 'done' && !done.has(e.item.index)) {
+          done.add(e.item.index)
+          onDone?.(done.size)
+        }
+      }
+    } catch {
+      // the bridge went away: come back once it answers again
     }
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, 100))
   }
 }
 
@@ -93,8 +109,8 @@ async function throughput(servers: number, n: number, promptMs: number, kill = 0
       ...(commitToContext ? { commitToContext: true } : {}),
     })
     let killed = false
-    const end = await finished(bridge.url, sweep.id, (v) => {
-      if (kill && !killed && v.done >= n * 0.3) {
+    const end = await finished(bridge.url, sweep.id, (done) => {
+      if (kill && !killed && done >= n * 0.3) {
         killed = true
         for (const c of comfy.slice(-kill)) c.child.kill('SIGKILL')
       }

@@ -53,18 +53,21 @@ type W = Window & { app: any; LiteGraph: any; discomfortTest: any }
 function installPageHelpers(): void {
   const w = window as unknown as W
   w.discomfortTest = {
-    chain(linked: boolean) {
+    /** A new node of this type on the graph at (x, y). */
+    place(type: string, x: number, y = 150) {
       const { app, LiteGraph } = w
+      const node = LiteGraph.createNode(type)
+      node.pos = [x, y]
+      app.graph.add(node)
+      return node
+    },
+    chain(linked: boolean) {
+      const { app } = w
       app.graph.clear()
-      const add = (type: string, x: number) => {
-        const node = LiteGraph.createNode(type)
-        node.pos = [x, 150]
-        app.graph.add(node)
-        return node
-      }
-      const img = add('EmptyImage', 50)
-      const inv = add('ImageInvert', 400)
-      const port = add('DiscomfortPort', 700)
+      const { place } = w.discomfortTest
+      const img = place('EmptyImage', 50)
+      const inv = place('ImageInvert', 400)
+      const port = place('DiscomfortPort', 700)
       img.connect(0, inv, 0)
       if (linked) inv.connect(0, port, 0)
       return { img, inv, port }
@@ -202,15 +205,10 @@ async function refusalBesideNative(page: Page, contextId: string, shots: string)
   await dismissMessages(page)
   const queue = () => page.evaluate(() => (window as unknown as W).app.queuePrompt(0, 1))
   const nativeId = await page.evaluate(() => {
-    const { app, LiteGraph } = window as unknown as W
+    const { app, discomfortTest } = window as unknown as W
     app.graph.clear()
-    const inv = LiteGraph.createNode('ImageInvert')
-    inv.pos = [300, 250]
-    app.graph.add(inv)
-    const preview = LiteGraph.createNode('PreviewImage')
-    preview.pos = [650, 250]
-    app.graph.add(preview)
-    inv.connect(0, preview, 0)
+    const inv = discomfortTest.place('ImageInvert', 300, 250)
+    inv.connect(0, discomfortTest.place('PreviewImage', 650, 250), 0)
     return String(inv.id)
   })
   await resetView(page)
@@ -223,31 +221,23 @@ async function refusalBesideNative(page: Page, contextId: string, shots: string)
   await dismissMessages(page)
   const native = { messages: nativeMessages, red: await redDrawn(nativeBefore, page) }
   const ours = await page.evaluate((ctx) => {
-    const { app, LiteGraph } = window as unknown as W
+    const { app, discomfortTest } = window as unknown as W
     // Removed one by one, not cleared: new nodes get new ids, none the native error still names.
     for (const node of [...app.graph.nodes]) app.graph.remove(node)
     const ports: string[] = []
     for (const [i, key] of ['not_there', 'nor_this'].entries()) {
-      const port = LiteGraph.createNode('DiscomfortPort')
-      port.pos = [100, 150 + i * 320]
-      app.graph.add(port)
-      const inv = LiteGraph.createNode('ImageInvert')
-      inv.pos = [480, 150 + i * 320]
-      app.graph.add(inv)
+      const y = 150 + i * 320
+      const port = discomfortTest.place('DiscomfortPort', 100, y)
+      const inv = discomfortTest.place('ImageInvert', 480, y)
       port.connect(0, inv, 0)
-      const preview = LiteGraph.createNode('PreviewImage')
-      preview.pos = [760, 150 + i * 320]
-      app.graph.add(preview)
-      inv.connect(0, preview, 0)
+      inv.connect(0, discomfortTest.place('PreviewImage', 760, y), 0)
       const id = port.widgets.find((w: { name: string }) => w.name === 'unique_id')
       id.value = key
       id.callback?.(key)
       ports.push(String(port.id))
     }
     // A seed with control_after_generate: nothing ran, so it must not move.
-    const seeded = LiteGraph.createNode('KSampler')
-    seeded.pos = [1050, 150]
-    app.graph.add(seeded)
+    const seeded = discomfortTest.place('KSampler', 1050, 150)
     const seed = seeded.widgets.find((w: { name: string }) => w.name === 'seed')
     seed.value = 1234
     const control = seeded.widgets.find((w: { name: string }) => w.name === 'control_after_generate')
@@ -1281,6 +1271,7 @@ describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (
     const browser = await launchChromium()
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+      await page.addInitScript(installPageHelpers)
       await page.goto(comfy.url)
       await page.waitForFunction(
         () =>
@@ -1290,14 +1281,10 @@ describe.each(VUE_VERSIONS)('the port with Vue-rendered nodes in frontend %s', (
         { timeout: 60_000 },
       )
       await page.evaluate(() => {
-        const { app, LiteGraph } = window as unknown as W
+        const { app, discomfortTest } = window as unknown as W
         app.graph.clear()
-        const img = LiteGraph.createNode('EmptyImage')
-        img.pos = [50, 150]
-        app.graph.add(img)
-        const port = LiteGraph.createNode('DiscomfortPort')
-        port.pos = [500, 150]
-        app.graph.add(port)
+        const img = discomfortTest.place('EmptyImage', 50)
+        const port = discomfortTest.place('DiscomfortPort', 500)
         port.widgets.find((w: { name: string }) => w.name === 'unique_id').value = 'vue_port'
         img.connect(0, port, 0)
       })

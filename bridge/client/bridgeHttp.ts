@@ -43,6 +43,7 @@ export interface BridgeApi {
   readonly url: string
   createContext(options: CreateContextBody): Promise<ContextSummary>
   closeContext(id: string): Promise<void>
+  renameContext(id: string, name: string): Promise<ContextSummary>
   context(id: string): Promise<{ entries: EntryMeta[] }>
   usage(id: string): Promise<Usage>
   storageInfo(id: string, key: string): Promise<StorageInfo>
@@ -142,6 +143,10 @@ export class BridgeHttp implements BridgeApi {
 
   closeContext(id: string): Promise<void> {
     return this.request(routePaths.closeContext, { id })
+  }
+
+  renameContext(id: string, name: string): Promise<ContextSummary> {
+    return this.request(routePaths.updateContext, { id }, { name })
   }
 
   context(id: string): Promise<ContextSummary & { entries: EntryMeta[] }> {

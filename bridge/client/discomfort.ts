@@ -84,6 +84,11 @@ export class ContextHandle {
     return this.ready
   }
 
+  /** Give it another name (the sidebar shows it; the id stays). */
+  async rename(name: string): Promise<void> {
+    await this.api.renameContext(await this.ready, name)
+  }
+
   async save(key: string, value: InputValue, options: SaveValueOptions = {}): Promise<EntryMeta> {
     return this.api.save(await this.ready, key, await withFilesRead(value, `value "${key}"`), options)
   }

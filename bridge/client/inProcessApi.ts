@@ -11,7 +11,8 @@ import type { ContextHandle } from '../store/contextHandle.js'
 import type { ContextValue } from '../values/values.js'
 import type { BridgeApi, RunSpec, RunOutcome } from './bridgeHttp.js'
 import type { BridgeRunSpec } from '../runs/manager.js'
-import type { ContextSummary, CreateContextBody } from '../../shared/protocol/index.js'
+import { routes, type ContextSummary, type CreateContextBody } from '../../shared/protocol/index.js'
+import { parseBody } from '../server/bodies.js'
 
 export class InProcessBridgeApi implements BridgeApi {
   constructor(private readonly bridge: Bridge) {}
@@ -37,6 +38,12 @@ export class InProcessBridgeApi implements BridgeApi {
 
   async closeContext(id: string): Promise<void> {
     await this.bridge.store.close(id)
+  }
+
+  async renameContext(id: string, name: string): Promise<ContextSummary> {
+    const c = await this.ctx(id)
+    await c.rename(parseBody(routes.updateContext.body, { name }, `renaming context ${id}`).name)
+    return c.summary()
   }
 
   async context(id: string): Promise<{ entries: EntryMeta[] }> {

@@ -111,6 +111,18 @@ return 1
 `
 
 /**
+ * A new name for a context. KEYS: info. ARGV: the name, now (ISO).
+ * Moves the version so every bridge's copy reads the name at its next look.
+ * Returns 0 when the context is gone.
+ */
+export const RENAME = `
+if not redis.call('HGET', KEYS[1], 'version') then return 0 end
+redis.call('HSET', KEYS[1], 'name', ARGV[1], 'updatedAt', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'version', 1)
+return 1
+`
+
+/**
  * What changed since a version, as one consistent read.
  * KEYS: info, meta, changes, runs. ARGV: the version known (-1: none), runs known.
  * Returns {-1} when the context is gone; {version} when nothing changed;

@@ -25,7 +25,7 @@ import { decodeValue, describeValue, encodeValue, valueHash, valueSize, type Con
 import { typedForKey } from '../values/valueFrom.js'
 import { SerialQueue } from '../store/serialQueue.js'
 import { WorkerReceipt, type SaveOptions } from '../store/workerReceipt.js'
-import { COMMIT, DELETE, INLINE_VALUE_BYTES, READ_SINCE } from './commitScripts.js'
+import { COMMIT, DELETE, INLINE_VALUE_BYTES, READ_SINCE, RENAME } from './commitScripts.js'
 import { runScript, type RedisKeys } from './redis.js'
 
 /** Blobs written but not (yet) adopted by a commit go after this long. */
@@ -371,6 +371,14 @@ export class RedisContext implements ContextHandle {
 
   discardReceipt(): Promise<void> {
     return Promise.resolve()
+  }
+
+  async rename(name: string): Promise<void> {
+    this.assertOpen()
+    const found = await runScript(this.redis, RENAME, 1, this.k.info(this.id), name, new Date().toISOString())
+    if (found !== 1) throw new ContextClosedError(`Context ${this.id} has been closed.`)
+    await this.refresh()
+    this.init.onLocalChange(this, { keys: [] })
   }
 
   /** Every context in Redis is durable: it outlives each bridge. */

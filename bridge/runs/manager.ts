@@ -11,7 +11,15 @@ import type { InputValue } from '../values/inputs.js'
 import { runFailure, type RunEvent, type Runner, type WorkflowSpec } from './runner.js'
 
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
-import { isCancellation, runIsOpen, type RunSpec, type RunStatus, type RunView } from '../../shared/protocol/index.js'
+import {
+  isCancellation,
+  runIsOpen,
+  type RunSpec,
+  type RunStatus,
+  type RunView,
+  type RunWorkflows,
+} from '../../shared/protocol/index.js'
+import { isUiWorkflow } from '../../shared/workflow/uiWorkflow.js'
 import { ContextGoneError, NotRerunnableError, RunNotFoundError } from './errors.js'
 import type { RunFeed, RunHistory } from './history.js'
 import { runView, type RunRecord } from './record.js'
@@ -30,6 +38,8 @@ export interface SubmitPage {
   clientId: string
   extraData?: Record<string, unknown>
   front?: boolean
+  /** The page's workflow name (its tab), which the run is listed under. */
+  name?: string
 }
 
 /** A scripted run as it is handed to another bridge: its id, its context, and its spec whole. */
@@ -96,6 +106,9 @@ const parseRequest = (text: string | undefined): RunRecord['request'] =>
 
 const KEPT_EVENTS = 2000
 const KEPT_RUNS = 200
+/** What a page run is listed under when the page did not name its workflow. */
+const PAGE_RUN_NAME = 'ComfyUI page'
+const keptWhat = `the bridge keeps the workflows of the latest ${KEPT_RUNS} runs (of at most ${MAX_REQUEST_BYTES / 1024 / 1024} MB each)`
 
 export interface RunManagerOptions {
   runner: Runner
@@ -319,10 +332,15 @@ export class RunManager {
       id: randomUUID(),
       contextId: context.id,
       temporaryContext: false,
-      workflows: ['ComfyUI page'],
+      workflows: [spec.name ?? PAGE_RUN_NAME],
       iterations: 1,
       source: 'page',
-      request: { kind: 'page', prompt: spec.prompt, ...(spec.extraData ? { extraData: spec.extraData } : {}) },
+      request: {
+        kind: 'page',
+        prompt: spec.prompt,
+        ...(spec.extraData ? { extraData: spec.extraData } : {}),
+        ...(spec.name ? { name: spec.name } : {}),
+      },
     })
     await recorded
     const started = await this.runner.queueFromPage(spec.prompt, {
@@ -346,6 +364,36 @@ export class RunManager {
   }
 
   /**
+   * What a run ran, to open again: the page's graph (the UI workflow it
+   * queued with, else its API prompt) or a script's workflows as given.
+   */
+  async workflowsOf(id: string): Promise<RunWorkflows> {
+    const past = await this.find(id)
+    if (!past) throw new RunNotFoundError(`There is no run "${id}" in the bridge's history.`)
+    const kept = this.runs.get(id)?.request ?? parseRequest(await this.history?.runRequest(id))
+    if (!kept) throw new NotRerunnableError(`The workflows of run ${id} are no longer kept: ${keptWhat}.`)
+    if (kept.kind === 'script')
+      return {
+        runId: id,
+        workflows: kept.workflows.map((w) => ({
+          name: w.name,
+          format: isUiWorkflow(w.workflow) ? 'ui' : 'api',
+          workflow: w.workflow,
+        })),
+      }
+    const name = kept.name ?? PAGE_RUN_NAME
+    const graph = (kept.extraData?.extra_pnginfo as { workflow?: unknown } | undefined)?.workflow
+    return {
+      runId: id,
+      workflows: [
+        isUiWorkflow(graph)
+          ? { name, format: 'ui', workflow: graph as unknown as Record<string, unknown> }
+          : { name, format: 'api', workflow: kept.prompt },
+      ],
+    }
+  }
+
+  /**
    * Run a recorded run again: the same workflows and options in the same
    * context, with the values the context holds now. `clientId` is the page
    * to show the progress on (a page run needs one; a fresh one is made).
@@ -359,7 +407,7 @@ export class RunManager {
       throw new NotRerunnableError(
         past.temporaryContext
           ? `Run ${id} ran in a context made for it alone, which is gone; run its workflows again in a context instead.`
-          : `Run ${id} cannot be run again: the bridge keeps the workflows of the latest 200 runs (of at most 4 MB each), and this one is not among them.`,
+          : `Run ${id} cannot be run again: ${keptWhat}, and this one is not among them.`,
       )
     if (!this.store.get(past.contextId) && !(await this.store.open(past.contextId).catch(() => undefined)))
       throw new ContextGoneError(
@@ -371,6 +419,7 @@ export class RunManager {
         contextId: past.contextId,
         clientId: options.clientId ?? `discomfort-rerun-${randomUUID()}`,
         ...(kept.extraData ? { extraData: kept.extraData } : {}),
+        ...(kept.name ? { name: kept.name } : {}),
       })
       return run
     }

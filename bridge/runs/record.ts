@@ -36,7 +36,7 @@ export interface RunRecord {
  */
 type RunRequest =
   | ({ kind: 'script' } & Omit<RunSpec, 'inputs' | 'context' | 'clientId'>)
-  | { kind: 'page'; prompt: ApiPrompt; extraData?: Record<string, unknown> }
+  | { kind: 'page'; prompt: ApiPrompt; extraData?: Record<string, unknown>; name?: string }
 
 export const runView = (run: RunRecord, withEvents = false): RunView => ({
   id: run.id,

@@ -5,7 +5,10 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ErrorAnswer } from '../../shared/protocol/index.js'
+import { routeMethods, type ErrorAnswer } from '../../shared/protocol/index.js'
+
+/** What a page on another origin is told it may send: every method a route answers to. */
+const ALLOWED_METHODS = [...routeMethods, 'OPTIONS'].join(', ')
 
 export const isLoopbackHost = (host: string): boolean =>
   host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
@@ -100,7 +103,7 @@ export function refusal(
       }
     res.setHeader('Access-Control-Allow-Origin', origin)
     res.setHeader('Vary', 'Origin')
-    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS')
+    res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS)
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization')
     if (req.method === 'OPTIONS') {
       res.writeHead(204)

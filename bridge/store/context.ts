@@ -57,7 +57,7 @@ export class Context implements ContextHandle {
   readonly id: string
   readonly dir: string
   private isDurable: boolean
-  readonly name: string | undefined
+  private currentName: string | undefined
   readonly ramCapacityBytes: number
   private readonly rules: PassByRules
   private readonly entries = new Map<string, EntryMeta>()
@@ -85,10 +85,32 @@ export class Context implements ContextHandle {
     this.id = init.id
     this.dir = init.dir
     this.isDurable = init.durable
-    this.name = init.name
+    this.currentName = init.name
     this.ramCapacityBytes = init.ramCapacityBytes
     this.rules = init.passByRules
     this.onChange = init.onChange
+  }
+
+  get name(): string | undefined {
+    return this.currentName
+  }
+
+  /** A durable context's new name is in its snapshot before this resolves. */
+  rename(name: string): Promise<void> {
+    return this.queue.run(() =>
+      this.guarded(`renaming context ${this.id}`, async () => {
+        this.assertOpen()
+        const before = this.currentName
+        this.currentName = name
+        try {
+          await this.journal?.snapshot(this.state(), true)
+        } catch (e) {
+          this.currentName = before
+          throw e
+        }
+        this.onChange?.(this, { keys: [] })
+      }),
+    )
   }
 
   /** A durable context's every change is on disk (fsync'd) before it resolves, and it outlives the bridge. */

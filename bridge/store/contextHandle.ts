@@ -30,6 +30,8 @@ export interface ContextHandle extends ReceiptIssuer {
   /** A run's receipt: what it may read as of now, and what it stages to commit at once. */
   beginRun(runId: string): Promise<WorkerReceipt>
   makeDurable(): Promise<void>
+  /** Give it another name (what people see; the id stays), kept as durably as the context. */
+  rename(name: string): Promise<void>
   /** Write anything still pending (metadata coalesced for ephemeral contexts). */
   flush(): Promise<void>
 }

@@ -94,6 +94,12 @@ export const CreateContextBodySchema = z.strictObject({
 })
 export type CreateContextBody = z.infer<typeof CreateContextBodySchema>
 
+/** `PATCH /api/contexts/:id`: a new name (what people see; the id stays). */
+export const UpdateContextBodySchema = z.strictObject({
+  name: z.string().trim().min(1, 'a name has at least one character').max(200),
+})
+export type UpdateContextBody = z.infer<typeof UpdateContextBodySchema>
+
 /** A ComfyUI type name: a short word (IMAGE, INT, MY_TYPE...). */
 export const ComfyTypeSchema = z
   .string()

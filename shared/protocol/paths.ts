@@ -6,7 +6,7 @@
  * answers to these entries).
  */
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export interface RoutePath {
   readonly method: Method
@@ -21,6 +21,8 @@ export const routePaths = {
   listContexts: { method: 'GET', path: '/api/contexts' },
   createContext: { method: 'POST', path: '/api/contexts' },
   context: { method: 'GET', path: '/api/contexts/:id' },
+  /** Change what can be changed of a context (its name). */
+  updateContext: { method: 'PATCH', path: '/api/contexts/:id' },
   closeContext: { method: 'DELETE', path: '/api/contexts/:id' },
   makeDurable: { method: 'POST', path: '/api/contexts/:id/durable' },
   usage: { method: 'GET', path: '/api/contexts/:id/usage' },
@@ -35,6 +37,8 @@ export const routePaths = {
   submitRun: { method: 'POST', path: '/api/runs' },
   run: { method: 'GET', path: '/api/runs/:id' },
   rerun: { method: 'POST', path: '/api/runs/:id/rerun' },
+  /** The workflows a run ran, as it was given them (the page's graph for a page run), to open again. */
+  runWorkflows: { method: 'GET', path: '/api/runs/:id/workflows' },
   cancelRun: { method: 'POST', path: '/api/runs/:id/cancel' },
   runResult: { method: 'GET', path: '/api/runs/:id/result' },
   runEvents: { method: 'GET', path: '/api/runs/:id/events', streams: 'events' },
@@ -56,6 +60,9 @@ export const routePaths = {
 } as const satisfies Record<string, RoutePath>
 
 export type RouteName = keyof typeof routePaths
+
+/** Every method some route answers to (what a browser page is told it may use). */
+export const routeMethods: readonly Method[] = [...new Set(Object.values(routePaths).map((r) => r.method))]
 
 /** The parameter names of a path: "/api/contexts/:id/values/:key" → "id" | "key". */
 type ParamsOf<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`

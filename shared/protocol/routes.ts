@@ -16,6 +16,7 @@ import {
   ContextDetailSchema,
   ContextSummarySchema,
   CreateContextBodySchema,
+  UpdateContextBodySchema,
   EntryMetaSchema,
   KeyEntrySchema,
   PutValueBodySchema,
@@ -34,6 +35,7 @@ import {
   RunListQuerySchema,
   RunSpecSchema,
   RunViewSchema,
+  RunWorkflowsSchema,
 } from './runs.js'
 import { SweepItemSchema, SweepSpecSchema, SweepViewSchema } from './sweeps.js'
 
@@ -55,6 +57,7 @@ export const routes = {
     answer: ContextSummarySchema,
   },
   context: { ...routePaths.context, answer: ContextDetailSchema },
+  updateContext: { ...routePaths.updateContext, body: UpdateContextBodySchema, answer: ContextSummarySchema },
   closeContext: { ...routePaths.closeContext },
   makeDurable: { ...routePaths.makeDurable, answer: ContextSummarySchema },
   usage: { ...routePaths.usage, answer: UsageSchema },
@@ -71,6 +74,7 @@ export const routes = {
   rerun: { ...routePaths.rerun, body: readingSnakeCase(RerunBodySchema), answer: RunViewSchema },
   cancelRun: { ...routePaths.cancelRun, answer: RunViewSchema },
   runResult: { ...routePaths.runResult },
+  runWorkflows: { ...routePaths.runWorkflows, answer: RunWorkflowsSchema },
   runEvents: { ...routePaths.runEvents },
   listSweeps: { ...routePaths.listSweeps, answer: z.array(SweepViewSchema) },
   submitSweep: { ...routePaths.submitSweep, body: readingSnakeCase(SweepSpecSchema), answer: SweepViewSchema },

@@ -157,6 +157,8 @@ export const QueueBodySchema = z.object({
   /** ComfyUI's `extra_data` of the page's queue request (the workflow for its history), passed on as is. */
   extraData: z.record(z.string(), z.unknown()).optional(),
   front: z.boolean().optional(),
+  /** The name of the page's workflow (its tab), which the run is listed under. */
+  name: z.string().trim().min(1).max(500).optional(),
 })
 export type QueueBody = z.infer<typeof QueueBodySchema>
 
@@ -180,6 +182,23 @@ export const QueueAnswerSchema = z.object({
   discomfort: z.object({ runId: z.string(), contextId: z.string() }).optional(),
 })
 export type QueueAnswer = z.infer<typeof QueueAnswerSchema>
+
+/**
+ * `GET /api/runs/:id/workflows`: what a run ran, to open again — the page's
+ * graph for a page run (the UI workflow it queued, or its API prompt when the
+ * page sent none), each workflow as given for a script's run.
+ */
+export const RunWorkflowsSchema = z.object({
+  runId: z.string(),
+  workflows: z.array(
+    z.object({
+      name: z.string(),
+      format: z.enum(['ui', 'api']),
+      workflow: z.record(z.string(), z.unknown()),
+    }),
+  ),
+})
+export type RunWorkflows = z.infer<typeof RunWorkflowsSchema>
 
 /** `POST /api/convert`. */
 export const ConvertBodySchema = z.object({ workflow: z.record(z.string(), z.unknown()), name: z.string().optional() })

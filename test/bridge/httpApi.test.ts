@@ -296,6 +296,103 @@ describe('bridge HTTP API', () => {
     })
   })
 
+  it('a context is renamed with PATCH: the new name is listed, told to pages live, and a durable one keeps it across a restart', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bridge-rename-'))
+    const b1 = await startBridge({ port: 0, comfyUrl: comfy.url, root })
+    const at = (b: Bridge) => (method: string, path: string, body?: unknown) =>
+      fetch(`${b.url}/api${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json().catch(() => undefined)) as Record<string, unknown>,
+      }))
+    const call = at(b1)
+    const made = await call('POST', '/contexts', { name: 'first name', durable: true })
+    const id = String(made.body.id)
+    const page = new WebSocket(`${b1.url.replace('http', 'ws')}/api/ws`)
+    const told: Array<{ type: string; context?: { id: string; name?: string } }> = []
+    page.on('message', (d) => told.push(JSON.parse(String(d))))
+    await new Promise((r) => page.on('open', r))
+    const renamed = await call('PATCH', `/contexts/${id}`, { name: '  second name ' })
+    expect(renamed).toMatchObject({ status: 200, body: { id, name: 'second name', durable: true } })
+    expect((await call('GET', '/contexts')).body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id, name: 'second name' })]),
+    )
+    for (let i = 0; i < 50 && !told.some((m) => m.context?.name === 'second name'); i++)
+      await new Promise((r) => setTimeout(r, 20))
+    expect(told).toContainEqual(
+      expect.objectContaining({
+        type: 'context-changed',
+        context: expect.objectContaining({ id, name: 'second name' }),
+      }),
+    )
+    page.close()
+    // What cannot be a name, and a context that is not there.
+    expect(await call('PATCH', `/contexts/${id}`, { name: '   ' })).toMatchObject({ status: 400 })
+    expect(await call('PATCH', `/contexts/${id}`, { name: 'x'.repeat(201) })).toMatchObject({ status: 400 })
+    expect(await call('PATCH', `/contexts/${id}`, { name: 'ok', durable: false })).toMatchObject({ status: 400 })
+    expect(await call('PATCH', '/contexts/no-such-context', { name: 'ok' })).toMatchObject({ status: 404 })
+    // A page on ComfyUI's origin may send PATCH (the preflight names it).
+    const preflight = await fetch(`${b1.url}/api/contexts/${id}`, {
+      method: 'OPTIONS',
+      headers: { origin: new URL(comfy.url).origin, 'access-control-request-method': 'PATCH' },
+    })
+    expect(preflight.headers.get('access-control-allow-methods')).toMatch(/\bPATCH\b/)
+    await b1.close()
+    const b2 = await startBridge({ port: 0, comfyUrl: comfy.url, root })
+    try {
+      expect((await at(b2)('GET', `/contexts/${id}`)).body).toMatchObject({ id, name: 'second name' })
+    } finally {
+      await b2.close()
+    }
+  })
+
+  it("a run's workflows open again: a page run's graph under its tab's name, a script's as it gave them", async () => {
+    const ctx = String((await api('POST', '/contexts', {})).body!.id)
+    await api('PUT', `/contexts/${ctx}/values/text`, { value: 'hi' })
+    const prompt: ApiPrompt = {
+      '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'text' } },
+      '2': { class_type: 'StringConcatenate', inputs: { string_a: ['1', 0], string_b: '!', delimiter: '' } },
+      '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'shout', input_data: ['2', 0] } },
+    }
+    const graph = { last_node_id: 3, last_link_id: 2, nodes: [], links: [], groups: [], version: 0.4, extra: {} }
+    const queued = await api('POST', '/queue', {
+      prompt,
+      contextId: ctx,
+      clientId: 'page-2',
+      extraData: { extra_pnginfo: { workflow: graph } },
+      name: 'shouting',
+    })
+    const pageRun = String((queued.body!.discomfort as { runId: string }).runId)
+    expect((await api('GET', `/runs/${pageRun}`)).body).toMatchObject({ workflows: ['shouting'], source: 'page' })
+    expect((await api('GET', `/runs/${pageRun}/workflows`)).body).toEqual({
+      runId: pageRun,
+      workflows: [{ name: 'shouting', format: 'ui', workflow: graph }],
+    })
+    // A page that sent no graph: its API prompt, under the name every page run had before.
+    const bare = await api('POST', '/queue', { prompt, contextId: ctx, clientId: 'page-2' })
+    const bareRun = String((bare.body!.discomfort as { runId: string }).runId)
+    expect((await api('GET', `/runs/${bareRun}/workflows`)).body).toMatchObject({
+      workflows: [{ name: 'ComfyUI page', format: 'api', workflow: prompt }],
+    })
+    const script = await api('POST', '/runs', {
+      workflows: [
+        { name: 'one.json', workflow: prompt },
+        { name: 'two.json', workflow: prompt },
+      ],
+      context: ctx,
+    })
+    expect((await api('GET', `/runs/${String(script.body!.id)}/workflows`)).body).toMatchObject({
+      workflows: [
+        { name: 'one.json', format: 'api', workflow: prompt },
+        { name: 'two.json', format: 'api', workflow: prompt },
+      ],
+    })
+    expect(await api('GET', '/runs/no-such-run/workflows')).toMatchObject({ status: 404 })
+  })
+
   it('the WebSocket hub says hello with the contexts and streams changes', async () => {
     const ws = new WebSocket(`${bridge.url.replace('http', 'ws')}/api/ws`)
     const messages: Array<{ type: string }> = []

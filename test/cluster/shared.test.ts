@@ -90,6 +90,13 @@ describe('contexts shared through Redis', () => {
     expect(
       heard.some((m) => m.type === 'context-changed' && m.context.id === 'shared-1' && m.keys.includes('picture')),
     ).toBe(true)
+
+    // Renamed through A: B lists the new name, and its pages hear of it.
+    expect((await api(a, 'PATCH', '/contexts/shared-1', { name: 'shared, renamed' })).status).toBe(200)
+    expect((await api(b, 'GET', '/contexts/shared-1')).body).toMatchObject({ name: 'shared, renamed' })
+    const renamed = (m: HubMessage) => m.type === 'context-changed' && m.context.name === 'shared, renamed'
+    for (let i = 0; i < 50 && !heard.some(renamed); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(heard.some(renamed)).toBe(true)
     page.close()
 
     // Deleted through B: gone for A too; removed through A: gone for B.

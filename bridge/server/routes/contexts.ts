@@ -42,6 +42,13 @@ export function contextRoutes(router: Router, store: ContextStoreApi): void {
     json(res, { ...c.summary(), entries: c.allMeta(), runs: c.recentRuns() })
   })
 
+  router.on(routes.updateContext, bodies.small, async (req, res) => {
+    const body = readBody(routes.updateContext, req.body)
+    const c = await context(req)
+    await c.rename(body.name)
+    json(res, c.summary())
+  })
+
   router.on(routes.closeContext, undefined, async (req, res) => {
     const closed = await store.close(param(req, 'id'))
     if (!closed) throw new BridgeHttpError(404, `There is no open context "${param(req, 'id')}".`, 'not_found')

@@ -76,6 +76,7 @@ export function miscRoutes(
         clientId: body.clientId,
         ...(body.extraData ? { extraData: body.extraData } : {}),
         ...(body.front ? { front: true } : {}),
+        ...(body.name ? { name: body.name } : {}),
       })
       answer(200, {
         prompt_id: promptId ?? run.id,

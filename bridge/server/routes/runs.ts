@@ -61,6 +61,10 @@ export function runRoutes(router: Router, runs: RunManager): void {
     json(res, { ...runView(run), cancelled }, cancelled ? 202 : 409)
   })
 
+  router.on(routes.runWorkflows, undefined, async (req, res) => {
+    json(res, await runs.workflowsOf(String(req.params.id)))
+  })
+
   router.on(routes.runResult, undefined, async (req, res) => {
     const run = await find(req)
     if (run.status !== 'succeeded' || !run.outputs) {

@@ -141,6 +141,8 @@ function fitTitle(node) {
 	const needed = Math.ceil(measure.measureText(node.title).width) + (lg?.NODE_TITLE_HEIGHT ?? 30) + 20;
 	if (node.size[0] < needed) node.size[0] = needed;
 }
+/** How tall the picture under a port's widgets is at least. */
+var PREVIEW_HEIGHT = 120;
 /** The <img> of a port's preview DOM widget, when the frontend has DOM widgets. */
 var previews = /* @__PURE__ */ new WeakMap();
 /** An INPUT or OUTPUT port whose key holds an image or mask shows it under its widgets, as LoadImage does. */
@@ -158,22 +160,42 @@ function showPreview(node, mode, uniqueId, store) {
 		img.removeAttribute("src");
 		img.style.display = "none";
 	}
+	const fitted = node.computeSize?.();
+	if (fitted && node.size && (src ? node.size[1] < fitted[1] : node.size[1] > fitted[1])) node.setSize?.([node.size[0], fitted[1]]);
 	node.setDirtyCanvas?.(true, true);
 }
-/** What an INPUT port's "set value" asks for: a file for IMAGE, MASK and LATENT, else a typed value. */
-async function setValueFromNode(node, given) {
+/** A typed entry as the port's type reads it, or why it cannot be. */
+function valueForPort(type, text) {
+	if (type === "INT" || type === "FLOAT") {
+		const n = Number(text);
+		if (text.trim() === "" || !Number.isFinite(n)) return { error: `"${text}" is not a number` };
+		if (type === "INT" && !Number.isInteger(n)) return { error: `"${text}" is not a whole number (this port is INT)` };
+		return { value: n };
+	}
+	if (type === "BOOLEAN") {
+		const t = text.trim().toLowerCase();
+		return t === "true" || t === "false" ? { value: t === "true" } : { error: `"${text}" is not true or false` };
+	}
+	if (type === "STRING" || type === "COMBO") return { value: text };
+	try {
+		return { value: JSON.parse(text) };
+	} catch {
+		return { value: text };
+	}
+}
+/**
+* What an INPUT port's "set value" asks for: a file for IMAGE, MASK and
+* LATENT, else a typed value in the frontend's own prompt dialog; what goes
+* wrong is said in its toasts.
+*/
+async function setValueFromNode(node, given, ui) {
 	const key = uniqueIdOf(node).trim();
 	const store = given?.state.status === "up" ? given : void 0;
 	const ctx = store?.state.activeContext;
-	if (!store || !ctx) {
-		window.alert("Discomfort: connect the bridge and choose a context in the Discomfort panel first.");
-		return;
-	}
-	if (!key) {
-		window.alert("Discomfort: give this port a unique_id first (the key its value is stored under).");
-		return;
-	}
+	if (!store || !ctx) return ui.toast("warn", "No context", "Connect the bridge and choose a context in the Discomfort panel first.");
+	if (!key) return ui.toast("warn", "No key", "Give this port a unique_id first: the key its value is stored under.");
 	const type = String(node.properties.discomfortType ?? "*");
+	const failed = (e) => ui.toast("error", `"${key}" is unchanged`, e.message);
 	if (type === "IMAGE" || type === "MASK" || type === "LATENT") {
 		const input = Object.assign(document.createElement("input"), {
 			type: "file",
@@ -181,35 +203,31 @@ async function setValueFromNode(node, given) {
 		});
 		input.onchange = () => {
 			const file = input.files?.[0];
-			if (file) store.client.putFile(ctx, key, file, type).catch((e) => window.alert(e.message));
+			if (file) store.client.putFile(ctx, key, file, type).catch(failed);
 		};
 		input.click();
 		return;
 	}
 	const current = store.state.summaries[key] ?? "";
-	const text = window.prompt(`Value of "${key}" (${type === "*" ? "any" : type}):`, current.replace(/^"|"$/g, ""));
-	if (text === null) return;
-	const value = type === "INT" || type === "FLOAT" ? Number(text) : type === "BOOLEAN" ? text.trim() === "true" : type === "STRING" || type === "COMBO" ? text : (() => {
-		try {
-			return JSON.parse(text);
-		} catch {
-			return text;
-		}
-	})();
-	if (typeof value === "number" && !Number.isFinite(value)) {
-		window.alert(`"${text}" is not a number; "${key}" is unchanged.`);
-		return;
-	}
+	const text = await ui.ask({
+		title: `Set "${key}"`,
+		message: `The value of "${key}" in context ${ctx} (${type === "*" ? "any type: JSON or text" : type}):`,
+		defaultValue: current.replace(/^"|"$/g, "")
+	});
+	if (text === void 0) return;
+	const parsed = valueForPort(type, text);
+	if ("error" in parsed) return ui.toast("error", `"${key}" is unchanged`, `${parsed.error}.`);
 	const scalar = [
 		"INT",
 		"FLOAT",
 		"BOOLEAN",
 		"STRING"
 	].includes(type) ? type : void 0;
-	await store.client.putValue(ctx, key, value, scalar).catch((e) => window.alert(e.message));
+	await store.client.putValue(ctx, key, parsed.value, scalar).catch(failed);
 }
 /** Define the node class on the page's litegraph. */
-function definePortNode(base, getStore, comfyStrokeStyles = () => void 0) {
+function definePortNode(base, page) {
+	const getStore = () => page.store();
 	class DiscomfortPortNode extends base {
 		static title = "Discomfort Port";
 		static category = "Discomfort";
@@ -220,7 +238,7 @@ function definePortNode(base, getStore, comfyStrokeStyles = () => void 0) {
 		constructor() {
 			super();
 			const styles = this.strokeStyles;
-			for (const [name, style] of Object.entries((styles && comfyStrokeStyles()) ?? {})) if (styles && !(name in styles)) styles[name] = style;
+			for (const [name, style] of Object.entries((styles && page.strokeStyles()) ?? {})) if (styles && !(name in styles)) styles[name] = style;
 			this.addInput("input_data", "*", { shape: 7 });
 			this.addOutput("output_data", "*");
 			this.addWidget("text", "unique_id", "", () => refreshPort(this, getStore()));
@@ -231,7 +249,10 @@ function definePortNode(base, getStore, comfyStrokeStyles = () => void 0) {
 			});
 			status.serialize = false;
 			if (status.options) status.options.serialize = false;
-			const set = this.addWidget("button", "set value", null, () => void setValueFromNode(this, getStore()), { serialize: false });
+			const set = this.addWidget("button", "set value", null, () => {
+				const ui = page.ui();
+				if (ui) setValueFromNode(this, getStore(), ui);
+			}, { serialize: false });
 			set.serialize = false;
 			if (typeof this.addDOMWidget === "function") {
 				const img = document.createElement("img");
@@ -241,7 +262,7 @@ function definePortNode(base, getStore, comfyStrokeStyles = () => void 0) {
 				const preview = this.addDOMWidget("preview", "discomfort-preview", img, {
 					serialize: false,
 					hideOnZoom: false,
-					getMinHeight: () => 120
+					getMinHeight: () => img.hasAttribute("src") ? PREVIEW_HEIGHT : 0
 				});
 				preview.serialize = false;
 				previews.set(this, img);
@@ -294,6 +315,11 @@ var routePaths = {
 	},
 	context: {
 		method: "GET",
+		path: "/api/contexts/:id"
+	},
+	/** Change what can be changed of a context (its name). */
+	updateContext: {
+		method: "PATCH",
 		path: "/api/contexts/:id"
 	},
 	closeContext: {
@@ -352,6 +378,11 @@ var routePaths = {
 	rerun: {
 		method: "POST",
 		path: "/api/runs/:id/rerun"
+	},
+	/** The workflows a run ran, as it was given them (the page's graph for a page run), to open again. */
+	runWorkflows: {
+		method: "GET",
+		path: "/api/runs/:id/workflows"
 	},
 	cancelRun: {
 		method: "POST",
@@ -424,6 +455,7 @@ var routePaths = {
 		streams: "websocket"
 	}
 };
+[...new Set(Object.values(routePaths).map((r) => r.method))];
 /** A route's path with its parameters filled in (each encoded), and a query when given. */
 function pathOf(r, params, query) {
 	const filled = r.path.replace(/:([A-Za-z]+)/g, (_m, name) => {
@@ -516,6 +548,17 @@ var BridgeClient = class {
 	}
 	createContext(name) {
 		return this.call(routePaths.createContext, {}, { name });
+	}
+	renameContext(contextId, name) {
+		return this.call(routePaths.updateContext, { id: contextId }, { name });
+	}
+	/** Remove a context and every value in it. */
+	deleteContext(contextId) {
+		return this.call(routePaths.closeContext, { id: contextId });
+	}
+	/** What a run ran, to open on the canvas again. */
+	runWorkflows(runId) {
+		return this.call(routePaths.runWorkflows, { id: runId });
 	}
 	/** Keep a context from now on: its values go to disk and it outlives the bridge. */
 	makeDurable(contextId) {
@@ -655,6 +698,7 @@ function refusal(type, sentence, ports = []) {
 * the refusal in ComfyUI's /prompt shape, so its own error surface (dialog or
 * errors panel, toast, outlines on each port at fault) is the one message.
 */
+var nameOf = (name) => name?.trim() ? { name: name.trim().slice(0, 500) } : {};
 var hasPorts = (output) => Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE);
 /**
 * Nothing was queued, but the page goes on as if it had been (so that it
@@ -669,7 +713,7 @@ function keepControlledValues(nodes) {
 		for (const [w, v] of kept) w.value = v;
 	}, 0);
 }
-function installQueueHook(api, store, toast, nodes = () => []) {
+function installQueueHook(api, { store, toast, nodes, workflowName }) {
 	/**
 	* Not queued. The frontend's own queuePrompt runs with its request to /prompt answered by
 	* the refusal (status 400), so it throws, shows and marks it as it would ComfyUI's own;
@@ -710,7 +754,8 @@ function installQueueHook(api, store, toast, nodes = () => []) {
 				prompt: data.output,
 				contextId,
 				clientId: api.clientId ?? api.initialClientId ?? "",
-				extraData: { extra_pnginfo: { workflow: data.workflow } }
+				extraData: { extra_pnginfo: { workflow: data.workflow } },
+				...nameOf(workflowName())
 			});
 		} catch (e) {
 			return refuse(original, args, e instanceof BridgeDownError ? refusal("discomfort_bridge_down", e.message) : refusal("discomfort_bridge_error", e.message));
@@ -725,6 +770,44 @@ function installQueueHook(api, store, toast, nodes = () => []) {
 		});
 		return answer;
 	});
+}
+// extension/src/pageUi.ts
+/** How long a toast stays: errors until read a while, the rest briefly. */
+var LIFE = {
+	success: 3e3,
+	info: 4e3,
+	warn: 6e3,
+	error: 8e3
+};
+function pageUi(manager, app) {
+	const m = manager;
+	const a = app;
+	return {
+		async ask(o) {
+			const answer = await m.dialog.prompt(o);
+			return answer === null || answer === void 0 ? void 0 : String(answer);
+		},
+		async confirm(o) {
+			return await m.dialog.confirm({
+				title: o.title,
+				message: o.message,
+				type: o.destructive ? "delete" : "default",
+				...o.items ? { itemList: o.items } : {}
+			}) === true;
+		},
+		toast(severity, summary, detail) {
+			m.toast.add({
+				severity,
+				summary,
+				...detail ? { detail } : {},
+				life: LIFE[severity]
+			});
+		},
+		async openWorkflow(w) {
+			if (w.format === "ui") await a.loadGraphData(structuredClone(w.workflow), true, true, w.name);
+			else await a.loadApiJson(structuredClone(w.workflow), w.name);
+		}
+	};
 }
 Object.freeze({ status: "aborted" });
 /* @__NO_SIDE_EFFECTS__ */
@@ -3891,6 +3974,7 @@ var CreateContextBodySchema = strictObject({
 	name: string().max(200).optional(),
 	durable: boolean().optional()
 });
+strictObject({ name: string().trim().min(1, "a name has at least one character").max(200) });
 /** A ComfyUI type name: a short word (IMAGE, INT, MY_TYPE...). */
 var ComfyTypeSchema = string().regex(/^[A-Za-z0-9_*]{1,64}$/, "a ComfyUI type is a word of letters, digits and _ (at most 64)");
 /** `PUT /api/contexts/:id/values/:key` with a JSON body (raw PNG / .latent bytes are the other form). */
@@ -4060,7 +4144,9 @@ var QueueBodySchema = object({
 	clientId: string().optional(),
 	/** ComfyUI's `extra_data` of the page's queue request (the workflow for its history), passed on as is. */
 	extraData: record(string(), unknown()).optional(),
-	front: boolean().optional()
+	front: boolean().optional(),
+	/** The name of the page's workflow (its tab), which the run is listed under. */
+	name: string().trim().min(1).max(500).optional()
 });
 object({
 	prompt_id: string().optional(),
@@ -4076,6 +4162,14 @@ object({
 		runId: string(),
 		contextId: string()
 	}).optional()
+});
+object({
+	runId: string(),
+	workflows: array(object({
+		name: string(),
+		format: _enum(["ui", "api"]),
+		workflow: record(string(), unknown())
+	}))
 });
 object({
 	workflow: record(string(), unknown()),
@@ -4252,7 +4346,7 @@ var ServerInfoSchema = object({
 	holds: array(string()),
 	lastError: string().optional()
 });
-({ ...routePaths.health }), { ...routePaths.listContexts }, array(ContextSummarySchema), { ...routePaths.createContext }, readingSnakeCase(CreateContextBodySchema), { ...routePaths.context }, { ...routePaths.closeContext }, { ...routePaths.makeDurable }, { ...routePaths.usage }, { ...routePaths.receipts }, { ...routePaths.keys }, array(KeyEntrySchema), { ...routePaths.storageInfo }, { ...routePaths.value }, { ...routePaths.thumbnail }, { ...routePaths.saveValue }, readingSnakeCase(PutValueBodySchema), { ...routePaths.deleteValue }, { ...routePaths.listRuns }, array(RunViewSchema), { ...routePaths.submitRun }, readingSnakeCase(RunSpecSchema), { ...routePaths.run }, { ...routePaths.rerun }, readingSnakeCase(RerunBodySchema), { ...routePaths.cancelRun }, { ...routePaths.runResult }, { ...routePaths.runEvents }, { ...routePaths.listSweeps }, array(SweepViewSchema), { ...routePaths.submitSweep }, readingSnakeCase(SweepSpecSchema), { ...routePaths.sweep }, { ...routePaths.sweepItems }, array(SweepItemSchema), { ...routePaths.cancelSweep }, { ...routePaths.sweepFile }, { ...routePaths.sweepEvents }, { ...routePaths.listServers }, array(ServerInfoSchema), { ...routePaths.addServers }, union([readingSnakeCase(ServerSpecSchema), PoolFileSchema]), array(ServerInfoSchema), { ...routePaths.removeServer }, array(ServerInfoSchema), { ...routePaths.convert }, { ...routePaths.queue }, readingSnakeCase(QueueBodySchema), { ...routePaths.hub };
+({ ...routePaths.health }), { ...routePaths.listContexts }, array(ContextSummarySchema), { ...routePaths.createContext }, readingSnakeCase(CreateContextBodySchema), { ...routePaths.context }, { ...routePaths.updateContext }, { ...routePaths.closeContext }, { ...routePaths.makeDurable }, { ...routePaths.usage }, { ...routePaths.receipts }, { ...routePaths.keys }, array(KeyEntrySchema), { ...routePaths.storageInfo }, { ...routePaths.value }, { ...routePaths.thumbnail }, { ...routePaths.saveValue }, readingSnakeCase(PutValueBodySchema), { ...routePaths.deleteValue }, { ...routePaths.listRuns }, array(RunViewSchema), { ...routePaths.submitRun }, readingSnakeCase(RunSpecSchema), { ...routePaths.run }, { ...routePaths.rerun }, readingSnakeCase(RerunBodySchema), { ...routePaths.cancelRun }, { ...routePaths.runResult }, { ...routePaths.runWorkflows }, { ...routePaths.runEvents }, { ...routePaths.listSweeps }, array(SweepViewSchema), { ...routePaths.submitSweep }, readingSnakeCase(SweepSpecSchema), { ...routePaths.sweep }, { ...routePaths.sweepItems }, array(SweepItemSchema), { ...routePaths.cancelSweep }, { ...routePaths.sweepFile }, { ...routePaths.sweepEvents }, { ...routePaths.listServers }, array(ServerInfoSchema), { ...routePaths.addServers }, union([readingSnakeCase(ServerSpecSchema), PoolFileSchema]), array(ServerInfoSchema), { ...routePaths.removeServer }, array(ServerInfoSchema), { ...routePaths.convert }, { ...routePaths.queue }, readingSnakeCase(QueueBodySchema), { ...routePaths.hub };
 object({ error: looseObject({
 	type: string(),
 	message: string()
@@ -4312,14 +4406,22 @@ function valueForm(store) {
 	value.setAttribute("data-testid", "discomfort-new-value");
 	const save = Object.assign(document.createElement("button"), {
 		textContent: "Save",
-		className: "p-button p-button-sm"
+		className: "p-button p-component p-button-sm"
 	});
 	save.setAttribute("data-testid", "discomfort-save-value");
 	const file = Object.assign(document.createElement("input"), {
 		type: "file",
-		accept: ".png,.latent,image/png"
+		accept: ".png,.latent,image/png",
+		multiple: true
 	});
+	file.hidden = true;
 	file.setAttribute("data-testid", "discomfort-upload");
+	const choose = Object.assign(document.createElement("button"), {
+		className: "text p-button p-component p-button-sm p-button-secondary",
+		title: "Store PNG images (IMAGE, or MASK) and ComfyUI .latent files, each under its file name"
+	});
+	choose.append(Object.assign(document.createElement("i"), { className: "pi pi-upload" }), " Upload files…");
+	choose.onclick = () => file.click();
 	const asMask = Object.assign(document.createElement("input"), {
 		type: "checkbox",
 		title: "Store PNGs as a MASK"
@@ -4378,7 +4480,7 @@ function valueForm(store) {
 	maskLabel.append(asMask, " as mask");
 	const element = document.createElement("div");
 	element.className = "value-form";
-	element.append(row(key, kind), row(value, save), row(file, maskLabel), Object.assign(document.createElement("div"), {
+	element.append(row(key, kind), row(value, save), row(choose, maskLabel, file), Object.assign(document.createElement("div"), {
 		className: "hint",
 		textContent: "Or drop PNG / .latent files on this panel."
 	}), message);
@@ -4403,9 +4505,13 @@ function valueForm(store) {
 }
 // extension/src/sidebar.ts
 /**
-* The "Discomfort" sidebar tab: bridge status and URL, the contexts, and for
-* the selected one its keys (type, pass-by, tier, size, last update,
-* thumbnails), RAM and disk usage, delete and download, and live run progress.
+* The "Discomfort" sidebar tab, laid out as ComfyUI's own tabs are (a header
+* with the title and icon buttons, compact rows with icons, actions on the
+* row): bridge status, the contexts (new, rename, keep, delete), for the
+* selected one its keys (type, pass-by, tier, size, last update, thumbnails),
+* RAM and disk usage, and the sweeps and runs, each run named after its
+* workflow, with a status icon, and its workflow one click from the canvas.
+* Questions go through the frontend's own dialogs, news through its toasts.
 */
 /**
 * Colours come from the frontend's own theme variables (defined by every
@@ -4416,12 +4522,31 @@ function valueForm(store) {
 var STYLE = `
 .discomfort { padding: 8px; font-size: 12px; display: flex; flex-direction: column; gap: 8px; color: var(--fg-color); min-width: 0; overflow-x: hidden; box-sizing: border-box; }
 .discomfort * { box-sizing: border-box; }
-.discomfort .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 32px; border-bottom: 1px solid var(--border-color); padding-bottom: 6px; }
+.discomfort .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 32px; border-bottom: 1px solid var(--border-color); padding-bottom: 4px; }
 .discomfort .header .title { font-weight: bold; text-transform: uppercase; white-space: nowrap; }
-.discomfort .status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
-.discomfort .header:has(.status.down) { flex-wrap: wrap; }
-.discomfort .status.down { white-space: normal; overflow-wrap: anywhere; flex-basis: 100%; line-height: 1.4; }
-.discomfort .status.up::before { content: '● '; color: #4caf50; }
+.discomfort .tools { display: flex; gap: 2px; }
+.discomfort .status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; color: var(--descrip-text); }
+.discomfort .status.down { white-space: normal; overflow-wrap: anywhere; line-height: 1.4; color: var(--fg-color); }
+.discomfort button.icon { display: inline-flex; align-items: center; justify-content: center; width: 24px; height: 24px; padding: 0; margin: 0;
+  border: none; border-radius: 4px; background: none; color: var(--descrip-text); flex: none; box-shadow: none; }
+.discomfort button.icon:hover, .discomfort button.icon:focus-visible { color: var(--fg-color); background: var(--content-hover-bg, var(--comfy-menu-secondary-bg)); }
+.discomfort button.icon .pi { font-size: 12px; }
+.discomfort button.text { display: inline-flex; align-items: center; gap: 4px; }
+.discomfort .list { display: flex; flex-direction: column; gap: 1px; }
+.discomfort .list.contexts { max-height: 168px; overflow-y: auto; }
+.discomfort .item { display: flex; align-items: center; gap: 6px; min-height: 28px; padding: 0 4px 0 6px; border-radius: 4px; cursor: pointer; min-width: 0; }
+.discomfort .item:hover { background: var(--content-hover-bg, var(--comfy-menu-secondary-bg)); }
+.discomfort .item.selected { background: var(--comfy-menu-secondary-bg); }
+.discomfort .item > .pi { flex: none; width: 14px; text-align: center; color: var(--descrip-text); font-size: 12px; }
+.discomfort .item .name { flex: 1; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.discomfort .item .meta { flex: none; color: var(--descrip-text); white-space: nowrap; font-variant-numeric: tabular-nums; }
+.discomfort .item .actions { display: flex; flex: none; visibility: hidden; }
+.discomfort .item:hover .actions, .discomfort .item.selected .actions, .discomfort .item:focus-within .actions { visibility: visible; }
+.discomfort .item.succeeded > .pi { color: var(--fg-color); }
+.discomfort .item.failed > .pi, .discomfort .item.failed .meta { color: var(--error-text, #f44336); }
+.discomfort .item.running > .pi, .discomfort .item.queued > .pi { color: var(--p-primary-color, var(--fg-color)); }
+.discomfort .item + .bar { margin: 0 6px 2px 26px; height: 3px; }
+.discomfort .status.up::before { content: '● '; color: var(--p-green-500, #4caf50); }
 .discomfort .status.down::before, .discomfort .status.connecting::before { content: '● '; color: var(--error-text, #f44336); }
 .discomfort h3 { margin: 4px 0 0; font-size: 12px; font-weight: bold; color: var(--descrip-text); text-transform: uppercase; }
 .discomfort select, .discomfort input:not([type=checkbox]):not([type=file]), .discomfort button {
@@ -4429,23 +4554,25 @@ var STYLE = `
   border-radius: 4px; font-size: 12px; padding: 3px 6px; min-width: 0; }
 .discomfort button { cursor: pointer; white-space: nowrap; }
 .discomfort button:hover { background: var(--content-hover-bg, var(--comfy-menu-secondary-bg)); }
-.discomfort .picker { display: flex; gap: 4px; }
-.discomfort .picker select { flex: 1; width: 0; text-overflow: ellipsis; }
 .discomfort input[type=file] { min-width: 0; max-width: 100%; color: var(--descrip-text); }
 .discomfort table { width: 100%; table-layout: fixed; border-collapse: collapse; }
-.discomfort col.key { width: 30%; } .discomfort col.value { width: 24%; } .discomfort col.type { width: 20%; }
-.discomfort col.size { width: 13%; } .discomfort col.act { width: 13%; }
+/* The type, size and actions take what they need; the key and the value share the rest (the whole row is in its tooltip). */
+.discomfort col.type { width: 58px; } .discomfort col.size { width: 50px; } .discomfort col.act { width: 44px; }
 .discomfort td.act { text-overflow: clip; }
 .discomfort td, .discomfort th { border-bottom: 1px solid var(--border-color); padding: 2px 4px; text-align: left;
   vertical-align: middle; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .discomfort th { color: var(--descrip-text); font-weight: normal; }
 .discomfort tr:nth-child(even) td { background: var(--tr-even-bg-color, transparent); }
 .discomfort img.thumb { max-width: 40px; max-height: 32px; image-rendering: pixelated; vertical-align: middle; }
-.discomfort td.act a, .discomfort td.act button { padding: 0 3px; border: none; background: none; color: var(--descrip-text); text-decoration: none; }
+.discomfort td.act { padding: 0; }
+.discomfort td.act a { display: inline-flex; align-items: center; justify-content: center; width: 20px; height: 20px; color: var(--descrip-text); text-decoration: none; vertical-align: middle; }
+.discomfort td.act a:hover { color: var(--fg-color); }
+.discomfort td.act button.icon { width: 20px; height: 20px; vertical-align: middle; }
 .discomfort .bar { height: 6px; background: var(--comfy-input-bg); border-radius: 3px; overflow: hidden; }
 .discomfort .bar > div { height: 100%; background: var(--p-primary-color, #4a90e2); }
-.discomfort .run, .discomfort .muted { color: var(--descrip-text); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.discomfort .run.failed { color: var(--error-text, #f44336); }
+.discomfort .muted { color: var(--descrip-text); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.discomfort .usage { display: grid; grid-template-columns: auto 1fr; align-items: center; gap: 2px 8px; color: var(--descrip-text); }
+.discomfort .usage span { white-space: nowrap; }
 .discomfort .filter { width: 100%; }
 .discomfort .value-form { display: flex; flex-direction: column; gap: 4px; }
 .discomfort .value-form .row { display: flex; gap: 4px; align-items: center; min-width: 0; }
@@ -4456,17 +4583,12 @@ var STYLE = `
 .discomfort.dropping { outline: 2px dashed var(--p-primary-color, #4a90e2); outline-offset: -4px; }
 .discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
 .discomfort .keys-head { display: flex; align-items: center; justify-content: space-between; gap: 4px; }
-.discomfort .toggle { display: flex; }
-.discomfort .toggle button { border-radius: 0; padding: 1px 6px; }
-.discomfort .toggle button:first-child { border-radius: 4px 0 0 4px; }
-.discomfort .toggle button:last-child { border-radius: 0 4px 4px 0; border-left: none; }
-.discomfort .toggle button[aria-pressed=true] { background: var(--p-primary-color, #4a90e2); color: var(--p-primary-contrast-color, #fff); }
+.discomfort .toggle { display: flex; gap: 2px; }
+.discomfort .toggle button[aria-pressed=true] { color: var(--fg-color); background: var(--comfy-menu-secondary-bg); }
 .discomfort .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(88px, 1fr)); gap: 6px; }
 .discomfort .gallery a { display: flex; flex-direction: column; gap: 2px; min-width: 0; color: var(--descrip-text); text-decoration: none; }
 .discomfort .gallery img { width: 100%; aspect-ratio: 1; object-fit: contain; background: var(--comfy-input-bg); border: 1px solid var(--border-color); border-radius: 4px; image-rendering: pixelated; }
 .discomfort .gallery span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.discomfort .run.line { cursor: pointer; }
-.discomfort .run.line:hover, .discomfort .run.line.open { color: var(--fg-color); }
 .discomfort .run-details { display: flex; flex-direction: column; gap: 4px; padding: 6px; border: 1px solid var(--border-color); border-radius: 4px; background: var(--comfy-input-bg); }
 .discomfort .run-details .text { white-space: normal; overflow-wrap: anywhere; }
 .discomfort .run-details .error { color: var(--error-text, #f44336); }
@@ -4479,6 +4601,22 @@ var el = (tag, props = {}, ...children) => {
 	node.append(...children);
 	return node;
 };
+/** A PrimeIcons glyph (the icon font every supported frontend loads). */
+var icon = (name) => el("i", { className: `pi pi-${name}` });
+/** A small icon button as the frontend's own panels have them, with its tooltip; `testId` for the tests. */
+function iconButton(name, title, onclick, testId) {
+	const b = el("button", {
+		className: "icon p-button p-component p-button-icon-only p-button-text p-button-secondary",
+		title
+	}, icon(name));
+	b.setAttribute("aria-label", title);
+	b.onclick = (e) => {
+		e.stopPropagation();
+		onclick(e);
+	};
+	if (testId) b.setAttribute("data-testid", testId);
+	return b;
+}
 var bar = (used, capacity) => {
 	const pct = capacity > 0 ? Math.min(100, used / capacity * 100) : 0;
 	const inner = el("div");
@@ -4488,7 +4626,7 @@ var bar = (used, capacity) => {
 		title: `${formatBytes(used)} of ${formatBytes(capacity)}`
 	}, inner);
 };
-function renderSidebar(root, store) {
+function renderSidebar(root, store, ui) {
 	const style = el("style", { textContent: STYLE });
 	const container = el("div", { className: "discomfort" });
 	root.append(style, container);
@@ -4510,21 +4648,28 @@ function renderSidebar(root, store) {
 		e.stopPropagation();
 		dt.files.length ? form.drop(dt.files) : form.dropUrl(uri);
 	});
-	const ui = {
+	const page = ui;
+	const keys = {
 		filter: el("input", {
-			className: "filter",
+			className: "filter p-inputtext",
 			placeholder: "Filter keys…"
 		}),
 		limit: PAGE,
 		mode: "list"
 	};
-	ui.filter.setAttribute("data-testid", "discomfort-filter");
-	ui.filter.oninput = () => {
-		ui.limit = PAGE;
+	keys.filter.setAttribute("data-testid", "discomfort-filter");
+	keys.filter.oninput = () => {
+		keys.limit = PAGE;
 		draw(store.state);
 	};
 	const draw = (s) => {
-		container.replaceChildren(...view(s, store, form, ui, () => draw(store.state)));
+		container.replaceChildren(...view(s, {
+			store,
+			form,
+			ui: page,
+			view: keys,
+			redraw: () => draw(store.state)
+		}));
 	};
 	const off = store.subscribe(draw);
 	if (store.state.status === "up") store.refreshEntries();
@@ -4548,7 +4693,12 @@ function downText(s, store) {
 	if (store.urlSource === "announced") return `The bridge this ComfyUI announced (${url}) does not answer. Start it again with "npx discomfort up", or set Settings › Discomfort › Bridge URL.`;
 	return `No bridge found: none announced itself to this ComfyUI, and none answers at ${url}. Start one with "npx discomfort up", or set Settings › Discomfort › Bridge URL.`;
 }
-function view(s, store, form, ui, redraw) {
+/** Run an action from a button; what goes wrong is said in a toast titled `failing`. */
+var act = (p, failing, work) => {
+	work().catch((e) => p.ui.toast("error", failing, e.message));
+};
+function view(s, p) {
+	const { store } = p;
 	const out = [];
 	const statusText = s.status === "up" ? `Bridge connected: ${store.client.url}` : s.status === "down" ? downText(s, store) : "Connecting…";
 	const status = el("div", {
@@ -4556,82 +4706,28 @@ function view(s, store, form, ui, redraw) {
 		title: statusText
 	}, statusText);
 	status.setAttribute("data-testid", "discomfort-status");
-	out.push(el("div", { className: "header" }, el("span", { className: "title" }, "Discomfort"), status));
+	const tools = el("div", { className: "tools" });
+	if (s.status === "up") tools.append(iconButton("plus", "New context", () => newContext(p), "discomfort-new-context"));
+	out.push(el("div", { className: "header" }, el("span", { className: "title" }, "Discomfort"), tools), status);
 	if (s.status !== "up") return out;
-	const select = el("select");
-	select.setAttribute("data-testid", "discomfort-context-select");
-	for (const c of s.contexts) {
-		const label = `${c.name ? `${c.name} — ` : ""}${c.id} (${c.keys} keys${c.durable ? ", durable" : ""})`;
-		select.append(el("option", {
-			value: c.id,
-			selected: c.id === s.activeContext,
-			title: label
-		}, label));
-	}
-	select.title = select.selectedOptions[0]?.title ?? "";
-	select.onchange = () => store.setActive(select.value);
-	const create = el("button", { textContent: "New context" });
-	create.onclick = async () => {
-		const c = await store.client.createContext("from ComfyUI");
-		store.setActive(c.id);
-	};
+	out.push(el("h3", {}, `Contexts (${s.contexts.length})`), contextList(s, p));
 	const active = s.contexts.find((c) => c.id === s.activeContext);
-	const picker = el("div", { className: "picker" }, select, create);
-	if (active && !active.durable) {
-		const keep = el("button", {
-			textContent: "Keep",
-			title: "Keep this context: its values go to disk, and it is still here after the bridge restarts"
-		});
-		keep.setAttribute("data-testid", "discomfort-keep");
-		keep.onclick = () => void store.client.makeDurable(active.id);
-		picker.append(keep);
-	}
-	out.push(el("h3", {}, "Context"), picker);
 	if (active) {
-		out.push(el("div", {}, `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`), bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes));
-		out.push(el("div", {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`), bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)));
-		const needle = ui.filter.value.trim().toLowerCase();
-		const matching = needle ? s.entries.filter((e) => e.key.toLowerCase().includes(needle)) : s.entries;
-		const images = matching.filter((e) => e.kind === "image" || e.kind === "mask");
-		const shown = ui.mode === "gallery" ? images : matching;
-		const toggle = el("div", { className: "toggle" });
-		for (const [mode, label] of [["list", "List"], ["gallery", "Gallery"]]) {
-			const b = el("button", {
-				textContent: label,
-				title: mode === "list" ? "Every key" : "The images and masks"
-			});
-			b.setAttribute("aria-pressed", String(ui.mode === mode));
-			b.setAttribute("data-testid", `discomfort-view-${mode}`);
-			b.onclick = () => {
-				ui.mode = mode;
-				ui.limit = PAGE;
-				redraw();
-			};
-			toggle.append(b);
-		}
-		out.push(el("div", { className: "keys-head" }, el("h3", {}, `Keys (${needle ? `${matching.length} of ` : ""}${s.entries.length})`), toggle), ...s.entries.length > 10 ? [ui.filter] : [], ui.mode === "gallery" ? gallery(images.slice(0, ui.limit), store, active.id) : keysTable(matching.slice(0, ui.limit), s, store, form, active.id));
-		if (shown.length > ui.limit) {
-			const more = el("button", { textContent: `Show ${Math.min(PAGE, shown.length - ui.limit)} more of ${shown.length - ui.limit}` });
-			more.setAttribute("data-testid", "discomfort-more");
-			more.onclick = () => {
-				ui.limit += PAGE;
-				redraw();
-			};
-			out.push(more);
-		}
-		out.push(el("h3", {}, "Add or change a value"), form.element);
+		const usage = el("div", { className: "usage" }, el("span", {}, `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`), bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes), el("span", {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`), bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)));
+		out.push(usage);
+		out.push(...keysSection(s, p, active.id));
 	}
 	const sweeps = Object.values(s.sweeps).sort((a, b) => Number(b.status === "running") - Number(a.status === "running") || b.createdAt.localeCompare(a.createdAt)).slice(0, 5);
 	if (sweeps.length) {
-		const list = el("div");
+		const list = el("div", { className: "list" });
 		list.setAttribute("data-testid", "discomfort-sweeps");
 		for (const w of sweeps) {
 			const finished = w.done + w.failed;
-			const text = `${w.label ?? w.workflows.join(", ")} · ${finished}/${w.total}${w.failed ? ` · ${w.failed} failed` : ""} · ${w.status}`;
+			const state = w.status === "running" ? "running" : w.failed ? "failed" : w.status === "cancelled" ? "cancelled" : "succeeded";
 			const line = el("div", {
-				className: `run ${w.failed ? "failed" : ""}`,
-				title: `${w.id}: outputs in ${w.folder}`
-			}, text);
+				className: `item sweep ${state}`,
+				title: `${w.label ?? w.workflows.join(", ")}: ${finished} of ${w.total} finished${w.failed ? `, ${w.failed} failed` : ""}, ${w.status}. ${w.id}: outputs in ${w.folder}`
+			}, icon(STATUS_ICONS[state]), el("span", { className: "name" }, w.label ?? w.workflows.join(", ")), el("span", { className: "meta" }, `${finished}/${w.total}${w.failed ? ` · ${w.failed} failed` : ""}`));
 			line.setAttribute("data-sweep", w.id);
 			list.append(line, bar(finished, w.total || 1));
 		}
@@ -4639,30 +4735,148 @@ function view(s, store, form, ui, redraw) {
 	}
 	const runs = Object.values(s.runs).slice(-10).reverse();
 	if (runs.length) {
-		const list = el("div");
+		const list = el("div", { className: "list" });
 		list.setAttribute("data-testid", "discomfort-runs");
 		for (const r of runs) {
-			const open = ui.openRun === r.runId;
-			const text = `${r.source === "page" ? "page" : "script"} · ${r.status}${r.workflow ? ` · ${r.workflow}` : ""} · step ${r.step}/${r.totalSteps}${r.nodesTotal ? ` · nodes ${r.nodesDone}/${r.nodesTotal}` : ""}${r.error ? ` · ${r.error}` : ""}`;
+			const open = p.view.openRun === r.runId;
+			const name = runName(r);
 			const line = el("div", {
-				className: `run line ${r.status}${open ? " open" : ""}`,
-				title: "Show this run"
-			}, text);
+				className: `item run ${r.status}${open ? " selected" : ""}`,
+				title: `${name} — ${r.status}${r.source === "page" ? ", from the page" : ", from a script"}, ${new Date(r.createdAt).toLocaleString()}${r.error ? `: ${r.error}` : ""}`
+			}, icon(STATUS_ICONS[r.status]), el("span", { className: "name" }, name), el("span", { className: "meta" }, runMeta(r)));
 			line.setAttribute("data-run", r.runId);
+			line.setAttribute("data-status", r.status);
 			line.onclick = () => {
-				ui.openRun = open ? void 0 : r.runId;
-				ui.runMessage = void 0;
-				redraw();
+				p.view.openRun = open ? void 0 : r.runId;
+				p.view.runMessage = void 0;
+				p.redraw();
 			};
-			list.append(line, bar(r.step, r.totalSteps || 1));
-			if (open) list.append(runDetails(r, s, store, ui, redraw));
+			list.append(line);
+			if (runIsOpen(r.status)) list.append(bar(r.step, r.totalSteps || 1));
+			if (open) list.append(runDetails(r, s, p));
 		}
 		out.push(el("h3", {}, "Runs"), list);
 	}
 	return out;
 }
+/** The icon of each run status (PrimeIcons). */
+var STATUS_ICONS = {
+	queued: "clock",
+	running: "spin pi-spinner",
+	succeeded: "check",
+	failed: "times-circle",
+	cancelled: "ban"
+};
+/** What a run is called: its workflows (the page's tab name for a run from the page). */
+var runName = (r) => r.workflows.join(" → ") || r.runId;
+/** The short line at a run's right: where it is while open, how long it took once done. */
+function runMeta(r) {
+	if (r.status === "queued") return "queued";
+	if (r.status === "running") return r.nodesTotal ? `${r.nodesDone ?? 0}/${r.nodesTotal} nodes` : `step ${r.step}/${r.totalSteps}`;
+	return duration(r.createdAt, r.finishedAt);
+}
+/** The contexts as rows: a click makes one active; rename, keep and delete on the row. */
+function contextList(s, p) {
+	const list = el("div", { className: "list contexts" });
+	list.setAttribute("data-testid", "discomfort-contexts");
+	for (const c of s.contexts) {
+		const selected = c.id === s.activeContext;
+		const label = c.name || c.id;
+		const actions = el("span", { className: "actions" }, iconButton("pencil", `Rename "${label}"`, () => renameContext(p, c), "discomfort-rename"));
+		if (!c.durable) actions.append(iconButton("bookmark", "Keep this context: its values go to disk, and it is still here after the bridge restarts", () => act(p, `"${label}" is not kept`, () => p.store.client.makeDurable(c.id)), "discomfort-keep"));
+		actions.append(iconButton("trash", `Delete "${label}"`, () => deleteContext(p, c), "discomfort-delete-context"));
+		const row = el("div", {
+			className: `item context${selected ? " selected" : ""}`,
+			title: `${label}${c.name ? ` (${c.id})` : ""}: ${c.keys} keys, ${c.durable ? "kept on disk (durable)" : "in memory until the bridge stops"}`
+		}, icon(c.durable ? "save" : "box"), el("span", { className: "name" }, label), el("span", { className: "meta" }, String(c.keys)), actions);
+		row.setAttribute("data-context", c.id);
+		row.setAttribute("aria-selected", String(selected));
+		row.onclick = () => p.store.setActive(c.id);
+		list.append(row);
+	}
+	if (!s.contexts.length) list.append(el("div", { className: "muted" }, "No context yet: make one with +."));
+	return list;
+}
+function newContext(p) {
+	act(p, "No context made", async () => {
+		const name = await p.ui.ask({
+			title: "New context",
+			message: "A name for the new context (what its values are for):",
+			defaultValue: `context ${p.store.state.contexts.length + 1}`
+		});
+		if (name === void 0) return;
+		const c = await p.store.client.createContext(name.trim() || "context");
+		p.store.setActive(c.id);
+	});
+}
+function renameContext(p, c) {
+	act(p, "Not renamed", async () => {
+		const name = await p.ui.ask({
+			title: "Rename context",
+			message: `A new name for context ${c.id}:`,
+			defaultValue: c.name ?? ""
+		});
+		if (name === void 0 || !name.trim() || name.trim() === c.name) return;
+		await p.store.client.renameContext(c.id, name.trim());
+	});
+}
+function deleteContext(p, c) {
+	const label = c.name || c.id;
+	act(p, `"${label}" is not deleted`, async () => {
+		if (!await p.ui.confirm({
+			title: "Delete context",
+			message: `Delete "${label}" and its ${c.keys} values? Runs that used it cannot run again.`,
+			destructive: true
+		})) return;
+		await p.store.client.deleteContext(c.id);
+		p.ui.toast("success", `Deleted "${label}"`);
+	});
+}
+/** The active context's keys: the list or the gallery, filtered and paged, and the form that adds one. */
+function keysSection(s, p, contextId) {
+	const { view: ui, store, form } = p;
+	const out = [];
+	const needle = ui.filter.value.trim().toLowerCase();
+	const matching = needle ? s.entries.filter((e) => e.key.toLowerCase().includes(needle)) : s.entries;
+	const images = matching.filter((e) => e.kind === "image" || e.kind === "mask");
+	const shown = ui.mode === "gallery" ? images : matching;
+	const toggle = el("div", { className: "toggle" });
+	for (const [mode, name, title] of [[
+		"list",
+		"list",
+		"Every key, as a list"
+	], [
+		"gallery",
+		"images",
+		"The images and masks, as a gallery"
+	]]) {
+		const b = iconButton(name, title, () => {
+			ui.mode = mode;
+			ui.limit = PAGE;
+			p.redraw();
+		}, `discomfort-view-${mode}`);
+		b.setAttribute("aria-pressed", String(ui.mode === mode));
+		toggle.append(b);
+	}
+	out.push(el("div", { className: "keys-head" }, el("h3", {}, `Keys (${needle ? `${matching.length} of ` : ""}${s.entries.length})`), toggle), ...s.entries.length > 10 ? [ui.filter] : [], ui.mode === "gallery" ? gallery(images.slice(0, ui.limit), store, contextId) : keysTable(matching.slice(0, ui.limit), s, p, contextId));
+	if (shown.length > ui.limit) {
+		const more = el("button", {
+			className: "p-button p-component p-button-text p-button-secondary",
+			textContent: `Show ${Math.min(PAGE, shown.length - ui.limit)} more of ${shown.length - ui.limit}`
+		});
+		more.setAttribute("data-testid", "discomfort-more");
+		more.onclick = () => {
+			ui.limit += PAGE;
+			p.redraw();
+		};
+		out.push(more);
+	}
+	out.push(el("h3", {}, "Add or change a value"), form.element);
+	return out;
+}
 /** The keys as a table: name, value (a thumbnail for images), type, size, download and delete. */
-function keysTable(entries, s, store, form, contextId) {
+function keysTable(entries, s, p, contextId) {
+	const { store, form } = p;
 	const table = el("table");
 	table.setAttribute("data-testid", "discomfort-keys");
 	const cols = el("colgroup");
@@ -4686,21 +4900,16 @@ function keysTable(entries, s, store, form, contextId) {
 			"latent",
 			"ref"
 		].includes(e.kind);
-		const del = el("button", {
-			textContent: "✕",
-			title: `Delete "${e.key}"`
-		});
-		del.onclick = () => void store.client.deleteKey(contextId, e.key);
+		const del = iconButton("trash", `Delete "${e.key}"`, () => act(p, `"${e.key}" is not deleted`, () => store.client.deleteKey(contextId, e.key)));
 		const download = el("a", {
-			textContent: "⤓",
 			href: store.client.rawUrl(contextId, e.key),
 			title: `Download "${e.key}"`,
 			download: e.key
-		});
-		const row = el("tr", { title: `${e.key}: ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, in ${e.storageType}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
+		}, icon("download"));
+		const row = el("tr", { title: `${e.key}: ${s.summaries[e.key] ?? e.kind}, ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, ${formatBytes(e.sizeBytes)} in ${e.storageType}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
 			className: "editable",
 			title: "Change this value",
-			onclick: () => void store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value))
+			onclick: () => act(p, `"${e.key}" could not be read`, () => store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value)))
 		} : {}, value), el("td", {}, e.passBy === "ref" ? `${e.comfyType} (ref)` : e.comfyType), el("td", {}, formatBytes(e.sizeBytes)), el("td", { className: "act" }, download, del));
 		row.setAttribute("data-key", e.key);
 		table.append(row);
@@ -4732,7 +4941,8 @@ function gallery(entries, store, contextId) {
 * outputs as its context holds them now (a thumbnail for images); "Run
 * again" runs the same workflows in that context with its values as they are.
 */
-function runDetails(r, s, store, ui, redraw) {
+function runDetails(r, s, p) {
+	const { store, view: ui, redraw } = p;
 	const box = el("div", { className: "run-details" });
 	box.setAttribute("data-testid", "discomfort-run-details");
 	const inActive = r.contextId === s.activeContext;
@@ -4758,16 +4968,30 @@ function runDetails(r, s, store, ui, redraw) {
 		box.append(el("div", { className: "muted" }, "Outputs"), outputs);
 	}
 	const actions = el("div", { className: "actions" });
-	if (r.rerunnable && !runIsOpen(r.status)) {
-		const again = el("button", {
-			textContent: "Run again",
-			title: "The same workflows, with the values the context holds now"
+	/** A text button with its icon, styled as the frontend's secondary buttons. */
+	const button = (name, text, title, testId) => {
+		const b = el("button", {
+			className: "text p-button p-component p-button-sm p-button-secondary",
+			title
+		}, icon(name), el("span", {}, text));
+		b.setAttribute("data-testid", testId);
+		return b;
+	};
+	if (r.rerunnable) {
+		const openIt = button("folder-open", "Open workflow", "Open what this run ran on the canvas, as it was queued", "discomfort-open-workflow");
+		openIt.onclick = () => act(p, "The workflow could not be opened", async () => {
+			const { workflows } = await store.client.runWorkflows(r.runId);
+			for (const w of workflows) await p.ui.openWorkflow(w);
 		});
-		again.setAttribute("data-testid", "discomfort-rerun");
+		actions.append(openIt);
+	}
+	if (r.rerunnable && !runIsOpen(r.status)) {
+		const again = button("replay", "Run again", "The same workflows, with the values the context holds now", "discomfort-rerun");
 		again.onclick = async () => {
 			again.disabled = true;
 			try {
-				ui.openRun = (await store.rerun(r.runId)).id;
+				const next = await store.rerun(r.runId);
+				ui.openRun = next.id;
 				ui.runMessage = void 0;
 			} catch (e) {
 				ui.runMessage = e.message;
@@ -4777,7 +5001,7 @@ function runDetails(r, s, store, ui, redraw) {
 		actions.append(again);
 	}
 	if (!inActive && s.contexts.some((c) => c.id === r.contextId)) {
-		const show = el("button", { textContent: "Show its context" });
+		const show = button("arrow-right", "Show its context", `Make ${r.contextId} the active context`, "discomfort-show-context");
 		show.onclick = () => store.setActive(r.contextId);
 		actions.append(show);
 	}
@@ -4929,7 +5153,8 @@ var DiscomfortStore = class {
 		else if (message.type === "context-changed") {
 			const others = this.state.contexts.filter((c) => c.id !== message.context.id);
 			this.state.contexts = message.closed ? others : [...others, message.context].sort((a, b) => a.id.localeCompare(b.id));
-			if (message.context.id === this.state.activeContext) this.refreshEntries();
+			if (message.closed && message.context.id === this.state.activeContext) this.setActive(this.state.contexts[0]?.id);
+			else if (message.context.id === this.state.activeContext) this.refreshEntries();
 			if (!this.state.activeContext && !message.closed) this.setActive(message.context.id);
 		} else if (message.type === "run-event") {
 			const e = message.event;
@@ -5077,7 +5302,14 @@ var chosenUrl = (value) => {
 	const url = String(value ?? "").trim();
 	return url && url !== DEFAULT_URL ? url : void 0;
 };
+/** The open workflow's name as its tab shows it ("invert.json" → "invert"), on every supported frontend. */
+function activeWorkflowName(manager) {
+	const active = manager.workflow?.activeWorkflow;
+	return (active?.filename ?? active?.path?.split("/").pop())?.replace(/\.json$/i, "") || void 0;
+}
 var store;
+/** The frontend's dialogs, toasts and canvas (once the page is set up). */
+var ui;
 var getStore = () => store;
 var w = window;
 /** Nodes ComfyUI makes from server definitions on every frontend: where its outline styles are borrowed from. */
@@ -5150,7 +5382,11 @@ var extension = {
 		onChange: whenTypingStops((value) => store?.setToken(String(value ?? "")))
 	}],
 	registerCustomNodes() {
-		const node = definePortNode(w.LGraphNode, getStore, comfyStrokeStyles);
+		const node = definePortNode(w.LGraphNode, {
+			store: getStore,
+			ui: () => ui,
+			strokeStyles: comfyStrokeStyles
+		});
 		w.LiteGraph.registerNodeType(PORT_TYPE, node);
 		node.category = "Discomfort";
 	},
@@ -5171,6 +5407,7 @@ var extension = {
 	async setup(comfy) {
 		const manager = comfy.extensionManager;
 		const page = api;
+		ui = pageUi(manager, app);
 		const chosen = chosenUrl(manager.setting.get(URL_SETTING));
 		store = new DiscomfortStore(DEFAULT_URL, () => page.clientId ?? page.initialClientId);
 		store.client.token = String(manager.setting.get(TOKEN_SETTING) ?? "");
@@ -5187,22 +5424,27 @@ var extension = {
 			type: "custom",
 			render: (el) => {
 				unmountSidebar?.();
-				unmountSidebar = renderSidebar(el, store);
+				unmountSidebar = renderSidebar(el, store, ui);
 			},
 			destroy: () => {
 				unmountSidebar?.();
 				unmountSidebar = void 0;
 			}
 		});
-		installQueueHook(page, () => {
-			applyPendingSettings();
-			return store;
-		}, (severity, summary, detail) => manager.toast.add({
-			severity,
-			summary,
-			detail,
-			life: 8e3
-		}), () => app.graph?.nodes ?? []);
+		installQueueHook(page, {
+			store: () => {
+				applyPendingSettings();
+				return store;
+			},
+			toast: (severity, summary, detail) => manager.toast.add({
+				severity,
+				summary,
+				detail,
+				life: 8e3
+			}),
+			nodes: () => app.graph?.nodes ?? [],
+			workflowName: () => activeWorkflowName(manager)
+		});
 	}
 };
 app.registerExtension(extension);

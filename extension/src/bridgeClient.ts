@@ -12,6 +12,7 @@ import type {
   RoutePath,
   RouteParams,
   RunView,
+  RunWorkflows,
 } from '../../shared/protocol/index.js'
 
 export type { ContextSummary, EntryMeta, KeyEntry }
@@ -81,6 +82,17 @@ export class BridgeClient {
   }
   createContext(name: string) {
     return this.call<ContextSummary>(routePaths.createContext, {}, { name })
+  }
+  renameContext(contextId: string, name: string) {
+    return this.call<ContextSummary>(routePaths.updateContext, { id: contextId }, { name })
+  }
+  /** Remove a context and every value in it. */
+  deleteContext(contextId: string) {
+    return this.call<void>(routePaths.closeContext, { id: contextId })
+  }
+  /** What a run ran, to open on the canvas again. */
+  runWorkflows(runId: string) {
+    return this.call<RunWorkflows>(routePaths.runWorkflows, { id: runId })
   }
   /** Keep a context from now on: its values go to disk and it outlives the bridge. */
   makeDurable(contextId: string) {

@@ -9,6 +9,7 @@ import { app } from '../../scripts/app.js'
 import { anyNodeInView, viewOfAll, type NodeBox, type View } from './fitView.js'
 import { definePortNode, PORT_TYPE, refreshPort, type PortNodeInstance } from './portNode.js'
 import { installQueueHook, type ApiLike } from './queueHook.js'
+import { pageUi, type PageUi } from './pageUi.js'
 import { renderSidebar } from './sidebar.js'
 import { DiscomfortStore } from './state.js'
 import { ANNOUNCEMENT_FILE, announcedUrl, type BridgeAnnouncement } from '../../shared/protocol/announcement.js'
@@ -63,7 +64,17 @@ const chosenUrl = (value: unknown): string | undefined => {
   return url && url !== DEFAULT_URL ? url : undefined
 }
 
+/** The open workflow's name as its tab shows it ("invert.json" → "invert"), on every supported frontend. */
+function activeWorkflowName(manager: unknown): string | undefined {
+  const active = (manager as { workflow?: { activeWorkflow?: { filename?: string; path?: string } | null } }).workflow
+    ?.activeWorkflow
+  const name = active?.filename ?? active?.path?.split('/').pop()
+  return name?.replace(/\.json$/i, '') || undefined
+}
+
 let store: DiscomfortStore | undefined
+/** The frontend's dialogs, toasts and canvas (once the page is set up). */
+let ui: PageUi | undefined
 const getStore = () => store
 
 interface LiteGraphGlobal {
@@ -149,7 +160,11 @@ const extension: ComfyExtension = {
     },
   ],
   registerCustomNodes() {
-    const node = definePortNode(w.LGraphNode, getStore, comfyStrokeStyles) as unknown as { category: string }
+    const node = definePortNode(w.LGraphNode, {
+      store: getStore,
+      ui: () => ui,
+      strokeStyles: comfyStrokeStyles,
+    }) as unknown as { category: string }
     w.LiteGraph.registerNodeType(PORT_TYPE, node)
     // Registration resets the category; put it back (as rgthree-comfy does).
     node.category = 'Discomfort'
@@ -172,6 +187,7 @@ const extension: ComfyExtension = {
   async setup(comfy: ComfyApp) {
     const manager = comfy.extensionManager
     const page = api as unknown as ApiLike
+    ui = pageUi(manager, app)
     const chosen = chosenUrl(manager.setting.get(URL_SETTING))
     store = new DiscomfortStore(DEFAULT_URL, () => page.clientId ?? page.initialClientId)
     store.client.token = String(manager.setting.get(TOKEN_SETTING) ?? '')
@@ -190,23 +206,23 @@ const extension: ComfyExtension = {
       type: 'custom',
       render: (el: HTMLElement) => {
         unmountSidebar?.()
-        unmountSidebar = renderSidebar(el, store!)
+        unmountSidebar = renderSidebar(el, store!, ui!)
       },
       destroy: () => {
         unmountSidebar?.()
         unmountSidebar = undefined
       },
     })
-    installQueueHook(
-      page,
-      () => {
+    installQueueHook(page, {
+      store: () => {
         applyPendingSettings()
         return store!
       },
-      (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }),
-      () =>
+      toast: (severity, summary, detail) => manager.toast.add({ severity, summary, detail, life: 8000 }),
+      nodes: () =>
         (app as unknown as { graph?: { nodes?: Array<{ widgets?: Array<{ value: unknown }> }> } }).graph?.nodes ?? [],
-    )
+      workflowName: () => activeWorkflowName(manager),
+    })
   },
 }
 

@@ -2,7 +2,7 @@
 import { LGraph, LGraphNode, LiteGraph } from '@comfyorg/litegraph'
 import { describe, expect, it } from 'vitest'
 import { portMode, portTitle } from './portMode.js'
-import { definePortNode, modeOf, PORT_TYPE, type PortNodeInstance } from './portNode.js'
+import { definePortNode, modeOf, PORT_TYPE, type PortNodeInstance, valueForPort } from './portNode.js'
 
 describe('portMode', () => {
   it('follows the links', () => {
@@ -18,7 +18,11 @@ describe('portMode', () => {
 describe('DiscomfortPort on litegraph, headless', () => {
   LiteGraph.registerNodeType(
     PORT_TYPE,
-    definePortNode(LGraphNode as unknown as new () => PortNodeInstance, () => undefined) as never,
+    definePortNode(LGraphNode as unknown as new () => PortNodeInstance, {
+      store: () => undefined,
+      ui: () => undefined,
+      strokeStyles: () => undefined,
+    }) as never,
   )
   class Source extends LGraphNode {
     constructor() {
@@ -70,5 +74,23 @@ describe('DiscomfortPort on litegraph, headless', () => {
     ) as unknown as PortNodeInstance
     expect(loaded.widgets!.find((w) => w.name === 'unique_id')!.value).toBe('seed')
     expect(modeOf(loaded)).toBe('INPUT')
+  })
+})
+
+describe('"set value" reads what is typed as the port\'s type', () => {
+  it('numbers stay numbers of the port type; an INT port refuses a fraction instead of changing type', () => {
+    expect(valueForPort('FLOAT', '2')).toEqual({ value: 2 })
+    expect(valueForPort('FLOAT', '0.5')).toEqual({ value: 0.5 })
+    expect(valueForPort('INT', '7')).toEqual({ value: 7 })
+    expect(valueForPort('INT', '0.5')).toMatchObject({ error: expect.stringMatching(/whole number/) })
+    expect(valueForPort('FLOAT', 'abc')).toMatchObject({ error: expect.stringMatching(/not a number/) })
+    expect(valueForPort('FLOAT', ' ')).toMatchObject({ error: expect.stringMatching(/not a number/) })
+  })
+  it('booleans are true or false, strings as typed, anything else JSON when it parses', () => {
+    expect(valueForPort('BOOLEAN', 'True')).toEqual({ value: true })
+    expect(valueForPort('BOOLEAN', 'yes')).toMatchObject({ error: expect.any(String) })
+    expect(valueForPort('STRING', '42')).toEqual({ value: '42' })
+    expect(valueForPort('*', '{"a":1}')).toEqual({ value: { a: 1 } })
+    expect(valueForPort('*', 'plain words')).toEqual({ value: 'plain words' })
   })
 })

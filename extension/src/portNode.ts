@@ -6,6 +6,7 @@
  * they captured last.
  */
 import { MODE_STYLES, portMode, portTitle, type PortMode } from './portMode.js'
+import type { PageUi } from './pageUi.js'
 import type { DiscomfortStore } from './state.js'
 
 /** The parts of litegraph this node uses (the frontend exposes them as globals). */
@@ -49,6 +50,8 @@ export interface PortNodeInstance {
   ): Widget
   setDirtyCanvas?(fg: boolean, bg: boolean): void
   size?: [number, number]
+  computeSize?(): [number, number]
+  setSize?(size: [number, number]): void
   /** ComfyUI's DOM widgets (an element placed over the canvas under the node's widgets). */
   addDOMWidget?(name: string, type: string, element: HTMLElement, options?: Record<string, unknown>): Widget
 }
@@ -141,6 +144,9 @@ function fitTitle(node: PortNodeInstance): void {
   if (node.size[0] < needed) node.size[0] = needed
 }
 
+/** How tall the picture under a port's widgets is at least. */
+const PREVIEW_HEIGHT = 120
+
 /** The <img> of a port's preview DOM widget, when the frontend has DOM widgets. */
 const previews = new WeakMap<PortNodeInstance, HTMLImageElement>()
 
@@ -162,23 +168,47 @@ function showPreview(node: PortNodeInstance, mode: string, uniqueId: string, sto
     img.removeAttribute('src')
     img.style.display = 'none'
   }
+  // Grown to show the picture, back to its widgets' height without one (its width as the user left it).
+  const fitted = node.computeSize?.()
+  if (fitted && node.size && (src ? node.size[1] < fitted[1] : node.size[1] > fitted[1]))
+    node.setSize?.([node.size[0], fitted[1]])
   node.setDirtyCanvas?.(true, true)
 }
 
-/** What an INPUT port's "set value" asks for: a file for IMAGE, MASK and LATENT, else a typed value. */
-async function setValueFromNode(node: PortNodeInstance, given: DiscomfortStore | undefined): Promise<void> {
+/** A typed entry as the port's type reads it, or why it cannot be. */
+export function valueForPort(type: string, text: string): { value: unknown } | { error: string } {
+  if (type === 'INT' || type === 'FLOAT') {
+    const n = Number(text)
+    if (text.trim() === '' || !Number.isFinite(n)) return { error: `"${text}" is not a number` }
+    if (type === 'INT' && !Number.isInteger(n)) return { error: `"${text}" is not a whole number (this port is INT)` }
+    return { value: n }
+  }
+  if (type === 'BOOLEAN') {
+    const t = text.trim().toLowerCase()
+    return t === 'true' || t === 'false' ? { value: t === 'true' } : { error: `"${text}" is not true or false` }
+  }
+  if (type === 'STRING' || type === 'COMBO') return { value: text }
+  try {
+    return { value: JSON.parse(text) as unknown }
+  } catch {
+    return { value: text }
+  }
+}
+
+/**
+ * What an INPUT port's "set value" asks for: a file for IMAGE, MASK and
+ * LATENT, else a typed value in the frontend's own prompt dialog; what goes
+ * wrong is said in its toasts.
+ */
+async function setValueFromNode(node: PortNodeInstance, given: DiscomfortStore | undefined, ui: PageUi): Promise<void> {
   const key = uniqueIdOf(node).trim()
   const store = given?.state.status === 'up' ? given : undefined
   const ctx = store?.state.activeContext
-  if (!store || !ctx) {
-    window.alert('Discomfort: connect the bridge and choose a context in the Discomfort panel first.')
-    return
-  }
-  if (!key) {
-    window.alert('Discomfort: give this port a unique_id first (the key its value is stored under).')
-    return
-  }
+  if (!store || !ctx)
+    return ui.toast('warn', 'No context', 'Connect the bridge and choose a context in the Discomfort panel first.')
+  if (!key) return ui.toast('warn', 'No key', 'Give this port a unique_id first: the key its value is stored under.')
   const type = String(node.properties.discomfortType ?? '*')
+  const failed = (e: Error) => ui.toast('error', `"${key}" is unchanged`, e.message)
   if (type === 'IMAGE' || type === 'MASK' || type === 'LATENT') {
     const input = Object.assign(document.createElement('input'), {
       type: 'file',
@@ -186,44 +216,37 @@ async function setValueFromNode(node: PortNodeInstance, given: DiscomfortStore |
     })
     input.onchange = () => {
       const file = input.files?.[0]
-      if (file) void store.client.putFile(ctx, key, file, type).catch((e: Error) => window.alert(e.message))
+      if (file) void store.client.putFile(ctx, key, file, type).catch(failed)
     }
     input.click()
     return
   }
   const current = store.state.summaries[key] ?? ''
-  const text = window.prompt(`Value of "${key}" (${type === '*' ? 'any' : type}):`, current.replace(/^"|"$/g, ''))
-  if (text === null) return
-  const value =
-    type === 'INT' || type === 'FLOAT'
-      ? Number(text)
-      : type === 'BOOLEAN'
-        ? text.trim() === 'true'
-        : type === 'STRING' || type === 'COMBO'
-          ? text
-          : (() => {
-              try {
-                return JSON.parse(text) as unknown
-              } catch {
-                return text
-              }
-            })()
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    window.alert(`"${text}" is not a number; "${key}" is unchanged.`)
-    return
-  }
+  const text = await ui.ask({
+    title: `Set "${key}"`,
+    message: `The value of "${key}" in context ${ctx} (${type === '*' ? 'any type: JSON or text' : type}):`,
+    defaultValue: current.replace(/^"|"$/g, ''),
+  })
+  if (text === undefined) return
+  const parsed = valueForPort(type, text)
+  if ('error' in parsed) return ui.toast('error', `"${key}" is unchanged`, `${parsed.error}.`)
   // The port's own type, so a FLOAT port's 2 is stored as FLOAT 2.0, not INT.
   const scalar = ['INT', 'FLOAT', 'BOOLEAN', 'STRING'].includes(type) ? type : undefined
-  await store.client.putValue(ctx, key, value, scalar).catch((e: Error) => window.alert(e.message))
+  await store.client.putValue(ctx, key, parsed.value, scalar).catch(failed)
+}
+
+/** What the port node asks of the page. */
+export interface PortPage {
+  store(): DiscomfortStore | undefined
+  /** The frontend's dialogs and toasts (set once the page is up). */
+  ui(): PageUi | undefined
+  /** The outline styles the frontend gives its own nodes (node error, running...), where it gives ours none. */
+  strokeStyles(): Record<string, unknown> | undefined
 }
 
 /** Define the node class on the page's litegraph. */
-export function definePortNode(
-  base: new () => PortNodeInstance,
-  getStore: () => DiscomfortStore | undefined,
-  /** The outline styles the frontend gives its own nodes (node error, running...), where it gives ours none. */
-  comfyStrokeStyles: () => Record<string, unknown> | undefined = () => undefined,
-): new () => PortNodeInstance {
+export function definePortNode(base: new () => PortNodeInstance, page: PortPage): new () => PortNodeInstance {
+  const getStore = () => page.store()
   class DiscomfortPortNode extends base {
     static title = 'Discomfort Port'
     static category = 'Discomfort'
@@ -238,7 +261,7 @@ export function definePortNode(
       // Outlined as ComfyUI outlines its own nodes (a validation error in red, the running node in green):
       // frontends before 1.58 give those styles only to nodes made from a server definition.
       const styles = (this as { strokeStyles?: Record<string, unknown> }).strokeStyles
-      for (const [name, style] of Object.entries((styles && comfyStrokeStyles()) ?? {}))
+      for (const [name, style] of Object.entries((styles && page.strokeStyles()) ?? {}))
         if (styles && !(name in styles)) styles[name] = style
       this.addInput('input_data', '*', { shape: 7 })
       this.addOutput('output_data', '*')
@@ -252,9 +275,18 @@ export function definePortNode(
       status.serialize = false
       if (status.options) status.options.serialize = false
       // Set this port's value in the active context, right here (INPUT ports read it).
-      const set = this.addWidget('button', 'set value', null, () => void setValueFromNode(this, getStore()), {
-        serialize: false,
-      })
+      const set = this.addWidget(
+        'button',
+        'set value',
+        null,
+        () => {
+          const ui = page.ui()
+          if (ui) void setValueFromNode(this, getStore(), ui)
+        },
+        {
+          serialize: false,
+        },
+      )
       set.serialize = false
       // The image the key holds, under the widgets (frontends with DOM widgets: all we support).
       if (typeof this.addDOMWidget === 'function') {
@@ -265,7 +297,8 @@ export function definePortNode(
         const preview = this.addDOMWidget('preview', 'discomfort-preview', img, {
           serialize: false,
           hideOnZoom: false,
-          getMinHeight: () => 120,
+          // Room for the image only while there is one: a port without a picture is as tall as its widgets.
+          getMinHeight: () => (img.hasAttribute('src') ? PREVIEW_HEIGHT : 0),
         })
         preview.serialize = false
         previews.set(this, img)

@@ -28,6 +28,8 @@ export interface ApiLike {
   fetchApi?(route: string, options?: RequestInit): Promise<Response>
 }
 
+const nameOf = (name: string | undefined) => (name?.trim() ? { name: name.trim().slice(0, 500) } : {})
+
 const hasPorts = (output: PromptData['output']): boolean =>
   Object.values(output ?? {}).some((n) => n?.class_type === PORT_TYPE)
 
@@ -50,12 +52,17 @@ function keepControlledValues(nodes: () => Array<{ widgets?: WidgetLike[] }>): v
   }, 0)
 }
 
-export function installQueueHook(
-  api: ApiLike,
-  store: () => DiscomfortStore,
-  toast: (severity: 'error' | 'info', summary: string, detail: string) => void,
-  nodes: () => Array<{ widgets?: WidgetLike[] }> = () => [],
-): void {
+/** What the hook asks of the page. */
+export interface QueuePage {
+  store: () => DiscomfortStore
+  toast: (severity: 'error' | 'info', summary: string, detail: string) => void
+  /** The graph's nodes (for the widget values queueing would move). */
+  nodes: () => Array<{ widgets?: WidgetLike[] }>
+  /** The name of the workflow being queued (its tab), which the run is listed under. */
+  workflowName: () => string | undefined
+}
+
+export function installQueueHook(api: ApiLike, { store, toast, nodes, workflowName }: QueuePage): void {
   /**
    * Not queued. The frontend's own queuePrompt runs with its request to /prompt answered by
    * the refusal (status 400), so it throws, shows and marks it as it would ComfyUI's own;
@@ -103,6 +110,7 @@ export function installQueueHook(
         contextId,
         clientId: api.clientId ?? api.initialClientId ?? '',
         extraData: { extra_pnginfo: { workflow: data.workflow } },
+        ...nameOf(workflowName()),
       })
     } catch (e) {
       return refuse(

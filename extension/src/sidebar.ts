@@ -1,9 +1,14 @@
 /**
- * The "Discomfort" sidebar tab: bridge status and URL, the contexts, and for
- * the selected one its keys (type, pass-by, tier, size, last update,
- * thumbnails), RAM and disk usage, delete and download, and live run progress.
+ * The "Discomfort" sidebar tab, laid out as ComfyUI's own tabs are (a header
+ * with the title and icon buttons, compact rows with icons, actions on the
+ * row): bridge status, the contexts (new, rename, keep, delete), for the
+ * selected one its keys (type, pass-by, tier, size, last update, thumbnails),
+ * RAM and disk usage, and the sweeps and runs, each run named after its
+ * workflow, with a status icon, and its workflow one click from the canvas.
+ * Questions go through the frontend's own dialogs, news through its toasts.
  */
-import { runIsOpen } from '../../shared/protocol/index.js'
+import { runIsOpen, type RunStatus } from '../../shared/protocol/index.js'
+import type { PageUi } from './pageUi.js'
 import { formatBytes } from './portMode.js'
 import type { DiscomfortState, DiscomfortStore, LiveRun } from './state.js'
 import { valueForm, type ValueForm } from './valueForm.js'
@@ -17,12 +22,31 @@ import { valueForm, type ValueForm } from './valueForm.js'
 const STYLE = `
 .discomfort { padding: 8px; font-size: 12px; display: flex; flex-direction: column; gap: 8px; color: var(--fg-color); min-width: 0; overflow-x: hidden; box-sizing: border-box; }
 .discomfort * { box-sizing: border-box; }
-.discomfort .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 32px; border-bottom: 1px solid var(--border-color); padding-bottom: 6px; }
+.discomfort .header { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 32px; border-bottom: 1px solid var(--border-color); padding-bottom: 4px; }
 .discomfort .header .title { font-weight: bold; text-transform: uppercase; white-space: nowrap; }
-.discomfort .status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
-.discomfort .header:has(.status.down) { flex-wrap: wrap; }
-.discomfort .status.down { white-space: normal; overflow-wrap: anywhere; flex-basis: 100%; line-height: 1.4; }
-.discomfort .status.up::before { content: '● '; color: #4caf50; }
+.discomfort .tools { display: flex; gap: 2px; }
+.discomfort .status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; color: var(--descrip-text); }
+.discomfort .status.down { white-space: normal; overflow-wrap: anywhere; line-height: 1.4; color: var(--fg-color); }
+.discomfort button.icon { display: inline-flex; align-items: center; justify-content: center; width: 24px; height: 24px; padding: 0; margin: 0;
+  border: none; border-radius: 4px; background: none; color: var(--descrip-text); flex: none; box-shadow: none; }
+.discomfort button.icon:hover, .discomfort button.icon:focus-visible { color: var(--fg-color); background: var(--content-hover-bg, var(--comfy-menu-secondary-bg)); }
+.discomfort button.icon .pi { font-size: 12px; }
+.discomfort button.text { display: inline-flex; align-items: center; gap: 4px; }
+.discomfort .list { display: flex; flex-direction: column; gap: 1px; }
+.discomfort .list.contexts { max-height: 168px; overflow-y: auto; }
+.discomfort .item { display: flex; align-items: center; gap: 6px; min-height: 28px; padding: 0 4px 0 6px; border-radius: 4px; cursor: pointer; min-width: 0; }
+.discomfort .item:hover { background: var(--content-hover-bg, var(--comfy-menu-secondary-bg)); }
+.discomfort .item.selected { background: var(--comfy-menu-secondary-bg); }
+.discomfort .item > .pi { flex: none; width: 14px; text-align: center; color: var(--descrip-text); font-size: 12px; }
+.discomfort .item .name { flex: 1; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.discomfort .item .meta { flex: none; color: var(--descrip-text); white-space: nowrap; font-variant-numeric: tabular-nums; }
+.discomfort .item .actions { display: flex; flex: none; visibility: hidden; }
+.discomfort .item:hover .actions, .discomfort .item.selected .actions, .discomfort .item:focus-within .actions { visibility: visible; }
+.discomfort .item.succeeded > .pi { color: var(--fg-color); }
+.discomfort .item.failed > .pi, .discomfort .item.failed .meta { color: var(--error-text, #f44336); }
+.discomfort .item.running > .pi, .discomfort .item.queued > .pi { color: var(--p-primary-color, var(--fg-color)); }
+.discomfort .item + .bar { margin: 0 6px 2px 26px; height: 3px; }
+.discomfort .status.up::before { content: '● '; color: var(--p-green-500, #4caf50); }
 .discomfort .status.down::before, .discomfort .status.connecting::before { content: '● '; color: var(--error-text, #f44336); }
 .discomfort h3 { margin: 4px 0 0; font-size: 12px; font-weight: bold; color: var(--descrip-text); text-transform: uppercase; }
 .discomfort select, .discomfort input:not([type=checkbox]):not([type=file]), .discomfort button {
@@ -30,23 +54,25 @@ const STYLE = `
   border-radius: 4px; font-size: 12px; padding: 3px 6px; min-width: 0; }
 .discomfort button { cursor: pointer; white-space: nowrap; }
 .discomfort button:hover { background: var(--content-hover-bg, var(--comfy-menu-secondary-bg)); }
-.discomfort .picker { display: flex; gap: 4px; }
-.discomfort .picker select { flex: 1; width: 0; text-overflow: ellipsis; }
 .discomfort input[type=file] { min-width: 0; max-width: 100%; color: var(--descrip-text); }
 .discomfort table { width: 100%; table-layout: fixed; border-collapse: collapse; }
-.discomfort col.key { width: 30%; } .discomfort col.value { width: 24%; } .discomfort col.type { width: 20%; }
-.discomfort col.size { width: 13%; } .discomfort col.act { width: 13%; }
+/* The type, size and actions take what they need; the key and the value share the rest (the whole row is in its tooltip). */
+.discomfort col.type { width: 58px; } .discomfort col.size { width: 50px; } .discomfort col.act { width: 44px; }
 .discomfort td.act { text-overflow: clip; }
 .discomfort td, .discomfort th { border-bottom: 1px solid var(--border-color); padding: 2px 4px; text-align: left;
   vertical-align: middle; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .discomfort th { color: var(--descrip-text); font-weight: normal; }
 .discomfort tr:nth-child(even) td { background: var(--tr-even-bg-color, transparent); }
 .discomfort img.thumb { max-width: 40px; max-height: 32px; image-rendering: pixelated; vertical-align: middle; }
-.discomfort td.act a, .discomfort td.act button { padding: 0 3px; border: none; background: none; color: var(--descrip-text); text-decoration: none; }
+.discomfort td.act { padding: 0; }
+.discomfort td.act a { display: inline-flex; align-items: center; justify-content: center; width: 20px; height: 20px; color: var(--descrip-text); text-decoration: none; vertical-align: middle; }
+.discomfort td.act a:hover { color: var(--fg-color); }
+.discomfort td.act button.icon { width: 20px; height: 20px; vertical-align: middle; }
 .discomfort .bar { height: 6px; background: var(--comfy-input-bg); border-radius: 3px; overflow: hidden; }
 .discomfort .bar > div { height: 100%; background: var(--p-primary-color, #4a90e2); }
-.discomfort .run, .discomfort .muted { color: var(--descrip-text); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.discomfort .run.failed { color: var(--error-text, #f44336); }
+.discomfort .muted { color: var(--descrip-text); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.discomfort .usage { display: grid; grid-template-columns: auto 1fr; align-items: center; gap: 2px 8px; color: var(--descrip-text); }
+.discomfort .usage span { white-space: nowrap; }
 .discomfort .filter { width: 100%; }
 .discomfort .value-form { display: flex; flex-direction: column; gap: 4px; }
 .discomfort .value-form .row { display: flex; gap: 4px; align-items: center; min-width: 0; }
@@ -57,17 +83,12 @@ const STYLE = `
 .discomfort.dropping { outline: 2px dashed var(--p-primary-color, #4a90e2); outline-offset: -4px; }
 .discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
 .discomfort .keys-head { display: flex; align-items: center; justify-content: space-between; gap: 4px; }
-.discomfort .toggle { display: flex; }
-.discomfort .toggle button { border-radius: 0; padding: 1px 6px; }
-.discomfort .toggle button:first-child { border-radius: 4px 0 0 4px; }
-.discomfort .toggle button:last-child { border-radius: 0 4px 4px 0; border-left: none; }
-.discomfort .toggle button[aria-pressed=true] { background: var(--p-primary-color, #4a90e2); color: var(--p-primary-contrast-color, #fff); }
+.discomfort .toggle { display: flex; gap: 2px; }
+.discomfort .toggle button[aria-pressed=true] { color: var(--fg-color); background: var(--comfy-menu-secondary-bg); }
 .discomfort .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(88px, 1fr)); gap: 6px; }
 .discomfort .gallery a { display: flex; flex-direction: column; gap: 2px; min-width: 0; color: var(--descrip-text); text-decoration: none; }
 .discomfort .gallery img { width: 100%; aspect-ratio: 1; object-fit: contain; background: var(--comfy-input-bg); border: 1px solid var(--border-color); border-radius: 4px; image-rendering: pixelated; }
 .discomfort .gallery span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.discomfort .run.line { cursor: pointer; }
-.discomfort .run.line:hover, .discomfort .run.line.open { color: var(--fg-color); }
 .discomfort .run-details { display: flex; flex-direction: column; gap: 4px; padding: 6px; border: 1px solid var(--border-color); border-radius: 4px; background: var(--comfy-input-bg); }
 .discomfort .run-details .text { white-space: normal; overflow-wrap: anywhere; }
 .discomfort .run-details .error { color: var(--error-text, #f44336); }
@@ -86,6 +107,25 @@ const el = <K extends keyof HTMLElementTagNameMap>(
   return node
 }
 
+/** A PrimeIcons glyph (the icon font every supported frontend loads). */
+const icon = (name: string) => el('i', { className: `pi pi-${name}` })
+
+/** A small icon button as the frontend's own panels have them, with its tooltip; `testId` for the tests. */
+function iconButton(name: string, title: string, onclick: (e: MouseEvent) => void, testId?: string): HTMLButtonElement {
+  const b = el(
+    'button',
+    { className: 'icon p-button p-component p-button-icon-only p-button-text p-button-secondary', title },
+    icon(name),
+  )
+  b.setAttribute('aria-label', title)
+  b.onclick = (e) => {
+    e.stopPropagation()
+    onclick(e)
+  }
+  if (testId) b.setAttribute('data-testid', testId)
+  return b
+}
+
 const bar = (used: number, capacity: number) => {
   const pct = capacity > 0 ? Math.min(100, (used / capacity) * 100) : 0
   const inner = el('div')
@@ -93,7 +133,7 @@ const bar = (used: number, capacity: number) => {
   return el('div', { className: 'bar', title: `${formatBytes(used)} of ${formatBytes(capacity)}` }, inner)
 }
 
-export function renderSidebar(root: HTMLElement, store: DiscomfortStore): () => void {
+export function renderSidebar(root: HTMLElement, store: DiscomfortStore, ui: PageUi): () => void {
   const style = el('style', { textContent: STYLE })
   const container = el('div', { className: 'discomfort' })
   root.append(style, container)
@@ -120,18 +160,19 @@ export function renderSidebar(root: HTMLElement, store: DiscomfortStore): () => 
     void (dt.files.length ? form.drop(dt.files) : form.dropUrl(uri!))
   })
   // The key filter and how many rows show: kept across redraws (so typing is not interrupted).
-  const ui: KeysView = {
-    filter: el('input', { className: 'filter', placeholder: 'Filter keys…' }),
+  const page = ui
+  const keys: KeysView = {
+    filter: el('input', { className: 'filter p-inputtext', placeholder: 'Filter keys…' }),
     limit: PAGE,
     mode: 'list',
   }
-  ui.filter.setAttribute('data-testid', 'discomfort-filter')
-  ui.filter.oninput = () => {
-    ui.limit = PAGE
+  keys.filter.setAttribute('data-testid', 'discomfort-filter')
+  keys.filter.oninput = () => {
+    keys.limit = PAGE
     draw(store.state)
   }
   const draw = (s: DiscomfortState) => {
-    container.replaceChildren(...view(s, store, form, ui, () => draw(store.state)))
+    container.replaceChildren(...view(s, { store, form, ui: page, view: keys, redraw: () => draw(store.state) }))
   }
   const off = store.subscribe(draw)
   if (store.state.status === 'up') void store.refreshEntries()
@@ -176,7 +217,22 @@ function downText(s: DiscomfortState, store: DiscomfortStore): string {
   return `No bridge found: none announced itself to this ComfyUI, and none answers at ${url}. Start one with "npx discomfort up", or set Settings › Discomfort › Bridge URL.`
 }
 
-function view(s: DiscomfortState, store: DiscomfortStore, form: ValueForm, ui: KeysView, redraw: () => void): Node[] {
+/** What the panel's parts share: the store, the value form, the frontend's surfaces, and what the user chose. */
+interface Panel {
+  store: DiscomfortStore
+  form: ValueForm
+  ui: PageUi
+  view: KeysView
+  redraw: () => void
+}
+
+/** Run an action from a button; what goes wrong is said in a toast titled `failing`. */
+const act = (p: Panel, failing: string, work: () => Promise<unknown>) => {
+  void work().catch((e: Error) => p.ui.toast('error', failing, e.message))
+}
+
+function view(s: DiscomfortState, p: Panel): Node[] {
+  const { store } = p
   const out: Node[] = []
   const statusText =
     s.status === 'up'
@@ -186,91 +242,28 @@ function view(s: DiscomfortState, store: DiscomfortStore, form: ValueForm, ui: K
         : 'Connecting…'
   const status = el('div', { className: `status ${s.status}`, title: statusText }, statusText)
   status.setAttribute('data-testid', 'discomfort-status')
-  out.push(el('div', { className: 'header' }, el('span', { className: 'title' }, 'Discomfort'), status))
+  const tools = el('div', { className: 'tools' })
+  if (s.status === 'up') tools.append(iconButton('plus', 'New context', () => newContext(p), 'discomfort-new-context'))
+  out.push(el('div', { className: 'header' }, el('span', { className: 'title' }, 'Discomfort'), tools), status)
   if (s.status !== 'up') return out
 
-  const select = el('select')
-  select.setAttribute('data-testid', 'discomfort-context-select')
-  for (const c of s.contexts) {
-    const label = `${c.name ? `${c.name} — ` : ''}${c.id} (${c.keys} keys${c.durable ? ', durable' : ''})`
-    select.append(el('option', { value: c.id, selected: c.id === s.activeContext, title: label }, label))
-  }
-  select.title = select.selectedOptions[0]?.title ?? ''
-  select.onchange = () => store.setActive(select.value)
-  const create = el('button', { textContent: 'New context' })
-  create.onclick = async () => {
-    const c = await store.client.createContext('from ComfyUI')
-    store.setActive(c.id)
-  }
+  out.push(el('h3', {}, `Contexts (${s.contexts.length})`), contextList(s, p))
   const active = s.contexts.find((c) => c.id === s.activeContext)
-  const picker = el('div', { className: 'picker' }, select, create)
-  if (active && !active.durable) {
-    const keep = el('button', {
-      textContent: 'Keep',
-      title: 'Keep this context: its values go to disk, and it is still here after the bridge restarts',
-    })
-    keep.setAttribute('data-testid', 'discomfort-keep')
-    keep.onclick = () => void store.client.makeDurable(active.id)
-    picker.append(keep)
-  }
-  out.push(el('h3', {}, 'Context'), picker)
-
   if (active) {
-    out.push(
+    const usage = el(
+      'div',
+      { className: 'usage' },
       el(
-        'div',
+        'span',
         {},
         `RAM ${formatBytes(active.usage.ram_usage_bytes)} of ${formatBytes(active.usage.ram_capacity_bytes)}`,
       ),
       bar(active.usage.ram_usage_bytes, active.usage.ram_capacity_bytes),
-    )
-    out.push(
-      el('div', {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`),
+      el('span', {}, `Disk ${formatBytes(active.usage.disk_usage_bytes)}`),
       bar(active.usage.disk_usage_bytes, Math.max(active.usage.disk_usage_bytes, active.usage.ram_capacity_bytes)),
     )
-    const needle = ui.filter.value.trim().toLowerCase()
-    const matching = needle ? s.entries.filter((e) => e.key.toLowerCase().includes(needle)) : s.entries
-    const images = matching.filter((e) => e.kind === 'image' || e.kind === 'mask')
-    const shown = ui.mode === 'gallery' ? images : matching
-    const toggle = el('div', { className: 'toggle' })
-    for (const [mode, label] of [
-      ['list', 'List'],
-      ['gallery', 'Gallery'],
-    ] as const) {
-      const b = el('button', { textContent: label, title: mode === 'list' ? 'Every key' : 'The images and masks' })
-      b.setAttribute('aria-pressed', String(ui.mode === mode))
-      b.setAttribute('data-testid', `discomfort-view-${mode}`)
-      b.onclick = () => {
-        ui.mode = mode
-        ui.limit = PAGE
-        redraw()
-      }
-      toggle.append(b)
-    }
-    out.push(
-      el(
-        'div',
-        { className: 'keys-head' },
-        el('h3', {}, `Keys (${needle ? `${matching.length} of ` : ''}${s.entries.length})`),
-        toggle,
-      ),
-      ...(s.entries.length > 10 ? [ui.filter] : []),
-      ui.mode === 'gallery'
-        ? gallery(images.slice(0, ui.limit), store, active.id)
-        : keysTable(matching.slice(0, ui.limit), s, store, form, active.id),
-    )
-    if (shown.length > ui.limit) {
-      const more = el('button', {
-        textContent: `Show ${Math.min(PAGE, shown.length - ui.limit)} more of ${shown.length - ui.limit}`,
-      })
-      more.setAttribute('data-testid', 'discomfort-more')
-      more.onclick = () => {
-        ui.limit += PAGE
-        redraw()
-      }
-      out.push(more)
-    }
-    out.push(el('h3', {}, 'Add or change a value'), form.element)
+    out.push(usage)
+    out.push(...keysSection(s, p, active.id))
   }
 
   // Sweeps: running ones first, then the latest; counts from the bridge's ledger.
@@ -281,15 +274,21 @@ function view(s: DiscomfortState, store: DiscomfortStore, form: ValueForm, ui: K
     )
     .slice(0, 5)
   if (sweeps.length) {
-    const list = el('div')
+    const list = el('div', { className: 'list' })
     list.setAttribute('data-testid', 'discomfort-sweeps')
     for (const w of sweeps) {
       const finished = w.done + w.failed
-      const text = `${w.label ?? w.workflows.join(', ')} · ${finished}/${w.total}${w.failed ? ` · ${w.failed} failed` : ''} · ${w.status}`
+      const state: RunStatus =
+        w.status === 'running' ? 'running' : w.failed ? 'failed' : w.status === 'cancelled' ? 'cancelled' : 'succeeded'
       const line = el(
         'div',
-        { className: `run ${w.failed ? 'failed' : ''}`, title: `${w.id}: outputs in ${w.folder}` },
-        text,
+        {
+          className: `item sweep ${state}`,
+          title: `${w.label ?? w.workflows.join(', ')}: ${finished} of ${w.total} finished${w.failed ? `, ${w.failed} failed` : ''}, ${w.status}. ${w.id}: outputs in ${w.folder}`,
+        },
+        icon(STATUS_ICONS[state]),
+        el('span', { className: 'name' }, w.label ?? w.workflows.join(', ')),
+        el('span', { className: 'meta' }, `${finished}/${w.total}${w.failed ? ` · ${w.failed} failed` : ''}`),
       )
       line.setAttribute('data-sweep', w.id)
       list.append(line, bar(finished, w.total || 1))
@@ -297,26 +296,192 @@ function view(s: DiscomfortState, store: DiscomfortStore, form: ValueForm, ui: K
     out.push(el('h3', {}, 'Sweeps'), list)
   }
 
-  // Runs, newest first: a click opens one (when, how long, its outputs, its error) to run it again.
+  // Runs, newest first, one row each: a click opens one (when, how long, its outputs, its error).
   const runs = Object.values(s.runs).slice(-RUNS_SHOWN).reverse()
   if (runs.length) {
-    const list = el('div')
+    const list = el('div', { className: 'list' })
     list.setAttribute('data-testid', 'discomfort-runs')
     for (const r of runs) {
-      const open = ui.openRun === r.runId
-      const text = `${r.source === 'page' ? 'page' : 'script'} · ${r.status}${r.workflow ? ` · ${r.workflow}` : ''} · step ${r.step}/${r.totalSteps}${r.nodesTotal ? ` · nodes ${r.nodesDone}/${r.nodesTotal}` : ''}${r.error ? ` · ${r.error}` : ''}`
-      const line = el('div', { className: `run line ${r.status}${open ? ' open' : ''}`, title: 'Show this run' }, text)
+      const open = p.view.openRun === r.runId
+      const name = runName(r)
+      const line = el(
+        'div',
+        {
+          className: `item run ${r.status}${open ? ' selected' : ''}`,
+          title: `${name} — ${r.status}${r.source === 'page' ? ', from the page' : ', from a script'}, ${new Date(r.createdAt).toLocaleString()}${r.error ? `: ${r.error}` : ''}`,
+        },
+        icon(STATUS_ICONS[r.status]),
+        el('span', { className: 'name' }, name),
+        el('span', { className: 'meta' }, runMeta(r)),
+      )
       line.setAttribute('data-run', r.runId)
+      line.setAttribute('data-status', r.status)
       line.onclick = () => {
-        ui.openRun = open ? undefined : r.runId
-        ui.runMessage = undefined
-        redraw()
+        p.view.openRun = open ? undefined : r.runId
+        p.view.runMessage = undefined
+        p.redraw()
       }
-      list.append(line, bar(r.step, r.totalSteps || 1))
-      if (open) list.append(runDetails(r, s, store, ui, redraw))
+      list.append(line)
+      if (runIsOpen(r.status)) list.append(bar(r.step, r.totalSteps || 1))
+      if (open) list.append(runDetails(r, s, p))
     }
     out.push(el('h3', {}, 'Runs'), list)
   }
+  return out
+}
+
+/** The icon of each run status (PrimeIcons). */
+const STATUS_ICONS: Record<RunStatus, string> = {
+  queued: 'clock',
+  running: 'spin pi-spinner',
+  succeeded: 'check',
+  failed: 'times-circle',
+  cancelled: 'ban',
+}
+
+/** What a run is called: its workflows (the page's tab name for a run from the page). */
+const runName = (r: LiveRun): string => r.workflows.join(' → ') || r.runId
+
+/** The short line at a run's right: where it is while open, how long it took once done. */
+function runMeta(r: LiveRun): string {
+  if (r.status === 'queued') return 'queued'
+  if (r.status === 'running')
+    return r.nodesTotal ? `${r.nodesDone ?? 0}/${r.nodesTotal} nodes` : `step ${r.step}/${r.totalSteps}`
+  return duration(r.createdAt, r.finishedAt)
+}
+
+/** The contexts as rows: a click makes one active; rename, keep and delete on the row. */
+function contextList(s: DiscomfortState, p: Panel): HTMLElement {
+  const list = el('div', { className: 'list contexts' })
+  list.setAttribute('data-testid', 'discomfort-contexts')
+  for (const c of s.contexts) {
+    const selected = c.id === s.activeContext
+    const label = c.name || c.id
+    const actions = el(
+      'span',
+      { className: 'actions' },
+      iconButton('pencil', `Rename "${label}"`, () => renameContext(p, c), 'discomfort-rename'),
+    )
+    if (!c.durable)
+      actions.append(
+        iconButton(
+          'bookmark',
+          'Keep this context: its values go to disk, and it is still here after the bridge restarts',
+          () => act(p, `"${label}" is not kept`, () => p.store.client.makeDurable(c.id)),
+          'discomfort-keep',
+        ),
+      )
+    actions.append(iconButton('trash', `Delete "${label}"`, () => deleteContext(p, c), 'discomfort-delete-context'))
+    const row = el(
+      'div',
+      {
+        className: `item context${selected ? ' selected' : ''}`,
+        title: `${label}${c.name ? ` (${c.id})` : ''}: ${c.keys} keys, ${c.durable ? 'kept on disk (durable)' : 'in memory until the bridge stops'}`,
+      },
+      icon(c.durable ? 'save' : 'box'),
+      el('span', { className: 'name' }, label),
+      el('span', { className: 'meta' }, String(c.keys)),
+      actions,
+    )
+    row.setAttribute('data-context', c.id)
+    row.setAttribute('aria-selected', String(selected))
+    row.onclick = () => p.store.setActive(c.id)
+    list.append(row)
+  }
+  if (!s.contexts.length) list.append(el('div', { className: 'muted' }, 'No context yet: make one with +.'))
+  return list
+}
+
+function newContext(p: Panel): void {
+  act(p, 'No context made', async () => {
+    const name = await p.ui.ask({
+      title: 'New context',
+      message: 'A name for the new context (what its values are for):',
+      defaultValue: `context ${p.store.state.contexts.length + 1}`,
+    })
+    if (name === undefined) return
+    const c = await p.store.client.createContext(name.trim() || 'context')
+    p.store.setActive(c.id)
+  })
+}
+
+function renameContext(p: Panel, c: DiscomfortState['contexts'][number]): void {
+  act(p, 'Not renamed', async () => {
+    const name = await p.ui.ask({
+      title: 'Rename context',
+      message: `A new name for context ${c.id}:`,
+      defaultValue: c.name ?? '',
+    })
+    if (name === undefined || !name.trim() || name.trim() === c.name) return
+    await p.store.client.renameContext(c.id, name.trim())
+  })
+}
+
+function deleteContext(p: Panel, c: DiscomfortState['contexts'][number]): void {
+  const label = c.name || c.id
+  act(p, `"${label}" is not deleted`, async () => {
+    const sure = await p.ui.confirm({
+      title: 'Delete context',
+      message: `Delete "${label}" and its ${c.keys} values? Runs that used it cannot run again.`,
+      destructive: true,
+    })
+    if (!sure) return
+    await p.store.client.deleteContext(c.id)
+    p.ui.toast('success', `Deleted "${label}"`)
+  })
+}
+
+/** The active context's keys: the list or the gallery, filtered and paged, and the form that adds one. */
+function keysSection(s: DiscomfortState, p: Panel, contextId: string): Node[] {
+  const { view: ui, store, form } = p
+  const out: Node[] = []
+  const needle = ui.filter.value.trim().toLowerCase()
+  const matching = needle ? s.entries.filter((e) => e.key.toLowerCase().includes(needle)) : s.entries
+  const images = matching.filter((e) => e.kind === 'image' || e.kind === 'mask')
+  const shown = ui.mode === 'gallery' ? images : matching
+  const toggle = el('div', { className: 'toggle' })
+  for (const [mode, name, title] of [
+    ['list', 'list', 'Every key, as a list'],
+    ['gallery', 'images', 'The images and masks, as a gallery'],
+  ] as const) {
+    const b = iconButton(
+      name,
+      title,
+      () => {
+        ui.mode = mode
+        ui.limit = PAGE
+        p.redraw()
+      },
+      `discomfort-view-${mode}`,
+    )
+    b.setAttribute('aria-pressed', String(ui.mode === mode))
+    toggle.append(b)
+  }
+  out.push(
+    el(
+      'div',
+      { className: 'keys-head' },
+      el('h3', {}, `Keys (${needle ? `${matching.length} of ` : ''}${s.entries.length})`),
+      toggle,
+    ),
+    ...(s.entries.length > 10 ? [ui.filter] : []),
+    ui.mode === 'gallery'
+      ? gallery(images.slice(0, ui.limit), store, contextId)
+      : keysTable(matching.slice(0, ui.limit), s, p, contextId),
+  )
+  if (shown.length > ui.limit) {
+    const more = el('button', {
+      className: 'p-button p-component p-button-text p-button-secondary',
+      textContent: `Show ${Math.min(PAGE, shown.length - ui.limit)} more of ${shown.length - ui.limit}`,
+    })
+    more.setAttribute('data-testid', 'discomfort-more')
+    more.onclick = () => {
+      ui.limit += PAGE
+      p.redraw()
+    }
+    out.push(more)
+  }
+  out.push(el('h3', {}, 'Add or change a value'), form.element)
   return out
 }
 
@@ -324,10 +489,10 @@ function view(s: DiscomfortState, store: DiscomfortStore, form: ValueForm, ui: K
 function keysTable(
   entries: DiscomfortState['entries'],
   s: DiscomfortState,
-  store: DiscomfortStore,
-  form: ValueForm,
+  p: Panel,
   contextId: string,
 ): HTMLTableElement {
+  const { store, form } = p
   const table = el('table')
   table.setAttribute('data-testid', 'discomfort-keys')
   const cols = el('colgroup')
@@ -350,18 +515,18 @@ function keysTable(
         ? el('img', { className: 'thumb', src: store.client.thumbnailUrl(contextId, e.key, e.version), alt: e.key })
         : el('span', {}, s.summaries[e.key] ?? e.kind)
     const editable = !['image', 'mask', 'latent', 'ref'].includes(e.kind)
-    const del = el('button', { textContent: '✕', title: `Delete "${e.key}"` })
-    del.onclick = () => void store.client.deleteKey(contextId, e.key)
-    const download = el('a', {
-      textContent: '⤓',
-      href: store.client.rawUrl(contextId, e.key),
-      title: `Download "${e.key}"`,
-      download: e.key,
-    })
+    const del = iconButton('trash', `Delete "${e.key}"`, () =>
+      act(p, `"${e.key}" is not deleted`, () => store.client.deleteKey(contextId, e.key)),
+    )
+    const download = el(
+      'a',
+      { href: store.client.rawUrl(contextId, e.key), title: `Download "${e.key}"`, download: e.key },
+      icon('download'),
+    )
     const row = el(
       'tr',
       {
-        title: `${e.key}: ${e.comfyType} by ${e.passBy === 'ref' ? 'reference' : 'value'}, in ${e.storageType}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}`,
+        title: `${e.key}: ${s.summaries[e.key] ?? e.kind}, ${e.comfyType} by ${e.passBy === 'ref' ? 'reference' : 'value'}, ${formatBytes(e.sizeBytes)} in ${e.storageType}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}`,
       },
       el('td', {}, e.key),
       el(
@@ -370,7 +535,10 @@ function keysTable(
           ? {
               className: 'editable',
               title: 'Change this value',
-              onclick: () => void store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value)),
+              onclick: () =>
+                act(p, `"${e.key}" could not be read`, () =>
+                  store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value)),
+                ),
             }
           : {},
         value,
@@ -412,13 +580,8 @@ function gallery(entries: DiscomfortState['entries'], store: DiscomfortStore, co
  * outputs as its context holds them now (a thumbnail for images); "Run
  * again" runs the same workflows in that context with its values as they are.
  */
-function runDetails(
-  r: LiveRun,
-  s: DiscomfortState,
-  store: DiscomfortStore,
-  ui: KeysView,
-  redraw: () => void,
-): HTMLElement {
+function runDetails(r: LiveRun, s: DiscomfortState, p: Panel): HTMLElement {
+  const { store, view: ui, redraw } = p
   const box = el('div', { className: 'run-details' })
   box.setAttribute('data-testid', 'discomfort-run-details')
   const inActive = r.contextId === s.activeContext
@@ -460,12 +623,38 @@ function runDetails(
     box.append(el('div', { className: 'muted' }, 'Outputs'), outputs)
   }
   const actions = el('div', { className: 'actions' })
+  /** A text button with its icon, styled as the frontend's secondary buttons. */
+  const button = (name: string, text: string, title: string, testId: string) => {
+    const b = el(
+      'button',
+      { className: 'text p-button p-component p-button-sm p-button-secondary', title },
+      icon(name),
+      el('span', {}, text),
+    )
+    b.setAttribute('data-testid', testId)
+    return b
+  }
+  if (r.rerunnable) {
+    const openIt = button(
+      'folder-open',
+      'Open workflow',
+      'Open what this run ran on the canvas, as it was queued',
+      'discomfort-open-workflow',
+    )
+    openIt.onclick = () =>
+      act(p, 'The workflow could not be opened', async () => {
+        const { workflows } = await store.client.runWorkflows(r.runId)
+        for (const w of workflows) await p.ui.openWorkflow(w)
+      })
+    actions.append(openIt)
+  }
   if (r.rerunnable && !runIsOpen(r.status)) {
-    const again = el('button', {
-      textContent: 'Run again',
-      title: 'The same workflows, with the values the context holds now',
-    })
-    again.setAttribute('data-testid', 'discomfort-rerun')
+    const again = button(
+      'replay',
+      'Run again',
+      'The same workflows, with the values the context holds now',
+      'discomfort-rerun',
+    )
     again.onclick = async () => {
       again.disabled = true
       try {
@@ -480,7 +669,12 @@ function runDetails(
     actions.append(again)
   }
   if (!inActive && s.contexts.some((c) => c.id === r.contextId)) {
-    const show = el('button', { textContent: 'Show its context' })
+    const show = button(
+      'arrow-right',
+      'Show its context',
+      `Make ${r.contextId} the active context`,
+      'discomfort-show-context',
+    )
     show.onclick = () => store.setActive(r.contextId)
     actions.append(show)
   }

@@ -203,7 +203,8 @@ export class DiscomfortStore {
       this.state.contexts = message.closed
         ? others
         : [...others, message.context].sort((a, b) => a.id.localeCompare(b.id))
-      if (message.context.id === this.state.activeContext) void this.refreshEntries()
+      if (message.closed && message.context.id === this.state.activeContext) this.setActive(this.state.contexts[0]?.id)
+      else if (message.context.id === this.state.activeContext) void this.refreshEntries()
       if (!this.state.activeContext && !message.closed) this.setActive(message.context.id)
     } else if (message.type === 'run-event') {
       const e = message.event

@@ -75,11 +75,23 @@ export function valueForm(store: DiscomfortStore): ValueForm {
   value.setAttribute('data-testid', 'discomfort-new-value')
   const save = Object.assign(document.createElement('button'), {
     textContent: 'Save',
-    className: 'p-button p-button-sm',
+    className: 'p-button p-component p-button-sm',
   })
   save.setAttribute('data-testid', 'discomfort-save-value')
-  const file = Object.assign(document.createElement('input'), { type: 'file', accept: '.png,.latent,image/png' })
+  // The browser's file control stays hidden: a button as the frontend draws its own opens it.
+  const file = Object.assign(document.createElement('input'), {
+    type: 'file',
+    accept: '.png,.latent,image/png',
+    multiple: true,
+  })
+  file.hidden = true
   file.setAttribute('data-testid', 'discomfort-upload')
+  const choose = Object.assign(document.createElement('button'), {
+    className: 'text p-button p-component p-button-sm p-button-secondary',
+    title: 'Store PNG images (IMAGE, or MASK) and ComfyUI .latent files, each under its file name',
+  })
+  choose.append(Object.assign(document.createElement('i'), { className: 'pi pi-upload' }), ' Upload files…')
+  choose.onclick = () => file.click()
   const asMask = Object.assign(document.createElement('input'), { type: 'checkbox', title: 'Store PNGs as a MASK' })
   const message = document.createElement('div')
   message.className = 'message'
@@ -142,7 +154,7 @@ export function valueForm(store: DiscomfortStore): ValueForm {
   element.append(
     row(key, kind),
     row(value, save),
-    row(file, maskLabel),
+    row(choose, maskLabel, file),
     Object.assign(document.createElement('div'), {
       className: 'hint',
       textContent: 'Or drop PNG / .latent files on this panel.',

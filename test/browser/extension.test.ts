@@ -20,6 +20,7 @@ import { CONCAT, solidPng } from '../helpers/prompts.js'
 import { startRedis } from '../helpers/redis.js'
 import type { RunView } from '../../shared/protocol/index.js'
 import { decodePng } from '../../bridge/codec/png.js'
+import { imageFromPngs } from '../../bridge/values/valueFrom.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts')
@@ -91,6 +92,21 @@ function installPageHelpers(): void {
       return { mode: port.properties.discomfortMode, title: port.title, color: port.color }
     },
   }
+}
+
+/**
+ * Answer the frontend's own dialog open now: type `text` into its field and press Enter (a
+ * prompt), or click its button named `button` (a confirm). Waits until it has closed.
+ */
+async function answerDialog(page: Page, o: { text: string } | { button: RegExp }): Promise<void> {
+  const dialog = page.locator('[role=dialog]').last()
+  await dialog.waitFor({ timeout: 10_000 })
+  if ('text' in o) {
+    const input = dialog.locator('input').first()
+    await input.fill(o.text)
+    await input.press('Enter')
+  } else await dialog.getByRole('button', { name: o.button }).click()
+  await page.waitForFunction(() => !document.querySelector('[role=dialog]'), null, { timeout: 10_000 })
 }
 
 /** Where ComfyUI shows a message about a queued prompt: a toast, a dialog, or (1.58+) its error overlay. */
@@ -288,6 +304,8 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
   let browser: Browser
   let page: Page
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${version}-${name}.png`) })
+  /** The browser's own prompt()/alert()/confirm() dialogs the page opened (none is right). */
+  const browserDialogs: string[] = []
   /** Wait until the <img> at `selector` has loaded an image. */
   const imageShown = (selector: string) =>
     page.waitForFunction(
@@ -325,6 +343,13 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await page.addInitScript(installPageHelpers)
+    // Every question and message goes through the frontend's own dialogs and toasts: a browser one is a defect.
+    page.on('dialog', (d) => {
+      // Leaving the page with unsaved changes is the frontend's own question, answered as a user reloading would.
+      if (d.type() === 'beforeunload') return void d.accept()
+      browserDialogs.push(`${d.type()}: ${d.message()}`)
+      void d.dismiss()
+    })
     await page.goto(comfy.url)
     await page.waitForFunction(
       () =>
@@ -567,11 +592,13 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     const line = page.locator(`[data-testid=discomfort-sweeps] [data-sweep="${sweep.id}"]`)
     await line.waitFor({ timeout: 10_000 })
     await page.waitForFunction(
-      (id) => document.querySelector(`[data-sweep="${id}"]`)?.textContent?.includes('3/3 · finished'),
+      (id) => document.querySelector(`[data-sweep="${id}"]`)?.classList.contains('succeeded'),
       sweep.id,
       { timeout: 15_000 },
     )
-    expect(await line.innerText()).toBe('three texts · 3/3 · finished')
+    expect(await line.locator('.name').innerText()).toBe('three texts')
+    expect(await line.locator('.meta').innerText()).toBe('3/3')
+    expect(await line.locator('.pi-check').count()).toBe(1)
     await shot('sweep-progress')
     await page.locator('.pi-database').first().click()
   })
@@ -580,7 +607,10 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.reload()
     await page.waitForFunction(() => (window as unknown as W).app?.graph != null, null, { timeout: 60_000 })
     await page.locator('.pi-database').first().click()
-    await page.waitForFunction(() => document.body.innerText.includes('page · succeeded'), null, { timeout: 15_000 })
+    await page
+      .locator('[data-testid=discomfort-runs] [data-run][data-status=succeeded] .pi-check')
+      .first()
+      .waitFor({ timeout: 15_000 })
     await shot('runs-after-reload')
     await page.locator('.pi-database').first().click()
   })
@@ -707,8 +737,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     for (let i = 0; i < 50 && ctx.meta('pic')!.version === before; i++) await new Promise((r) => setTimeout(r, 100))
     expect(await ctx.load('pic')).toMatchObject({ kind: 'image', width: 4, height: 4 })
 
-    // On a STRING port it asks for text.
-    page.once('dialog', (d) => void d.accept('after'))
+    // On a STRING port it asks for text, in the frontend's own prompt dialog.
     await page.evaluate(() => {
       const w = window as unknown as W
       const { app, LiteGraph } = w
@@ -724,6 +753,8 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       id.callback?.('word')
       port.widgets.find((x: { name: string }) => x.name === 'set value').callback()
     })
+    await shot('set-value-dialog')
+    await answerDialog(page, { text: 'after' })
     for (let i = 0; i < 50; i++) {
       const v = await ctx.load('word')
       if (v.kind === 'string' && v.value === 'after') break
@@ -790,25 +821,23 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('[data-testid=discomfort-status]').waitFor({ timeout: 10_000 })
     const before = new Set(bridge.store.list().map((c) => c.id))
     await panel.getByRole('button', { name: 'New context' }).click()
+    await answerDialog(page, { text: 'my first context' })
     let id = ''
     for (let i = 0; i < 50 && !id; i++) {
       id = bridge.store.list().find((c) => !before.has(c.id))?.id ?? ''
       await new Promise((r) => setTimeout(r, 100))
     }
     expect(id).not.toBe('')
+    const row = page.locator(`[data-testid=discomfort-contexts] [data-context="${id}"]`)
     await page.waitForFunction(
-      (ctx) =>
-        (document.querySelector('[data-testid=discomfort-context-select]') as HTMLSelectElement | null)?.value === ctx,
+      (ctx) => document.querySelector(`[data-context="${ctx}"]`)?.getAttribute('aria-selected') === 'true',
       id,
     )
-    await page.locator('[data-testid=discomfort-keep]').click()
-    await page.waitForFunction(() =>
-      (
-        document.querySelector('[data-testid=discomfort-context-select]') as HTMLSelectElement
-      ).selectedOptions[0]?.textContent?.includes('durable'),
-    )
+    expect(await row.locator('.name').innerText()).toBe('my first context')
+    await row.locator('[data-testid=discomfort-keep]').click()
+    await row.locator('.pi-save').waitFor({ timeout: 10_000 })
     expect(bridge.store.get(id)!.durable).toBe(true)
-    await expect(page.locator('[data-testid=discomfort-keep]').count()).resolves.toBe(0)
+    await expect(row.locator('[data-testid=discomfort-keep]').count()).resolves.toBe(0)
     await shot('walk-1-new-context')
 
     // 2. An image uploaded into a key.
@@ -872,12 +901,32 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.waitForFunction(() => (window as unknown as W).app?.graph != null, null, { timeout: 60_000 })
     await toggle()
     await page.locator('[data-testid=discomfort-keys] tr[data-key=inverted]').waitFor({ timeout: 15_000 })
-    expect(await page.locator('[data-testid=discomfort-context-select]').inputValue()).toBe(id)
+    expect(await page.locator(`[data-context="${id}"]`).getAttribute('aria-selected')).toBe('true')
     const runLine = page.locator('[data-testid=discomfort-runs] [data-run]').first()
-    expect(await runLine.innerText()).toMatch(/^page · succeeded/)
+    expect(await runLine.getAttribute('data-status')).toBe('succeeded')
     await runLine.click()
     const details = page.locator('[data-testid=discomfort-run-details]')
     await details.locator('[data-output=inverted] img').waitFor({ timeout: 10_000 })
+    // Named after the page's workflow (its tab), and opened back onto an emptied canvas from the panel.
+    const tab = await page.evaluate(() =>
+      String((window as unknown as W).app.extensionManager.workflow.activeWorkflow.filename),
+    )
+    expect(tab).not.toBe('')
+    expect(await runLine.locator('.name').innerText()).toBe(tab)
+    const portKeys = () =>
+      page.evaluate(() =>
+        (window as unknown as W).app.graph.nodes
+          .filter((n: { type: string }) => n.type === 'DiscomfortPort')
+          .map((n: { widgets: Array<{ name: string; value: unknown }> }) =>
+            String(n.widgets.find((x) => x.name === 'unique_id')?.value),
+          )
+          .sort(),
+      )
+    await page.evaluate(() => (window as unknown as W).app.graph.clear())
+    expect(await portKeys()).toEqual([])
+    await details.locator('[data-testid=discomfort-open-workflow]').click()
+    await page.waitForFunction(() => (window as unknown as W).app.graph.nodes.length === 3, null, { timeout: 10_000 })
+    expect(await portKeys()).toEqual(['inverted', 'photo'])
     // Opened at 300 px, nothing spills out of the panel.
     const overflow = await page.evaluate(() => {
       const el = document.querySelector('.discomfort') as HTMLElement
@@ -928,7 +977,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     )
     await page.waitForFunction(
       () =>
-        document.querySelector('[data-testid=discomfort-runs] [data-run]')?.textContent?.startsWith('page · succeeded'),
+        document.querySelector('[data-testid=discomfort-runs] [data-run]')?.getAttribute('data-status') === 'succeeded',
       null,
       { timeout: 10_000 },
     )
@@ -984,6 +1033,149 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.evaluate(() => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', 'dark'))
     await setActive('page-ctx')
     await bridge.store.close('many-keys')
+    await page.locator('.pi-database').first().click()
+  })
+
+  it("the panel's states, dark and light: contexts made, renamed and deleted in the frontend's own dialogs, runs as rows with status icons named after their workflow, a script's workflow opened on the canvas", async () => {
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${bridge.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      })
+    const panel = page.locator('.discomfort')
+    await page.locator('.pi-database').first().click()
+    await page.locator('[data-testid=discomfort-contexts]').waitFor({ timeout: 10_000 })
+    // A context made with +, named in the frontend's prompt dialog.
+    await panel.locator('[data-testid=discomfort-new-context]').click()
+    await page.locator('[role=dialog] input').first().waitFor({ timeout: 10_000 })
+    await shot('panel-dialog-new-context')
+    await answerDialog(page, { text: 'portraits' })
+    const made = page.locator('[data-testid=discomfort-contexts] .item[aria-selected=true]')
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=discomfort-contexts] .item[aria-selected=true] .name')?.textContent ===
+        'portraits',
+      null,
+      { timeout: 10_000 },
+    )
+    const id = String(await made.getAttribute('data-context'))
+    expect(bridge.store.get(id)?.name).toBe('portraits')
+    // Renamed from its row: the dialog offers the old name; the new one is the bridge's and the row's.
+    await made.locator('[data-testid=discomfort-rename]').click()
+    expect(await page.locator('[role=dialog] input').first().inputValue()).toBe('portraits')
+    await answerDialog(page, { text: 'portraits, cropped' })
+    await page.waitForFunction(
+      (ctx) => document.querySelector(`[data-context="${ctx}"] .name`)?.textContent === 'portraits, cropped',
+      id,
+      { timeout: 10_000 },
+    )
+    expect(bridge.store.get(id)?.name).toBe('portraits, cropped')
+    // Values, and runs: one that succeeded (a script's, its workflow as given), one that failed.
+    const ctx = bridge.store.get(id)!
+    await ctx.save('face', imageFromPngs([solidPng(24, 24, [40, 120, 200])]))
+    await ctx.save('caption', { kind: 'string', value: 'a face' })
+    const ok = (await (
+      await api('POST', '/api/runs', {
+        workflows: [{ name: 'caption twice', workflow: CONCAT.workflow }],
+        context: id,
+        inputs: { text: 'x' },
+      })
+    ).json()) as { id: string }
+    const bad = (await (
+      await api('POST', '/api/runs', {
+        workflows: [
+          {
+            name: 'broken graph',
+            workflow: {
+              1: { class_type: 'LoadImage', inputs: { image: 'not-in-input-folder.png' } },
+              2: { class_type: 'DiscomfortPort', inputs: { unique_id: 'loaded', input_data: ['1', 0] } },
+            },
+          },
+        ],
+        context: id,
+      })
+    ).json()) as { id: string }
+    const row = (run: string) => page.locator(`[data-testid=discomfort-runs] [data-run="${run}"]`)
+    await page.waitForFunction(
+      ([a, b]) =>
+        document.querySelector(`[data-run="${a}"]`)?.getAttribute('data-status') === 'succeeded' &&
+        document.querySelector(`[data-run="${b}"]`)?.getAttribute('data-status') === 'failed',
+      [ok.id, bad.id],
+      { timeout: 15_000 },
+    )
+    expect(await row(ok.id).locator('.name').innerText()).toBe('caption twice')
+    expect(await row(ok.id).locator('.pi-check').count()).toBe(1)
+    expect(await row(bad.id).locator('.name').innerText()).toBe('broken graph')
+    expect(await row(bad.id).locator('.pi-times-circle').count()).toBe(1)
+    // The script's run opens its workflow (an API prompt, as it was given) on the canvas.
+    await page.evaluate(() => (window as unknown as W).app.graph.clear())
+    await row(ok.id).click()
+    await page.locator('[data-testid=discomfort-open-workflow]').click()
+    await page.waitForFunction(
+      () => (window as unknown as W).app.graph.nodes.some((n: { type: string }) => n.type === 'StringConcatenate'),
+      null,
+      { timeout: 10_000 },
+    )
+    expect(
+      await page.evaluate(() => (window as unknown as W).app.graph.nodes.map((n: { type: string }) => n.type).sort()),
+    ).toEqual(['DiscomfortPort', 'DiscomfortPort', 'StringConcatenate'])
+    await row(ok.id).click()
+
+    /** At the sidebar's default width nothing is wider than the panel or scrolls sideways, and every cut text has its whole in a tooltip. */
+    const fits = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('.discomfort') as HTMLElement
+        el.style.width = ''
+        let scroller: HTMLElement | null = el.parentElement
+        while (scroller && scroller.scrollWidth <= scroller.clientWidth && scroller !== document.body)
+          scroller = scroller.parentElement
+        const sideways = scroller && scroller !== document.body ? scroller.scrollWidth - scroller.clientWidth : 0
+        // Icon buttons are never cut; cut text is, with its whole in a tooltip.
+        const cutButtons = Array.from(el.querySelectorAll('td.act, .item .actions'))
+          .filter((n) => (n as HTMLElement).scrollWidth > (n as HTMLElement).clientWidth + 1)
+          .map((n) => n.closest('[data-key], [data-context]')?.getAttribute('data-key') ?? 'a row')
+        const cut = Array.from(el.querySelectorAll('.name, .meta, .status, td'))
+          .filter((n) => (n as HTMLElement).scrollWidth > (n as HTMLElement).clientWidth + 1)
+          .filter((n) => !(n.closest('[title]')?.getAttribute('title') ?? '').includes(n.textContent ?? ''))
+          .map((n) => n.textContent)
+        return {
+          overflow: el.scrollWidth - el.clientWidth,
+          sideways,
+          width: el.clientWidth,
+          cutButtons,
+          cutWithoutTooltip: cut,
+        }
+      })
+    for (const palette of ['dark', 'light']) {
+      await page.evaluate(
+        (p) => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', p),
+        palette,
+      )
+      await new Promise((r) => setTimeout(r, 300))
+      await page.locator('[data-testid=discomfort-keys] tr[data-key=face] img').waitFor({ timeout: 10_000 })
+      expect(await fits()).toMatchObject({ overflow: 0, sideways: 0, cutButtons: [], cutWithoutTooltip: [] })
+      await shot(`panel-${palette}`)
+      await page.locator('[data-testid=discomfort-view-gallery]').click()
+      await page.locator('[data-testid=discomfort-gallery] [data-key=face] img').waitFor({ timeout: 10_000 })
+      await shot(`panel-gallery-${palette}`)
+      await page.locator('[data-testid=discomfort-view-list]').click()
+      await row(bad.id).click()
+      await page.locator('[data-testid=discomfort-run-details] .error').waitFor({ timeout: 10_000 })
+      expect(await fits()).toMatchObject({ overflow: 0, sideways: 0, cutButtons: [], cutWithoutTooltip: [] })
+      await shot(`panel-run-failed-${palette}`)
+      await row(bad.id).click()
+      await made.locator('[data-testid=discomfort-delete-context]').click()
+      await page.locator('[role=dialog]').last().waitFor({ timeout: 10_000 })
+      await shot(`panel-dialog-delete-${palette}`)
+      if (palette === 'dark') await answerDialog(page, { button: /cancel/i })
+    }
+    // Deleted once confirmed: gone from the bridge and the list.
+    await answerDialog(page, { button: /delete/i })
+    await page.locator(`[data-context="${id}"]`).waitFor({ state: 'detached', timeout: 10_000 })
+    expect(bridge.store.get(id)).toBeUndefined()
+    await page.evaluate(() => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', 'dark'))
+    await setActive('page-ctx')
     await page.locator('.pi-database').first().click()
   })
 
@@ -1153,6 +1345,10 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
       bridge.url,
     )
   })
+
+  it('asked and told everything through the frontend: no browser prompt, confirm or alert opened', () => {
+    expect(browserDialogs).toEqual([])
+  })
 })
 
 /** The newest frontend, with the page's bridge one of two on a Redis (what the page sees does not depend on the frontend). */
@@ -1201,15 +1397,10 @@ describe.each(VERSIONS.slice(0, 1))('the panel on one of two bridges sharing a R
 
       // A context made and written through the other bridge appears in the page's picker and table.
       expect((await viaFar('POST', '/contexts', { id: 'made-far', name: 'made far away' })).status).toBe(201)
-      await page.waitForFunction(
-        () =>
-          Array.from(
-            (document.querySelector('[data-testid=discomfort-context-select]') as HTMLSelectElement).options,
-          ).some((o) => o.value === 'made-far'),
-        null,
-        { timeout: 10_000 },
-      )
-      await page.locator('[data-testid=discomfort-context-select]').selectOption('made-far')
+      const farRow = page.locator('[data-testid=discomfort-contexts] [data-context=made-far]')
+      await farRow.waitFor({ timeout: 10_000 })
+      expect(await farRow.locator('.name').innerText()).toBe('made far away')
+      await farRow.click()
       await viaFar('PUT', '/contexts/made-far/values/text', { value: 'from far' })
       await page.locator('[data-testid=discomfort-keys] tr[data-key=text]').waitFor({ timeout: 10_000 })
 
@@ -1220,9 +1411,8 @@ describe.each(VERSIONS.slice(0, 1))('the panel on one of two bridges sharing a R
       await line.waitFor({ timeout: 10_000 })
       await page.waitForFunction(
         (run) =>
-          document
-            .querySelector(`[data-testid=discomfort-runs] [data-run="${run}"]`)
-            ?.textContent?.startsWith('script · succeeded'),
+          document.querySelector(`[data-testid=discomfort-runs] [data-run="${run}"]`)?.getAttribute('data-status') ===
+          'succeeded',
         id,
         { timeout: 10_000 },
       )

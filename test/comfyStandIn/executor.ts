@@ -10,6 +10,7 @@ import { isApiLink, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import type { Folders } from './files.js'
 import { NodeException, NODES, type NodeContext } from './nodes.js'
+import type { ComfyProfile } from './profile.js'
 import { describeTensor, isTensor } from './tensors.js'
 
 export interface QueueItem {
@@ -18,6 +19,8 @@ export interface QueueItem {
   prompt: ApiPrompt
   extraData: Record<string, unknown> & { client_id?: string }
   outputs: string[]
+  /** The current server's 6th slot: credentials kept out of extra_data (never shown in /queue, history or jobs). */
+  sensitive?: Record<string, unknown>
 }
 
 type HistoryMessage = [string, Record<string, unknown>]
@@ -44,13 +47,26 @@ export interface ExecutorOptions {
   nodeDelayMs?: number
   /** Extra milliseconds every prompt takes, as a GPU would (for pool and sweep benchmarks). */
   promptDelayMs?: number
+  /**
+   * Which server generation to play ('0.3.75' by default). 'current' keeps the
+   * outputs of the last `RAM_CACHE_PROMPTS` prompts cached (the RAM-pressure
+   * cache) where 0.3.75 keeps only what the new prompt can reuse, and sends
+   * `progress_state` to the prompt's client rather than to every socket.
+   */
+  profile?: ComfyProfile
 }
+
+/** How many prompts' outputs the current profile's cache keeps (RAM never runs short here). */
+const RAM_CACHE_PROMPTS = 8
 
 export class Executor {
   private pending: QueueItem[] = []
   private running: QueueItem | undefined
   readonly history = new Map<string, HistoryEntry>()
   private cache = new Map<string, CacheEntry>()
+  /** For the RAM-pressure cache: the last prompt (by run count) each cache entry was wanted by. */
+  private cacheUse = new Map<string, number>()
+  private promptsRun = 0
   private interruptFlag = false
   private working = false
   private counter = 0
@@ -78,15 +94,31 @@ export class Executor {
     return this.running?.promptId
   }
 
+  /** The prompt running now, as queued. */
+  get runningItem(): QueueItem | undefined {
+    return this.running
+  }
+
+  /** The pending prompts in queue order. */
+  get pendingItems(): readonly QueueItem[] {
+    return this.pending
+  }
+
   /**
-   * What a restart of ComfyUI does to its queue: the pending prompts, the
-   * history and the running prompt are gone, and nothing more is said of them.
+   * What a restart of ComfyUI does: the pending prompts, the history, the
+   * running prompt, the cache and the queue counter are gone, and nothing
+   * more is said of the prompts (the one that was running stops unseen).
    */
   forget(): void {
     for (const item of this.pending) this.forgotten.add(item.promptId)
     if (this.running) this.forgotten.add(this.running.promptId)
     this.pending = []
+    this.running = undefined
+    this.lastNode = undefined
     this.history.clear()
+    this.cache.clear()
+    this.cacheUse.clear()
+    this.counter = 0
     this.interruptFlag = true
   }
 
@@ -130,8 +162,29 @@ export class Executor {
     this.interruptFlag = true
   }
 
+  /**
+   * Interrupt `promptId` only if it is still the running prompt, in one step
+   * (PromptQueue.interrupt_if_running): the flag is reset when the next prompt
+   * starts, so it cannot land on another one. Whether it was running.
+   */
+  interruptIfRunning(promptId: string): boolean {
+    if (this.running?.promptId !== promptId) return false
+    this.interruptFlag = true
+    return true
+  }
+
+  /** Remove one pending prompt (it never reaches history). Whether it was pending. */
+  dequeue(promptId: string): boolean {
+    const before = this.pending.length
+    this.pending = this.pending.filter((i) => i.promptId !== promptId)
+    if (this.pending.length === before) return false
+    this.broadcastStatus()
+    return true
+  }
+
   freeMemory(): void {
     this.cache.clear()
+    this.cacheUse.clear()
   }
 
   private async work(): Promise<void> {
@@ -213,10 +266,21 @@ export class Executor {
     message('execution_start', { prompt_id: promptId }, false)
     if (this.options.promptDelayMs) await new Promise((r) => setTimeout(r, this.options.promptDelayMs))
 
-    // Classic cache: keep only what the new prompt can reuse.
     const sigs = this.signatures(prompt)
     const wanted = new Set(sigs.values())
-    for (const key of [...this.cache.keys()]) if (!wanted.has(key)) this.cache.delete(key)
+    if (this.options.profile === 'current') {
+      // RAM-pressure cache: what the last prompts used stays.
+      this.promptsRun += 1
+      for (const key of wanted) this.cacheUse.set(key, this.promptsRun)
+      for (const [key, used] of [...this.cacheUse]) {
+        if (used > this.promptsRun - RAM_CACHE_PROMPTS) continue
+        this.cache.delete(key)
+        this.cacheUse.delete(key)
+      }
+    } else {
+      // Classic cache: keep only what the new prompt can reuse.
+      for (const key of [...this.cache.keys()]) if (!wanted.has(key)) this.cache.delete(key)
+    }
     const isCached = (id: string) => this.cache.has(sigs.get(id)!)
     message('execution_cached', { nodes: Object.keys(prompt).filter(isCached), prompt_id: promptId }, false)
 
@@ -241,8 +305,10 @@ export class Executor {
     const outputsUi: HistoryEntry['outputs'] = {}
     const meta: HistoryEntry['meta'] = {}
     const progress: Record<string, Record<string, unknown>> = {}
+    // 0.3.75 in the stand-in: to every socket; current: to the prompt's client, or every socket without one.
+    const progressTo = this.options.profile === 'current' ? client : null
     const sendProgressState = () =>
-      this.send('progress_state', { prompt_id: promptId, nodes: structuredClone(progress) }, null)
+      this.send('progress_state', { prompt_id: promptId, nodes: structuredClone(progress) }, progressTo)
     const setProgress = (id: string, value: number, max: number, state: string) => {
       progress[id] = {
         value,
@@ -325,10 +391,12 @@ export class Executor {
         if (this.options.nodeDelayMs) await ctx.sleep(this.options.nodeDelayMs)
         ctx.checkInterrupted()
         const result = await fn(inputs, ctx)
-        this.cache.set(
-          sigs.get(id)!,
-          result.ui ? { outputs: result.outputs, ui: result.ui } : { outputs: result.outputs },
-        )
+        // A node that ends after a restart leaves nothing in the new process's cache.
+        if (!this.forgotten.has(promptId))
+          this.cache.set(
+            sigs.get(id)!,
+            result.ui ? { outputs: result.outputs, ui: result.ui } : { outputs: result.outputs },
+          )
         results.set(id, result.outputs)
         if (result.ui) {
           if (client)

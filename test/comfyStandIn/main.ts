@@ -1,6 +1,6 @@
 /**
  * Run the stand-in as its own process:
- * `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR] [--custom-nodes DIR] [--frontend DIR] [--node-delay-ms N] [--prompt-delay-ms N] [--test-hooks]`.
+ * `node --import tsx test/comfyStandIn/main.ts --port 8188 [--root DIR] [--custom-nodes DIR] [--frontend DIR] [--node-delay-ms N] [--prompt-delay-ms N] [--test-hooks] [--profile current|0.3.75]`.
  * Used by tests of the ComfyUI launcher and the CLI, and handy for trying the bridge without ComfyUI.
  *
  * --custom-nodes does what ComfyUI does with its custom_nodes folder for a
@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { isComfyProfile } from './profile.js'
 import { startComfyStandIn } from './server.js'
 
 const { values } = parseArgs({
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     'node-delay-ms': { type: 'string' },
     'prompt-delay-ms': { type: 'string' },
     'test-hooks': { type: 'boolean' },
+    profile: { type: 'string' },
   },
   strict: false,
 })
@@ -41,6 +43,11 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
 const customNodes = str(values['custom-nodes'])
 const root = str(values.root)
 const frontend = str(values.frontend)
+const profile = str(values.profile)
+if (profile !== undefined && !isComfyProfile(profile)) {
+  process.stderr.write(`--profile must be 'current' or '0.3.75', not '${profile}'\n`)
+  process.exit(2)
+}
 const comfy = await startComfyStandIn({
   port: Number(str(values.port)),
   ...(root ? { root } : {}),
@@ -49,6 +56,7 @@ const comfy = await startComfyStandIn({
   ...(str(values['node-delay-ms']) ? { nodeDelayMs: Number(str(values['node-delay-ms'])) } : {}),
   ...(str(values['prompt-delay-ms']) ? { promptDelayMs: Number(str(values['prompt-delay-ms'])) } : {}),
   ...(values['test-hooks'] === true ? { testHooks: true } : {}),
+  ...(profile ? { profile } : {}),
 })
 process.stdout.write(`ComfyUI stand-in listening on ${comfy.url}\n`)
 const stop = () => void comfy.close().then(() => process.exit(0))

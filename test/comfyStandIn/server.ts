@@ -26,11 +26,21 @@ import { Folders } from './files.js'
 import { TEST_NODE_DEFS } from './nodes.js'
 import { fileRoutes } from './routes/files.js'
 import { frontendRoutes } from './routes/frontend.js'
+import { type ComfyProfile, currentObjectInfo, currentSystemStats, serverFeatures } from './profile.js'
 import { infoRoutes } from './routes/info.js'
+import { jobRoutes, methodNotAllowedOnJobs } from './routes/jobs.js'
 import { promptRoutes } from './routes/prompts.js'
-import { MAX_UPLOAD, type StandInState } from './state.js'
+import type { StandInState } from './state.js'
+
+export type { ComfyProfile } from './profile.js'
 
 export interface ComfyStandInOptions extends ExecutorOptions {
+  /**
+   * Which ComfyUI server to play: '0.3.75' (default) or 'current' (ComfyUI 0.46:
+   * jobs API and cancel at /api/jobs…, canonical-UUID prompt ids, missing_node_type,
+   * node replacements, its /system_stats and feature flags).
+   */
+  profile?: ComfyProfile
   /** Folder for input/, output/ and temp/ (a fresh temporary folder by default, removed at close). */
   root?: string
   /** Port on 127.0.0.1 (0: any free port). */
@@ -43,12 +53,14 @@ export interface ComfyStandInOptions extends ExecutorOptions {
    * Test hooks over HTTP for a stand-in in its own process (not part of
    * ComfyUI's API): `POST /__stand-in/frame` sends its body to every
    * WebSocket as a frame (binary unless the body is text/plain), as a custom
-   * node's `send_sync` can; `POST /__stand-in/restart` forgets the queue and history.
+   * node's `send_sync` can; `POST /__stand-in/restart` does what `restart()` does.
    */
   testHooks?: boolean
 }
 
 export interface ComfyStandIn {
+  /** Which ComfyUI server it plays. */
+  readonly profile: ComfyProfile
   url: string
   port: number
   folders: Folders
@@ -59,7 +71,10 @@ export interface ComfyStandIn {
   chaos: Chaos
   /** Send one raw frame (text or binary) to every WebSocket, as a custom node's `send_sync` can. */
   sendRaw(frame: string | Uint8Array): void
-  /** What a restart does to the queue and history (every WebSocket drops; the server keeps its port). */
+  /**
+   * What a restart does: nothing survives (queue, running prompt, history, cache, queue counter);
+   * every WebSocket drops; the server keeps its port.
+   */
   restart(): void
   /** Close every WebSocket (the server keeps running), as when a network drops. */
   dropSockets(): void
@@ -82,12 +97,14 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
   const ownRoot = options.root === undefined
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'comfy-stand-in-'))
   const folders = new Folders(root)
-  const baseInfo: ObjectInfo = { ...loadObjectInfo(), ...TEST_NODE_DEFS }
+  const profile: ComfyProfile = options.profile ?? '0.3.75'
+  const captured: ObjectInfo = { ...loadObjectInfo(), ...TEST_NODE_DEFS }
+  const baseInfo = profile === 'current' ? currentObjectInfo(captured) : captured
   const sockets = new Map<string, WebSocket>()
   const allSockets = new Set<WebSocket>()
   const settings: Record<string, unknown> = {}
   const userdata = new Map<string, Buffer>()
-  const stats = systemStats()
+  const stats = profile === 'current' ? currentSystemStats(systemStats()) : systemStats()
 
   const sendJson = (ws: WebSocket, type: string, data: Record<string, unknown>) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type, data }))
@@ -147,6 +164,7 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
   const api = express.Router()
 
   const state: StandInState = {
+    profile,
     folders,
     executor,
     objectInfo,
@@ -172,9 +190,17 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
   app.get('/internal/logs/raw', (_req, res) => {
     res.json({ entries: [], size: { cols: null, rows: null } })
   })
+  if (profile === 'current') {
+    // The jobs routes carry /api in their own paths: /api/jobs… and /api/api/jobs…, never /jobs.
+    const jobs = express.Router()
+    jobRoutes(jobs, executor)
+    app.use('/', jobs)
+    app.use('/api', jobs)
+  }
   app.use('/api', api)
   app.use('/', api)
   if (options.frontendDir) app.use('/', express.static(options.frontendDir))
+  app.use(methodNotAllowedOnJobs)
 
   const server: Server = createServer(app)
   const wss = new WebSocketServer({ noServer: true })
@@ -202,8 +228,7 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
         first = false
         try {
           const msg = JSON.parse(data.toString()) as { type?: string }
-          if (msg.type === 'feature_flags')
-            sendJson(ws, 'feature_flags', { supports_preview_metadata: true, max_upload_size: MAX_UPLOAD })
+          if (msg.type === 'feature_flags') sendJson(ws, 'feature_flags', serverFeatures(profile))
         } catch {
           // Other client text is ignored.
         }
@@ -214,6 +239,7 @@ export async function startComfyStandIn(options: ComfyStandInOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   return {
+    profile,
     url: `http://127.0.0.1:${port}`,
     port,
     folders,

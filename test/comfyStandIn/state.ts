@@ -3,11 +3,14 @@ import type { WebSocket } from 'ws'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import type { Executor } from './executor.js'
 import type { Folders } from './files.js'
+import type { ComfyProfile } from './profile.js'
 
 /** The real server's default upload limit. */
 export const MAX_UPLOAD = 100 * 1024 * 1024
 
 export interface StandInState {
+  /** Which server generation the stand-in plays. */
+  profile: ComfyProfile
   folders: Folders
   executor: Executor
   /** Node definitions as the real server computes them per request (loader combos list input/). */

@@ -5,6 +5,7 @@
 import { isApiLink, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import { orderedInputs, specType, type InputSpec, type ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import type { Folders } from './files.js'
+import type { ComfyProfile } from './profile.js'
 import { pyRepr, pyStr } from './python.js'
 
 interface ValidationError {
@@ -59,6 +60,27 @@ function pyFloatValue(v: unknown): number | undefined {
   return undefined
 }
 
+/** A node's `_meta.title`, if it has one. */
+function nodeTitle(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null || !('_meta' in node)) return undefined
+  const meta = node._meta
+  return typeof meta === 'object' && meta !== null && 'title' in meta ? meta.title : undefined
+}
+
+/** The current server's error for a node without a class_type (`classType` null) or of an unknown class. */
+function missingNodeType(id: string, classType: string | null, title: unknown): ValidationError {
+  const message =
+    classType === null
+      ? `Node '${title ? pyStr(title) : `ID #${id}`}' has no class_type. The workflow may be corrupted or a custom node is missing.`
+      : `Node '${pyStr(title)}' not found. The custom node may not be installed.`
+  return {
+    type: 'missing_node_type',
+    message,
+    details: `Node ID '#${id}'`,
+    extra_info: { node_id: id, class_type: classType, node_title: title ?? null },
+  }
+}
+
 const pyTruthy = (v: unknown): boolean =>
   !(v === false || v === 0 || v === '' || v === null || (Array.isArray(v) && v.length === 0))
 
@@ -67,6 +89,7 @@ export function validatePrompt(
   objectInfo: ObjectInfo,
   folders: Folders,
   partialTargets?: string[],
+  profile: ComfyProfile = '0.3.75',
 ): ValidationResult {
   if (typeof prompt !== 'object' || prompt === null || Array.isArray(prompt)) {
     return {
@@ -81,11 +104,14 @@ export function validatePrompt(
     if (typeof node !== 'object' || node === null || !('class_type' in node)) {
       return {
         ok: false,
-        error: graphError(
-          'invalid_prompt',
-          'Cannot execute because a node is missing the class_type property.',
-          `Node ID '#${id}'`,
-        ),
+        error:
+          profile === 'current'
+            ? missingNodeType(id, null, nodeTitle(node))
+            : graphError(
+                'invalid_prompt',
+                'Cannot execute because a node is missing the class_type property.',
+                `Node ID '#${id}'`,
+              ),
         nodeErrors: {},
       }
     }
@@ -93,11 +119,14 @@ export function validatePrompt(
     if (!def) {
       return {
         ok: false,
-        error: graphError(
-          'invalid_prompt',
-          `Cannot execute because node ${node.class_type} does not exist.`,
-          `Node ID '#${id}'`,
-        ),
+        error:
+          profile === 'current'
+            ? missingNodeType(id, node.class_type, nodeTitle(node) ?? node.class_type)
+            : graphError(
+                'invalid_prompt',
+                `Cannot execute because node ${node.class_type} does not exist.`,
+                `Node ID '#${id}'`,
+              ),
         nodeErrors: {},
       }
     }

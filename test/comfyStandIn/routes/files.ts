@@ -99,6 +99,11 @@ export function fileRoutes(api: Router, state: StandInState): void {
       res.status(404).end()
       return
     }
+    // The current server resolves blake3:<hash> names through its asset system, which the stand-in keeps off.
+    if (state.profile === 'current' && filename.startsWith('blake3:')) {
+      res.status(404).end()
+      return
+    }
     let type = String(req.query.type ?? 'output')
     const m = /^(.*) \[(input|output|temp)\]$/.exec(filename)
     if (m) {
@@ -130,7 +135,12 @@ export function fileRoutes(api: Router, state: StandInState): void {
       ? 'application/octet-stream'
       : (CONTENT_TYPES[ext] ?? 'application/octet-stream')
     res.setHeader('Content-Type', ctype)
-    res.setHeader('Content-Disposition', `filename="${filename}"`)
+    if (state.profile === 'current') {
+      res.setHeader('X-Content-Type-Options', 'nosniff')
+      res.setHeader('Content-Disposition', `filename="${filename.replace(/"/g, '\\"')}"`)
+    } else {
+      res.setHeader('Content-Disposition', `filename="${filename}"`)
+    }
     res.send(readFileSync(path))
   })
   api.post('/upload/image', express.raw({ type: 'multipart/form-data', limit: MAX_UPLOAD }), (req, res) =>

@@ -1,9 +1,11 @@
 /** What a client asks first: node definitions (per request, as the real server computes them), system stats, features, models. */
 import type { Router } from 'express'
-import { MAX_UPLOAD, type StandInState } from '../state.js'
+import { replacementMap } from '../nodeReplacements.js'
+import { serverFeatures } from '../profile.js'
+import type { StandInState } from '../state.js'
 
 export function infoRoutes(api: Router, state: StandInState): void {
-  const { objectInfo, stats } = state
+  const { objectInfo, stats, profile } = state
   api.get('/object_info', (_req, res) => {
     res.json(objectInfo())
   })
@@ -15,8 +17,13 @@ export function infoRoutes(api: Router, state: StandInState): void {
     res.json(stats)
   })
   api.get('/features', (_req, res) => {
-    res.json({ supports_preview_metadata: true, max_upload_size: MAX_UPLOAD })
+    res.json(serverFeatures(profile))
   })
+  if (profile === 'current') {
+    api.get('/node_replacements', (_req, res) => {
+      res.json(replacementMap())
+    })
+  }
   api.get('/embeddings', (_req, res) => {
     res.json([])
   })

@@ -4008,7 +4008,12 @@ var MAX_SWEEP_ITEMS = 1e5;
 var RunFailureSchema = object({
 	name: string(),
 	code: string(),
-	message: string()
+	message: string(),
+	/** What went wrong underneath, when the failure wraps it (e.g. `comfy_validation`, `comfy_lost`): its class and stable code. */
+	cause: object({
+		name: string(),
+		code: string()
+	}).optional()
 });
 var base = { runId: string() };
 var at = {
@@ -4059,6 +4064,13 @@ var RunEventSchema = discriminatedUnion("type", [
 		wrote: array(string())
 	}),
 	object({
+		type: literal("workflow-resubmitted"),
+		...at,
+		index: number$1(),
+		attempt: number$1(),
+		reason: string()
+	}),
+	object({
 		type: literal("run-finished"),
 		...base,
 		outputs: array(string())
@@ -4100,7 +4112,9 @@ var RunViewSchema = object({
 	progress: RunProgressSchema,
 	events: array(RunEventSchema).optional(),
 	/** The bridge still has what it takes to run it again (`POST /api/runs/:id/rerun`). */
-	rerunnable: boolean().optional()
+	rerunnable: boolean().optional(),
+	/** How many times a prompt of it was submitted again after ComfyUI lost it (a restart). */
+	resubmitted: number$1().optional()
 });
 /** A workflow sent over HTTP: its name and its content (UI or API format); never a path. */
 var NamedWorkflowSchema = object({
@@ -4128,7 +4142,13 @@ var RunSpecSchema = strictObject({
 	/** OUTPUT keys the caller will read: a run whose workflows lack one fails before anything runs. */
 	expectOutputs: array(string()).max(1e3).optional(),
 	/** Queue for this ComfyUI client id, so its page shows the progress. */
-	clientId: string().max(200).optional()
+	clientId: string().max(200).optional(),
+	/**
+	* How many times a workflow whose prompt ComfyUI lost (it restarted before
+	* saying it was done) is submitted again (default 2; 0: the run fails).
+	* Nothing is committed until ComfyUI says a prompt is done, so nothing is committed twice.
+	*/
+	resubmitLost: number$1().int().min(0).max(10).optional()
 });
 object({
 	limit: number().int().min(1).max(1e3).optional(),
@@ -4743,7 +4763,10 @@ function view(s, p) {
 			const line = el("div", {
 				className: `item run ${r.status}${open ? " selected" : ""}`,
 				title: `${name} — ${r.status}${r.source === "page" ? ", from the page" : ", from a script"}, ${new Date(r.createdAt).toLocaleString()}${r.error ? `: ${r.error}` : ""}`
-			}, icon(STATUS_ICONS[r.status]), el("span", { className: "name" }, name), el("span", { className: "meta" }, runMeta(r)));
+			}, icon(STATUS_ICONS[r.status]), el("span", { className: "name" }, name), ...r.resubmitted ? [el("span", {
+				className: "meta resubmitted",
+				title: `ComfyUI lost it ${r.resubmitted === 1 ? "once" : `${r.resubmitted} times`} (it restarted); submitted again, committed once`
+			}, icon("replay"), ` ${r.resubmitted}`)] : [], el("span", { className: "meta" }, runMeta(r)));
 			line.setAttribute("data-run", r.runId);
 			line.setAttribute("data-status", r.status);
 			line.onclick = () => {
@@ -5023,7 +5046,8 @@ var fromView = (r) => ({
 	...r.progress.workflow ? { workflow: r.progress.workflow } : {},
 	...r.error ? { error: r.error.message } : {},
 	...r.outputs ? { outputs: r.outputs } : {},
-	...r.rerunnable ? { rerunnable: true } : {}
+	...r.rerunnable ? { rerunnable: true } : {},
+	...r.resubmitted ? { resubmitted: r.resubmitted } : {}
 });
 var ACTIVE_KEY = "Discomfort.ActiveContext";
 var DiscomfortStore = class {

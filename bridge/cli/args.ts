@@ -201,6 +201,11 @@ else, with --install (or a yes at the prompt), installs a CPU ComfyUI there firs
         value: 'ID',
         help: "Queue as this ComfyUI client id, so that page shows the progress (ComfyUI's own).",
       },
+      'resubmit-lost': {
+        type: 'string',
+        value: 'N',
+        help: 'Submit a workflow again this many times when ComfyUI loses it in a restart (default 2; 0: fail).',
+      },
       'start-bridge': {
         type: 'boolean',
         help: 'When no bridge answers at --bridge, start one inside this command (it stops with it).',
@@ -353,6 +358,7 @@ export interface RunArgs {
   stitch?: boolean
   passBy?: Record<string, PassBy>
   clientId?: string
+  resubmitLost?: number
   bridge?: string
   comfy?: string
   json: boolean
@@ -628,6 +634,8 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         return [key, how] as const
       })
       if (passBy.length) args.passBy = Object.fromEntries(passBy)
+      if (str(v['resubmit-lost']) !== undefined)
+        args.resubmitLost = wholeNumber(str(v['resubmit-lost']), 'resubmit-lost', command, 2, 0, 10)
       for (const [flag, key] of [
         ['context', 'context'],
         ['bridge', 'bridge'],

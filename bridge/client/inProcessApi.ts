@@ -11,8 +11,7 @@ import type { ContextHandle } from '../store/contextHandle.js'
 import type { ContextValue } from '../values/values.js'
 import type { BridgeApi, RunSpec, RunOutcome } from './bridgeHttp.js'
 import type { BridgeRunSpec } from '../runs/manager.js'
-import { routes, type ContextSummary, type CreateContextBody } from '../../shared/protocol/index.js'
-import { parseBody } from '../server/bodies.js'
+import type { ContextSummary, CreateContextBody } from '../../shared/protocol/index.js'
 
 export class InProcessBridgeApi implements BridgeApi {
   constructor(private readonly bridge: Bridge) {}
@@ -41,6 +40,11 @@ export class InProcessBridgeApi implements BridgeApi {
   }
 
   async renameContext(id: string, name: string): Promise<ContextSummary> {
+    // Checked as the HTTP route checks it; loaded here only (a client that imports this file loads no schema).
+    const [{ parseBody }, { routes }] = await Promise.all([
+      import('../server/bodies.js'),
+      import('../../shared/protocol/routes.js'),
+    ])
     const c = await this.ctx(id)
     await c.rename(parseBody(routes.updateContext.body, { name }, `renaming context ${id}`).name)
     return c.summary()

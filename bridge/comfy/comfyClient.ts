@@ -179,6 +179,8 @@ export class ComfyClient {
     })
     this.socket.on('open', (reconnect) => {
       // After a drop, whatever finished meanwhile is in /history; what is in neither it nor the queue was lost.
+      // The server may have restarted as another version: what it offers is asked again.
+      if (reconnect) this.http.forget()
       const now = Date.now()
       for (const job of this.jobs.values()) {
         job.newsAt = now
@@ -377,16 +379,13 @@ export class ComfyClient {
     if (job.settled || !job.queued || job.checking) return
     job.checking = true
     try {
-      let where: 'running' | 'pending' | undefined = 'running'
-      if (checkQueue) {
-        const q = await this.http.queue()
-        where = q.running.includes(job.promptId) ? 'running' : q.pending.includes(job.promptId) ? 'pending' : undefined
-      }
-      const entry = await this.http.history(job.promptId)
+      // One request where ComfyUI has its jobs API; /queue and /history otherwise.
+      const found = await this.http.whereIs(job.promptId, checkQueue)
       job.silentSince = undefined
       if (job.settled) return
-      if (entry) {
-        this.finishFromHistory(job, entry)
+      const where = found.where === 'running' || found.where === 'pending' ? found.where : undefined
+      if (found.where === 'finished') {
+        this.finishFromHistory(job, found.entry)
       } else if (!where) {
         // Gone from both. With the socket up all along, someone removed it; after a drop, the
         // server most likely restarted and forgot it: that is a failure, not a cancel.
@@ -573,6 +572,15 @@ export class ComfyClient {
     if (job.cancelling) return
     job.cancelling = true
     try {
+      // Where ComfyUI cancels one prompt at once (its jobs API), it is asked to; `false`: it had
+      // nothing of it waiting or running, so how it ended is in its history (or it is gone).
+      const atomic = await this.http.cancelJob(job.promptId)
+      if (atomic !== undefined) {
+        if (atomic && !job.foreignClient && this.socket.connected) return
+        await this.checkHistory(job, true)
+        if (!atomic) this.fail(job, new ComfyCancelledError(job.workflow, job.promptId))
+        return
+      }
       const q = await this.http.queue()
       if (q.pending.includes(job.promptId)) {
         await this.http.deleteFromQueue([job.promptId])

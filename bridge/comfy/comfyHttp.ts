@@ -52,6 +52,34 @@ export type QueuePromptAnswer =
   | { ok: true; prompt_id: string; number: number; node_errors: Record<string, NodeErrorEntry> }
   | { ok: false; error: ComfyNodeError; node_errors: Record<string, NodeErrorEntry> }
 
+/** Where ComfyUI is with one prompt (`ComfyHttp.whereIs`). */
+export type PromptWhereabouts = { where: 'pending' | 'running' | 'absent' } | { where: 'finished'; entry: HistoryEntry }
+
+/** The fields of a `/api/jobs/{id}` answer the bridge reads. */
+interface JobAnswer {
+  status: 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled'
+  outputs?: Record<string, unknown>
+  execution_status?: unknown
+}
+
+const JOB_STATUSES = new Set(['pending', 'in_progress', 'completed', 'failed', 'cancelled'])
+
+function checkedJob(v: unknown): JobAnswer | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined
+  const job = v as Record<string, unknown>
+  if (typeof job.status !== 'string' || !JOB_STATUSES.has(job.status)) return undefined
+  if (job.outputs !== undefined && (typeof job.outputs !== 'object' || job.outputs === null)) return undefined
+  return job as unknown as JobAnswer
+}
+
+function parseOr(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown
+  } catch {
+    return undefined
+  }
+}
+
 export interface UploadResult {
   name: string
   subfolder: string
@@ -283,6 +311,87 @@ export class ComfyHttp {
         `the entry of prompt ${promptId} is not a history entry`,
       )
     return entry
+  }
+
+  /**
+   * Whether this server has ComfyUI's jobs API (0.6 and later: `/api/jobs`),
+   * asked once with the smallest list it can give and kept until `forget()`
+   * (a restart may bring another ComfyUI). A server that cannot be asked now
+   * is asked again next time.
+   */
+  hasJobsApi(): Promise<boolean> {
+    this.jobsApi ??= this.request('GET', '/api/jobs?limit=1').then(
+      (res) => {
+        if (!ok(res)) return false
+        try {
+          const body = JSON.parse(text(res)) as { jobs?: unknown; pagination?: unknown }
+          return Array.isArray(body.jobs) && typeof body.pagination === 'object' && body.pagination !== null
+        } catch {
+          return false
+        }
+      },
+      (e: unknown) => {
+        this.jobsApi = undefined
+        throw e
+      },
+    )
+    return this.jobsApi
+  }
+  private jobsApi: Promise<boolean> | undefined
+
+  /** Ask again what the server offers (after it restarted: it may be another version). */
+  forget(): void {
+    this.jobsApi = undefined
+  }
+
+  /**
+   * Where ComfyUI is with a prompt: waiting, running, finished (with its
+   * history entry), or absent (never queued here, removed while waiting, or
+   * lost in a restart). The jobs API answers in one request where the server
+   * has it; otherwise `/queue` and `/history`. Without `checkQueue`, a legacy
+   * server is only asked for the history (a prompt not in it counts as running).
+   */
+  async whereIs(promptId: string, checkQueue = true): Promise<PromptWhereabouts> {
+    if (await this.hasJobsApi()) {
+      const path = `/api/jobs/${encodeURIComponent(promptId)}`
+      const res = await this.request('GET', path)
+      if (res.status === 404) return { where: 'absent' }
+      const job = checkedJob(parseOr(text(res)))
+      if (!ok(res) || !job) throw new ComfyHttpError('GET', `${this.baseUrl}${path}`, res.status, 'not a job answer')
+      if (job.status === 'pending') return { where: 'pending' }
+      if (job.status === 'in_progress') return { where: 'running' }
+      const entry = checkedHistoryEntry({
+        prompt: [0, promptId, {}, {}, []],
+        outputs: job.outputs ?? {},
+        status: job.execution_status,
+      })
+      if (!entry)
+        throw new ComfyHttpError('GET', `${this.baseUrl}${path}`, res.status, `job ${promptId} has no readable outcome`)
+      return { where: 'finished', entry }
+    }
+    let where: 'running' | 'pending' | 'absent' = 'running'
+    if (checkQueue) {
+      const q = await this.queue()
+      where = q.running.includes(promptId) ? 'running' : q.pending.includes(promptId) ? 'pending' : 'absent'
+    }
+    const entry = await this.history(promptId)
+    return entry ? { where: 'finished', entry } : { where }
+  }
+
+  /**
+   * Cancel one prompt at once, waiting or running, where the server can
+   * (the jobs API's cancel, 0.26 and later): whether it did; undefined when
+   * this server has no such route (then `/queue` delete and `/interrupt`).
+   */
+  async cancelJob(promptId: string): Promise<boolean | undefined> {
+    if (!(await this.hasJobsApi())) return undefined
+    const path = `/api/jobs/${encodeURIComponent(promptId)}/cancel`
+    const res = await this.request('POST', path, { headers: JSON_BODY, body: '{}' })
+    if (res.status === 404 || res.status === 405) return undefined
+    const body = parseOr(text(res)) as { cancelled?: unknown } | undefined
+    if (!ok(res) || typeof body?.cancelled !== 'boolean')
+      throw new ComfyHttpError('POST', `${this.baseUrl}${path}`, res.status, text(res).slice(0, 200))
+    return body.cancelled
   }
 
   /** The prompt ids running and waiting in ComfyUI's queue. */

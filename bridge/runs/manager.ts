@@ -96,6 +96,7 @@ const fromHistory = (v: RunView): RunRecord => ({
   ...(v.error ? { error: v.error } : {}),
   ...(v.outputs ? { outputKeys: v.outputs } : {}),
   ...(v.rerunnable ? { rerunnable: true } : {}),
+  ...(v.resubmitted ? { resubmitted: v.resubmitted } : {}),
   events: [],
   progress: v.progress,
   source: v.source,
@@ -248,8 +249,14 @@ export class RunManager {
         run.error = e.error
         run.finishedAt = new Date().toISOString()
       }
+      if (e.type === 'workflow-resubmitted') run.resubmitted = (run.resubmitted ?? 0) + 1
       this.record(run, e)
-      if (e.type === 'run-started' || e.type === 'run-finished' || e.type === 'run-failed') {
+      if (
+        e.type === 'run-started' ||
+        e.type === 'run-finished' ||
+        e.type === 'run-failed' ||
+        e.type === 'workflow-resubmitted'
+      ) {
         this.put(run).catch(() => {})
         this.feed?.tell(runView(run), e)
       }

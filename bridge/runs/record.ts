@@ -27,6 +27,8 @@ export interface RunRecord {
   request?: RunRequest
   /** A run from the history whose request the ledger still keeps. */
   rerunnable?: boolean
+  /** How many times a prompt of it was submitted again after ComfyUI lost it. */
+  resubmitted?: number
 }
 
 /**
@@ -51,5 +53,6 @@ export const runView = (run: RunRecord, withEvents = false): RunView => ({
   ...(run.outputs ? { outputs: Object.keys(run.outputs) } : run.outputKeys ? { outputs: run.outputKeys } : {}),
   progress: run.progress,
   ...(run.request || run.rerunnable ? { rerunnable: true } : {}),
+  ...(run.resubmitted ? { resubmitted: run.resubmitted } : {}),
   ...(withEvents ? { events: run.events } : {}),
 })

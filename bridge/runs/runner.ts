@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
-import { DiscomfortError } from '../../shared/errors.js'
+import { DiscomfortError, findCause } from '../../shared/errors.js'
 import { discoverPorts } from '../../shared/ports/discover.js'
 import { isApiPrompt, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
@@ -28,7 +28,7 @@ import { readWorkflowFile } from './workflowFile.js'
 import { MAX_ITERATIONS } from '../defaults.js'
 import { assertNoCycle } from '../../shared/workflow/cycles.js'
 import { CANCELLED_CODES, type RunEvent, type RunFailure, type RunSettings } from '../../shared/protocol/index.js'
-import { ComfyCancelledError } from '../comfy/errors.js'
+import { ComfyCancelledError, ComfyLostError } from '../comfy/errors.js'
 
 /** A workflow: a file path, a UI or API object, or one of those with a name. */
 export type WorkflowSpec = string | UiWorkflow | ApiPrompt | { name: string; workflow: UiWorkflow | ApiPrompt }
@@ -40,11 +40,20 @@ export interface LoadedWorkflow {
 
 export type { RunEvent, RunFailure }
 
-export const runFailure = (e: unknown): RunFailure => ({
-  name: e instanceof Error ? e.name : 'Error',
-  code: e instanceof DiscomfortError ? e.code : 'internal',
-  message: e instanceof Error ? e.message : String(e),
-})
+export const runFailure = (e: unknown): RunFailure => {
+  // The innermost error of ours it wraps says what went wrong underneath (a validation, a lost prompt...).
+  let cause: DiscomfortError | undefined
+  for (let c = (e as { cause?: unknown } | undefined)?.cause, depth = 0; c && depth < 10; depth++) {
+    if (c instanceof DiscomfortError) cause = c
+    c = (c as { cause?: unknown }).cause
+  }
+  return {
+    name: e instanceof Error ? e.name : 'Error',
+    code: e instanceof DiscomfortError ? e.code : 'internal',
+    message: e instanceof Error ? e.message : String(e),
+    ...(cause && cause.code !== (e as DiscomfortError).code ? { cause: { name: cause.name, code: cause.code } } : {}),
+  }
+}
 
 /** What a run works in: a context, or a sweep item's layer over one. */
 export interface RunTarget {
@@ -79,6 +88,9 @@ export interface RunResult {
   /** Each OUTPUT unique_id's value after the last iteration. */
   outputs: Record<string, ContextValue>
 }
+
+/** How many times a workflow ComfyUI lost is submitted again, unless the run says otherwise. */
+const RESUBMIT_LOST = 2
 
 interface StepOptions extends RunOptions {
   runId: string
@@ -332,6 +344,7 @@ export class Runner {
    */
   private async runOne(workflow: LoadedWorkflow, o: StepOptions): Promise<string[]> {
     const tried: string[] = []
+    let resubmits = 0
     for (;;) {
       let server: string | undefined
       let started: StartedWorkflow
@@ -355,7 +368,24 @@ export class Runner {
         tried.push(server!)
         continue
       }
-      return started.done
+      try {
+        return await started.done
+      } catch (e) {
+        // Lost by ComfyUI (a restart forgot it): nothing of it was committed, so it is submitted again.
+        const lost = findCause(e, (c) => c.code === ComfyLostError.code) as Error | undefined
+        if (!lost || o.signal?.aborted || resubmits >= (o.resubmitLost ?? RESUBMIT_LOST)) throw e
+        resubmits += 1
+        o.emit({
+          type: 'workflow-resubmitted',
+          runId: o.runId,
+          workflow: workflow.name,
+          iteration: o.iteration,
+          step: o.step,
+          index: o.index,
+          attempt: resubmits,
+          reason: lost.message,
+        })
+      }
     }
   }
 

@@ -114,6 +114,12 @@ export function checkedContextValue(v: ContextValue, what: string): ContextValue
     case 'boolean': {
       const checked = fromJs(v.value, what)
       if (checked.kind !== v.kind) throw new ValueError(`${what}: a "${v.kind}" value holds a ${typeof v.value}.`)
+      // JSON cannot tell 1.0 from 1: a number that says it is not an integer stays a FLOAT; one that
+      // says it is must be whole.
+      if (checked.kind === 'number' && v.kind === 'number' && typeof v.integer === 'boolean') {
+        if (v.integer && !checked.integer) throw new ValueError(`${what}: ${checked.value} is not a whole number.`)
+        return { ...checked, integer: v.integer }
+      }
       return checked
     }
     case 'json': {

@@ -312,6 +312,19 @@ function view(s: DiscomfortState, p: Panel): Node[] {
         },
         icon(STATUS_ICONS[r.status]),
         el('span', { className: 'name' }, name),
+        ...(r.resubmitted
+          ? [
+              el(
+                'span',
+                {
+                  className: 'meta resubmitted',
+                  title: `ComfyUI lost it ${r.resubmitted === 1 ? 'once' : `${r.resubmitted} times`} (it restarted); submitted again, committed once`,
+                },
+                icon('replay'),
+                ` ${r.resubmitted}`,
+              ),
+            ]
+          : []),
         el('span', { className: 'meta' }, runMeta(r)),
       )
       line.setAttribute('data-run', r.runId)

@@ -26,6 +26,8 @@ export interface LiveRun {
   outputs?: string[]
   /** The bridge can run it again. */
   rerunnable?: boolean
+  /** How many times ComfyUI lost a prompt of it (a restart) and the bridge submitted it again. */
+  resubmitted?: number
 }
 
 const fromView = (r: RunView): LiveRun => ({
@@ -42,6 +44,7 @@ const fromView = (r: RunView): LiveRun => ({
   ...(r.error ? { error: r.error.message } : {}),
   ...(r.outputs ? { outputs: r.outputs } : {}),
   ...(r.rerunnable ? { rerunnable: true } : {}),
+  ...(r.resubmitted ? { resubmitted: r.resubmitted } : {}),
 })
 
 export interface DiscomfortState {

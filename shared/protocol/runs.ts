@@ -5,7 +5,13 @@ import { PassBySchema } from './context.js'
 import { MAX_ITERATIONS } from './limits.js'
 
 /** Why a run failed: the error's class name, its stable code and its message. */
-export const RunFailureSchema = z.object({ name: z.string(), code: z.string(), message: z.string() })
+export const RunFailureSchema = z.object({
+  name: z.string(),
+  code: z.string(),
+  message: z.string(),
+  /** What went wrong underneath, when the failure wraps it (e.g. `comfy_validation`, `comfy_lost`): its class and stable code. */
+  cause: z.object({ name: z.string(), code: z.string() }).optional(),
+})
 export type RunFailure = z.infer<typeof RunFailureSchema>
 
 export { CANCELLED_CODES, isCancellation } from './cancelled.js'
@@ -55,6 +61,14 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     cached: z.number(),
     wrote: z.array(z.string()),
   }),
+  /** ComfyUI lost the workflow's prompt (it restarted before saying it was done): submitted again, nothing committed twice. */
+  z.object({
+    type: z.literal('workflow-resubmitted'),
+    ...at,
+    index: z.number(),
+    attempt: z.number(),
+    reason: z.string(),
+  }),
   z.object({ type: z.literal('run-finished'), ...base, outputs: z.array(z.string()) }),
   z.object({ type: z.literal('run-failed'), ...base, error: RunFailureSchema }),
 ])
@@ -90,6 +104,8 @@ export const RunViewSchema = z.object({
   events: z.array(RunEventSchema).optional(),
   /** The bridge still has what it takes to run it again (`POST /api/runs/:id/rerun`). */
   rerunnable: z.boolean().optional(),
+  /** How many times a prompt of it was submitted again after ComfyUI lost it (a restart). */
+  resubmitted: z.number().optional(),
 })
 export type RunView = z.infer<typeof RunViewSchema>
 
@@ -130,6 +146,12 @@ export const RunSpecSchema = z.strictObject({
   expectOutputs: z.array(z.string()).max(1000).optional(),
   /** Queue for this ComfyUI client id, so its page shows the progress. */
   clientId: z.string().max(200).optional(),
+  /**
+   * How many times a workflow whose prompt ComfyUI lost (it restarted before
+   * saying it was done) is submitted again (default 2; 0: the run fails).
+   * Nothing is committed until ComfyUI says a prompt is done, so nothing is committed twice.
+   */
+  resubmitLost: z.number().int().min(0).max(10).optional(),
 })
 export type RunSpec = z.infer<typeof RunSpecSchema>
 /** A run's options: its spec without the workflows. */

@@ -111,24 +111,37 @@ describe('ComfyUI dies mid-run', () => {
     expect((await api(bridge, 'GET', `/contexts/${ctx}/values/note`)).value).toMatchObject({ value: 'back' })
   }, 40_000)
 
-  it('a ComfyUI that restarts and forgets the prompt fails the run as lost, not cancelled', async () => {
-    const { port, comfy, bridge } = await slowComfyAndBridge()
-    const run = await api(bridge, 'POST', '/runs', { workflows: [note('never')] })
-    await waitFor(
-      'the run to start',
-      () => api(bridge, 'GET', `/runs/${String(run.id)}`),
-      (r) => (r.progress as { step: number }).step === 1,
-    )
-    await new Promise((r) => setTimeout(r, 300))
-    comfy.kill('SIGKILL')
-    await new Promise((r) => comfy.on('exit', r))
-    await comfyProcess(port)
-    const failed = await waitFor(
-      'the run to end',
-      () => api(bridge, 'GET', `/runs/${String(run.id)}`),
-      (r) => r.status !== 'running' && r.status !== 'queued',
-    )
+  it('a ComfyUI process killed and started again forgets its prompts: a run submits its prompt again and commits once; one that allows no resubmission fails as lost, not cancelled', async () => {
+    const { port, bridge } = await slowComfyAndBridge()
+    let comfy = children[children.length - 1]!
+    const ended = (id: unknown) =>
+      waitFor(
+        'the run to end',
+        () => api(bridge, 'GET', `/runs/${String(id)}`),
+        (r) => r.status !== 'running' && r.status !== 'queued',
+      )
+    /** Submit a run, kill ComfyUI while it runs there, start it again (fast this time), and wait for the run's end. */
+    const throughKill = async (body: Record<string, unknown>) => {
+      const run = await api(bridge, 'POST', '/runs', body)
+      await waitFor(
+        'the run to start',
+        () => api(bridge, 'GET', `/runs/${String(run.id)}`),
+        (r) => (r.progress as { step: number }).step === 1,
+      )
+      await new Promise((r) => setTimeout(r, 300))
+      comfy.kill('SIGKILL')
+      await new Promise((r) => comfy.on('exit', r))
+      comfy = await comfyProcess(port, 5000)
+      return run.id
+    }
+    const ctx = String((await api(bridge, 'POST', '/contexts', { name: 'lost' })).id)
+    const again = await ended(await throughKill({ context: ctx, workflows: [note('again')] }))
+    expect(again, JSON.stringify(again.error)).toMatchObject({ status: 'succeeded', resubmitted: 1 })
+    const context = await api(bridge, 'GET', `/contexts/${ctx}`)
+    expect(context.entries).toEqual([expect.objectContaining({ key: 'note', version: 1 })])
+    expect((await api(bridge, 'GET', `/contexts/${ctx}/values/note`)).value).toMatchObject({ value: 'again' })
+    const failed = await ended(await throughKill({ workflows: [note('once')], resubmitLost: 0 }))
     expect(failed.status).toBe('failed')
     expect((failed.error as { message: string }).message).toMatch(/lost .* the server most likely restarted/)
-  }, 40_000)
+  }, 60_000)
 })

@@ -393,6 +393,20 @@ describe('bridge HTTP API', () => {
     expect(await api('GET', '/runs/no-such-run/workflows')).toMatchObject({ status: 404 })
   })
 
+  it('a typed number keeps the type it says: 1 sent as a non-integer is FLOAT, 1.5 sent as an integer is refused', async () => {
+    const ctx = String((await api('POST', '/contexts', {})).body!.id)
+    const float = await api('PUT', `/contexts/${ctx}/values/x`, { value: { kind: 'number', value: 1, integer: false } })
+    expect(float).toMatchObject({ status: 200, body: { comfyType: 'FLOAT' } })
+    expect((await api('GET', `/contexts/${ctx}/values/x`)).body).toMatchObject({
+      value: { kind: 'number', value: 1, integer: false },
+    })
+    const wrong = await api('PUT', `/contexts/${ctx}/values/y`, {
+      value: { kind: 'number', value: 1.5, integer: true },
+    })
+    expect(wrong.status).toBe(400)
+    expect(JSON.stringify(wrong.body)).toMatch(/1\.5 is not a whole number/)
+  })
+
   it('the WebSocket hub says hello with the contexts and streams changes', async () => {
     const ws = new WebSocket(`${bridge.url.replace('http', 'ws')}/api/ws`)
     const messages: Array<{ type: string }> = []

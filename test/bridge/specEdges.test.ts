@@ -70,6 +70,7 @@ const fullRun = (): RunSpec => ({
   passBy: { out: 'ref' },
   expectOutputs: ['out'],
   clientId: 'page-1',
+  resubmitLost: 3,
 })
 
 /** How a user gives each field of a run spec on the command line. */
@@ -82,6 +83,7 @@ const runFlags = (): Record<keyof RunSpec, string[]> => ({
   passBy: ['--pass-by', 'out=ref'],
   expectOutputs: ['-o', `out=${join(dir, 'out.json')}`],
   clientId: ['--client-id', 'page-1'],
+  resubmitLost: ['--resubmit-lost', '3'],
 })
 
 const runFields = Object.keys(RunSpecSchema.shape) as Array<keyof RunSpec>

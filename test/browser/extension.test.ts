@@ -16,7 +16,7 @@ import { MODE_STYLES } from '../../extension/src/portMode.js'
 import { toApiPrompt } from '../../shared/convert/toApiPrompt.js'
 import type { UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
 import { COMFY_FIXTURES, loadObjectInfo, ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
-import { CONCAT, solidPng } from '../helpers/prompts.js'
+import { CONCAT, SLOW, solidPng } from '../helpers/prompts.js'
 import { startRedis } from '../helpers/redis.js'
 import type { RunView } from '../../shared/protocol/index.js'
 import { decodePng } from '../../bridge/codec/png.js'
@@ -1096,7 +1096,32 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
         context: id,
       })
     ).json()) as { id: string }
+    // One that ComfyUI lost in a restart: submitted again, shown with how many times.
+    const slow = (await (await api('POST', '/api/runs', { workflows: [SLOW(60)], context: id })).json()) as {
+      id: string
+    }
+    const sleeping = async () =>
+      (
+        (await (await api('GET', `/api/runs/${slow.id}?events=1`)).json()) as { events: Array<{ type: string }> }
+      ).events.some((e) => e.type === 'progress')
+    for (let i = 0; i < 300 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 10))
+    expect(await sleeping(), 'the slow prompt runs on ComfyUI').toBe(true)
+    comfy.restart()
     const row = (run: string) => page.locator(`[data-testid=discomfort-runs] [data-run="${run}"]`)
+    await page.waitForFunction(
+      (run) => document.querySelector(`[data-run="${run}"]`)?.getAttribute('data-status') === 'succeeded',
+      slow.id,
+      { timeout: 30_000 },
+    )
+    const slowView = await (await api('GET', `/api/runs/${slow.id}?events=1`)).json()
+    expect(
+      (slowView as { resubmitted?: number }).resubmitted,
+      JSON.stringify(
+        (slowView as { events: Array<{ type: string }> }).events.map((e) => e.type).filter((t) => t !== 'progress'),
+      ),
+    ).toBe(1)
+    expect(await row(slow.id).locator('.resubmitted').innerText()).toMatch(/1/)
+    expect(await row(slow.id).locator('.resubmitted').getAttribute('title')).toMatch(/lost it once/)
     await page.waitForFunction(
       ([a, b]) =>
         document.querySelector(`[data-run="${a}"]`)?.getAttribute('data-status') === 'succeeded' &&

@@ -55,6 +55,7 @@ export async function runCommand(
       ...(args.stitch ? { stitch: true } : {}),
       ...(args.passBy ? { passBy: args.passBy } : {}),
       ...(args.clientId ? { clientId: args.clientId } : {}),
+      ...(args.resubmitLost !== undefined ? { resubmitLost: args.resubmitLost } : {}),
       onProgress: (e) => renderer.event(e),
       signal: controller.signal,
     })

@@ -90,6 +90,8 @@ interface Server {
   runs: number
   failures: number
   removed: boolean
+  /** Given no new prompt until resumed. */
+  paused: boolean
 }
 
 interface Waiter {
@@ -156,6 +158,7 @@ export class ServerPool implements ComfyPool {
       runs: 0,
       failures: 0,
       removed: false,
+      paused: false,
     }
     this.servers.push(server)
     this.drain()
@@ -262,6 +265,32 @@ export class ServerPool implements ComfyPool {
     })
   }
 
+  /**
+   * Pause a server (by label or URL), or every server: it is given no new
+   * prompt until resumed; what it runs goes on, and runs wait in the pool's
+   * queue meanwhile. False when there is no such server.
+   */
+  pause(labelOrUrl?: string): boolean {
+    return this.setPaused(labelOrUrl, true)
+  }
+
+  /** Resume a paused server, or every server; waiting runs are handed out at once. */
+  resume(labelOrUrl?: string): boolean {
+    return this.setPaused(labelOrUrl, false)
+  }
+
+  private setPaused(labelOrUrl: string | undefined, paused: boolean): boolean {
+    const which = labelOrUrl === undefined ? this.servers.filter((s) => !s.removed) : [this.find(labelOrUrl)]
+    if (which.some((s) => s === undefined)) return false
+    for (const s of which) {
+      if (s!.paused === paused) continue
+      s!.paused = paused
+      this.options.log?.(`ComfyUI ${s!.spec.label} ${paused ? 'paused: no new prompts' : 'resumed'}`)
+    }
+    if (!paused) this.drain()
+    return true
+  }
+
   /** Mark a server out (it stopped answering); it is probed until it answers again. */
   markDown(label: string, error: string): void {
     const server = this.find(label)
@@ -300,6 +329,7 @@ export class ServerPool implements ComfyPool {
       weight: s.spec.weight,
       maxQueued: s.spec.maxQueued,
       up: s.up,
+      paused: s.paused,
       inflight: s.inflight,
       runs: s.runs,
       failures: s.failures,
@@ -309,7 +339,7 @@ export class ServerPool implements ComfyPool {
   }
 
   private free(s: Server): boolean {
-    return s.up && !s.removed && s.inflight < s.spec.maxQueued
+    return s.up && !s.removed && !s.paused && s.inflight < s.spec.maxQueued
   }
 
   /** Give free slots to waiting runs: per free server, the waiter it suits best (affinity, then age). */

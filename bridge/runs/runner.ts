@@ -36,6 +36,8 @@ export type WorkflowSpec = string | UiWorkflow | ApiPrompt | { name: string; wor
 export interface LoadedWorkflow {
   name: string
   prompt: ApiPrompt
+  /** The UI workflow it was given as, if it was one: sent with its prompt so ComfyUI's queue shows it and can open it. */
+  graph?: UiWorkflow
 }
 
 export type { RunEvent, RunFailure }
@@ -166,7 +168,11 @@ export async function loadWorkflow(
     data = spec
   }
   if (isUiWorkflow(data)) {
-    return { name, prompt: toApiPrompt(data, objectInfo, { name, ...(frontendVersion ? { frontendVersion } : {}) }) }
+    return {
+      name,
+      prompt: toApiPrompt(data, objectInfo, { name, ...(frontendVersion ? { frontendVersion } : {}) }),
+      graph: data,
+    }
   }
   if (isApiPrompt(data)) {
     assertNoCycle(data, name)
@@ -557,7 +563,12 @@ export class Runner {
           onEvent,
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.clientId ? { clientId: o.clientId } : {}),
-          ...(o.extraData ? { extraData: o.extraData } : {}),
+          // As the page sends it: ComfyUI's queue and assets panels then show the run's workflow and open it.
+          ...(o.extraData
+            ? { extraData: o.extraData }
+            : workflow.graph
+              ? { extraData: { extra_pnginfo: { workflow: workflow.graph } } }
+              : {}),
           ...(o.front ? { front: true } : {}),
         })
       }

@@ -54,6 +54,11 @@ export const routePaths = {
   /** One server, or several as a pool file's `{servers: [...]}`. */
   addServers: { method: 'POST', path: '/api/servers' },
   removeServer: { method: 'DELETE', path: '/api/servers/:label' },
+  /** Give a server (or, without a label, every server) no new prompts until resumed; what runs there goes on. */
+  pauseServer: { method: 'POST', path: '/api/servers/:label/pause' },
+  resumeServer: { method: 'POST', path: '/api/servers/:label/resume' },
+  pausePool: { method: 'POST', path: '/api/servers/pause' },
+  resumePool: { method: 'POST', path: '/api/servers/resume' },
   convert: { method: 'POST', path: '/api/convert' },
   queue: { method: 'POST', path: '/api/queue' },
   hub: { method: 'GET', path: '/api/ws', streams: 'websocket' },

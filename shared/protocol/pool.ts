@@ -23,6 +23,8 @@ export const ServerInfoSchema = z.object({
   maxQueued: z.number(),
   /** false: it stopped answering; it is probed and taken back when it answers. */
   up: z.boolean(),
+  /** Paused: it is given no new prompt (those it has go on) until resumed. */
+  paused: z.boolean(),
   inflight: z.number(),
   runs: z.number(),
   failures: z.number(),

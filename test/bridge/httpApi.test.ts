@@ -393,6 +393,24 @@ describe('bridge HTTP API', () => {
     expect(await api('GET', '/runs/no-such-run/workflows')).toMatchObject({ status: 404 })
   })
 
+  it("a script's run of a UI workflow reaches ComfyUI with that workflow, as the page sends it (ComfyUI's queue panel shows and opens it)", async () => {
+    const graph = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../examples/workflows/make_canvas.json'), 'utf8'),
+    )
+    const before = new Set(comfy.executor.history.keys())
+    const run = await api('POST', '/runs', {
+      workflows: [{ name: 'make_canvas.json', workflow: graph }],
+      inputs: { width: 4, height: 4, color: 0 },
+    })
+    for (let i = 0; i < 100 && (await api('GET', `/runs/${String(run.body!.id)}`)).body!.status !== 'succeeded'; i++)
+      await new Promise((r) => setTimeout(r, 20))
+    const sent = [...comfy.executor.history.entries()]
+      .filter(([id]) => !before.has(id))
+      .map(([, entry]) => (entry.prompt[3] as { extra_pnginfo?: { workflow?: unknown } }).extra_pnginfo?.workflow)
+      .filter((w) => w !== undefined)
+    expect(sent).toEqual([graph])
+  })
+
   it('a typed number keeps the type it says: 1 sent as a non-integer is FLOAT, 1.5 sent as an integer is refused', async () => {
     const ctx = String((await api('POST', '/contexts', {})).body!.id)
     const float = await api('PUT', `/contexts/${ctx}/values/x`, { value: { kind: 'number', value: 1, integer: false } })

@@ -170,6 +170,37 @@ describe('a sweep over a pool', () => {
     expect(b.pool.list()[1]).toMatchObject({ up: false })
   })
 
+  it('pause and resume: a paused server gets no new item (what it runs finishes), the whole pool paused holds every item until resumed', async () => {
+    const b = await setUp(2, 40)
+    const [first, second] = b.pool.list().map((s) => s.label) as [string, string]
+    const paused = await post<Array<{ label: string; paused: boolean }>>(b, `/servers/${second}/pause`, {})
+    expect(paused.status).toBe(200)
+    expect(paused.json.find((s) => s.label === second)).toMatchObject({ paused: true })
+    expect((await post(b, '/servers/no-such-server/pause', {})).status).toBe(404)
+    const { json: sweep } = await post<SweepView>(b, '/sweeps', {
+      workflows: [{ name: 'concat.json', workflow: concat }],
+      vary: { text: Array.from({ length: 6 }, (_, i) => `p${i}`) },
+    })
+    const { end, items } = await follow(b, sweep.id)
+    expect(end).toMatchObject({ status: 'finished', done: 6 })
+    expect(new Set([...items.values()].map((i) => i.server))).toEqual(new Set([first]))
+    // The whole pool paused: a new sweep waits, nothing runs, until the pool is resumed.
+    await post(b, `/servers/${second}/resume`, {})
+    await post(b, '/servers/pause', {})
+    expect(b.pool.list().every((s) => s.paused)).toBe(true)
+    const { json: held } = await post<SweepView>(b, '/sweeps', {
+      workflows: [{ name: 'concat.json', workflow: concat }],
+      vary: { text: ['h0', 'h1', 'h2', 'h3'] },
+    })
+    await new Promise((r) => setTimeout(r, 500))
+    const waiting = (await (await fetch(`${b.url}/api/sweeps/${held.id}`)).json()) as SweepView
+    expect(waiting).toMatchObject({ status: 'running', done: 0 })
+    await post(b, '/servers/resume', {})
+    const after = await follow(b, held.id)
+    expect(after.end).toMatchObject({ status: 'finished', done: 4 })
+    expect(new Set([...after.items.values()].map((i) => i.server)).size).toBe(2)
+  })
+
   it('affinity: 4 models over 4 servers load each model about once per server, not once per item', async () => {
     const b = await setUp(4, 5)
     const modelRun: ApiPrompt = {

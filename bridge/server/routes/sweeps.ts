@@ -131,6 +131,25 @@ export function serverRoutes(router: Router, pool: ServerPool): void {
       )
     json(res, added, 201)
   })
+  for (const [route, paused] of [
+    [routes.pauseServer, true],
+    [routes.resumeServer, false],
+  ] as const)
+    router.on(route, undefined, (req, res) => {
+      const label = String(req.params.label)
+      const done = paused ? pool.pause(label) : pool.resume(label)
+      if (!done) throw new BridgeHttpError(404, `No server "${label}" in the pool.`, 'not_found')
+      json(res, pool.list())
+    })
+  for (const [route, paused] of [
+    [routes.pausePool, true],
+    [routes.resumePool, false],
+  ] as const)
+    router.on(route, undefined, (_req, res) => {
+      if (paused) pool.pause()
+      else pool.resume()
+      json(res, pool.list())
+    })
   router.on(routes.removeServer, undefined, (req, res) => {
     const label = String(req.params.label)
     if (!pool.remove(label)) throw new BridgeHttpError(404, `No server "${label}" in the pool.`, 'not_found')

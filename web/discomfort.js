@@ -441,6 +441,23 @@ var routePaths = {
 		method: "DELETE",
 		path: "/api/servers/:label"
 	},
+	/** Give a server (or, without a label, every server) no new prompts until resumed; what runs there goes on. */
+	pauseServer: {
+		method: "POST",
+		path: "/api/servers/:label/pause"
+	},
+	resumeServer: {
+		method: "POST",
+		path: "/api/servers/:label/resume"
+	},
+	pausePool: {
+		method: "POST",
+		path: "/api/servers/pause"
+	},
+	resumePool: {
+		method: "POST",
+		path: "/api/servers/resume"
+	},
 	convert: {
 		method: "POST",
 		path: "/api/convert"
@@ -4359,6 +4376,8 @@ var ServerInfoSchema = object({
 	maxQueued: number$1(),
 	/** false: it stopped answering; it is probed and taken back when it answers. */
 	up: boolean(),
+	/** Paused: it is given no new prompt (those it has go on) until resumed. */
+	paused: boolean(),
 	inflight: number$1(),
 	runs: number$1(),
 	failures: number$1(),
@@ -4366,7 +4385,7 @@ var ServerInfoSchema = object({
 	holds: array(string()),
 	lastError: string().optional()
 });
-({ ...routePaths.health }), { ...routePaths.listContexts }, array(ContextSummarySchema), { ...routePaths.createContext }, readingSnakeCase(CreateContextBodySchema), { ...routePaths.context }, { ...routePaths.updateContext }, { ...routePaths.closeContext }, { ...routePaths.makeDurable }, { ...routePaths.usage }, { ...routePaths.receipts }, { ...routePaths.keys }, array(KeyEntrySchema), { ...routePaths.storageInfo }, { ...routePaths.value }, { ...routePaths.thumbnail }, { ...routePaths.saveValue }, readingSnakeCase(PutValueBodySchema), { ...routePaths.deleteValue }, { ...routePaths.listRuns }, array(RunViewSchema), { ...routePaths.submitRun }, readingSnakeCase(RunSpecSchema), { ...routePaths.run }, { ...routePaths.rerun }, readingSnakeCase(RerunBodySchema), { ...routePaths.cancelRun }, { ...routePaths.runResult }, { ...routePaths.runWorkflows }, { ...routePaths.runEvents }, { ...routePaths.listSweeps }, array(SweepViewSchema), { ...routePaths.submitSweep }, readingSnakeCase(SweepSpecSchema), { ...routePaths.sweep }, { ...routePaths.sweepItems }, array(SweepItemSchema), { ...routePaths.cancelSweep }, { ...routePaths.sweepFile }, { ...routePaths.sweepEvents }, { ...routePaths.listServers }, array(ServerInfoSchema), { ...routePaths.addServers }, union([readingSnakeCase(ServerSpecSchema), PoolFileSchema]), array(ServerInfoSchema), { ...routePaths.removeServer }, array(ServerInfoSchema), { ...routePaths.convert }, { ...routePaths.queue }, readingSnakeCase(QueueBodySchema), { ...routePaths.hub };
+({ ...routePaths.health }), { ...routePaths.listContexts }, array(ContextSummarySchema), { ...routePaths.createContext }, readingSnakeCase(CreateContextBodySchema), { ...routePaths.context }, { ...routePaths.updateContext }, { ...routePaths.closeContext }, { ...routePaths.makeDurable }, { ...routePaths.usage }, { ...routePaths.receipts }, { ...routePaths.keys }, array(KeyEntrySchema), { ...routePaths.storageInfo }, { ...routePaths.value }, { ...routePaths.thumbnail }, { ...routePaths.saveValue }, readingSnakeCase(PutValueBodySchema), { ...routePaths.deleteValue }, { ...routePaths.listRuns }, array(RunViewSchema), { ...routePaths.submitRun }, readingSnakeCase(RunSpecSchema), { ...routePaths.run }, { ...routePaths.rerun }, readingSnakeCase(RerunBodySchema), { ...routePaths.cancelRun }, { ...routePaths.runResult }, { ...routePaths.runWorkflows }, { ...routePaths.runEvents }, { ...routePaths.listSweeps }, array(SweepViewSchema), { ...routePaths.submitSweep }, readingSnakeCase(SweepSpecSchema), { ...routePaths.sweep }, { ...routePaths.sweepItems }, array(SweepItemSchema), { ...routePaths.cancelSweep }, { ...routePaths.sweepFile }, { ...routePaths.sweepEvents }, { ...routePaths.listServers }, array(ServerInfoSchema), { ...routePaths.addServers }, union([readingSnakeCase(ServerSpecSchema), PoolFileSchema]), array(ServerInfoSchema), { ...routePaths.removeServer }, array(ServerInfoSchema), { ...routePaths.pauseServer }, array(ServerInfoSchema), { ...routePaths.resumeServer }, array(ServerInfoSchema), { ...routePaths.pausePool }, array(ServerInfoSchema), { ...routePaths.resumePool }, array(ServerInfoSchema), { ...routePaths.convert }, { ...routePaths.queue }, readingSnakeCase(QueueBodySchema), { ...routePaths.hub };
 object({ error: looseObject({
 	type: string(),
 	message: string()

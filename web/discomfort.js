@@ -4950,7 +4950,7 @@ function keysTable(entries, s, p, contextId) {
 		}, icon("download"));
 		const row = el("tr", { title: `${e.key}: ${s.summaries[e.key] ?? e.kind}, ${e.comfyType} by ${e.passBy === "ref" ? "reference" : "value"}, ${formatBytes(e.sizeBytes)} in ${e.storageType}; version ${e.version}, by ${e.producer}, ${new Date(e.updatedAt).toLocaleString()}` }, el("td", {}, e.key), el("td", editable ? {
 			className: "editable",
-			title: "Change this value",
+			title: `${s.summaries[e.key] ?? e.kind}: click to change it`,
 			onclick: () => act(p, `"${e.key}" could not be read`, () => store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value)))
 		} : {}, value), el("td", {}, e.passBy === "ref" ? `${e.comfyType} (ref)` : e.comfyType), el("td", {}, formatBytes(e.sizeBytes)), el("td", { className: "act" }, download, del));
 		row.setAttribute("data-key", e.key);

@@ -7,12 +7,13 @@
  * guarded change of its row to `done`, so a retry after a commit changes
  * nothing.
  *
- * Why SQLite (better-sqlite3): one file beside the contexts, transactions and
- * fsync we can rely on, no server to run, prebuilt binaries for the usual
- * platforms, and synchronous calls that take microseconds (a sweep of 100k
- * items is one transaction).
+ * Why SQLite: one file beside the contexts, transactions and fsync we can
+ * rely on, no server to run, and synchronous calls that take microseconds (a
+ * sweep of 100k items is one transaction). The runtime's own (`node:sqlite`,
+ * Node 22.13 and later): nothing compiled at install.
  */
-import Database from 'better-sqlite3'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { openSqlite } from './sqlite.js'
 import type {
   ItemInputs,
   ItemOutput,
@@ -137,29 +138,29 @@ interface RunRow {
 const viewOf = (row: RunRow): RunView => ({ ...(JSON.parse(row.view) as RunView), rerunnable: row.again === 1 })
 
 export class Ledger {
-  private readonly db: Database.Database
+  private readonly db: DatabaseSync
   private readonly stmt: {
-    item: Database.Statement
-    pending: Database.Statement
-    counts: Database.Statement
-    putRun: Database.Statement
-    insertItem: Database.Statement
-    running: Database.Statement
-    commit: Database.Statement
-    retry: Database.Statement
-    fail: Database.Statement
+    item: StatementSync
+    pending: StatementSync
+    counts: StatementSync
+    putRun: StatementSync
+    insertItem: StatementSync
+    running: StatementSync
+    commit: StatementSync
+    retry: StatementSync
+    fail: StatementSync
   }
 
   constructor(readonly file: string) {
-    this.db = new Database(file)
-    this.db.pragma('journal_mode = WAL')
+    this.db = openSqlite(file)
+    this.db.exec('PRAGMA journal_mode = WAL')
     // Per-item changes survive a crash of the process (WAL); a sweep's record is also synced to disk
     // before the bridge answers (createSweep), so an acknowledged sweep survives a power loss too.
-    this.db.pragma('synchronous = NORMAL')
-    this.db.pragma('foreign_keys = ON')
+    this.db.exec('PRAGMA synchronous = NORMAL')
+    this.db.exec('PRAGMA foreign_keys = ON')
     this.db.exec(SCHEMA)
     // Ledgers written before runs could be run again have no request column.
-    const runColumns = this.db.prepare('PRAGMA table_info(runs)').all() as Array<{ name: string }>
+    const runColumns = this.db.prepare('PRAGMA table_info(runs)').all() as unknown as Array<{ name: string }>
     if (!runColumns.some((c) => c.name === 'request')) this.db.exec('ALTER TABLE runs ADD COLUMN request TEXT')
     this.stmt = {
       item: this.db.prepare('SELECT * FROM items WHERE sweep_id = ? AND idx = ?'),
@@ -195,7 +196,7 @@ export class Ledger {
 
   /** Record a sweep and all its items in one transaction (durable when this returns). */
   createSweep(s: NewSweep): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO sweeps (id, label, context_id, workflows, options, total, status, folder, created_at)
@@ -212,8 +213,8 @@ export class Ledger {
           now(),
         )
       for (const [i, inputs] of s.items.entries()) this.stmt.insertItem.run(s.id, i, 'pending', JSON.stringify(inputs))
-    })()
-    this.db.pragma('wal_checkpoint(FULL)')
+    })
+    this.db.exec('PRAGMA wal_checkpoint(FULL)')
   }
 
   /** After a crash: what was running is pending again. Returns the sweeps still to finish. */
@@ -245,7 +246,9 @@ export class Ledger {
   }
 
   list(limit = 100): SweepView[] {
-    const rows = this.db.prepare('SELECT * FROM sweeps ORDER BY created_at DESC LIMIT ?').all(limit) as SweepRow[]
+    const rows = this.db
+      .prepare('SELECT * FROM sweeps ORDER BY created_at DESC LIMIT ?')
+      .all(limit) as unknown as SweepRow[]
     return rows.map((r) => this.toView(r))
   }
 
@@ -266,7 +269,7 @@ export class Ledger {
         `SELECT * FROM items WHERE sweep_id = ? AND idx > ? ${options.finished ? "AND status IN ('done', 'failed')" : ''}
          ORDER BY idx LIMIT ?`,
       )
-      .all(sweepId, options.after ?? -1, options.limit ?? 1000) as ItemRow[]
+      .all(sweepId, options.after ?? -1, options.limit ?? 1000) as unknown as ItemRow[]
     return rows.map(toItem)
   }
 
@@ -328,7 +331,7 @@ export class Ledger {
         .prepare(
           `SELECT view, request IS NOT NULL AS again FROM runs WHERE created_at < ? ORDER BY created_at DESC LIMIT ?`,
         )
-        .all(before ?? '\uffff', limit) as RunRow[]
+        .all(before ?? '\uffff', limit) as unknown as RunRow[]
     ).map(viewOf)
   }
 
@@ -345,13 +348,13 @@ export class Ledger {
       view: string
     }>
     const at = now()
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const { view } of open) {
         const run = JSON.parse(view) as RunView
         this.putRun({ ...run, ...stoppedWithBridge(at) })
       }
       this.trimRuns()
-    })()
+    })
     return open.length
   }
 
@@ -374,7 +377,19 @@ export class Ledger {
   }
 
   close(): void {
-    this.db.close()
+    if (this.db.isOpen) this.db.close()
+  }
+
+  /** Run `work` as one transaction: all of it, or (when it throws) none. */
+  private transaction(work: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      work()
+      this.db.exec('COMMIT')
+    } catch (e) {
+      this.db.exec('ROLLBACK')
+      throw e
+    }
   }
 
   private toView(row: SweepRow): SweepView {

@@ -547,7 +547,7 @@ function keysTable(
         editable
           ? {
               className: 'editable',
-              title: 'Change this value',
+              title: `${s.summaries[e.key] ?? e.kind}: click to change it`,
               onclick: () =>
                 act(p, `"${e.key}" could not be read`, () =>
                   store.client.value(contextId, e.key).then((v) => form.edit(e.key, v.value.value)),

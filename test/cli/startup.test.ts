@@ -80,7 +80,9 @@ describe('what a command loads', () => {
 
   it('`discomfort/bridge` is the bridge: it loads its server; `discomfort/core` loads nothing of Node and only zod', async () => {
     const bridgeEntry = await imported('discomfort/bridge')
-    expect(bridgeEntry).toEqual(expect.arrayContaining(['better-sqlite3', 'ws', 'zod']))
+    expect(bridgeEntry).toEqual(expect.arrayContaining(['ws', 'zod']))
+    // Its ledger is the runtime's SQLite: no native addon.
+    expect(bridgeEntry).not.toContain('better-sqlite3')
     // Its HTTP server is Node's own.
     expect(bridgeEntry).not.toContain('express')
     expect(await imported('discomfort/core')).toEqual(['zod'])
@@ -95,7 +97,37 @@ describe('what a command loads', () => {
       `await import(${JSON.stringify(resolve(import.meta.dirname, '../../dist/bridge/bridge.js'))})`,
     ])
     const packages = /^packages: (.*)$/m.exec(stderr)![1]!.split(' ')
-    expect(packages).toContain('better-sqlite3')
+    expect(packages).toContain('ws')
     expect(packages.filter((p) => p === 'ioredis' || p === 'bullmq')).toEqual([])
+  })
+})
+
+describe("the bridge's ledger is the runtime's SQLite", () => {
+  it('a bridge process records a sweep in it and says nothing about SQLite being experimental (Node 22 would)', async () => {
+    const { spawn } = await import('node:child_process')
+    const bridgeProcessUrl = (said: string) => /listening on (http:\/\/\S+)/.exec(said)?.[1]
+    const comfy = await startComfyStandIn()
+    const home = mkdtempSync(join(tmpdir(), 'sqlite-home-'))
+    const child = spawn(process.execPath, [BIN, 'bridge', '--port', '0', '--root', home, '--comfy', comfy.url])
+    let out = ''
+    child.stdout.on('data', (d) => (out += String(d)))
+    child.stderr.on('data', (d) => (out += String(d)))
+    try {
+      for (let i = 0; i < 200 && !bridgeProcessUrl(out); i++) await new Promise((r) => setTimeout(r, 25))
+      const url = bridgeProcessUrl(out)!
+      const sweep = await fetch(`${url}/api/sweeps`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflows: [CONCAT], vary: { text: ['a', 'b'] } }),
+      })
+      expect(sweep.status).toBe(202)
+      const listed = (await (await fetch(`${url}/api/sweeps`)).json()) as Array<{ total: number }>
+      expect(listed.map((s) => s.total)).toEqual([2])
+      expect(out).not.toMatch(/ExperimentalWarning|experimental feature/)
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.on('exit', r))
+      await comfy.close()
+    }
   })
 })

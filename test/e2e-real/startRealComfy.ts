@@ -13,7 +13,7 @@ import type { ComfyTarget } from '../e2e/suite.js'
 const ROOT = resolve(import.meta.dirname, '../..')
 const DIR = process.env.COMFYUI_INSTALL_DIR ?? join(ROOT, '.comfyui')
 
-export async function startRealComfy(): Promise<ComfyTarget> {
+export async function startRealComfy(options: { port?: number } = {}): Promise<ComfyTarget> {
   const given = process.env.DISCOMFORT_COMFYUI_URL
   if (given) return { url: given, close: async () => {} }
   const treeFile = join(DIR, 'tree')
@@ -22,7 +22,8 @@ export async function startRealComfy(): Promise<ComfyTarget> {
   mkdirSync(join(DIR, 'runs'), { recursive: true })
   const run = mkdtempSync(join(DIR, 'runs', 'run-'))
   for (const d of ['input', 'output', 'user']) mkdirSync(join(run, d), { recursive: true })
-  const url = `http://127.0.0.1:${await freePort()}`
+  // On a given port: the same server started again (as after a crash), at the address its clients know.
+  const url = `http://127.0.0.1:${options.port ?? (await freePort())}`
   const q = (p: string) => `"${p}"`
   const command = [
     q(join(DIR, 'venv', 'bin', 'python')),

@@ -26,7 +26,7 @@ function median(samples: number[]): number {
 }
 
 /** An image that compresses like a photo (gradients and noise: PNG cannot shrink it to nothing), different per seed. */
-function testImage(size: number, seed: number): ContextValue {
+export function testImage(size: number, seed: number): ContextValue {
   const rgba = new Uint8Array(size * size * 4)
   let noise = seed * 2654435761
   for (let y = 0; y < size; y++) {
@@ -42,7 +42,7 @@ function testImage(size: number, seed: number): ContextValue {
   return { kind: 'image', frames: [encodePng({ width: size, height: size, rgba })], width: size, height: size }
 }
 
-const portWorkflow: ApiPrompt = {
+export const invertWorkflow: ApiPrompt = {
   '1': { class_type: 'DiscomfortPort', inputs: { unique_id: 'picture' } },
   '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
   '3': { class_type: 'DiscomfortPort', inputs: { unique_id: 'inverted', input_data: ['2', 0] } },
@@ -87,13 +87,13 @@ export async function imageBench(
           if (out.byteLength < 100) throw new Error('no image came back')
         },
         'in process': async (image) => {
-          const out = await local.runValues([{ name: 'invert.json', workflow: portWorkflow }], {
+          const out = await local.runValues([{ name: 'invert.json', workflow: invertWorkflow }], {
             inputs: { picture: image },
           })
           if (out.inverted?.kind !== 'image') throw new Error('no image came back')
         },
         'over HTTP': async (image) => {
-          const out = await remote.runValues([{ name: 'invert.json', workflow: portWorkflow }], {
+          const out = await remote.runValues([{ name: 'invert.json', workflow: invertWorkflow }], {
             inputs: { picture: image },
           })
           if (out.inverted?.kind !== 'image') throw new Error('no image came back')

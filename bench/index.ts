@@ -19,6 +19,8 @@
  * 7. `discomfort run` as a whole process (bench/cli.ts).
  * 8. The context store at size over HTTP against a bare server: PUTs at 1k, 10k
  *    and 100k keys, 10,000 contexts, and the stop that follows (bench/scale.ts).
+ * 9. The Python client, the TypeScript client and ComfyUI's API side by side:
+ *    a 100-iteration loop and a 1024² image (bench/python.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -37,6 +39,7 @@ import { clusterBench } from './cluster.js'
 import { cliBench } from './cli.js'
 import { scaleBench } from './scale.js'
 import { frontendBench } from './frontend.js'
+import { pythonBench } from './python.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import {
   GRAPH_TO_PROMPT,
@@ -278,6 +281,9 @@ await cliBench(row)
 
 // --- 8. the context store at size, against a bare server ---------------------------------
 await scaleBench(row)
+
+// --- 9. the Python client beside the TypeScript client and ComfyUI's API -------------------
+await pythonBench(row)
 
 const width = Math.max(...rows.map(([k]) => k.length))
 console.log('')

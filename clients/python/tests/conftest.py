@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +16,27 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("logs")
 
 
+#: A running ComfyUI to test on instead of the stand-in (test:comfyui sets it to the real one).
+GIVEN_COMFYUI = os.environ.get("DISCOMFORT_TEST_COMFYUI_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a given (real) ComfyUI, tests that need the stand-in's test-only nodes are left out, saying so."""
+    if not GIVEN_COMFYUI:
+        return
+    kept = [i for i in items if i.get_closest_marker("stand_in_only") is None]
+    left = [i for i in items if i.get_closest_marker("stand_in_only") is not None]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def comfy(logs: Path) -> Iterator[Child]:
     check_repo()
+    if GIVEN_COMFYUI:
+        yield Child(None, GIVEN_COMFYUI.rstrip("/"), logs / "given-comfyui.log")
+        return
     child = start_stand_in(logs)
     yield child
     child.stop()

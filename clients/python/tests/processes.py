@@ -46,12 +46,13 @@ def free_port() -> int:
 
 @dataclass
 class Child:
-    process: subprocess.Popen[bytes]
+    #: None: a server this suite did not start (the real ComfyUI named by DISCOMFORT_TEST_COMFYUI_URL).
+    process: subprocess.Popen[bytes] | None
     url: str
     log: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
@@ -60,7 +61,7 @@ class Child:
                 self.process.wait(timeout=5)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=5)
 

@@ -21,6 +21,9 @@ from discomfort_client import Context, Discomfort, Reference
 from processes import WORKFLOWS
 from support import port
 
+# Their twin workflows (tests/workflows) load with the stand-in's test-only model nodes.
+pytestmark = pytest.mark.stand_in_only
+
 EXAMPLES = Path(__file__).resolve().parent / "original_examples"
 T = TypeVar("T")
 Namespace = dict[str, object]

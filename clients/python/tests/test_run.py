@@ -92,6 +92,7 @@ def test_progress_events_are_heard_in_order(bridge_url: str) -> None:
     assert "workflow-finished" in kinds
 
 
+@pytest.mark.stand_in_only
 def test_a_reference_output_is_a_recipe_that_later_runs_reuse(bridge_url: str) -> None:
     async def body(d: Discomfort) -> None:
         async with d.Context() as context:
@@ -105,6 +106,7 @@ def test_a_reference_output_is_a_recipe_that_later_runs_reuse(bridge_url: str) -
     with_client(bridge_url, body)
 
 
+@pytest.mark.stand_in_only
 def test_a_failing_node_raises_run_failed_with_the_bridge_code(bridge_url: str) -> None:
     broken = {
         "name": "broken.json",
@@ -156,6 +158,7 @@ def test_a_missing_workflow_file_is_a_clear_error(bridge_url: str) -> None:
     with_client(bridge_url, body)
 
 
+@pytest.mark.stand_in_only
 def test_cancelling_the_task_cancels_the_run_on_the_bridge(bridge_url: str) -> None:
     async def body(d: Discomfort) -> None:
         started = asyncio.Event()
@@ -180,6 +183,7 @@ def test_cancelling_the_task_cancels_the_run_on_the_bridge(bridge_url: str) -> N
     with_client(bridge_url, body)
 
 
+@pytest.mark.stand_in_only
 def test_cancel_run_by_id_fails_the_run_with_a_cancellation(bridge_url: str) -> None:
     async def body(d: Discomfort) -> None:
         run_ids: list[str] = []

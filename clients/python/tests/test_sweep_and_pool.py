@@ -65,6 +65,7 @@ def own_bridge(comfy: Child, logs: Path, tmp_path: Path) -> Iterator[Child]:
     child.stop()
 
 
+@pytest.mark.stand_in_only
 def test_servers_are_listed_added_used_and_removed(own_bridge: Child, comfy: Child, second_comfy: Child) -> None:
     async def body(d: Discomfort) -> None:
         (first,) = await d.list_servers()

@@ -574,9 +574,10 @@ export class ComfyClient {
     try {
       // Where ComfyUI cancels one prompt at once (its jobs API), it is asked to; `false`: it had
       // nothing of it waiting or running, so how it ended is in its history (or it is gone).
+      // A running one ends with execution_interrupted; a waiting one is simply gone (no message names
+      // it), which the look-up that follows finds and ends as cancelled at once.
       const atomic = await this.http.cancelJob(job.promptId)
       if (atomic !== undefined) {
-        if (atomic && !job.foreignClient && this.socket.connected) return
         await this.checkHistory(job, true)
         if (!atomic) this.fail(job, new ComfyCancelledError(job.workflow, job.promptId))
         return

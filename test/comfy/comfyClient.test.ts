@@ -258,6 +258,33 @@ describe('ComfyClient against the stand-in', () => {
     expect(after.outputs['3']!.text).toEqual(['after'])
   })
 
+  it('on a current ComfyUI, cancels through its jobs API at once: a waiting job and a running one each end cancelled well within the cancel grace, and the next runs', async () => {
+    const current = await startComfyStandIn({ profile: 'current' })
+    const c = new ComfyClient(current.url, { initialDelayMs: 20, pollIntervalMs: 50 })
+    try {
+      await c.connect()
+      expect(await c.http.hasJobsApi()).toBe(true)
+      const running = await c.submit(sleepy('long', 40, 25))
+      const pending = await c.submit(sleepy('later', 40, 25))
+      await new Promise((r) => setTimeout(r, 80))
+      for (const job of [pending, running]) {
+        const start = Date.now()
+        await job.cancel()
+        const e = await caught(job.done)
+        expect(isComfyCancelledError(e)).toBe(true)
+        // Confirmed by ComfyUI, not ended by the grace timer (5 s) saying it did not confirm.
+        expect(Date.now() - start).toBeLessThan(2000)
+        expect(e.message).not.toMatch(/did not confirm/)
+      }
+      expect((await c.http.queue()).pending).toEqual([])
+      const after = await c.run(sleepy('after', 1, 1))
+      expect(after.outputs['3']!.text).toEqual(['after'])
+    } finally {
+      c.close()
+      await current.close()
+    }
+  })
+
   it('cancels through an AbortSignal, and times out a job that takes too long', async () => {
     await connect()
     const controller = new AbortController()

@@ -58,6 +58,9 @@ const STYLE = `
 .discomfort table { width: 100%; table-layout: fixed; border-collapse: collapse; }
 /* The type, size and actions take what they need; the key and the value share the rest (the whole row is in its tooltip). */
 .discomfort col.type { width: 58px; } .discomfort col.size { width: 50px; } .discomfort col.act { width: 44px; }
+/* A narrow sidebar (1.25's default) gives the key and the value the size column's room (the size is in the row's tooltip). */
+.discomfort { container-type: inline-size; }
+@container (max-width: 250px) { .discomfort col.size, .discomfort .size { display: none; } }
 .discomfort td.act { text-overflow: clip; }
 .discomfort td, .discomfort th { border-bottom: 1px solid var(--border-color); padding: 2px 4px; text-align: left;
   vertical-align: middle; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -518,7 +521,7 @@ function keysTable(
       el('th', {}, 'key'),
       el('th', {}, 'value'),
       el('th', {}, 'type'),
-      el('th', {}, 'size'),
+      el('th', { className: 'size' }, 'size'),
       el('th', {}, ''),
     ),
   )
@@ -557,7 +560,7 @@ function keysTable(
         value,
       ),
       el('td', {}, e.passBy === 'ref' ? `${e.comfyType} (ref)` : e.comfyType),
-      el('td', {}, formatBytes(e.sizeBytes)),
+      el('td', { className: 'size' }, formatBytes(e.sizeBytes)),
       el('td', { className: 'act' }, download, del),
     )
     row.setAttribute('data-key', e.key)

@@ -15,7 +15,7 @@
 The blocking facade is ``discomfort_client.sync.Discomfort``.
 """
 
-from .client import DEFAULT_BRIDGE_URL, Discomfort, WorkflowArg
+from .client import DEFAULT_BRIDGE_URL, Discomfort, RunOptions, WorkflowArg
 from .context import Context
 from .errors import (
     BadRequestError,
@@ -59,6 +59,7 @@ __all__ = [
     "PngError",
     "ProtocolError",
     "Reference",
+    "RunOptions",
     "RunCancelledError",
     "RunFailedError",
     "StorageFullError",

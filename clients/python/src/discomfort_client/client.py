@@ -6,11 +6,17 @@ import asyncio
 import json
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeAlias, Union, cast
 
 from . import context as _context
+
+if sys.version_info >= (3, 11):
+    from typing import TypedDict, Unpack
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import TypedDict, Unpack
 from .bridge_process import BridgeProcess, start_bridge
 from .connection import Connection
 from .errors import (
@@ -50,6 +56,34 @@ DEFAULT_BRIDGE_URL = f"http://127.0.0.1:{DEFAULT_BRIDGE_PORT}"
 #: A workflow to run: a file path, its content (UI or API format), or ``{"name": ..., "workflow": {...}}``.
 WorkflowArg: TypeAlias = Union[str, Path, Mapping[str, object]]
 ProgressCallback: TypeAlias = Callable[[RunEvent], None]
+
+
+class RunOptions(TypedDict, total=False):
+    """A run's options beyond the original's arguments, declared once: ``run``, ``run_values`` and the
+    blocking facade take them as keywords. Each but ``on_progress`` is a field of the bridge's RunSpec."""
+
+    #: Join the workflows into one ComfyUI prompt (INPUTs linked to earlier OUTPUTs of the same key).
+    stitch: bool
+    #: Keep an OUTPUT as its value or as a reference (its recipe), by key.
+    pass_by: Mapping[str, PassBy]
+    #: OUTPUT keys the caller will read: a run whose workflows lack one fails before anything runs.
+    expect_outputs: Sequence[str]
+    #: Queue as this ComfyUI client id, so that page shows the progress.
+    client_id: str
+    #: How often a workflow whose prompt ComfyUI lost (it restarted) is submitted again (bridge default 2).
+    resubmit_lost: int
+    #: Told each event of the run as it happens.
+    on_progress: ProgressCallback
+
+
+#: The RunSpec field of each option (``on_progress`` stays here).
+_SPEC_FIELDS = {
+    "stitch": "stitch",
+    "pass_by": "passBy",
+    "expect_outputs": "expectOutputs",
+    "client_id": "clientId",
+    "resubmit_lost": "resubmitLost",
+}
 
 
 def read_workflow(workflow: WorkflowArg, index: int) -> NamedWorkflow:
@@ -185,11 +219,7 @@ class Discomfort:
         inputs: Mapping[str, object] | None,
         iterations: int | None,
         context: _context.Context | str | None,
-        stitch: bool | None,
-        pass_by: Mapping[str, PassBy] | None,
-        expect_outputs: Sequence[str] | None,
-        client_id: str | None,
-        resubmit_lost: int | None,
+        options: RunOptions,
     ) -> dict[str, Document]:
         if isinstance(workflows, (str, Path)) or not workflows:
             raise BadRequestError("run() takes a list of workflows, e.g. run(['workflow.json']).", code="bad_request")
@@ -202,16 +232,16 @@ class Discomfort:
             spec["inputs"] = {k: _input_form(k, v) for k, v in inputs.items()}
         if iterations is not None:
             spec["iterations"] = iterations
-        if stitch is not None:
-            spec["stitch"] = stitch
-        if pass_by:
-            spec["passBy"] = dict(pass_by)
-        if expect_outputs:
-            spec["expectOutputs"] = list(expect_outputs)
-        if client_id:
-            spec["clientId"] = client_id
-        if resubmit_lost is not None:
-            spec["resubmitLost"] = resubmit_lost
+        for name, field in _SPEC_FIELDS.items():
+            value = cast("Mapping[str, object]", options).get(name)
+            if value is None:
+                continue
+            if isinstance(value, Mapping):
+                spec[field] = cast(Document, dict(value))
+            elif isinstance(value, (list, tuple)):
+                spec[field] = cast(Document, list(value))
+            else:
+                spec[field] = cast(Document, value)
         return spec
 
     async def run(
@@ -222,13 +252,8 @@ class Discomfort:
         use_ram: bool | None = None,
         context: _context.Context | str | None = None,
         *,
-        stitch: bool | None = None,
-        pass_by: Mapping[str, PassBy] | None = None,
-        expect_outputs: Sequence[str] | None = None,
-        on_progress: ProgressCallback | None = None,
-        client_id: str | None = None,
-        resubmit_lost: int | None = None,
         image_format: ImageFormat | None = None,
+        **options: Unpack[RunOptions],
     ) -> dict[str, Value]:
         """Run the workflows in order, the whole list ``iterations`` times, in ``context``
         (a new one, removed afterwards, when absent). Returns each OUTPUT port's value.
@@ -241,19 +266,7 @@ class Discomfort:
         Cancelling the task (``asyncio`` cancellation, Ctrl-C in the facade)
         cancels the run on the bridge.
         """
-        values = await self.run_values(
-            workflows,
-            inputs,
-            iterations,
-            use_ram,
-            context,
-            stitch=stitch,
-            pass_by=pass_by,
-            expect_outputs=expect_outputs,
-            on_progress=on_progress,
-            client_id=client_id,
-            resubmit_lost=resubmit_lost,
-        )
+        values = await self.run_values(workflows, inputs, iterations, use_ram, context, **options)
         fmt = image_format or self._conn.image_format
         return {k: as_python(v, fmt) for k, v in values.items()}
 
@@ -264,22 +277,14 @@ class Discomfort:
         iterations: int | None = None,
         use_ram: bool | None = None,
         context: _context.Context | str | None = None,
-        *,
-        stitch: bool | None = None,
-        pass_by: Mapping[str, PassBy] | None = None,
-        expect_outputs: Sequence[str] | None = None,
-        on_progress: ProgressCallback | None = None,
-        client_id: str | None = None,
-        resubmit_lost: int | None = None,
+        **options: Unpack[RunOptions],
     ) -> dict[str, StoredValue]:
         """Like :meth:`run`, each output in its typed form (:class:`ImageValue`, :class:`LatentValue`...)."""
         del use_ram  # see run()
         if isinstance(context, _context.Context):
             await context._id()  # noqa: SLF001 - made on the bridge before the run names it
-        spec = self._run_spec(
-            workflows, inputs, iterations, context, stitch, pass_by, expect_outputs, client_id, resubmit_lost
-        )
-        outputs = await self._submit_and_follow(spec, on_progress)
+        spec = self._run_spec(workflows, inputs, iterations, context, options)
+        outputs = await self._submit_and_follow(spec, options.get("on_progress"))
         return {k: from_wire(v, f'output "{k}"') for k, v in outputs.items()}
 
     async def _submit_and_follow(

@@ -14,17 +14,22 @@ notebook (whose loop is already running) as in a plain script.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
 from . import context as _context
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import Unpack
 from .client import Discomfort as AsyncDiscomfort
-from .client import ProgressCallback, WorkflowArg
+from .client import RunOptions, WorkflowArg
 from .models import (
     ContextSummary,
     Health,
-    PassBy,
     RunEvent,
     RunView,
     RunWorkflows,
@@ -115,30 +120,12 @@ class Discomfort:
         use_ram: bool | None = None,
         context: _context.Context | str | None = None,
         *,
-        stitch: bool | None = None,
-        pass_by: Mapping[str, PassBy] | None = None,
-        expect_outputs: Sequence[str] | None = None,
-        on_progress: ProgressCallback | None = None,
-        client_id: str | None = None,
-        resubmit_lost: int | None = None,
         image_format: ImageFormat | None = None,
+        **options: Unpack[RunOptions],
     ) -> dict[str, Value]:
         """See :meth:`discomfort_client.Discomfort.run`; Ctrl-C cancels the run on the bridge."""
         return self._portal.call(
-            self._inner.run(
-                workflows,
-                inputs,
-                iterations,
-                use_ram,
-                context,
-                stitch=stitch,
-                pass_by=pass_by,
-                expect_outputs=expect_outputs,
-                on_progress=on_progress,
-                client_id=client_id,
-                resubmit_lost=resubmit_lost,
-                image_format=image_format,
-            )
+            self._inner.run(workflows, inputs, iterations, use_ram, context, image_format=image_format, **options)
         )
 
     def run_values(
@@ -148,29 +135,9 @@ class Discomfort:
         iterations: int | None = None,
         use_ram: bool | None = None,
         context: _context.Context | str | None = None,
-        *,
-        stitch: bool | None = None,
-        pass_by: Mapping[str, PassBy] | None = None,
-        expect_outputs: Sequence[str] | None = None,
-        on_progress: ProgressCallback | None = None,
-        client_id: str | None = None,
-        resubmit_lost: int | None = None,
+        **options: Unpack[RunOptions],
     ) -> dict[str, StoredValue]:
-        return self._portal.call(
-            self._inner.run_values(
-                workflows,
-                inputs,
-                iterations,
-                use_ram,
-                context,
-                stitch=stitch,
-                pass_by=pass_by,
-                expect_outputs=expect_outputs,
-                on_progress=on_progress,
-                client_id=client_id,
-                resubmit_lost=resubmit_lost,
-            )
-        )
+        return self._portal.call(self._inner.run_values(workflows, inputs, iterations, use_ram, context, **options))
 
     def list_runs(self, limit: int | None = None, before: str | None = None) -> list[RunView]:
         return self._portal.call(self._inner.list_runs(limit, before))

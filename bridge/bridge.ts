@@ -13,6 +13,8 @@ import { Ledger } from './ledger/ledger.js'
 import { Sweeper } from './sweep/sweeper.js'
 import type { SweepService } from './sweep/sweepService.js'
 import { createApp } from './server/app.js'
+import { BridgeHttp } from './client/bridgeHttp.js'
+import { bridgeCalls } from './mcp/bridgeCalls.js'
 import { RunManager } from './runs/manager.js'
 import { isLoopbackHost, originsFor } from './server/security.js'
 import { announceBridge } from './comfy/announce.js'
@@ -207,6 +209,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
         log,
       })
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
+  /** Where this bridge answers, once it listens: the MCP tools mounted on it call its API there. */
+  let selfUrl: string | undefined
   const app = createApp({
     comfy,
     runner,
@@ -217,6 +221,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     ...(token ? { token } : {}),
     allowedOrigins,
     host,
+    mcp: () => {
+      if (!selfUrl) throw new Error('The bridge is not listening yet.')
+      return bridgeCalls(new BridgeHttp(selfUrl, token))
+    },
   })
   const server: Server = createServer(app)
   hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins, host }, sweeper)
@@ -247,6 +255,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`
+  selfUrl = url
   log(`Discomfort bridge listening on ${url} (ComfyUI at ${comfyUrl}; contexts in ${store.dir})`)
   for (const line of afterListening) log(line)
   const announced =

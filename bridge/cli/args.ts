@@ -308,6 +308,24 @@ ComfyUI itself would run. Files for IMAGE, MASK and LATENT inputs are named by t
       help: HELP,
     },
   },
+  mcp: {
+    synopsis: '[options]',
+    summary: 'Serve the bridge to an MCP client (an agent) over stdio: contexts, runs, batches, the pool.',
+    details: `Add it to your MCP client's configuration as the command "npx" with the arguments
+["discomfort", "mcp"]. It uses the bridge at --bridge (or DISCOMFORT_BRIDGE_URL); when none answers
+there it starts one inside this process, which stops with it. Nothing but the protocol goes to stdout;
+what it says goes to stderr. A running bridge also serves MCP over HTTP at <bridge>/mcp.`,
+    options: {
+      bridge: {
+        type: 'string',
+        value: 'URL',
+        help: `Bridge to use (default http://127.0.0.1:${DEFAULT_BRIDGE_PORT}).`,
+      },
+      token: { type: 'string', value: 'T', help: "The bridge's token (or DISCOMFORT_TOKEN)." },
+      comfy: { type: 'string', value: 'URL', help: 'ComfyUI for a bridge started in this process.' },
+      help: HELP,
+    },
+  },
   help: { synopsis: '[command]', summary: 'Show help for all commands, or for one.', options: {} },
   version: { synopsis: '', summary: 'Print the version.', options: {} },
 } as const satisfies Record<string, CommandSpec>
@@ -396,7 +414,15 @@ export interface ConvertArgs {
   frontend?: string
 }
 
+export interface McpArgs {
+  command: 'mcp'
+  bridge?: string
+  token?: string
+  comfy?: string
+}
+
 export type CliArgs =
+  | McpArgs
   | UpArgs
   | BridgeArgs
   | RunArgs
@@ -679,6 +705,15 @@ export function parseArgs(argv: readonly string[], env: ArgsEnv = {}): CliArgs {
         args.concurrency = wholeNumber(str(v.concurrency), 'concurrency', command, 1, 1, 10_000)
       if (str(v.attempts) !== undefined) args.attempts = wholeNumber(str(v.attempts), 'attempts', command, 3, 1, 10)
       for (const key of ['out', 'context', 'attach', 'bridge', 'items', 'label'] as const) {
+        const value = str(v[key])
+        if (value !== undefined) args[key] = value
+      }
+      return args
+    }
+    case 'mcp': {
+      if (positionals.length) throw new UsageError(`mcp: unexpected argument "${positionals[0]}".`, command)
+      const args: McpArgs = { command }
+      for (const key of ['bridge', 'token', 'comfy'] as const) {
         const value = str(v[key])
         if (value !== undefined) args[key] = value
       }

@@ -30,6 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           stderr: process.stderr,
           stdin: process.stdin,
         })
+      case 'mcp':
+        await (await import('./commands/mcp.js')).mcpCommand(args, (line) => process.stderr.write(`${line}\n`))
+        return 0
       case 'run':
         await (await import('./commands/run.js')).runCommand(args, { stdout: process.stdout, stderr: process.stderr })
         return 0

@@ -93,24 +93,11 @@ export class BridgeHttp implements BridgeApi {
     params: RouteParams<R>,
     body?: unknown,
     timeoutMs = 60_000,
+    query?: Record<string, string | number | undefined>,
   ): Promise<T> {
     const { method } = route
-    const path = pathOf(route, params)
-    const sent = body === undefined ? undefined : this.encodeBody(body)
-    let res: Exchange
-    try {
-      res = await exchange(`${this.url}${path}`, {
-        method,
-        headers: this.headers({
-          accept: `${ENVELOPE_TYPE}, application/json`,
-          ...(sent ? { 'content-type': sent.type } : {}),
-        }),
-        ...(sent ? { body: sent.data } : {}),
-        timeoutMs,
-      })
-    } catch (e) {
-      throw this.unreachable(e)
-    }
+    const path = pathOf(route, params, query)
+    const res = await this.send(method, path, body, timeoutMs)
     const bytes = new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength)
     if (res.headers['content-type']?.startsWith(ENVELOPE_TYPE)) {
       if (res.status < 400) return decodeEnvelope(bytes) as T
@@ -131,6 +118,45 @@ export class BridgeHttp implements BridgeApi {
       throw new BridgeError(message, res.status, code)
     }
     return fromWire(parsed) as T
+  }
+
+  private async send(method: string, path: string, body: unknown, timeoutMs: number): Promise<Exchange> {
+    const sent = body === undefined ? undefined : this.encodeBody(body)
+    try {
+      return await exchange(`${this.url}${path}`, {
+        method,
+        headers: this.headers({
+          accept: `${ENVELOPE_TYPE}, application/json`,
+          ...(sent ? { 'content-type': sent.type } : {}),
+        }),
+        ...(sent ? { body: sent.data } : {}),
+        timeoutMs,
+      })
+    } catch (e) {
+      throw this.unreachable(e)
+    }
+  }
+
+  /** A route that answers raw bytes (a value's PNG, a sweep's output file): the bytes and their media type. */
+  async bytes<R extends RoutePath>(
+    route: R,
+    params: RouteParams<R>,
+    query?: Record<string, string | number | undefined>,
+    timeoutMs = 60_000,
+  ): Promise<{ bytes: Buffer; type: string }> {
+    const path = pathOf(route, params, query)
+    const res = await this.send(route.method, path, undefined, timeoutMs)
+    if (res.status >= 400) {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(res.body.toString('utf8')) as unknown
+      } catch {
+        parsed = undefined
+      }
+      const { message, code } = readErrorAnswer(res.status, parsed, `${route.method} ${path}`)
+      throw new BridgeError(message, res.status, code)
+    }
+    return { bytes: res.body, type: String(res.headers['content-type'] ?? 'application/octet-stream') }
   }
 
   health(timeoutMs = 1500): Promise<Health> {

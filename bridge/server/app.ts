@@ -18,6 +18,8 @@ import type { ServerPool } from '../pool/serverPool.js'
 import type { SweepService } from '../sweep/sweepService.js'
 import { serverRoutes, sweepRoutes } from './routes/sweeps.js'
 import { refusal, type AccessRules } from './security.js'
+import type { BridgeCalls } from '../mcp/bridgeCalls.js'
+import { MCP_PATH, mcpHandler } from '../mcp/http.js'
 
 export interface AppDeps {
   comfy: ComfyClient
@@ -30,6 +32,8 @@ export interface AppDeps {
   allowedOrigins: ReadonlySet<string>
   /** The address the bridge listens on (default 127.0.0.1): Host headers must name it or loopback. */
   host?: string
+  /** How MCP tools reach this bridge (its own API on loopback); absent: no `/mcp`. */
+  mcp?: () => BridgeCalls
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
@@ -46,6 +50,7 @@ export function createApp(deps: AppDeps): RequestListener {
     allowedOrigins: deps.allowedOrigins,
     host: deps.host ?? '127.0.0.1',
   }
+  const mcp = deps.mcp ? mcpHandler(deps.mcp) : undefined
 
   async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = raw.url ?? '/'
@@ -57,13 +62,17 @@ export function createApp(deps: AppDeps): RequestListener {
       res.end('Discomfort bridge. The API is under /api (try /api/health).\n')
       return
     }
-    if (path === '/api' || path.startsWith('/api/')) {
+    if (path === '/api' || path.startsWith('/api/') || path === MCP_PATH) {
       const refused = refusal(raw, res, access)
       if (refused) {
         raw.resume()
         if (refused !== 'answered') json(res, refused.body, refused.status)
         return
       }
+    }
+    if (path === MCP_PATH && mcp) {
+      await mcp(raw, res)
+      return
     }
     const method = raw.method ?? 'GET'
     const found = router.match(method === 'HEAD' ? 'GET' : method, path)

@@ -3,7 +3,9 @@ export * from './errors.js'
 export * from './workflow/apiPrompt.js'
 export * from './workflow/objectInfo.js'
 export * from './workflow/uiWorkflow.js'
+export * from './workflow/nodeReplacements.js'
 export { toApiPrompt, type ToApiPromptOptions } from './convert/toApiPrompt.js'
+export type { ReplacedNode } from './convert/replaceNodes.js'
 export {
   DEFAULT_FRONTEND_VERSION,
   KNOWN_FRONTEND_VERSIONS,

@@ -4053,7 +4053,9 @@ var RunEventSchema = discriminatedUnion("type", [
 		...at,
 		index: number$1(),
 		totalSteps: number$1(),
-		nodes: number$1()
+		nodes: number$1(),
+		/** The pool's server it went to. */
+		server: string().optional()
 	}),
 	object({
 		type: literal("node"),
@@ -4078,7 +4080,16 @@ var RunEventSchema = discriminatedUnion("type", [
 		totalSteps: number$1(),
 		executed: number$1(),
 		cached: number$1(),
-		wrote: array(string())
+		wrote: array(string()),
+		/**
+		* What ComfyUI's own output nodes wrote (SaveImage's files...), as its history gives them
+		* (node id → its `ui`), on which server and for which prompt: the v2 jobs' outputs come from here.
+		*/
+		comfy: object({
+			server: string(),
+			promptId: string(),
+			outputs: record(string(), record(string(), unknown()))
+		}).optional()
 	}),
 	object({
 		type: literal("workflow-resubmitted"),

@@ -8,6 +8,7 @@ import { digestOf } from '../util/digest.js'
 import { exchange, type Exchange } from '../util/exchange.js'
 import type { ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import { parseNodeReplacements, type NodeReplacements } from '../../shared/workflow/nodeReplacements.js'
 import { isFrontendVersion } from '../../shared/convert/frontendProfiles.js'
 import {
   ComfyHttpError,
@@ -107,6 +108,7 @@ export class ComfyHttp {
   private readonly maxJsonBytes: number
   private readonly maxFileBytes: number
   private objectInfoCache: Promise<ObjectInfo> | undefined
+  private nodeReplacementsCache: Promise<NodeReplacements> | undefined
   private frontendVersionCache: Promise<string | undefined> | undefined
   /** How the last exchange with the server went (any route): what the bridge knows without asking. */
   private lastContact: { reachable: boolean; error?: string } | undefined
@@ -195,6 +197,7 @@ export class ComfyHttp {
   /** Node definitions, fetched once and kept; `refresh` fetches again (after installing nodes or uploading files). */
   objectInfo(refresh = false): Promise<ObjectInfo> {
     if (refresh || !this.objectInfoCache) {
+      if (refresh) this.nodeReplacementsCache = undefined
       const pending = this.json<ObjectInfo>('GET', '/object_info').then((info) => {
         const valid =
           typeof info === 'object' &&
@@ -212,6 +215,27 @@ export class ComfyHttp {
       })
     }
     return this.objectInfoCache
+  }
+
+  /**
+   * The server's node replacements (`/api/node_replacements`, ComfyUI 0.28 and
+   * later: old class → the classes replacing it), fetched with object_info's
+   * lifetime: kept, and fetched again with `objectInfo(true)` or after `forget()`.
+   * A server without the route (0.3.x answers 404) has none: an empty table.
+   */
+  nodeReplacements(): Promise<NodeReplacements> {
+    if (!this.nodeReplacementsCache) {
+      const pending = this.request('GET', '/api/node_replacements').then((res) => {
+        if (res.status === 404 || res.status === 405) return {}
+        if (!ok(res)) throw new ComfyHttpError('GET', `${this.baseUrl}/api/node_replacements`, res.status, text(res))
+        return parseNodeReplacements(parseOr(text(res)))
+      })
+      this.nodeReplacementsCache = pending
+      pending.catch(() => {
+        if (this.nodeReplacementsCache === pending) this.nodeReplacementsCache = undefined
+      })
+    }
+    return this.nodeReplacementsCache
   }
 
   async systemStats(): Promise<SystemStats> {
@@ -342,6 +366,7 @@ export class ComfyHttp {
   /** Ask again what the server offers (after it restarted: it may be another version). */
   forget(): void {
     this.jobsApi = undefined
+    this.nodeReplacementsCache = undefined
   }
 
   /**

@@ -19,6 +19,7 @@ import { DISCOMFORT_PORT } from '../../shared/convert/frontendNodes.js'
 import { PortError } from '../../shared/errors.js'
 import { consumersOf, discoverPorts, type Port } from '../../shared/ports/discover.js'
 import { pruneToPort, removePassthru } from '../../shared/ports/graphOps.js'
+import { findLoops, loopHolding, type Loop } from '../../shared/ports/loops.js'
 import { cloneJson } from '../../shared/util/cloneJson.js'
 import { isApiLink, type ApiLink, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
@@ -283,6 +284,7 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
 
   // OUTPUT ports: capture nodes, or recipes (pruned from the prompt as compiled so far).
   const compiledForRecipes = prompt
+  const loops = findLoops(prompt)
   for (const found of ports.filter((p) => p.mode === 'OUTPUT')) {
     const source = prompt[found.nodeId]?.inputs.input_data
     // An OUTPUT fed straight by an INPUT port learns its type from the loader compiled in its place.
@@ -296,7 +298,10 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
       directValues.push({ uniqueId: port.uniqueId, value: source as string | number | boolean })
       continue
     }
-    if ((options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)) === 'ref') {
+    const byRef = (options.storedPassBy?.(port.uniqueId) ?? passByFor(port.type, rules)) === 'ref'
+    const loop = loopHolding(loops, source[0])
+    if (loop) throw insideLoop(workflow, port, loop, byRef)
+    if (byRef) {
       const recipe = pruneToPort(compiledForRecipes, port.nodeId, workflow)
       references.push({
         uniqueId: port.uniqueId,
@@ -326,6 +331,24 @@ export async function compileWorkflow(source: ApiPrompt, options: CompileOptions
   prompt = dropDanglingLinks(prompt)
   const requiredOutputs = Object.keys(prompt).filter((id) => objectInfo[prompt[id]!.class_type]?.output_node === true)
   return { prompt, ports, captures, references, directValues, requiredOutputs, inputsRead }
+}
+
+/**
+ * An OUTPUT port fed from inside a native loop body cannot be compiled: a
+ * capture node there is an output inside the body, which ComfyUI refuses
+ * (`loop_escape`: savers have no output to close the loop with), and a recipe
+ * would hold the StartLoop without its EndLoop. The loop's own value leaves
+ * through its EndLoop, and is captured there.
+ */
+function insideLoop(workflow: string, port: Port, loop: Loop, byRef: boolean): PortError {
+  const what = byRef
+    ? 'a reference taken there would hold the StartLoop without its EndLoop'
+    : 'a capture node there would be an output inside the loop body, which ComfyUI refuses (loop_escape)'
+  return new PortError(
+    `${where(workflow, port)} reads a value inside the loop of StartLoop ${loop.start} and EndLoop ${loop.end}: ${what}. ` +
+      `Wire that value into the EndLoop's output_value (with accumulate for every iteration's) and put the port after the EndLoop.`,
+    { nodeId: port.nodeId },
+  )
 }
 
 /** Unconnected INPUT ports leave no links behind; anything else pointing nowhere is a bug, caught here. */

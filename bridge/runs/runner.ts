@@ -11,6 +11,8 @@ import { DiscomfortError, findCause } from '../../shared/errors.js'
 import { discoverPorts } from '../../shared/ports/discover.js'
 import { isApiPrompt, type ApiPrompt } from '../../shared/workflow/apiPrompt.js'
 import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import type { NodeReplacements } from '../../shared/workflow/nodeReplacements.js'
+import type { ReplacedNode } from '../../shared/convert/replaceNodes.js'
 import { isUiWorkflow, type UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
 import { ComfyHttp } from '../comfy/comfyHttp.js'
 import type { ComfyClient, ComfyJob, JobEvent } from '../comfy/comfyClient.js'
@@ -38,6 +40,8 @@ export interface LoadedWorkflow {
   prompt: ApiPrompt
   /** The UI workflow it was given as, if it was one: sent with its prompt so ComfyUI's queue shows it and can open it. */
   graph?: UiWorkflow
+  /** Nodes of the UI workflow swapped for the class the server replaced theirs with (`toApiPrompt`'s report). */
+  replaced?: ReplacedNode[]
 }
 
 export type { RunEvent, RunFailure }
@@ -142,13 +146,16 @@ export class RunCancelledError extends DiscomfortError {
 
 /**
  * A workflow as an API prompt: UI workflows are converted as the given
- * frontend version's graphToPrompt would (default: the newest known).
+ * frontend version's graphToPrompt would (default: the newest known), a node
+ * whose class the server replaced swapped for its replacement when the
+ * server's table (`nodeReplacements`) lists one.
  */
 export async function loadWorkflow(
   spec: WorkflowSpec,
   objectInfo: ObjectInfo,
   index: number,
   frontendVersion?: string,
+  nodeReplacements?: NodeReplacements,
 ): Promise<LoadedWorkflow> {
   let name: string
   let data: unknown
@@ -168,11 +175,13 @@ export async function loadWorkflow(
     data = spec
   }
   if (isUiWorkflow(data)) {
-    return {
+    const replaced: ReplacedNode[] = []
+    const prompt = toApiPrompt(data, objectInfo, {
       name,
-      prompt: toApiPrompt(data, objectInfo, { name, ...(frontendVersion ? { frontendVersion } : {}) }),
-      graph: data,
-    }
+      ...(frontendVersion ? { frontendVersion } : {}),
+      ...(nodeReplacements ? { nodeReplacements, onReplacedNode: (r: ReplacedNode) => replaced.push(r) } : {}),
+    })
+    return { name, prompt, graph: data, ...(replaced.length > 0 ? { replaced } : {}) }
   }
   if (isApiPrompt(data)) {
     assertNoCycle(data, name)
@@ -250,10 +259,23 @@ export class Runner {
     return this.pool.ask((c) => c.http.objectInfo())
   }
 
+  /**
+   * The node replacements of the server object_info came from, where it has
+   * them. Optional: when they cannot be read, workflows are converted without
+   * (a replaced class then fails as an unknown type, saying which).
+   */
+  async nodeReplacements(): Promise<NodeReplacements> {
+    return this.pool.ask((c) => c.http.nodeReplacements()).catch(() => ({}))
+  }
+
   async loadWorkflows(specs: WorkflowSpec[]): Promise<LoadedWorkflow[]> {
     if (specs.length === 0) throw new DiscomfortError('Give at least one workflow to run.')
-    const [info, frontend] = await Promise.all([this.objectInfo(), this.targetFrontend()])
-    return Promise.all(specs.map((s, i) => loadWorkflow(s, info, i, frontend)))
+    const [info, frontend, replacements] = await Promise.all([
+      this.objectInfo(),
+      this.targetFrontend(),
+      this.nodeReplacements(),
+    ])
+    return Promise.all(specs.map((s, i) => loadWorkflow(s, info, i, frontend, replacements)))
   }
 
   /** Fail, naming what is there, when a key the caller wants is no OUTPUT port of these workflows. */

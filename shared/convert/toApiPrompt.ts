@@ -25,6 +25,8 @@ import { frontendProfile, type FrontendProfile } from './frontendProfiles.js'
 import { expandGroupNodes } from './groupNodes.js'
 import { normaliseWorkflow, type Graph, type GraphLink } from './graph.js'
 import { applyTextReplacements, type ReplacementNode } from './textReplacements.js'
+import { replaceMissingNodes, type ExtraInputs, type ReplacedNode } from './replaceNodes.js'
+import type { NodeReplacements } from '../workflow/nodeReplacements.js'
 import { assertNoCycle } from '../workflow/cycles.js'
 
 export interface ToApiPromptOptions {
@@ -41,6 +43,15 @@ export interface ToApiPromptOptions {
   frontendVersion?: string
   /** API-format input only: called for each node left out because its type is unknown. */
   onDroppedNode?: (node: MissingNodeType) => void
+  /**
+   * The server's node replacements (`GET /api/node_replacements`, ComfyUI 0.28
+   * and later). A UI workflow node whose class is not in `objectInfo` but has a
+   * replacement there is swapped for it, as the frontend's "Replace" does
+   * (see replaceNodes.ts), instead of being an unknown type.
+   */
+  nodeReplacements?: NodeReplacements
+  /** Called for each node swapped for its replacement. */
+  onReplacedNode?: (node: ReplacedNode) => void
 }
 
 const SUBGRAPH_INPUT = String(SUBGRAPH_INPUT_ID)
@@ -92,6 +103,8 @@ class Converter {
   private readonly primitiveValues = new Map<string, Map<string, unknown>>()
   private readonly replacementNodes: ReplacementNode[] = []
   private readonly profile: FrontendProfile
+  /** Literal inputs of nodes swapped for their replacement that are no widget of theirs. */
+  private readonly extraInputs: ExtraInputs
 
   constructor(
     workflow: UiWorkflow,
@@ -107,6 +120,24 @@ class Converter {
     this.subgraphs = normalised.subgraphs
     this.root = normalised.root
     this.checkSubgraphNesting()
+    this.extraInputs = options.nodeReplacements
+      ? replaceMissingNodes(
+          [
+            { graph: this.root, prefix: '' },
+            ...[...this.subgraphs].map(([id, graph]) => ({
+              graph,
+              prefix: `subgraph ${graph.definition?.name ?? id} › `,
+            })),
+          ],
+          {
+            objectInfo,
+            replacements: options.nodeReplacements,
+            isKnown: (type) => this.isKnownType(type),
+            extraWidgets: (type) => this.profile.extraWidgets[type] ?? [],
+            ...(options.onReplacedNode ? { onReplaced: options.onReplacedNode } : {}),
+          },
+        )
+      : new Map()
   }
 
   /** A subgraph that contains itself, directly or through others, can never run: say which, before walking it. */
@@ -156,13 +187,17 @@ class Converter {
     return this.objectInfo[type] ?? FRONTEND_NODE_DEFS[type]
   }
 
+  private isKnownType(type: string): boolean {
+    return this.def(type) !== undefined || VIRTUAL_NODE_TYPES.has(type) || this.subgraphs.has(type)
+  }
+
   /** Every node type in the root graph and in each subgraph definition must be known. */
   checkTypes(): void {
     const missing: MissingNodeType[] = []
     const visit = (graph: Graph, prefix: string) => {
       for (const node of graph.nodes) {
         const type = node.type
-        if (this.def(type) || VIRTUAL_NODE_TYPES.has(type) || this.subgraphs.has(type)) continue
+        if (this.isKnownType(type)) continue
         missing.push({ nodeId: prefix + graph.ids.get(node)!, type })
       }
     }
@@ -416,6 +451,7 @@ class Converter {
       for (const [name, raw] of values) {
         inputs[name] = this.serialiseWidget(name, raw, specs[name])
       }
+      Object.assign(inputs, this.extraInputs.get(e.graph)?.get(e.graph.ids.get(e.node)!))
       for (const input of e.node.inputs ?? []) {
         const resolved = this.resolveInput(e, input)
         if (!resolved) continue

@@ -7,6 +7,7 @@ import { DISCOMFORT_PORT } from '../convert/frontendNodes.js'
 import { PortError } from '../errors.js'
 import { isApiLink, type ApiLink, type ApiPrompt } from '../workflow/apiPrompt.js'
 import { specType, type ObjectInfo } from '../workflow/objectInfo.js'
+import { MATCH_TYPE, matchedInput } from './loops.js'
 
 export type PortMode = 'INPUT' | 'OUTPUT' | 'PASSTHRU'
 
@@ -47,7 +48,9 @@ export function consumersOf(prompt: ApiPrompt): Map<string, Consumer[]> {
 function inputType(objectInfo: ObjectInfo, classType: string | undefined, input: string): string | undefined {
   const def = classType ? objectInfo[classType] : undefined
   const spec = def?.input.required?.[input] ?? def?.input.optional?.[input]
-  return spec ? specType(spec) : undefined
+  const type = spec ? specType(spec) : undefined
+  // A MatchType input takes whatever is connected: it tells nothing.
+  return type === MATCH_TYPE ? undefined : type
 }
 
 /**
@@ -83,6 +86,7 @@ export function discoverPorts(prompt: ApiPrompt, objectInfo: ObjectInfo, workflo
   const sourceMemo = new Map<string, string>()
   const sourceType = (link: ApiLink): string => {
     const path: string[] = []
+    const matched = new Set<string>()
     let current: ApiLink | undefined = link
     let type = '*'
     while (current) {
@@ -90,7 +94,16 @@ export function discoverPorts(prompt: ApiPrompt, objectInfo: ObjectInfo, workflo
       const node: ApiPrompt[string] | undefined = prompt[id]
       if (!node) break
       if (node.class_type !== DISCOMFORT_PORT) {
-        type = objectInfo[node.class_type]?.output[slot] ?? '*'
+        const declared: string = objectInfo[node.class_type]?.output[slot] ?? '*'
+        // A loop node's matched output carries the type of the input it matches (EndLoop's, of output_value).
+        const from: ApiLink | undefined =
+          declared === MATCH_TYPE || declared === '*' ? matchedInput(prompt, current) : undefined
+        if (from && !matched.has(`${id}#${slot}`)) {
+          matched.add(`${id}#${slot}`)
+          current = from
+          continue
+        }
+        type = declared === MATCH_TYPE ? '*' : declared
         break
       }
       const known = sourceMemo.get(id)

@@ -146,6 +146,17 @@ export const NODES: Record<string, NodeFn> = {
     return { outputs: [resizeImage(src, Math.round(src.shape[1] * s), Math.round(src.shape[2] * s))] }
   },
 
+  ImageScaleToMaxDimension({ image: img, largest_size }) {
+    const src = asImage(img, 'image')
+    const [, height, width] = src.shape
+    const largest = Number(largest_size)
+    // Python's round(): halves go to the even neighbour.
+    const pyRound = (x: number) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))
+    if (height > width) return { outputs: [resizeImage(src, largest, pyRound((width / height) * largest))] }
+    if (width > height) return { outputs: [resizeImage(src, pyRound((height / width) * largest), largest)] }
+    return { outputs: [resizeImage(src, largest, largest)] }
+  },
+
   ImageBatch({ image1, image2 }) {
     const a = asImage(image1, 'image1')
     let b = asImage(image2, 'image2')

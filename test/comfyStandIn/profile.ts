@@ -4,6 +4,7 @@
  * with the jobs API, atomic cancel, canonical-UUID prompt ids and node replacements).
  */
 import type { NodeDef, ObjectInfo } from '../../shared/workflow/objectInfo.js'
+import { loadObjectInfo0375 } from '../helpers/fixtures.js'
 import { BUILT_IN_REPLACEMENTS } from './nodeReplacements.js'
 import { MAX_UPLOAD } from './state.js'
 
@@ -65,14 +66,24 @@ const STILL_LOADED = new Set(['ImageBatch', 'ImageScaleBy'])
 type CurrentNodeDef = NodeDef & { is_input_list: boolean; has_intermediate_output: boolean; search_aliases: string[] }
 
 /**
+ * Core classes of the current server that the stand-in executes but an older
+ * capture may lack (0.3.54's has no ImageScaleToMaxDimension, the target of a
+ * built-in replacement), taken from the 0.3.75 capture.
+ */
+const CURRENT_CLASSES = ['ImageScaleToMaxDimension']
+
+/**
  * The current server's node definitions, from the captured ones: classes with a
- * built-in replacement are gone (except those still loaded), and every entry
- * carries `is_input_list`, `has_intermediate_output` and `search_aliases`.
+ * built-in replacement are gone (except those still loaded), the classes above
+ * are there, and every entry carries `is_input_list`, `has_intermediate_output`
+ * and `search_aliases`.
  */
 export function currentObjectInfo(captured: ObjectInfo): ObjectInfo {
   const gone = new Set(BUILT_IN_REPLACEMENTS.map((r) => r.old_node_id).filter((c) => !STILL_LOADED.has(c)))
+  const later = loadObjectInfo0375()
+  const added = Object.fromEntries(CURRENT_CLASSES.filter((c) => !captured[c] && later[c]).map((c) => [c, later[c]!]))
   const info: ObjectInfo = {}
-  for (const [name, def] of Object.entries(captured)) {
+  for (const [name, def] of Object.entries({ ...captured, ...added })) {
     if (gone.has(name)) continue
     const current: CurrentNodeDef = { ...def, is_input_list: false, has_intermediate_output: false, search_aliases: [] }
     info[name] = current

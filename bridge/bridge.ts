@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ComfyClient, ComfyClientOptions } from './comfy/comfyClient.js'
 import { ensureComfy, type ComfyLaunch, type LaunchedComfy } from './comfy/launcher.js'
+import { withoutCredentials } from './comfy/comfyHttp.js'
 import { Runner } from './runs/runner.js'
 import { ServerPool, type ServerSpec } from './pool/serverPool.js'
 import { Ledger } from './ledger/ledger.js'
@@ -15,6 +16,9 @@ import type { SweepService } from './sweep/sweepService.js'
 import { createApp } from './server/app.js'
 import { BridgeHttp } from './client/bridgeHttp.js'
 import { bridgeCalls } from './mcp/bridgeCalls.js'
+import { V2Jobs } from './v2/jobs.js'
+import { v2Handler } from './v2/routes.js'
+import { V2Store } from './v2/store.js'
 import { RunManager } from './runs/manager.js'
 import { isLoopbackHost, originsFor } from './server/security.js'
 import { announceBridge } from './comfy/announce.js'
@@ -208,6 +212,9 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
         capacity: () => pool.capacity(),
         log,
       })
+  // The Comfy API v2: jobs over these runs, kept in their own ledger beside the contexts.
+  const v2Store = new V2Store(root)
+  const v2 = new V2Jobs(v2Store, runs, pool, log)
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
   /** Where this bridge answers, once it listens: the MCP tools mounted on it call its API there. */
   let selfUrl: string | undefined
@@ -221,6 +228,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     ...(token ? { token } : {}),
     allowedOrigins,
     host,
+    v2: v2Handler(v2, () => pool.list().map((s) => ({ label: s.label, url: withoutCredentials(s.url), up: s.up }))),
     mcp: () => {
       if (!selfUrl) throw new Error('The bridge is not listening yet.')
       return bridgeCalls(new BridgeHttp(selfUrl, token))
@@ -240,6 +248,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     })
   } catch (e) {
     hub.close()
+    v2.close()
+    v2Store.close()
     await sweeper.stop()
     await remoteRuns?.stop()
     runs.close()
@@ -262,6 +272,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     options.announce === false ? undefined : announceBridge(comfy.http, { host, port, url, token: !!token }, log)
   const resumed = await sweeper.resume()
   if (resumed.length) log(`Resuming ${resumed.length} unfinished sweep(s): ${resumed.join(', ')}`)
+  await v2.resume()
   let closed = false
   return {
     url,
@@ -277,6 +288,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     async close() {
       if (closed) return
       closed = true
+      // First: the runs it carries end with the bridge now, and those jobs stay open for its next start.
+      v2.close()
       await sweeper.stop()
       await remoteRuns?.stop()
       runs.close()
@@ -289,6 +302,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       await sharedHistory?.stop()
       pool.close()
       ledger?.close()
+      v2Store.close()
       await store.shutdown()
       await cluster?.close()
       await launched?.stop()

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { RouteParams, RoutePath } from '../../shared/protocol/paths.js'
 import type { BridgeHttp } from '../client/bridgeHttp.js'
 
-export type Query = Record<string, string | number | undefined>
+type Query = Record<string, string | number | undefined>
 
 export interface BridgeCalls {
   readonly url: string
@@ -33,8 +33,8 @@ export interface Progress {
 
 /**
  * Ask `look` again (every `everyMs`, a little longer while nothing changes)
- * until it says it is done or `timeoutMs` has passed; each new progress goes
- * to `report`. Bounded by the timeout whatever the bridge does, and stopped by
+ * until it says it is done or `timeoutMs` has passed; each progress that
+ * went forward goes to `report` (MCP progress must increase). Bounded by the timeout whatever the bridge does, and stopped by
  * `signal` (the MCP client cancelled the call).
  */
 export async function waitUntil<T>(
@@ -42,13 +42,12 @@ export async function waitUntil<T>(
   options: { timeoutMs: number; report: (p: Progress) => Promise<void>; signal?: AbortSignal; everyMs?: number },
 ): Promise<{ value: T; timedOut: boolean; waitedMs: number }> {
   const start = Date.now()
-  let last = ''
+  let last = Number.NEGATIVE_INFINITY
   let pause = options.everyMs ?? 250
   for (;;) {
     const seen = await look()
-    const said = `${seen.progress.progress}/${seen.progress.total ?? ''} ${seen.progress.message}`
-    if (said !== last) {
-      last = said
+    if (seen.progress.progress > last) {
+      last = seen.progress.progress
       pause = options.everyMs ?? 250
       await options.report(seen.progress).catch(() => {})
     } else pause = Math.min(pause * 1.5, 2000)

@@ -54,7 +54,7 @@ export interface Tool<S extends z.ZodObject = z.ZodObject> {
 }
 
 /** The longest a wait tool waits in one call; past it, it answers `timedOut` and the caller asks again. */
-export const MAX_WAIT_S = 600
+const MAX_WAIT_S = 600
 const DEFAULT_WAIT_S = 120
 /** An image larger than this goes back as its thumbnail (MCP clients hold answers in memory). */
 const MAX_IMAGE_BYTES = 8 * 1024 * 1024

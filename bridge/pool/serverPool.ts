@@ -200,6 +200,11 @@ export class ServerPool implements ComfyPool {
     return this.servers.filter((s) => !s.removed).map((s) => this.info(s))
   }
 
+  /** Each server's client, by label (to fetch what a prompt there wrote, or place a file on every server). */
+  clients(): Array<{ label: string; up: boolean; client: ComfyClient }> {
+    return this.servers.filter((s) => !s.removed).map((s) => ({ label: s.spec.label, up: s.up, client: s.client }))
+  }
+
   /** Slots over all servers that are up. */
   capacity(): number {
     return this.servers.filter((s) => s.up && !s.removed).reduce((n, s) => n + s.spec.maxQueued, 0)

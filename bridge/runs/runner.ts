@@ -547,6 +547,7 @@ export class Runner {
         step: o.step,
         totalSteps: o.totalSteps,
         nodes: total,
+        server: lease.server,
       })
       if (compiled.requiredOutputs.length > 0) {
         const onEvent = (e: JobEvent) => {
@@ -631,6 +632,7 @@ export class Runner {
           executed,
           cached,
           wrote,
+          ...(job ? { comfy: { server: lease.server, promptId: job.promptId, outputs } } : {}),
         })
         return wrote
       } catch (e) {

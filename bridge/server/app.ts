@@ -32,6 +32,8 @@ export interface AppDeps {
   allowedOrigins: ReadonlySet<string>
   /** The address the bridge listens on (default 127.0.0.1): Host headers must name it or loopback. */
   host?: string
+  /** The Comfy API v2 routes (absent: none under /api/v2). */
+  v2?: (req: IncomingMessage, res: ServerResponse, path: string, search: string) => Promise<void>
   /** How MCP tools reach this bridge (its own API on loopback); absent: no `/mcp`. */
   mcp?: () => BridgeCalls
 }
@@ -69,6 +71,10 @@ export function createApp(deps: AppDeps): RequestListener {
         if (refused !== 'answered') json(res, refused.body, refused.status)
         return
       }
+    }
+    if (deps.v2 && (path === '/api/v2' || path.startsWith('/api/v2/'))) {
+      await deps.v2(raw, res, path, q < 0 ? '' : url.slice(q + 1))
+      return
     }
     if (path === MCP_PATH && mcp) {
       await mcp(raw, res)

@@ -34,6 +34,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     index: z.number(),
     totalSteps: z.number(),
     nodes: z.number(),
+    /** The pool's server it went to. */
+    server: z.string().optional(),
   }),
   /** A node started; `title` is what a person recognises it by (its title, else its class). */
   z.object({
@@ -60,6 +62,17 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     executed: z.number(),
     cached: z.number(),
     wrote: z.array(z.string()),
+    /**
+     * What ComfyUI's own output nodes wrote (SaveImage's files...), as its history gives them
+     * (node id → its `ui`), on which server and for which prompt: the v2 jobs' outputs come from here.
+     */
+    comfy: z
+      .object({
+        server: z.string(),
+        promptId: z.string(),
+        outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
+      })
+      .optional(),
   }),
   /** ComfyUI lost the workflow's prompt (it restarted before saying it was done): submitted again, nothing committed twice. */
   z.object({

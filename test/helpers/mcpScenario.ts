@@ -28,17 +28,24 @@ const images = (r: CallToolResult) =>
 const structured = <T>(r: CallToolResult): T => r.structuredContent as T
 const red = (data: string) => decodePng(Buffer.from(data, 'base64')).rgba[0]
 
-export function mcpScenario(where: string, startComfys: () => Promise<string[]>, timeoutMs: number): void {
+/** ComfyUIs for a scenario: their addresses, and how to stop them. */
+export interface Comfys {
+  urls: string[]
+  close(): Promise<void>
+}
+
+export function mcpScenario(where: string, startComfys: () => Promise<Comfys>, timeoutMs: number): void {
   describe(`MCP on ${where}`, () => {
     let bridgeUrl = ''
     let client: Client
     const stderr: string[] = []
+    let comfys: Comfys | undefined
 
     beforeAll(async () => {
-      const comfys = await startComfys()
+      comfys = await startComfys()
       const port = await freePort()
       bridgeUrl = `http://127.0.0.1:${port}`
-      await bridgeProcess(mkdtempSync(join(tmpdir(), 'mcp-')), comfys, port, ['--token', TOKEN])
+      await bridgeProcess(mkdtempSync(join(tmpdir(), 'mcp-')), comfys.urls, port, ['--token', TOKEN])
       // As an MCP client's configuration starts it: a command and its arguments, talking on stdio.
       const transport = new StdioClientTransport({
         command: process.execPath,
@@ -52,6 +59,7 @@ export function mcpScenario(where: string, startComfys: () => Promise<string[]>,
     afterAll(async () => {
       await client?.close()
       killAll()
+      await comfys?.close()
     })
 
     const call = async (
@@ -118,8 +126,13 @@ export function mcpScenario(where: string, startComfys: () => Promise<string[]>,
         done: 6,
         timedOut: false,
       })
+      // Progress went forward, never past the total (the SDK's client may drop the last one: it handles
+      // notifications a turn after responses, and the answer already says where the batch ended).
       expect(progress.length).toBeGreaterThan(0)
-      expect(progress.at(-1)).toBe(6)
+      expect(
+        progress.every((p, i) => p <= 6 && (i === 0 || p > progress[i - 1]!)),
+        JSON.stringify(progress),
+      ).toBe(true)
       const listed = structured<{ items: Array<{ index: number; server: string; inputs: { color: number } }> }>(
         await call('get_batch_outputs', { batchId: batch.id, images: false }),
       ).items

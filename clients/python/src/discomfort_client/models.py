@@ -177,6 +177,7 @@ class WorkflowStartedEvent(TypedDict):
     index: float
     totalSteps: float
     nodes: float
+    server: NotRequired[str]
 
 
 class NodeEvent(TypedDict):
@@ -203,6 +204,14 @@ class ProgressEvent(TypedDict):
     max: float
 
 
+class ComfyOutputs(TypedDict):
+    """What ComfyUI's own output nodes wrote (node id → its ``ui``), on which server, for which prompt."""
+
+    server: str
+    promptId: str
+    outputs: dict[str, dict[str, object]]
+
+
 class WorkflowFinishedEvent(TypedDict):
     type: Literal["workflow-finished"]
     runId: str
@@ -214,6 +223,7 @@ class WorkflowFinishedEvent(TypedDict):
     executed: float
     cached: float
     wrote: list[str]
+    comfy: NotRequired["ComfyOutputs"]
 
 
 class WorkflowResubmittedEvent(TypedDict):

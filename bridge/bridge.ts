@@ -107,6 +107,19 @@ async function portInUse(host: string, port: number): Promise<PortInUseError> {
   } catch {
     // not a bridge (or not HTTP at all)
   }
+  try {
+    // Comfy-Org's comfy-api-proxy also defaults to 8189: say so, since the bridge serves the same /api/v2.
+    const answer = await fetch(`${url}/api/v2/health`, { signal: AbortSignal.timeout(1500) })
+    const health = (await answer.json()) as { status?: string; upstream?: string }
+    if (health.status === 'healthy' && typeof health.upstream === 'string')
+      return new PortInUseError(
+        `Port ${port} on ${host} is taken by a Comfy API v2 proxy (comfy-api-proxy, in front of ${health.upstream}), whose default port this is too. ` +
+          `The bridge serves the same /api/v2 over its whole pool: stop the proxy and start the bridge here (SDK clients keep COMFY_BASE_URL=${url}), ` +
+          `or start the bridge on another port with --port ${port + 1}.`,
+      )
+  } catch {
+    // not that either
+  }
   return new PortInUseError(
     `Port ${port} on ${host} is taken by another program (not a Discomfort bridge). Pick another with --port ${port + 1} ` +
       `(then point clients at it with --bridge http://127.0.0.1:${port + 1} or DISCOMFORT_BRIDGE_URL).`,

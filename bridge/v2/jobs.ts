@@ -113,6 +113,12 @@ export class V2Jobs {
         'workflow_format_ui',
         'This is a UI workflow (as saved from the page); v2 takes the API format (File → Export (API)). The bridge runs UI workflows through /api/runs.',
       )
+    if (body.extra_data?.api_key_comfy_org !== undefined)
+      throw new V2Error(
+        422,
+        'extra_data_not_supported',
+        'This bridge does not pass extra_data.api_key_comfy_org to ComfyUI: runs are kept in its ledger (to run again, to answer after a restart), and a key must not be. Give partner nodes their key on the ComfyUI servers themselves (signed in there).',
+      )
     this.checkAssets(workflow)
     const id = randomUUID()
     const createdAt = nowIso()

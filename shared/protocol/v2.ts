@@ -172,3 +172,11 @@ export const V2HealthSchema = z.object({
   service: z.literal('discomfort-bridge'),
   servers: z.array(z.object({ label: z.string(), url: z.string(), up: z.boolean() })),
 })
+
+/** The v2 routes with what they read (for the server and for the route fuzzing): their schemas beside their places. */
+export const v2Routes = {
+  ...v2Paths,
+  submitJob: { ...v2Paths.submitJob, body: SubmitJobBodySchema },
+  listJobs: { ...v2Paths.listJobs, query: ListJobsQuerySchema },
+  assetFromHash: { ...v2Paths.assetFromHash, body: FromHashBodySchema },
+} as const

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -108,6 +109,25 @@ describe('a port already in use', () => {
       )
     } finally {
       other.close()
+    }
+  })
+
+  it("names Comfy-Org's v2 proxy when it holds the port (8189 is its default too)", async () => {
+    const proxy = createHttpServer((req, res) => {
+      res.writeHead(req.url === '/api/v2/health' ? 200 : 404, { 'content-type': 'application/json' })
+      res.end(req.url === '/api/v2/health' ? '{"status":"healthy","upstream":"http://127.0.0.1:8188"}' : '{}')
+    })
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+    const port = (proxy.address() as { port: number }).port
+    try {
+      const r = await cli(['bridge', '--port', String(port), '--root', join(dir, 'fourth')])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(
+        /taken by a Comfy API v2 proxy \(comfy-api-proxy, in front of http:\/\/127\.0\.0\.1:8188\)/,
+      )
+      expect(r.stderr).toMatch(new RegExp(`COMFY_BASE_URL=http://127\\.0\\.0\\.1:${port}.*--port ${port + 1}`))
+    } finally {
+      proxy.close()
     }
   })
 })

@@ -18,7 +18,7 @@ import { startRealComfy } from './startRealComfy.js'
 
 const run = promisify(execFile)
 const SDK = resolve(import.meta.dirname, '../v2/sdk')
-const PHOTO = resolve(import.meta.dirname, '../../examples/images/red_64x48.png')
+const EXAMPLE = resolve(import.meta.dirname, '../../examples/v2')
 const TOKEN = 'comfyui-...'
 
 let servers: ComfyTarget[] = []
@@ -51,8 +51,7 @@ const v2 = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
 
 it("runs the official SDK's quickstart unchanged on real ComfyUIs", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'quickstart-real-'))
-  for (const f of ['quickstart.py', 'workflow_api.json']) copyFileSync(join(SDK, f), join(dir, f))
-  copyFileSync(PHOTO, join(dir, 'photo.png'))
+  for (const f of ['quickstart.py', 'workflow_api.json', 'photo.png']) copyFileSync(join(EXAMPLE, f), join(dir, f))
   await run(python, ['quickstart.py'], {
     cwd: dir,
     timeout: 180_000,

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod/v4'
 import { startBridge, type Bridge } from '../../bridge/bridge.js'
 import { routes } from '../../shared/protocol/index.js'
+import { v2Routes } from '../../shared/protocol/v2.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 150)
@@ -111,7 +112,10 @@ interface FuzzedRoute {
   query: boolean
 }
 
-const bodyRoutes = Object.values(routes).flatMap((r): FuzzedRoute[] =>
+/** The bridge's own routes and the Comfy API v2 ones (which refuse in that contract's envelope). */
+const allRoutes = [...Object.values(routes), ...Object.values(v2Routes)]
+
+const bodyRoutes = allRoutes.flatMap((r): FuzzedRoute[] =>
   'body' in r
     ? [{ method: r.method, path: () => fill(r.path), schema: r.body as z.ZodType, query: false }]
     : 'query' in r
@@ -120,15 +124,16 @@ const bodyRoutes = Object.values(routes).flatMap((r): FuzzedRoute[] =>
 )
 
 /** Every route with an id or key in its path, GET or DELETE (they must not act on a missing one). */
-const idRoutes = Object.values(routes)
+const idRoutes = allRoutes
   .filter((r) => r.path.includes(':') && (r.method === 'GET' || r.method === 'DELETE'))
   .map((r) => ({ method: r.method, path: r.path }))
 
 function expectWellAnswered(res: { status: number; json: unknown; ms: number }, what: string): void {
   expect(res.status, `${what} → ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`).toBeLessThan(500)
   if (res.status >= 400) {
-    const error = (res.json as { error?: { type?: unknown; message?: unknown } } | undefined)?.error
-    expect(typeof error?.type, what).toBe('string')
+    const error = (res.json as { error?: { type?: unknown; code?: unknown; message?: unknown } } | undefined)?.error
+    // The stable code: `type` in the bridge's envelope, `code` in the Comfy API v2's.
+    expect(typeof (/ \/api\/v2/.test(what) ? error?.code : error?.type), what).toBe('string')
     expect(typeof error?.message, what).toBe('string')
     expect(String(error?.message)).not.toContain(tmpdir())
   }

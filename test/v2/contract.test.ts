@@ -14,11 +14,10 @@ import { blake3Hex } from '../../bridge/v2/hash.js'
 import { V2AssetSchema, V2HealthSchema, V2JobListSchema, V2JobSchema, type V2Job } from '../../shared/protocol/v2.js'
 import { startComfyStandIn, type ComfyProfile, type ComfyStandIn } from '../comfyStandIn/server.js'
 
-const PHOTO = readFileSync(resolve(import.meta.dirname, '../../examples/images/red_64x48.png'))
-const WORKFLOW = JSON.parse(readFileSync(resolve(import.meta.dirname, 'sdk/workflow_api.json'), 'utf8')) as Record<
-  string,
-  { inputs: Record<string, unknown> }
->
+const PHOTO = readFileSync(resolve(import.meta.dirname, '../../examples/v2/photo.png'))
+const WORKFLOW = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../../examples/v2/workflow_api.json'), 'utf8'),
+) as Record<string, { inputs: Record<string, unknown> }>
 
 for (const profile of ['0.3.75', 'current'] as ComfyProfile[]) {
   describe(`/api/v2 on stand-ins of ComfyUI ${profile}`, () => {
@@ -162,6 +161,12 @@ for (const profile of ['0.3.75', 'current'] as ComfyProfile[]) {
       expect([ui.status, refusal(ui).code]).toEqual([422, 'workflow_format_ui'])
       const labels = await call('POST', '/jobs', { workflow: WORKFLOW, metadata: { 'bad key!': 'x' } })
       expect([labels.status, refusal(labels).code]).toEqual([422, 'metadata_invalid'])
+      const keyed = await call('POST', '/jobs', {
+        workflow: WORKFLOW,
+        extra_data: { api_key_comfy_org: 'comfyui-secret' },
+      })
+      expect([keyed.status, refusal(keyed).code]).toEqual([422, 'extra_data_not_supported'])
+      expect(JSON.stringify(keyed.body)).not.toContain('comfyui-secret')
       const unknown = await call('GET', `/jobs/${crypto.randomUUID()}`)
       expect([unknown.status, refusal(unknown).code]).toEqual([404, 'not_found'])
       const cursor = await call('GET', '/jobs?cursor=nonsense')

@@ -17,7 +17,7 @@ import { bridgeProcess, killAll, standIn, until } from '../helpers/processes.js'
 
 const run = promisify(execFile)
 const SDK = resolve(import.meta.dirname, 'sdk')
-const PHOTO = resolve(import.meta.dirname, '../../examples/images/red_64x48.png')
+const EXAMPLE = resolve(import.meta.dirname, '../../examples/v2')
 /** The key the quickstart passes (`Comfy(api_key="comfyui-...")`): the bridge's token here, so the SDK's Bearer is checked. */
 const TOKEN = 'comfyui-...'
 
@@ -40,8 +40,7 @@ afterAll(() => killAll())
 /** The quickstart as a user runs it: its folder holds workflow_api.json and photo.png; COMFY_BASE_URL names the bridge. */
 async function quickstart(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'quickstart-'))
-  for (const f of ['quickstart.py', 'workflow_api.json']) copyFileSync(join(SDK, f), join(dir, f))
-  copyFileSync(PHOTO, join(dir, 'photo.png'))
+  for (const f of ['quickstart.py', 'workflow_api.json', 'photo.png']) copyFileSync(join(EXAMPLE, f), join(dir, f))
   await run(python, ['quickstart.py'], {
     cwd: dir,
     timeout: 120_000,

@@ -209,7 +209,7 @@ class ComfyOutputs(TypedDict):
 
     server: str
     promptId: str
-    outputs: dict[str, dict[str, object]]
+    outputs: dict[str, dict[str, JsonValue]]
 
 
 class WorkflowFinishedEvent(TypedDict):

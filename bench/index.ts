@@ -21,6 +21,8 @@
  *    and 100k keys, 10,000 contexts, and the stop that follows (bench/scale.ts).
  * 9. The Python client, the TypeScript client and ComfyUI's API side by side:
  *    a 100-iteration loop and a 1024² image (bench/python.ts).
+ * 10. A Comfy API v2 job (upload, submit, events, download) beside a native run
+ *    and ComfyUI's API directly, 1024² and 8×8 (bench/v2.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,6 +42,7 @@ import { cliBench } from './cli.js'
 import { scaleBench } from './scale.js'
 import { frontendBench } from './frontend.js'
 import { pythonBench } from './python.js'
+import { v2Bench } from './v2.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import {
   GRAPH_TO_PROMPT,
@@ -284,6 +287,9 @@ await scaleBench(row)
 
 // --- 9. the Python client beside the TypeScript client and ComfyUI's API -------------------
 await pythonBench(row)
+
+// --- 10. a Comfy API v2 job beside a native run and ComfyUI's API -----------------------------
+await v2Bench(row)
 
 const width = Math.max(...rows.map(([k]) => k.length))
 console.log('')

@@ -197,7 +197,13 @@ export class V2Jobs {
     this.byRun.set(run.id, row.id)
     this.store.started(row.id, run.id)
     this.live.set(row.id, this.live.get(row.id) ?? { progress: null, listeners: new Set() })
-    void this.runs.finished(run).then(() => this.settle(row.id, run))
+    void this.runs
+      .finished(run)
+      .then(() => this.settle(row.id, run))
+      .catch((e: unknown) => {
+        // Only while the bridge closes (its ledger shut under a job that was ending): the next start takes the job up.
+        if (!this.closing) this.log(`v2: job ${row.id} could not be ended: ${(e as Error).message}`)
+      })
   }
 
   private onRunEvent(run: RunRecord, event: RunEvent): void {
@@ -255,6 +261,8 @@ export class V2Jobs {
   }
 
   private end(jobId: string, status: V2JobStatus, outputs: StoredOutput[], error: V2JobError | null): void {
+    // A job whose run ended with the bridge stays open: the next start runs it again, and it ends then, once.
+    if (this.closing) return
     const at = nowIso()
     if (this.store.finish(jobId, status, outputs, error, at, later(JOB_RETENTION_MS)))
       this.tell(jobId, { type: 'status', status })

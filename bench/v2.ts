@@ -16,6 +16,7 @@ import { Discomfort } from '../bridge/client/discomfort.js'
 import { ComfyClient } from '../bridge/comfy/comfyClient.js'
 import { ComfyHttp } from '../bridge/comfy/comfyHttp.js'
 import { blake3Hex } from '../bridge/v2/hash.js'
+import type { ApiPrompt } from '../shared/index.js'
 import type { V2Asset, V2Job } from '../shared/protocol/v2.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
 import { freePort } from '../test/helpers/net.js'
@@ -115,7 +116,7 @@ export async function v2Bench(row: Row): Promise<void> {
     const smallDirect: number[] = []
     const smallV2: number[] = []
     for (let i = 0; i <= SMALL_RUNS; i++) {
-      const prompt = (prefix: string) => ({
+      const prompt = (prefix: string): ApiPrompt => ({
         '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: i } },
         '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
       })

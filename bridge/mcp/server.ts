@@ -20,8 +20,9 @@ timedOut rather than hang), read images with get_job_outputs / get_batch_outputs
 feed one run's output to the next with use_previous_output.`
 
 function failure(e: unknown): CallToolResult {
-  const err = e as { message?: string; code?: string; status?: number }
-  const code = err.code ?? 'internal'
+  const err = e as { message?: string; code?: unknown; status?: number }
+  // A stable code (the bridge's, lower-case); anything else (a runtime's ENOENT, say) is not one to promise.
+  const code = typeof err.code === 'string' && /^[a-z][a-z0-9_]*$/.test(err.code) ? err.code : 'internal'
   return {
     content: [{ type: 'text', text: `${code}: ${err.message ?? String(e)}` }],
     structuredContent: { error: { code, message: err.message ?? String(e), status: err.status ?? 0 } },

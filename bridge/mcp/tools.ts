@@ -27,6 +27,7 @@ import {
   type SweepItem,
   type SweepView,
 } from '../../shared/protocol/index.js'
+import { DiscomfortError } from '../../shared/errors.js'
 import { readWorkflowFile } from '../runs/workflowFile.js'
 import { type BridgeCalls, type Progress, waitUntil } from './bridgeCalls.js'
 
@@ -82,6 +83,17 @@ const workflowsArg = z
 
 async function loadWorkflows(list: readonly z.infer<typeof WorkflowArg>[]): Promise<NamedWorkflow[]> {
   return Promise.all(list.map((w) => (typeof w === 'string' ? readWorkflowFile(w) : w)))
+}
+
+/** A file where this server runs, or an error that names it (code `file_unreadable`). */
+async function readLocal(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (e) {
+    throw new DiscomfortError(`Cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, {
+      code: 'file_unreadable',
+    })
+  }
 }
 
 const json = (value: unknown): ToolAnswer => ({
@@ -229,7 +241,7 @@ export const tools = {
         },
       ),
     run: async (bridge, { context, key, value, pngBase64, file, comfyType }) => {
-      const bytes = pngBase64 !== undefined ? Buffer.from(pngBase64, 'base64') : file ? await readFile(file) : undefined
+      const bytes = pngBase64 !== undefined ? Buffer.from(pngBase64, 'base64') : file ? await readLocal(file) : undefined
       const body = {
         value: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : value,
         ...(comfyType ? { comfyType } : bytes && !file?.endsWith('.latent') ? { comfyType: 'IMAGE' } : {}),

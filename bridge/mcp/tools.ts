@@ -241,7 +241,8 @@ export const tools = {
         },
       ),
     run: async (bridge, { context, key, value, pngBase64, file, comfyType }) => {
-      const bytes = pngBase64 !== undefined ? Buffer.from(pngBase64, 'base64') : file ? await readLocal(file) : undefined
+      const bytes =
+        pngBase64 !== undefined ? Buffer.from(pngBase64, 'base64') : file ? await readLocal(file) : undefined
       const body = {
         value: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : value,
         ...(comfyType ? { comfyType } : bytes && !file?.endsWith('.latent') ? { comfyType: 'IMAGE' } : {}),

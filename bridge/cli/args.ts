@@ -311,8 +311,8 @@ ComfyUI itself would run. Files for IMAGE, MASK and LATENT inputs are named by t
   mcp: {
     synopsis: '[options]',
     summary: 'Serve the bridge to an MCP client (an agent) over stdio: contexts, runs, batches, the pool.',
-    details: `Add it to your MCP client's configuration as the command "npx" with the arguments
-["discomfort", "mcp"]. It uses the bridge at --bridge (or DISCOMFORT_BRIDGE_URL); when none answers
+    details: `In an MCP client's configuration: the command "npx" with the arguments ["discomfort", "mcp"]
+(where the package is installed), or "node" with ["/path/to/discomfort/bin/discomfort.js", "mcp"]. It uses the bridge at --bridge (or DISCOMFORT_BRIDGE_URL); when none answers
 there it starts one inside this process, which stops with it. Nothing but the protocol goes to stdout;
 what it says goes to stderr. A running bridge also serves MCP over HTTP at <bridge>/mcp.`,
     options: {

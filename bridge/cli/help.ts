@@ -2,7 +2,8 @@
 import { ENVIRONMENT } from '../env.js'
 import { COMMANDS, type CommandName } from './args.js'
 
-const ORDER: CommandName[] = ['up', 'bridge', 'run', 'sweep', 'convert', 'help', 'version']
+/** The commands in the order args.ts declares them: a new command is listed as it is declared. */
+const ORDER = Object.keys(COMMANDS) as CommandName[]
 
 function environment(): string {
   const width = Math.max(...ENVIRONMENT.map((e) => e.name.length))

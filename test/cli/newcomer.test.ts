@@ -10,6 +10,7 @@ import { createServer as createHttpServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { COMMANDS } from '../../bridge/cli/args.js'
 import { ENVIRONMENT } from '../../bridge/env.js'
 import { startBridge, type Bridge } from '../../bridge/bridge.js'
 import { startComfyStandIn, type ComfyStandIn } from '../comfyStandIn/server.js'
@@ -36,12 +37,14 @@ const anyBridge = async () => ['--start-bridge', '--bridge', `http://127.0.0.1:$
 
 describe('help and version', () => {
   it('`<command> --help`, `help <command>` and `--version` answer and exit 0', async () => {
-    for (const command of ['up', 'bridge', 'run', 'convert']) {
+    for (const command of Object.keys(COMMANDS).filter((c) => c !== 'help' && c !== 'version')) {
       const a = await cli([command, '--help'])
       const b = await cli(['help', command])
       expect(a.code).toBe(0)
       expect(a.stdout).toContain(`Usage: discomfort ${command}`)
       expect(b.stdout).toBe(a.stdout)
+      // And the list of commands names it.
+      expect((await cli(['--help'])).stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
     }
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
     const v = await cli(['--version'])

@@ -14,8 +14,6 @@ import { Ledger } from './ledger/ledger.js'
 import { Sweeper } from './sweep/sweeper.js'
 import type { SweepService } from './sweep/sweepService.js'
 import { createApp } from './server/app.js'
-import { BridgeHttp } from './client/bridgeHttp.js'
-import { bridgeCalls } from './mcp/bridgeCalls.js'
 import { V2Jobs } from './v2/jobs.js'
 import { v2Handler } from './v2/routes.js'
 import { V2Store } from './v2/store.js'
@@ -242,10 +240,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     allowedOrigins,
     host,
     v2: v2Handler(v2, () => pool.list().map((s) => ({ label: s.label, url: withoutCredentials(s.url), up: s.up }))),
-    mcp: () => {
-      if (!selfUrl) throw new Error('The bridge is not listening yet.')
-      return bridgeCalls(new BridgeHttp(selfUrl, token))
-    },
+    mcp: { url: () => selfUrl, ...(token ? { token } : {}) },
   })
   const server: Server = createServer(app)
   hub = new WsHub(store, runs, { ...(token ? { token } : {}), allowedOrigins, host }, sweeper)

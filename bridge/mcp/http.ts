@@ -6,18 +6,29 @@
  * requests but what the bridge keeps (runs, sweeps and contexts have ids).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { BridgeCalls } from './bridgeCalls.js'
 
 export const MCP_PATH = '/mcp'
 
-export function mcpHandler(calls: () => BridgeCalls): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+/** Where the bridge answers (once it listens), and its token: the tools call its API there. */
+export interface SelfAddress {
+  url(): string | undefined
+  token?: string
+}
+
+export function mcpHandler(self: SelfAddress): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    // Loaded at the first MCP request: a bridge nobody asks over MCP loads none of the SDK.
-    const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
-      import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
-      import('./server.js'),
-    ])
-    const server = createMcpServer(calls())
+    // Loaded at the first MCP request: a bridge nobody asks over MCP loads none of the SDK (nor the client).
+    const [{ StreamableHTTPServerTransport }, { createMcpServer }, { bridgeCalls }, { BridgeHttp }] = await Promise.all(
+      [
+        import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+        import('./server.js'),
+        import('./bridgeCalls.js'),
+        import('../client/bridgeHttp.js'),
+      ],
+    )
+    const url = self.url()
+    if (!url) throw new Error('The bridge is not listening yet.')
+    const server = createMcpServer(bridgeCalls(new BridgeHttp(url, self.token)))
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined })
     res.on('close', () => {
       void transport.close()

@@ -18,8 +18,7 @@ import type { ServerPool } from '../pool/serverPool.js'
 import type { SweepService } from '../sweep/sweepService.js'
 import { serverRoutes, sweepRoutes } from './routes/sweeps.js'
 import { refusal, type AccessRules } from './security.js'
-import type { BridgeCalls } from '../mcp/bridgeCalls.js'
-import { MCP_PATH, mcpHandler } from '../mcp/http.js'
+import { MCP_PATH, mcpHandler, type SelfAddress } from '../mcp/http.js'
 
 export interface AppDeps {
   comfy: ComfyClient
@@ -34,8 +33,8 @@ export interface AppDeps {
   host?: string
   /** The Comfy API v2 routes (absent: none under /api/v2). */
   v2?: (req: IncomingMessage, res: ServerResponse, path: string, search: string) => Promise<void>
-  /** How MCP tools reach this bridge (its own API on loopback); absent: no `/mcp`. */
-  mcp?: () => BridgeCalls
+  /** Where MCP tools reach this bridge (its own API on loopback); absent: no `/mcp`. */
+  mcp?: SelfAddress
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void

@@ -6,7 +6,7 @@
  * its own with the client installed from clients/python (made once, in the
  * cache folder ci.sh uses).
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -16,7 +16,7 @@ import { ComfyClient } from '../bridge/comfy/comfyClient.js'
 import { ComfyHttp } from '../bridge/comfy/comfyHttp.js'
 import type { ApiPrompt } from '../shared/index.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
-import { freePort } from '../test/helpers/net.js'
+import { benchBridge } from './bridgeProcess.js'
 import { invertWorkflow, testImage } from './images.js'
 
 type Row = (name: string, value: string) => void
@@ -47,23 +47,8 @@ export async function pythonBench(row: Row): Promise<void> {
   const python = await pythonWithClient()
   const comfy = await startComfyStandIn()
   const root = mkdtempSync(join(tmpdir(), 'discomfort-bench-python-'))
-  const port = await freePort()
-  const bridge = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'discomfort.js'),
-      'bridge',
-      '--port',
-      String(port),
-      '--root',
-      join(root, 'home'),
-      '--comfy',
-      comfy.url,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  await new Promise<void>((ok) => bridge.stderr.on('data', (d) => String(d).includes('listening') && ok()))
-  const url = `http://127.0.0.1:${port}`
+  const bridge = await benchBridge(comfy.url, join(root, 'home'))
+  const url = bridge.url
   const ts = await Discomfort.create({ bridgeUrl: url })
   const direct = new ComfyClient(comfy.url)
   await direct.connect()
@@ -150,8 +135,7 @@ export async function pythonBench(row: Row): Promise<void> {
   } finally {
     direct.close()
     await ts.shutdown()
-    bridge.kill('SIGTERM')
-    await new Promise((r) => bridge.on('exit', r))
+    await bridge.stop()
     await comfy.close()
     rmSync(root, { recursive: true, force: true })
   }

@@ -8,10 +8,9 @@
  * Also a small job (8×8, nothing uploaded), where the per-job overhead shows
  * alone.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { Discomfort } from '../bridge/client/discomfort.js'
 import { ComfyClient } from '../bridge/comfy/comfyClient.js'
 import { ComfyHttp } from '../bridge/comfy/comfyHttp.js'
@@ -19,11 +18,10 @@ import { blake3Hex } from '../bridge/v2/hash.js'
 import type { ApiPrompt } from '../shared/index.js'
 import type { V2Asset, V2Job } from '../shared/protocol/v2.js'
 import { startComfyStandIn } from '../test/comfyStandIn/server.js'
-import { freePort } from '../test/helpers/net.js'
+import { benchBridge } from './bridgeProcess.js'
 import { invertWorkflow, testImage } from './images.js'
 
 type Row = (name: string, value: string) => void
-const ROOT = resolve(import.meta.dirname, '..')
 const RUNS = 9
 const SMALL_RUNS = 30
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -43,23 +41,8 @@ async function v2Job(url: string, workflow: Record<string, unknown>): Promise<V2
 export async function v2Bench(row: Row): Promise<void> {
   const comfy = await startComfyStandIn()
   const root = mkdtempSync(join(tmpdir(), 'discomfort-bench-v2-'))
-  const port = await freePort()
-  const bridge = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'discomfort.js'),
-      'bridge',
-      '--port',
-      String(port),
-      '--root',
-      join(root, 'home'),
-      '--comfy',
-      comfy.url,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  await new Promise<void>((ok) => bridge.stderr.on('data', (d) => String(d).includes('listening') && ok()))
-  const url = `http://127.0.0.1:${port}`
+  const bridge = await benchBridge(comfy.url, join(root, 'home'))
+  const url = bridge.url
   const ts = await Discomfort.create({ bridgeUrl: url })
   const direct = new ComfyClient(comfy.url)
   await direct.connect()
@@ -142,7 +125,7 @@ export async function v2Bench(row: Row): Promise<void> {
   } finally {
     direct.close()
     await ts.shutdown()
-    bridge.kill('SIGTERM')
+    await bridge.stop()
     await comfy.close()
     rmSync(root, { recursive: true, force: true })
   }

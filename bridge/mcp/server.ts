@@ -65,59 +65,62 @@ export function createMcpServer(bridge: BridgeCalls): McpServer {
     )
   }
 
-  server.registerResource(
-    'context',
-    new ResourceTemplate('discomfort://contexts/{id}', {
-      list: async () => ({
-        resources: (await bridge.call<ContextSummary[]>(routePaths.listContexts, {})).map((c) => ({
-          uri: `discomfort://contexts/${encodeURIComponent(c.id)}`,
-          name: c.name ?? c.id,
-          mimeType: 'application/json',
-        })),
-      }),
-    }),
-    { title: 'Context', description: 'A context: its keys and what each holds.', mimeType: 'application/json' },
-    async (uri, { id }) => ({
-      contents: [
-        {
-          uri: uri.href,
-          mimeType: 'application/json',
-          text: JSON.stringify(
-            await bridge.call<ContextDetail>(routePaths.context, { id: decodeURIComponent(String(id)) }),
-            null,
-            2,
-          ),
-        },
-      ],
-    }),
-  )
-  server.registerResource(
-    'run',
-    new ResourceTemplate('discomfort://runs/{id}', {
-      list: async () => ({
-        resources: (await bridge.call<RunView[]>(routePaths.listRuns, {}, undefined, { limit: 50 })).map((r) => ({
-          uri: `discomfort://runs/${encodeURIComponent(r.id)}`,
-          name: `${r.workflows.join(' → ')} (${r.status})`,
-          mimeType: 'application/json',
-        })),
-      }),
-    }),
-    { title: 'Run', description: 'A run: status, progress, events and outputs.', mimeType: 'application/json' },
-    async (uri, { id }) => ({
-      contents: [
-        {
-          uri: uri.href,
-          mimeType: 'application/json',
-          text: JSON.stringify(
-            await bridge.call<RunView>(routePaths.run, { id: decodeURIComponent(String(id)) }, undefined, {
-              events: 1,
-            }),
-            null,
-            2,
-          ),
-        },
-      ],
-    }),
-  )
+  jsonResource(server, {
+    name: 'context',
+    folder: 'contexts',
+    title: 'Context',
+    description: 'A context: its keys and what each holds.',
+    list: async () =>
+      (await bridge.call<ContextSummary[]>(routePaths.listContexts, {})).map((c) => ({
+        id: c.id,
+        name: c.name ?? c.id,
+      })),
+    read: (id) => bridge.call<ContextDetail>(routePaths.context, { id }),
+  })
+  jsonResource(server, {
+    name: 'run',
+    folder: 'runs',
+    title: 'Run',
+    description: 'A run: status, progress, events and outputs.',
+    list: async () =>
+      (await bridge.call<RunView[]>(routePaths.listRuns, {}, undefined, { limit: 50 })).map((r) => ({
+        id: r.id,
+        name: `${r.workflows.join(' → ')} (${r.status})`,
+      })),
+    read: (id) => bridge.call<RunView>(routePaths.run, { id }, undefined, { events: 1 }),
+  })
   return server
+}
+
+/** A kind of bridge object as MCP resources: `discomfort://<folder>/{id}`, listed, each read as JSON. */
+function jsonResource(
+  server: McpServer,
+  r: {
+    name: string
+    folder: string
+    title: string
+    description: string
+    list: () => Promise<Array<{ id: string; name: string }>>
+    read: (id: string) => Promise<unknown>
+  },
+): void {
+  const uriOf = (id: string) => `discomfort://${r.folder}/${encodeURIComponent(id)}`
+  server.registerResource(
+    r.name,
+    new ResourceTemplate(`discomfort://${r.folder}/{id}`, {
+      list: async () => ({
+        resources: (await r.list()).map((x) => ({ uri: uriOf(x.id), name: x.name, mimeType: 'application/json' })),
+      }),
+    }),
+    { title: r.title, description: r.description, mimeType: 'application/json' },
+    async (uri, { id }) => ({
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'application/json',
+          text: JSON.stringify(await r.read(decodeURIComponent(String(id))), null, 2),
+        },
+      ],
+    }),
+  )
 }

@@ -650,6 +650,18 @@ var BridgeClient = class {
 		if (!res.ok) throw new Error(readErrorAnswer(res.status, data, `PUT ${key}`).message);
 		return data;
 	}
+	/** The ComfyUI servers the bridge drives (its pool), in order. */
+	servers() {
+		return this.call(routePaths.listServers, {});
+	}
+	/**
+	* Pause a server (by label), or every server without one: it is given no
+	* new prompt until resumed (what it runs goes on); or resume it. Answers the pool as it is now.
+	*/
+	setServerPaused(paused, label) {
+		if (label === void 0) return this.call(paused ? routePaths.pausePool : routePaths.resumePool, {});
+		return this.call(paused ? routePaths.pauseServer : routePaths.resumeServer, { label });
+	}
 	/** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
 	queue(body) {
 		return this.call(routePaths.queue, {}, body);
@@ -4560,7 +4572,9 @@ function valueForm(store) {
 * row): bridge status, the contexts (new, rename, keep, delete), for the
 * selected one its keys (type, pass-by, tier, size, last update, thumbnails),
 * RAM and disk usage, and the sweeps and runs, each run named after its
-* workflow, with a status icon, and its workflow one click from the canvas.
+* workflow, with a status icon, and its workflow one click from the canvas;
+* and, when the bridge drives several ComfyUI servers (or its one is paused or
+* down), each server with its state, its load, and pause and resume.
 * Questions go through the frontend's own dialogs, news through its toasts.
 */
 /**
@@ -4635,13 +4649,20 @@ var STYLE = `
 .discomfort .value-form .message.bad { color: var(--error-text, #f44336); }
 .discomfort.dropping { outline: 2px dashed var(--p-primary-color, #4a90e2); outline-offset: -4px; }
 .discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
-.discomfort .keys-head { display: flex; align-items: center; justify-content: space-between; gap: 4px; }
+.discomfort .keys-head, .discomfort .servers-head { display: flex; align-items: center; justify-content: space-between; gap: 4px; }
 .discomfort .toggle { display: flex; gap: 2px; }
 .discomfort .toggle button[aria-pressed=true] { color: var(--fg-color); background: var(--comfy-menu-secondary-bg); }
 .discomfort .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(88px, 1fr)); gap: 6px; }
 .discomfort .gallery a { display: flex; flex-direction: column; gap: 2px; min-width: 0; color: var(--descrip-text); text-decoration: none; }
 .discomfort .gallery img { width: 100%; aspect-ratio: 1; object-fit: contain; background: var(--comfy-input-bg); border: 1px solid var(--border-color); border-radius: 4px; image-rendering: pixelated; }
 .discomfort .gallery span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+/* Servers: a state icon, the label, prompts held of those it may hold, and pause or resume (always shown on a paused one). */
+.discomfort .list.servers { max-height: 168px; overflow-y: auto; }
+.discomfort .item.server { cursor: default; }
+.discomfort .item.server.up > .pi { color: var(--p-green-500, #4caf50); }
+.discomfort .item.server.paused > .pi { color: var(--fg-color); }
+.discomfort .item.server.down > .pi, .discomfort .item.server.down .meta { color: var(--error-text, #f44336); }
+.discomfort .item.server.paused .actions { visibility: visible; }
 .discomfort .run-details { display: flex; flex-direction: column; gap: 4px; padding: 6px; border: 1px solid var(--border-color); border-radius: 4px; background: var(--comfy-input-bg); }
 .discomfort .run-details .text { white-space: normal; overflow-wrap: anywhere; }
 .discomfort .run-details .error { color: var(--error-text, #f44336); }
@@ -4726,8 +4747,10 @@ function renderSidebar(root, store, ui) {
 	};
 	const off = store.subscribe(draw);
 	if (store.state.status === "up") store.refreshEntries();
+	const unwatch = store.watchServers();
 	return () => {
 		off();
+		unwatch();
 		root.replaceChildren();
 	};
 }
@@ -4763,6 +4786,7 @@ function view(s, p) {
 	if (s.status === "up") tools.append(iconButton("plus", "New context", () => newContext(p), "discomfort-new-context"));
 	out.push(el("div", { className: "header" }, el("span", { className: "title" }, "Discomfort"), tools), status);
 	if (s.status !== "up") return out;
+	out.push(...serversSection(s, p));
 	out.push(el("h3", {}, `Contexts (${s.contexts.length})`), contextList(s, p));
 	const active = s.contexts.find((c) => c.id === s.activeContext);
 	if (active) {
@@ -4830,6 +4854,48 @@ function runMeta(r) {
 	if (r.status === "queued") return "queued";
 	if (r.status === "running") return r.nodesTotal ? `${r.nodesDone ?? 0}/${r.nodesTotal} nodes` : `step ${r.step}/${r.totalSteps}`;
 	return duration(r.createdAt, r.finishedAt);
+}
+/** The icon of each server state (PrimeIcons). */
+var SERVER_ICONS = {
+	up: "check-circle",
+	paused: "pause-circle",
+	down: "times-circle"
+};
+/** What a server's tooltip says of what its cache holds (the affinity keys of its last prompt), shortened past a few. */
+var holdsText = (holds) => holds.length ? `holds ${holds.slice(0, 6).join(", ")}${holds.length > 6 ? ` and ${holds.length - 6} more` : ""}` : "holds nothing known yet";
+/**
+* The bridge's ComfyUI servers, one row each: up, paused or down, its label,
+* the prompts it holds of those it may, and pause or resume; pause-all and
+* resume-all in the header. Shown only when there is something to tell: more
+* than one server, or the one there is paused or down (then runs wait, and
+* this is where to see why and resume). One server up says nothing the status line does not.
+*/
+function serversSection(s, p) {
+	const servers = s.servers ?? [];
+	if (servers.length <= 1 && !servers.some((x) => x.paused || !x.up)) return [];
+	const tools = el("div", { className: "tools" });
+	if (servers.some((x) => !x.paused)) tools.append(iconButton("pause", "Pause every server: none is given a new prompt until resumed (what they run goes on)", () => act(p, "The servers are not paused", () => p.store.setServerPaused(true)), "discomfort-pause-all"));
+	if (servers.some((x) => x.paused)) tools.append(iconButton("play", "Resume every server: waiting prompts are handed out at once", () => act(p, "The servers are not resumed", () => p.store.setServerPaused(false)), "discomfort-resume-all"));
+	const list = el("div", { className: "list servers" });
+	list.setAttribute("data-testid", "discomfort-servers");
+	for (const x of servers) {
+		const state = !x.up ? "down" : x.paused ? "paused" : "up";
+		const said = (!x.up ? "down: taken out of the pool, and probed until it answers again" : "up") + (x.paused ? ", paused: given no new prompt until resumed (what it has goes on)" : "");
+		const toggle = x.paused ? iconButton("play", `Resume ${x.label}: it takes waiting prompts at once`, () => act(p, `"${x.label}" is not resumed`, () => p.store.setServerPaused(false, x.label)), "discomfort-resume-server") : iconButton("pause", `Pause ${x.label}: it is given no new prompt until resumed (what it runs goes on)`, () => act(p, `"${x.label}" is not paused`, () => p.store.setServerPaused(true, x.label)), "discomfort-pause-server");
+		const row = el("div", {
+			className: `item server ${state}`,
+			title: [
+				`${x.label} (${x.url}): ${said}`,
+				`${x.inflight}/${x.maxQueued} prompts queued or running; ${x.runs} runs, ${x.failures} failed${x.weight !== 1 ? `; weight ${x.weight}` : ""}`,
+				holdsText(x.holds),
+				...x.lastError ? [`Last error: ${x.lastError}`] : []
+			].join("\n")
+		}, icon(SERVER_ICONS[state]), el("span", { className: "name" }, x.label), el("span", { className: "meta" }, `${x.inflight}/${x.maxQueued}`), el("span", { className: "actions" }, toggle));
+		row.setAttribute("data-server", x.label);
+		row.setAttribute("data-state", state);
+		list.append(row);
+	}
+	return [el("div", { className: "servers-head" }, el("h3", {}, `Servers (${servers.length})`), tools), list];
 }
 /** The contexts as rows: a click makes one active; rename, keep and delete on the row. */
 function contextList(s, p) {
@@ -5083,6 +5149,10 @@ var fromView = (r) => ({
 	...r.resubmitted ? { resubmitted: r.resubmitted } : {}
 });
 var ACTIVE_KEY = "Discomfort.ActiveContext";
+/** How often the servers are read again while nothing on the hub says runs moved (a server can go down or be paused from elsewhere). */
+var SERVERS_EVERY_MS = 5e3;
+/** After a run or sweep event, how soon they are read (events in a burst make one read). */
+var SERVERS_SOON_MS = 300;
 var DiscomfortStore = class {
 	clientId;
 	client;
@@ -5118,6 +5188,10 @@ var DiscomfortStore = class {
 	/** How many views listen (the sidebar while it is open, the port nodes' refresher): for the devtools console and tests. */
 	get listenerCount() {
 		return this.listeners.size;
+	}
+	/** How many views watch the servers (the sidebar while it is open): for the devtools console and tests. */
+	get serverWatchers() {
+		return this.watchingServers;
 	}
 	subscribe(listener) {
 		this.listeners.add(listener);
@@ -5203,11 +5277,14 @@ var DiscomfortStore = class {
 			this.state.sweeps = Object.fromEntries((message.sweeps ?? []).map((s) => [s.id, s]));
 			this.state.runs = Object.fromEntries(message.runs.map((r) => [r.id, fromView(r)]));
 			this.refreshEntries();
-		} else if (message.type === "sweep") this.state.sweeps = {
-			...this.state.sweeps,
-			[message.sweep.id]: message.sweep
-		};
-		else if (message.type === "context-changed") {
+			this.serversSoon();
+		} else if (message.type === "sweep") {
+			this.state.sweeps = {
+				...this.state.sweeps,
+				[message.sweep.id]: message.sweep
+			};
+			this.serversSoon();
+		} else if (message.type === "context-changed") {
 			const others = this.state.contexts.filter((c) => c.id !== message.context.id);
 			this.state.contexts = message.closed ? others : [...others, message.context].sort((a, b) => a.id.localeCompare(b.id));
 			if (message.closed && message.context.id === this.state.activeContext) this.setActive(this.state.contexts[0]?.id);
@@ -5235,6 +5312,7 @@ var DiscomfortStore = class {
 				...this.state.runs,
 				[e.runId]: run
 			};
+			if (e.type !== "node" && e.type !== "progress") this.serversSoon();
 		}
 		this.emit();
 	}
@@ -5295,6 +5373,77 @@ var DiscomfortStore = class {
 		} catch {
 			this.state.entries = [];
 		}
+		this.emit();
+	}
+	watchingServers = 0;
+	serversTimer;
+	serversSoonTimer;
+	readingServers;
+	serversAgain = false;
+	/** Counts the pause and resume answers shown. */
+	serversEpoch = 0;
+	/**
+	* Keep the servers read while a view shows them: now, shortly after each
+	* hub event that moves a run or sweep, and every SERVERS_EVERY_MS otherwise
+	* (not while the page is hidden). One read at a time, and the state changes
+	* (and views redraw) only when what the bridge says changed. Returns the stop.
+	*/
+	watchServers() {
+		this.watchingServers++;
+		if (!this.serversTimer) this.serversTimer = setInterval(() => {
+			if (document.visibilityState !== "hidden") this.refreshServers();
+		}, SERVERS_EVERY_MS);
+		this.refreshServers();
+		let stopped = false;
+		return () => {
+			if (stopped) return;
+			stopped = true;
+			if (--this.watchingServers > 0) return;
+			clearInterval(this.serversTimer);
+			clearTimeout(this.serversSoonTimer);
+			this.serversTimer = void 0;
+			this.serversSoonTimer = void 0;
+		};
+	}
+	/** Read the servers shortly (once for a burst of events), when a view watches them. */
+	serversSoon() {
+		if (!this.watchingServers || this.serversSoonTimer) return;
+		this.serversSoonTimer = setTimeout(() => {
+			this.serversSoonTimer = void 0;
+			this.refreshServers();
+		}, SERVERS_SOON_MS);
+	}
+	/**
+	* Read the servers again. One read at a time: while one is out, a later
+	* call asks for one more when it is back (what changed meanwhile is not missed).
+	*/
+	refreshServers() {
+		if (this.state.status !== "up") return Promise.resolve();
+		if (this.readingServers) {
+			this.serversAgain = true;
+			return this.readingServers;
+		}
+		const epoch = this.serversEpoch;
+		this.readingServers = this.client.servers().then((servers) => {
+			if (epoch === this.serversEpoch) this.showServers(servers);
+		}, () => void 0).finally(() => {
+			this.readingServers = void 0;
+			if (this.serversAgain) {
+				this.serversAgain = false;
+				this.refreshServers();
+			}
+		});
+		return this.readingServers;
+	}
+	/** Pause or resume a server (by label), or every server; the pool as the bridge answers it is shown at once. */
+	async setServerPaused(paused, label) {
+		const servers = await this.client.setServerPaused(paused, label);
+		this.serversEpoch++;
+		this.showServers(servers);
+	}
+	showServers(servers) {
+		if (JSON.stringify(servers) === JSON.stringify(this.state.servers)) return;
+		this.state.servers = servers;
 		this.emit();
 	}
 	entry(key) {

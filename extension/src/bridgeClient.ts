@@ -13,9 +13,10 @@ import type {
   RouteParams,
   RunView,
   RunWorkflows,
+  ServerInfo,
 } from '../../shared/protocol/index.js'
 
-export type { ContextSummary, EntryMeta, KeyEntry }
+export type { ContextSummary, EntryMeta, KeyEntry, ServerInfo }
 
 /** The bridge does not answer: the page says how to start it, and queues nothing. */
 export class BridgeDownError extends DiscomfortError {
@@ -143,6 +144,18 @@ export class BridgeClient {
     const data = (await res.json().catch(() => undefined)) as EntryMeta
     if (!res.ok) throw new Error(readErrorAnswer(res.status, data, `PUT ${key}`).message)
     return data
+  }
+  /** The ComfyUI servers the bridge drives (its pool), in order. */
+  servers() {
+    return this.call<ServerInfo[]>(routePaths.listServers, {})
+  }
+  /**
+   * Pause a server (by label), or every server without one: it is given no
+   * new prompt until resumed (what it runs goes on); or resume it. Answers the pool as it is now.
+   */
+  setServerPaused(paused: boolean, label?: string) {
+    if (label === undefined) return this.call<ServerInfo[]>(paused ? routePaths.pausePool : routePaths.resumePool, {})
+    return this.call<ServerInfo[]>(paused ? routePaths.pauseServer : routePaths.resumeServer, { label })
   }
   /** Queue a prompt with ports: answered in ComfyUI's /prompt shape. */
   queue(body: QueueBody) {

@@ -4,7 +4,9 @@
  * row): bridge status, the contexts (new, rename, keep, delete), for the
  * selected one its keys (type, pass-by, tier, size, last update, thumbnails),
  * RAM and disk usage, and the sweeps and runs, each run named after its
- * workflow, with a status icon, and its workflow one click from the canvas.
+ * workflow, with a status icon, and its workflow one click from the canvas;
+ * and, when the bridge drives several ComfyUI servers (or its one is paused or
+ * down), each server with its state, its load, and pause and resume.
  * Questions go through the frontend's own dialogs, news through its toasts.
  */
 import { runIsOpen, type RunStatus } from '../../shared/protocol/index.js'
@@ -85,13 +87,20 @@ const STYLE = `
 .discomfort .value-form .message.bad { color: var(--error-text, #f44336); }
 .discomfort.dropping { outline: 2px dashed var(--p-primary-color, #4a90e2); outline-offset: -4px; }
 .discomfort td.editable { cursor: pointer; text-decoration: underline dotted; }
-.discomfort .keys-head { display: flex; align-items: center; justify-content: space-between; gap: 4px; }
+.discomfort .keys-head, .discomfort .servers-head { display: flex; align-items: center; justify-content: space-between; gap: 4px; }
 .discomfort .toggle { display: flex; gap: 2px; }
 .discomfort .toggle button[aria-pressed=true] { color: var(--fg-color); background: var(--comfy-menu-secondary-bg); }
 .discomfort .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(88px, 1fr)); gap: 6px; }
 .discomfort .gallery a { display: flex; flex-direction: column; gap: 2px; min-width: 0; color: var(--descrip-text); text-decoration: none; }
 .discomfort .gallery img { width: 100%; aspect-ratio: 1; object-fit: contain; background: var(--comfy-input-bg); border: 1px solid var(--border-color); border-radius: 4px; image-rendering: pixelated; }
 .discomfort .gallery span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+/* Servers: a state icon, the label, prompts held of those it may hold, and pause or resume (always shown on a paused one). */
+.discomfort .list.servers { max-height: 168px; overflow-y: auto; }
+.discomfort .item.server { cursor: default; }
+.discomfort .item.server.up > .pi { color: var(--p-green-500, #4caf50); }
+.discomfort .item.server.paused > .pi { color: var(--fg-color); }
+.discomfort .item.server.down > .pi, .discomfort .item.server.down .meta { color: var(--error-text, #f44336); }
+.discomfort .item.server.paused .actions { visibility: visible; }
 .discomfort .run-details { display: flex; flex-direction: column; gap: 4px; padding: 6px; border: 1px solid var(--border-color); border-radius: 4px; background: var(--comfy-input-bg); }
 .discomfort .run-details .text { white-space: normal; overflow-wrap: anywhere; }
 .discomfort .run-details .error { color: var(--error-text, #f44336); }
@@ -179,8 +188,11 @@ export function renderSidebar(root: HTMLElement, store: DiscomfortStore, ui: Pag
   }
   const off = store.subscribe(draw)
   if (store.state.status === 'up') void store.refreshEntries()
+  // The servers are read only while the panel is open.
+  const unwatch = store.watchServers()
   return () => {
     off()
+    unwatch()
     root.replaceChildren()
   }
 }
@@ -250,6 +262,7 @@ function view(s: DiscomfortState, p: Panel): Node[] {
   out.push(el('div', { className: 'header' }, el('span', { className: 'title' }, 'Discomfort'), tools), status)
   if (s.status !== 'up') return out
 
+  out.push(...serversSection(s, p))
   out.push(el('h3', {}, `Contexts (${s.contexts.length})`), contextList(s, p))
   const active = s.contexts.find((c) => c.id === s.activeContext)
   if (active) {
@@ -364,6 +377,87 @@ function runMeta(r: LiveRun): string {
   if (r.status === 'running')
     return r.nodesTotal ? `${r.nodesDone ?? 0}/${r.nodesTotal} nodes` : `step ${r.step}/${r.totalSteps}`
   return duration(r.createdAt, r.finishedAt)
+}
+
+/** The icon of each server state (PrimeIcons). */
+const SERVER_ICONS = { up: 'check-circle', paused: 'pause-circle', down: 'times-circle' } as const
+
+/** What a server's tooltip says of what its cache holds (the affinity keys of its last prompt), shortened past a few. */
+const holdsText = (holds: readonly string[]): string =>
+  holds.length
+    ? `holds ${holds.slice(0, 6).join(', ')}${holds.length > 6 ? ` and ${holds.length - 6} more` : ''}`
+    : 'holds nothing known yet'
+
+/**
+ * The bridge's ComfyUI servers, one row each: up, paused or down, its label,
+ * the prompts it holds of those it may, and pause or resume; pause-all and
+ * resume-all in the header. Shown only when there is something to tell: more
+ * than one server, or the one there is paused or down (then runs wait, and
+ * this is where to see why and resume). One server up says nothing the status line does not.
+ */
+function serversSection(s: DiscomfortState, p: Panel): Node[] {
+  const servers = s.servers ?? []
+  if (servers.length <= 1 && !servers.some((x) => x.paused || !x.up)) return []
+  const tools = el('div', { className: 'tools' })
+  if (servers.some((x) => !x.paused))
+    tools.append(
+      iconButton(
+        'pause',
+        'Pause every server: none is given a new prompt until resumed (what they run goes on)',
+        () => act(p, 'The servers are not paused', () => p.store.setServerPaused(true)),
+        'discomfort-pause-all',
+      ),
+    )
+  if (servers.some((x) => x.paused))
+    tools.append(
+      iconButton(
+        'play',
+        'Resume every server: waiting prompts are handed out at once',
+        () => act(p, 'The servers are not resumed', () => p.store.setServerPaused(false)),
+        'discomfort-resume-all',
+      ),
+    )
+  const list = el('div', { className: 'list servers' })
+  list.setAttribute('data-testid', 'discomfort-servers')
+  for (const x of servers) {
+    const state = !x.up ? 'down' : x.paused ? 'paused' : 'up'
+    const said =
+      (!x.up ? 'down: taken out of the pool, and probed until it answers again' : 'up') +
+      (x.paused ? ', paused: given no new prompt until resumed (what it has goes on)' : '')
+    const toggle = x.paused
+      ? iconButton(
+          'play',
+          `Resume ${x.label}: it takes waiting prompts at once`,
+          () => act(p, `"${x.label}" is not resumed`, () => p.store.setServerPaused(false, x.label)),
+          'discomfort-resume-server',
+        )
+      : iconButton(
+          'pause',
+          `Pause ${x.label}: it is given no new prompt until resumed (what it runs goes on)`,
+          () => act(p, `"${x.label}" is not paused`, () => p.store.setServerPaused(true, x.label)),
+          'discomfort-pause-server',
+        )
+    const row = el(
+      'div',
+      {
+        className: `item server ${state}`,
+        title: [
+          `${x.label} (${x.url}): ${said}`,
+          `${x.inflight}/${x.maxQueued} prompts queued or running; ${x.runs} runs, ${x.failures} failed${x.weight !== 1 ? `; weight ${x.weight}` : ''}`,
+          holdsText(x.holds),
+          ...(x.lastError ? [`Last error: ${x.lastError}`] : []),
+        ].join('\n'),
+      },
+      icon(SERVER_ICONS[state]),
+      el('span', { className: 'name' }, x.label),
+      el('span', { className: 'meta' }, `${x.inflight}/${x.maxQueued}`),
+      el('span', { className: 'actions' }, toggle),
+    )
+    row.setAttribute('data-server', x.label)
+    row.setAttribute('data-state', state)
+    list.append(row)
+  }
+  return [el('div', { className: 'servers-head' }, el('h3', {}, `Servers (${servers.length})`), tools), list]
 }
 
 /** The contexts as rows: a click makes one active; rename, keep and delete on the row. */

@@ -5,7 +5,7 @@
  * sidebar picks up where it was).
  */
 import type { HubMessage, RunView, SweepView } from '../../shared/protocol/index.js'
-import { BridgeClient, type ContextSummary, type KeyEntry } from './bridgeClient.js'
+import { BridgeClient, type ContextSummary, type KeyEntry, type ServerInfo } from './bridgeClient.js'
 
 /** A run as the panel shows it: its record from the bridge, and the node progress of the workflow running. */
 export interface LiveRun {
@@ -58,9 +58,16 @@ export interface DiscomfortState {
   runs: Record<string, LiveRun>
   /** Sweeps the bridge runs or ran, by id. */
   sweeps: Record<string, SweepView>
+  /** The ComfyUI servers the bridge drives, as last read while a view watches them (undefined: not read yet). */
+  servers?: ServerInfo[]
 }
 
 const ACTIVE_KEY = 'Discomfort.ActiveContext'
+
+/** How often the servers are read again while nothing on the hub says runs moved (a server can go down or be paused from elsewhere). */
+export const SERVERS_EVERY_MS = 5000
+/** After a run or sweep event, how soon they are read (events in a burst make one read). */
+const SERVERS_SOON_MS = 300
 
 export class DiscomfortStore {
   readonly client: BridgeClient
@@ -100,6 +107,11 @@ export class DiscomfortStore {
   /** How many views listen (the sidebar while it is open, the port nodes' refresher): for the devtools console and tests. */
   get listenerCount(): number {
     return this.listeners.size
+  }
+
+  /** How many views watch the servers (the sidebar while it is open): for the devtools console and tests. */
+  get serverWatchers(): number {
+    return this.watchingServers
   }
 
   subscribe(listener: (s: DiscomfortState) => void): () => void {
@@ -199,8 +211,10 @@ export class DiscomfortStore {
       // The bridge's run history (it outlives page reloads and bridge restarts).
       this.state.runs = Object.fromEntries(message.runs.map((r) => [r.id, fromView(r)]))
       void this.refreshEntries()
+      this.serversSoon()
     } else if (message.type === 'sweep') {
       this.state.sweeps = { ...this.state.sweeps, [message.sweep.id]: message.sweep }
+      this.serversSoon()
     } else if (message.type === 'context-changed') {
       const others = this.state.contexts.filter((c) => c.id !== message.context.id)
       this.state.contexts = message.closed
@@ -219,6 +233,8 @@ export class DiscomfortStore {
       if (e.type === 'workflow-started') Object.assign(run, { nodesDone: 0, nodesTotal: undefined })
       if (e.type === 'node') Object.assign(run, { nodesDone: e.done, nodesTotal: e.total })
       this.state.runs = { ...this.state.runs, [e.runId]: run }
+      // A prompt took or gave back a server's slot, or a server failed it (progress within a prompt changes neither).
+      if (e.type !== 'node' && e.type !== 'progress') this.serversSoon()
     }
     this.emit()
   }
@@ -283,6 +299,93 @@ export class DiscomfortStore {
     } catch {
       this.state.entries = []
     }
+    this.emit()
+  }
+
+  private watchingServers = 0
+  private serversTimer: ReturnType<typeof setInterval> | undefined
+  private serversSoonTimer: ReturnType<typeof setTimeout> | undefined
+  private readingServers: Promise<void> | undefined
+  private serversAgain = false
+  /** Counts the pause and resume answers shown. */
+  private serversEpoch = 0
+
+  /**
+   * Keep the servers read while a view shows them: now, shortly after each
+   * hub event that moves a run or sweep, and every SERVERS_EVERY_MS otherwise
+   * (not while the page is hidden). One read at a time, and the state changes
+   * (and views redraw) only when what the bridge says changed. Returns the stop.
+   */
+  watchServers(): () => void {
+    this.watchingServers++
+    if (!this.serversTimer) {
+      this.serversTimer = setInterval(() => {
+        if (document.visibilityState !== 'hidden') void this.refreshServers()
+      }, SERVERS_EVERY_MS)
+    }
+    void this.refreshServers()
+    let stopped = false
+    return () => {
+      if (stopped) return
+      stopped = true
+      if (--this.watchingServers > 0) return
+      clearInterval(this.serversTimer)
+      clearTimeout(this.serversSoonTimer)
+      this.serversTimer = undefined
+      this.serversSoonTimer = undefined
+    }
+  }
+
+  /** Read the servers shortly (once for a burst of events), when a view watches them. */
+  private serversSoon(): void {
+    if (!this.watchingServers || this.serversSoonTimer) return
+    this.serversSoonTimer = setTimeout(() => {
+      this.serversSoonTimer = undefined
+      void this.refreshServers()
+    }, SERVERS_SOON_MS)
+  }
+
+  /**
+   * Read the servers again. One read at a time: while one is out, a later
+   * call asks for one more when it is back (what changed meanwhile is not missed).
+   */
+  refreshServers(): Promise<void> {
+    if (this.state.status !== 'up') return Promise.resolve()
+    if (this.readingServers) {
+      this.serversAgain = true
+      return this.readingServers
+    }
+    // A read that started before a pause or resume answered is older than that answer: it is not shown.
+    const epoch = this.serversEpoch
+    this.readingServers = this.client
+      .servers()
+      .then(
+        (servers) => {
+          if (epoch === this.serversEpoch) this.showServers(servers)
+        },
+        // A read that fails changes nothing shown (a bridge down says so in the status line; one too old to list servers shows none).
+        () => undefined,
+      )
+      .finally(() => {
+        this.readingServers = undefined
+        if (this.serversAgain) {
+          this.serversAgain = false
+          void this.refreshServers()
+        }
+      })
+    return this.readingServers
+  }
+
+  /** Pause or resume a server (by label), or every server; the pool as the bridge answers it is shown at once. */
+  async setServerPaused(paused: boolean, label?: string): Promise<void> {
+    const servers = await this.client.setServerPaused(paused, label)
+    this.serversEpoch++
+    this.showServers(servers)
+  }
+
+  private showServers(servers: ServerInfo[]): void {
+    if (JSON.stringify(servers) === JSON.stringify(this.state.servers)) return
+    this.state.servers = servers
     this.emit()
   }
 

@@ -18,7 +18,8 @@ import type { UiWorkflow } from '../../shared/workflow/uiWorkflow.js'
 import { COMFY_FIXTURES, loadObjectInfo, ORIGINAL_WORKFLOWS } from '../helpers/fixtures.js'
 import { CONCAT, SLOW, solidPng } from '../helpers/prompts.js'
 import { startRedis } from '../helpers/redis.js'
-import type { RunView } from '../../shared/protocol/index.js'
+import type { RunView, ServerInfo } from '../../shared/protocol/index.js'
+import { SERVERS_EVERY_MS } from '../../extension/src/state.js'
 import { decodePng } from '../../bridge/codec/png.js'
 import { imageFromPngs } from '../../bridge/values/valueFrom.js'
 
@@ -297,6 +298,43 @@ async function refusalBesideNative(page: Page, contextId: string, shots: string)
   }
   return { native, ours: drawn }
 }
+
+/**
+ * At the sidebar's default width nothing is wider than the panel or scrolls sideways, no icon
+ * button (on a row, or in a section's header) is cut, and every cut text has its whole in a tooltip.
+ */
+const panelFits = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.querySelector('.discomfort') as HTMLElement
+    el.style.width = ''
+    let scroller: HTMLElement | null = el.parentElement
+    while (scroller && scroller.scrollWidth <= scroller.clientWidth && scroller !== document.body)
+      scroller = scroller.parentElement
+    const sideways = scroller && scroller !== document.body ? scroller.scrollWidth - scroller.clientWidth : 0
+    // Icon buttons are never cut; cut text is, with its whole in a tooltip.
+    const cutButtons = Array.from(el.querySelectorAll('td.act, .item .actions, .servers-head .tools'))
+      .filter((n) => (n as HTMLElement).scrollWidth > (n as HTMLElement).clientWidth + 1)
+      .map((n) => {
+        const row = n.closest('[data-key], [data-context], [data-server]')
+        return (
+          row?.getAttribute('data-key') ??
+          row?.getAttribute('data-context') ??
+          row?.getAttribute('data-server') ??
+          'a header'
+        )
+      })
+    const cut = Array.from(el.querySelectorAll('.name, .meta, .status, td'))
+      .filter((n) => (n as HTMLElement).scrollWidth > (n as HTMLElement).clientWidth + 1)
+      .filter((n) => !(n.closest('[title]')?.getAttribute('title') ?? '').includes(n.textContent ?? ''))
+      .map((n) => n.textContent)
+    return {
+      overflow: el.scrollWidth - el.clientWidth,
+      sideways,
+      width: el.clientWidth,
+      cutButtons,
+      cutWithoutTooltip: cut,
+    }
+  })
 
 describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (version) => {
   let comfy: ComfyStandIn
@@ -1147,31 +1185,7 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     ).toEqual(['DiscomfortPort', 'DiscomfortPort', 'StringConcatenate'])
     await row(ok.id).click()
 
-    /** At the sidebar's default width nothing is wider than the panel or scrolls sideways, and every cut text has its whole in a tooltip. */
-    const fits = () =>
-      page.evaluate(() => {
-        const el = document.querySelector('.discomfort') as HTMLElement
-        el.style.width = ''
-        let scroller: HTMLElement | null = el.parentElement
-        while (scroller && scroller.scrollWidth <= scroller.clientWidth && scroller !== document.body)
-          scroller = scroller.parentElement
-        const sideways = scroller && scroller !== document.body ? scroller.scrollWidth - scroller.clientWidth : 0
-        // Icon buttons are never cut; cut text is, with its whole in a tooltip.
-        const cutButtons = Array.from(el.querySelectorAll('td.act, .item .actions'))
-          .filter((n) => (n as HTMLElement).scrollWidth > (n as HTMLElement).clientWidth + 1)
-          .map((n) => n.closest('[data-key], [data-context]')?.getAttribute('data-key') ?? 'a row')
-        const cut = Array.from(el.querySelectorAll('.name, .meta, .status, td'))
-          .filter((n) => (n as HTMLElement).scrollWidth > (n as HTMLElement).clientWidth + 1)
-          .filter((n) => !(n.closest('[title]')?.getAttribute('title') ?? '').includes(n.textContent ?? ''))
-          .map((n) => n.textContent)
-        return {
-          overflow: el.scrollWidth - el.clientWidth,
-          sideways,
-          width: el.clientWidth,
-          cutButtons,
-          cutWithoutTooltip: cut,
-        }
-      })
+    const fits = () => panelFits(page)
     for (const palette of ['dark', 'light']) {
       await page.evaluate(
         (p) => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', p),
@@ -1204,20 +1218,200 @@ describe.each(VERSIONS)('the extension in the real ComfyUI frontend %s', (versio
     await page.locator('.pi-database').first().click()
   })
 
-  it('closing the sidebar tab removes its listener (opened and closed 3 times)', async () => {
-    const count = () =>
-      page.evaluate(
-        () =>
-          (window as unknown as { discomfort: { store: { listenerCount: number } } }).discomfort.store.listenerCount,
+  it('shows the pool once it has two servers: per row its state, label and load, paused and resumed from the row and from the header (as the bridge then says), a server down with its error, a refused pause in a toast; it fits, dark and light', async () => {
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${bridge.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      })
+    const pool = async () => (await (await api('GET', '/api/servers')).json()) as ServerInfo[]
+    const paused = async () => (await pool()).map((x) => [x.label, x.paused])
+    const section = page.locator('[data-testid=discomfort-servers]')
+    const row = (label: string) => section.locator(`[data-server="${label}"]`)
+    /** Wait until the row of `label` is drawn in `state` (up, paused, down). */
+    const drawn = (label: string, state: string) =>
+      page
+        .locator(`[data-testid=discomfort-servers] [data-server="${label}"][data-state=${state}]`)
+        .waitFor({ timeout: 10_000 })
+    const fitsAll = { overflow: 0, sideways: 0, cutButtons: [], cutWithoutTooltip: [] }
+    const setPalette = async (palette: string) => {
+      await page.evaluate(
+        (p) => (window as unknown as W).app.extensionManager.setting.set('Comfy.ColorPalette', p),
+        palette,
       )
+      await new Promise((r) => setTimeout(r, 300))
+    }
+    const [primary] = await pool()
+    await page.locator('.pi-database').first().click()
+    await page.locator('[data-testid=discomfort-contexts]').waitFor({ timeout: 10_000 })
+    // One server, up: the section would say nothing the status line does not, and is not drawn.
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { discomfort: { store: { state: { servers?: unknown[] } } } }).discomfort.store.state
+          .servers?.length === 1,
+      null,
+      { timeout: 10_000 },
+    )
+    expect(await section.count()).toBe(0)
+    const other = await startComfyStandIn()
+    let otherOpen = true
+    /** While set, the panel's reads of the pool fail (what it shows stays as it was). */
+    const listing = (url: URL) => url.pathname === '/api/servers' && url.port === new URL(bridge.url).port
+    try {
+      expect((await api('POST', '/api/servers', { url: other.url, label: 'second' })).status).toBe(201)
+      // No run moves: it is drawn at the panel's next read, within a few seconds.
+      const added = Date.now()
+      await drawn('second', 'up')
+      expect(Date.now() - added).toBeLessThan(SERVERS_EVERY_MS + 2000)
+      const rows = await section.locator('[data-server]').evaluateAll((rs) =>
+        rs.map((r) => ({
+          label: r.getAttribute('data-server'),
+          state: r.getAttribute('data-state'),
+          name: r.querySelector('.name')?.textContent,
+          load: r.querySelector('.meta')?.textContent,
+          icon: r.querySelector(':scope > .pi')?.className,
+          title: r.getAttribute('title') ?? '',
+        })),
+      )
+      expect(rows.map(({ title: _, ...r }) => r)).toEqual([
+        { label: primary!.label, state: 'up', name: primary!.label, load: '0/1', icon: 'pi pi-check-circle' },
+        { label: 'second', state: 'up', name: 'second', load: '0/1', icon: 'pi pi-check-circle' },
+      ])
+      // The tooltip: its URL, its load, what its cache holds.
+      expect(rows[0]!.title).toContain(primary!.url)
+      expect(rows[1]!.title).toContain(other.url)
+      expect(rows[1]!.title).toContain('0/1 prompts queued or running')
+      expect(rows[1]!.title).toContain('holds nothing known yet')
+      if (primary!.holds.length) expect(rows[0]!.title).toContain(primary!.holds[0])
+
+      // One server paused from its row (its button shows on hover): the bridge says so; resumed from the same row.
+      await row('second').hover()
+      await row('second').locator('[data-testid=discomfort-pause-server]').click()
+      await drawn('second', 'paused')
+      expect(await row('second').locator(':scope > .pi-pause-circle').count()).toBe(1)
+      expect(await row(primary!.label).getAttribute('data-state')).toBe('up')
+      expect(await paused()).toEqual([
+        [primary!.label, false],
+        ['second', true],
+      ])
+      // With one paused and one not, the header offers both: pause the rest, resume it.
+      expect(await section.count()).toBe(1)
+      expect(await page.locator('[data-testid=discomfort-pause-all]').count()).toBe(1)
+      expect(await page.locator('[data-testid=discomfort-resume-all]').count()).toBe(1)
+      await row('second').locator('[data-testid=discomfort-resume-server]').click()
+      await drawn('second', 'up')
+      expect(await paused()).toEqual([
+        [primary!.label, false],
+        ['second', false],
+      ])
+
+      // Every server paused from the header, and resumed; the section fits the default width, dark and light.
+      for (const palette of ['dark', 'light']) {
+        await setPalette(palette)
+        expect(await panelFits(page)).toMatchObject(fitsAll)
+        await shot(`panel-servers-${palette}`)
+        await page.locator('[data-testid=discomfort-pause-all]').click()
+        await drawn(primary!.label, 'paused')
+        await drawn('second', 'paused')
+        expect(await section.locator('[data-server] > .pi-pause-circle').count()).toBe(2)
+        expect(await page.locator('[data-testid=discomfort-pause-all]').count()).toBe(0)
+        expect(await paused()).toEqual([
+          [primary!.label, true],
+          ['second', true],
+        ])
+        expect(await panelFits(page)).toMatchObject(fitsAll)
+        await shot(`panel-servers-paused-${palette}`)
+        await page.locator('[data-testid=discomfort-resume-all]').click()
+        await drawn(primary!.label, 'up')
+        await drawn('second', 'up')
+        expect(await paused()).toEqual([
+          [primary!.label, false],
+          ['second', false],
+        ])
+      }
+      await setPalette('dark')
+
+      // A server that stops answering: a run given to it fails there before anything is queued, and
+      // waits for the other (paused meanwhile); the row shows it down, its error in the tooltip.
+      await row(primary!.label).hover()
+      await row(primary!.label).locator('[data-testid=discomfort-pause-server]').click()
+      await drawn(primary!.label, 'paused')
+      await other.close()
+      otherOpen = false
+      const run = (await (
+        await api('POST', '/api/runs', { workflows: [CONCAT], context: 'page-ctx', inputs: { text: 'pool' } })
+      ).json()) as { id: string }
+      await drawn('second', 'down')
+      expect(await row('second').locator(':scope > .pi-times-circle').count()).toBe(1)
+      const down = (await row('second').getAttribute('title')) ?? ''
+      expect(down).toContain('down: taken out of the pool')
+      expect(down).toContain(`Last error: ${(await pool()).find((x) => x.label === 'second')?.lastError}`)
+      expect(await panelFits(page)).toMatchObject(fitsAll)
+      await shot('panel-servers-down-dark')
+      // Resumed, the other server runs it.
+      await row(primary!.label).locator('[data-testid=discomfort-resume-server]').click()
+      await drawn(primary!.label, 'up')
+      await page.waitForFunction(
+        (id) => document.querySelector(`[data-run="${id}"]`)?.getAttribute('data-status') === 'succeeded',
+        run.id,
+        { timeout: 15_000 },
+      )
+      // Its slot given back, the row says so (read again on the run's events).
+      await page.waitForFunction(
+        (label) =>
+          document.querySelector(`[data-testid=discomfort-servers] [data-server="${label}"] .meta`)?.textContent ===
+          '0/1',
+        primary!.label,
+        { timeout: 10_000 },
+      )
+
+      // A pause the bridge refuses is said in the frontend's toast: the server left the pool after the panel last read it.
+      await dismissMessages(page)
+      await page.route(listing, (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()))
+      expect((await api('DELETE', '/api/servers/second')).status).toBe(200)
+      await row('second').hover()
+      await row('second').locator('[data-testid=discomfort-pause-server]').click()
+      // The toast's title and its detail (the bridge's own words), as every frontend draws its toasts.
+      await page.waitForFunction(
+        () =>
+          document.body.innerText.includes('"second" is not paused') &&
+          document.body.innerText.includes('No server "second" in the pool.'),
+        null,
+        { timeout: 10_000 },
+      )
+      await shot('panel-servers-refused')
+      await page.unroute(listing)
+      await dismissMessages(page)
+      // One server again, up: the section goes at the next read.
+      await section.waitFor({ state: 'detached', timeout: 10_000 })
+    } finally {
+      await page.unroute(listing)
+      if (otherOpen) await other.close()
+      if ((await pool()).some((x) => x.label === 'second')) await api('DELETE', '/api/servers/second')
+      await api('POST', '/api/servers/resume')
+      await setPalette('dark')
+    }
+    await page.locator('.pi-database').first().click()
+  })
+
+  it('closing the sidebar tab removes its listener and stops reading the servers (opened and closed 3 times)', async () => {
+    const count = () =>
+      page.evaluate(() => {
+        const { store } = (
+          window as unknown as { discomfort: { store: { listenerCount: number; serverWatchers: number } } }
+        ).discomfort
+        return { listeners: store.listenerCount, watchers: store.serverWatchers }
+      })
     const base = await count()
+    expect(base.watchers).toBe(0)
     for (let i = 0; i < 3; i++) {
       await page.locator('.pi-database').first().click()
       await page.locator('[data-testid=discomfort-status]').waitFor({ timeout: 10_000 })
-      expect(await count()).toBe(base + 1)
+      expect(await count()).toEqual({ listeners: base.listeners + 1, watchers: 1 })
       await page.locator('.pi-database').first().click()
       await page.locator('[data-testid=discomfort-status]').waitFor({ state: 'detached', timeout: 10_000 })
-      expect(await count()).toBe(base)
+      expect(await count()).toEqual(base)
     }
   })
 

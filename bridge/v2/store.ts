@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs'
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { DiscomfortError } from '../../shared/errors.js'
 import { openSqlite } from '../ledger/sqlite.js'
 import type { V2JobError, V2JobStatus } from '../../shared/protocol/v2.js'
 
@@ -84,7 +85,11 @@ CREATE INDEX IF NOT EXISTS assets_job ON assets (job_id);
 `
 
 /** A second submit with an Idempotency-Key already used. */
-export class KeyReusedError extends Error {}
+export class KeyReusedError extends DiscomfortError {
+  static override code = 'idempotency_key_reuse'
+  static override status = 422
+  override name = 'KeyReusedError'
+}
 
 export class V2Store {
   private readonly db: DatabaseSync
@@ -153,7 +158,8 @@ export class V2Store {
         j.expiresAt,
       )
     } catch (e) {
-      if (/UNIQUE constraint failed: jobs\.idem_key/.test((e as Error).message)) throw new KeyReusedError()
+      if (/UNIQUE constraint failed: jobs\.idem_key/.test((e as Error).message))
+        throw new KeyReusedError(`Idempotency-Key "${j.idemKey}" was used before.`)
       throw e
     }
   }

@@ -225,7 +225,18 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       })
   // The Comfy API v2: jobs over these runs, kept in their own ledger beside the contexts.
   const v2Store = new V2Store(root)
-  const v2 = new V2Jobs(v2Store, runs, pool, log)
+  const v2 = new V2Jobs(
+    v2Store,
+    runs,
+    {
+      clients: () => pool.clients(),
+      nodes: async () => {
+        const [info, replacements] = await Promise.all([runner.objectInfo(), runner.nodeReplacements()])
+        return { info, replaced: new Set(Object.keys(replacements)) }
+      },
+    },
+    log,
+  )
   const allowedOrigins = originsFor(comfyUrl, options.allowOrigins)
   /** Where this bridge answers, once it listens: the MCP tools mounted on it call its API there. */
   let selfUrl: string | undefined
@@ -273,7 +284,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`
-  selfUrl = url
+  // Its own API on loopback when it listens on every address (0.0.0.0 is no address to connect to everywhere).
+  selfUrl = host === '0.0.0.0' || host === '::' || host === '[::]' ? `http://127.0.0.1:${port}` : url
   log(`Discomfort bridge listening on ${url} (ComfyUI at ${comfyUrl}; contexts in ${store.dir})`)
   for (const line of afterListening) log(line)
   const announced =

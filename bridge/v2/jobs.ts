@@ -23,6 +23,7 @@ import {
 import type { ComfyClient } from '../comfy/comfyClient.js'
 import { ComfyHttp } from '../comfy/comfyHttp.js'
 import type { NodeUi } from '../comfy/messages.js'
+import type { ObjectInfo } from '../../shared/workflow/objectInfo.js'
 import type { RunManager } from '../runs/manager.js'
 import type { RunRecord } from '../runs/record.js'
 import { blake3Hex } from './hash.js'
@@ -44,9 +45,11 @@ export class V2Error extends DiscomfortError {
   }
 }
 
-/** What the jobs need of the pool: its servers' clients (to place inputs and fetch outputs). */
+/** What the jobs need of the pool: its servers' clients (to place inputs and fetch outputs), and what they run. */
 export interface V2Pool {
   clients(): Array<{ label: string; up: boolean; client: ComfyClient }>
+  /** Node definitions, and the classes the servers replace (known too), to check a workflow before it is accepted. */
+  nodes(): Promise<{ info: ObjectInfo; replaced: ReadonlySet<string> }>
 }
 
 /** What a job is doing now, beyond its row: what its run's events said last. */
@@ -87,15 +90,32 @@ export class V2Jobs {
   async resume(): Promise<number> {
     await this.store.expire(nowIso())
     const open = this.store.open()
-    for (const row of open) {
+    for (const listed of open) {
+      // Read again: the bridge answers while it takes its jobs up, and a job may have been cancelled meanwhile.
+      const row = this.store.job(listed.id)
+      if (!row || terminalV2(row.status)) continue
       if (row.cancel_requested) {
         this.end(row.id, 'canceled', [], null)
         continue
       }
-      await this.start(row).catch((e: unknown) => this.end(row.id, 'failed', [], failure(e)))
+      await this.start(row).catch((e: unknown) => this.startLater(row.id, e))
     }
     if (open.length) this.log(`v2: took up ${open.length} job(s) the bridge had not finished.`)
     return open.length
+  }
+
+  /** A job taken up while no server answers (ComfyUI starts after the bridge): tried again every few seconds. */
+  private startLater(jobId: string, e: unknown): void {
+    if ((e as { code?: string }).code !== 'upstream_unreachable') {
+      this.end(jobId, 'failed', [], failure(e))
+      return
+    }
+    const retry = setTimeout(() => {
+      const row = this.store.job(jobId)
+      if (this.closing || !row || terminalV2(row.status)) return
+      void this.start(row).catch((again: unknown) => this.startLater(jobId, again))
+    }, 5000)
+    retry.unref()
   }
 
   close(): void {
@@ -120,6 +140,7 @@ export class V2Jobs {
         'This bridge does not pass extra_data.api_key_comfy_org to ComfyUI: runs are kept in its ledger (to run again, to answer after a restart), and a key must not be. Give partner nodes their key on the ComfyUI servers themselves (signed in there).',
       )
     this.checkAssets(workflow)
+    await this.checkNodes(workflow)
     const id = randomUUID()
     const createdAt = nowIso()
     try {
@@ -149,6 +170,54 @@ export class V2Jobs {
       throw e
     }
     return this.store.job(id)!
+  }
+
+  /**
+   * What ComfyUI would refuse, refused before anything is recorded (422
+   * `invalid_workflow`, with `node_errors` as ComfyUI gives them): a node that
+   * is not `{class_type, inputs}`, a class no server knows, no output node.
+   * When no server can say what it runs, the workflow goes on and its run says.
+   */
+  private async checkNodes(workflow: Record<string, unknown>): Promise<void> {
+    const known = await this.pool.nodes().catch(() => undefined)
+    const nodeErrors: Record<string, unknown> = {}
+    let outputs = 0
+    for (const [id, node] of Object.entries(workflow)) {
+      const n = node as { class_type?: unknown; inputs?: unknown } | null
+      const classType = typeof n?.class_type === 'string' ? n.class_type : undefined
+      const shaped = classType !== undefined && typeof n?.inputs === 'object' && n.inputs !== null
+      const def = classType !== undefined ? known?.info[classType] : undefined
+      if (!shaped)
+        nodeErrors[id] = {
+          errors: [{ type: 'invalid_node', message: 'a node is {"class_type": ..., "inputs": {...}}' }],
+        }
+      else if (known && !def && !known.replaced.has(classType))
+        nodeErrors[id] = {
+          errors: [
+            { type: 'missing_node_type', message: `Node type "${classType}" is not known to the ComfyUI servers` },
+          ],
+          class_type: classType,
+        }
+      if (def?.output_node || (known && !def)) outputs++
+    }
+    if (Object.keys(nodeErrors).length)
+      throw new V2Error(
+        422,
+        'invalid_workflow',
+        `The workflow has ${Object.keys(nodeErrors).length} node(s) ComfyUI would refuse.`,
+        {
+          node_errors: nodeErrors,
+        },
+      )
+    if (known && outputs === 0)
+      throw new V2Error(
+        422,
+        'invalid_workflow',
+        'The workflow has no output node (SaveImage, PreviewImage, ...): it would produce nothing.',
+        {
+          node_errors: {},
+        },
+      )
   }
 
   /** The assets a workflow names must be known here; else nothing is recorded. */
@@ -186,16 +255,24 @@ export class V2Jobs {
       if (!asset) throw new V2Error(422, 'missing_asset', `Asset ${ref.value.info.id ?? ref.value.info.hash} is gone.`)
       const bytes = await this.store.readBlob(asset.hash)
       const ext = (extname(asset.file_path ?? '').slice(1) || 'png').toLowerCase()
-      const servers = this.pool.clients().filter((s) => s.up)
-      if (!servers.length) throw new V2Error(503, 'upstream_unreachable', 'No ComfyUI server of the pool answers.')
-      const names = await Promise.all(
-        servers.map(async (s) => ComfyHttp.loaderPath(await s.client.http.uploadContent(new Uint8Array(bytes), ext))),
+      // Every server that answers gets it (a server that fails to take it is left out, not the job).
+      const placed = await Promise.allSettled(
+        this.pool
+          .clients()
+          .filter((s) => s.up)
+          .map(async (s) => ComfyHttp.loaderPath(await s.client.http.uploadContent(new Uint8Array(bytes), ext))),
       )
-      ref.set(names[0]!)
+      const name = placed.find((p): p is PromiseFulfilledResult<string> => p.status === 'fulfilled')?.value
+      if (name === undefined)
+        throw new V2Error(503, 'upstream_unreachable', 'No ComfyUI server of the pool took the input files.')
+      ref.set(name)
     }
     const run = await this.runs.submit({ workflows: [{ name: `v2 job ${row.id}`, workflow }] })
     this.byRun.set(run.id, row.id)
-    this.store.started(row.id, run.id)
+    if (!this.store.started(row.id, run.id) || this.store.job(row.id)?.cancel_requested) {
+      // Cancelled while it was being started: its run is cancelled too, and the job ends (or has ended) cancelled.
+      await this.runs.cancel(run.id)
+    }
     this.live.set(row.id, this.live.get(row.id) ?? { progress: null, listeners: new Set() })
     void this.runs
       .finished(run)
@@ -219,8 +296,9 @@ export class V2Jobs {
       live.progress =
         event.type === 'node'
           ? {
-              value: event.total ? event.done / event.total : 0,
-              nodes_done: event.done,
+              // Nodes a server expands (loops, lazy re-runs) count past the prompt's own: the contract's value is 0 to 1.
+              value: event.total ? Math.min(1, event.done / event.total) : 0,
+              nodes_done: Math.min(event.done, event.total),
               nodes_total: event.total,
               current_node: event.node,
             }
@@ -229,8 +307,9 @@ export class V2Jobs {
               nodes_done: before?.nodes_done ?? 0,
               nodes_total: before?.nodes_total ?? 0,
               current_node: event.node,
-              step: event.value,
-              steps: event.max,
+              // Whole numbers in the contract; a custom node may report fractions.
+              step: Math.round(event.value),
+              steps: Math.max(1, Math.round(event.max)),
             }
       this.tell(jobId, { type: 'progress', progress: live.progress })
     }

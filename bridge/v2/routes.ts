@@ -6,7 +6,10 @@
  * outputs before the terminal status.
  */
 import { randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream/promises'
 import type { z } from 'zod/v4'
 import { describeIssues } from '../../shared/protocol/index.js'
 import {
@@ -221,10 +224,9 @@ export function v2Handler(jobs: V2Jobs, servers: () => Array<{ label: string; ur
         throw new V2Error(422, 'invalid_request', 'POST /api/v2/assets takes multipart/form-data with a "file" part.')
       let form: FormData
       try {
-        form = await new Response(
-          req.body.buffer.slice(req.body.byteOffset, req.body.byteOffset + req.body.byteLength) as ArrayBuffer,
-          { headers: { 'content-type': String(req.headers['content-type']) } },
-        ).formData()
+        form = await new Response(req.body as Uint8Array<ArrayBuffer>, {
+          headers: { 'content-type': String(req.headers['content-type']) },
+        }).formData()
       } catch (e) {
         throw new V2Error(422, 'invalid_request', `The multipart body could not be read: ${(e as Error).message}.`)
       }
@@ -248,30 +250,29 @@ export function v2Handler(jobs: V2Jobs, servers: () => Array<{ label: string; ur
             actual_hash: hash,
           },
         )
-      const known = store.assetByHash(hash)
+      const known = store.uploadByHash(hash)
       if (known && (await store.hasBlob(hash))) return json(res, assetView(baseOf(req), known, false), 200)
       await store.putBlob(hash, bytes)
-      const row: AssetRow = {
-        id: randomUUID(),
-        hash,
-        size: bytes.byteLength,
-        content_type: text(form.get('content_type')) ?? (file.type || 'application/octet-stream'),
-        file_path: filePath,
-        job_id: null,
-        created_at: new Date().toISOString(),
-        expires_at: null,
-      }
-      store.insertAsset(row)
-      json(res, assetView(baseOf(req), row, true), 201)
+      const contentType = text(form.get('content_type')) ?? (file.type || 'application/octet-stream')
+      json(res, assetView(baseOf(req), newUpload(hash, bytes.byteLength, contentType, filePath), true), 201)
     },
   )
 
   router.on(v2Paths.assetFromHash, { json: 64 * 1024 }, async (req, res) => {
     const body = parse(FromHashBodySchema, req.body, 'POST /api/v2/assets/from-hash')
-    const known = store.assetByHash(body.hash)
-    if (!known || !(await store.hasBlob(body.hash)))
+    if (!(await store.hasBlob(body.hash)))
       throw new V2Error(404, 'blob_not_found', `This bridge holds no bytes with hash ${body.hash}; upload them.`)
-    json(res, assetView(baseOf(req), known, false), 200)
+    const known = store.uploadByHash(body.hash)
+    if (known) return json(res, assetView(baseOf(req), known, false), 200)
+    // Bytes a job wrote: an upload of its own, so it outlives that job's retention.
+    const output = store.assetByHash(body.hash)
+    const row = newUpload(
+      body.hash,
+      output?.size ?? 0,
+      output?.content_type ?? 'application/octet-stream',
+      body.file_path ?? null,
+    )
+    json(res, assetView(baseOf(req), row, true), 201)
   })
 
   router.on(v2Paths.assetByHash, undefined, async (req, res) => {
@@ -292,22 +293,27 @@ export function v2Handler(jobs: V2Jobs, servers: () => Array<{ label: string; ur
 
   router.on(v2Paths.assetContent, undefined, async (req, res) => {
     const a = requireAsset(String(req.params.id))
-    let data: Buffer
-    try {
-      data = await store.readBlob(a.hash)
-    } catch {
-      throw new V2Error(404, 'output_unavailable', `The bytes of asset ${a.id} are gone.`)
-    }
-    const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''))
+    const path = store.blobPath(a.hash)
+    const size = await stat(path).then(
+      (st) => st.size,
+      () => {
+        throw new V2Error(404, 'output_unavailable', `The bytes of asset ${a.id} are gone.`)
+      },
+    )
+    // What an uploader said it is, served so that no page renders it as the bridge's own.
     const headers = {
       'content-type': a.content_type,
       'accept-ranges': 'bytes',
       'cache-control': 'private, max-age=3600',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': 'sandbox',
     }
+    const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''))
+    let first = 0
+    let last = size - 1
     if (range && (range[1] || range[2])) {
-      const size = data.byteLength
-      const first = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]))
-      const last = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1
+      first = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]))
+      last = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1
       if (first >= size || first > last) {
         res.writeHead(416, { 'content-range': `bytes */${size}` })
         res.end()
@@ -318,12 +324,30 @@ export function v2Handler(jobs: V2Jobs, servers: () => Array<{ label: string; ur
         'content-range': `bytes ${first}-${last}/${size}`,
         'content-length': last - first + 1,
       })
-      res.end(data.subarray(first, last + 1))
+    } else res.writeHead(200, { ...headers, 'content-length': size })
+    if (req.method === 'HEAD' || size === 0) {
+      res.end()
       return
     }
-    res.writeHead(200, { ...headers, 'content-length': data.byteLength })
-    res.end(data)
+    // Streamed from the file: a large asset costs no more memory than a chunk.
+    await pipeline(createReadStream(path, { start: first, end: last }), res).catch(() => res.destroy())
   })
+
+  /** An upload's record (kept until deleted): its bytes are already under their hash. */
+  const newUpload = (hash: string, size: number, contentType: string, filePath: string | null): AssetRow => {
+    const row: AssetRow = {
+      id: randomUUID(),
+      hash,
+      size,
+      content_type: contentType,
+      file_path: filePath,
+      job_id: null,
+      created_at: new Date().toISOString(),
+      expires_at: null,
+    }
+    store.insertAsset(row)
+    return row
+  }
 
   const requireAsset = (id: string): AssetRow => {
     const a = store.asset(id)
@@ -369,9 +393,12 @@ export function v2Handler(jobs: V2Jobs, servers: () => Array<{ label: string; ur
               ? String((e as { code?: string }).code)
               : 'internal'
       if (status >= 500 && !(e instanceof V2Error)) console.error('[discomfort bridge] /api/v2', e)
-      const answer: V2ErrorAnswer = {
-        error: { code, message: (e as Error).message ?? String(e), details: e instanceof V2Error ? e.details : null },
-      }
+      // An unexpected failure's own text may name files on this machine: the log has it, the answer does not.
+      const message =
+        code === 'internal'
+          ? 'The bridge failed on this request (its log says why).'
+          : ((e as Error).message ?? String(e))
+      const answer: V2ErrorAnswer = { error: { code, message, details: e instanceof V2Error ? e.details : null } }
       if (status === 413) res.setHeader('connection', 'close')
       json(res, answer, status)
     }

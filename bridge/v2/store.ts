@@ -6,6 +6,7 @@
  * started again; an Idempotency-Key is the unique column that refuses a
  * second submit with it.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -112,7 +113,8 @@ export class V2Store {
       job: p('SELECT * FROM jobs WHERE id = ?'),
       open: p(`SELECT * FROM jobs WHERE status IN ('queued', 'running', 'canceling') ORDER BY created_at`),
       started: p(
-        `UPDATE jobs SET run_id = ?, attempts = attempts + 1, status = CASE WHEN status = 'canceling' THEN status ELSE 'queued' END WHERE id = ?`,
+        `UPDATE jobs SET run_id = ?, attempts = attempts + 1, status = CASE WHEN status = 'canceling' THEN status ELSE 'queued' END
+         WHERE id = ? AND status IN ('queued', 'running', 'canceling')`,
       ),
       running: p(
         `UPDATE jobs SET status = 'running', server = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'queued'`,
@@ -126,7 +128,9 @@ export class V2Store {
          WHERE id = ? AND status IN ('queued', 'running', 'canceling')`,
       ),
       page: p(`SELECT * FROM jobs WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`),
-      expiredJobs: p('SELECT id FROM jobs WHERE expires_at < ?'),
+      expiredJobs: p(
+        `SELECT id FROM jobs WHERE expires_at < ? AND status IN ('succeeded', 'canceled', 'failed', 'expired')`,
+      ),
       deleteJob: p('DELETE FROM jobs WHERE id = ?'),
       insertAsset: p(
         `INSERT INTO assets (id, hash, size, content_type, file_path, job_id, created_at, expires_at)
@@ -134,6 +138,7 @@ export class V2Store {
       ),
       asset: p('SELECT * FROM assets WHERE id = ?'),
       assetByHash: p('SELECT * FROM assets WHERE hash = ? ORDER BY created_at LIMIT 1'),
+      uploadByHash: p('SELECT * FROM assets WHERE hash = ? AND job_id IS NULL ORDER BY created_at LIMIT 1'),
       deleteAsset: p('DELETE FROM assets WHERE id = ?'),
       expiredAssets: p('SELECT * FROM assets WHERE (expires_at IS NOT NULL AND expires_at < ?) OR job_id = ?'),
       hashUsers: p('SELECT COUNT(*) AS n FROM assets WHERE hash = ?'),
@@ -177,8 +182,9 @@ export class V2Store {
     return this.q.open!.all() as unknown as JobRow[]
   }
 
-  started(id: string, runId: string): void {
-    this.q.started!.run(runId, id)
+  /** The job's new run; false when the job ended meanwhile (cancelled while it was being started). */
+  started(id: string, runId: string): boolean {
+    return Number(this.q.started!.run(runId, id).changes) === 1
   }
 
   running(id: string, server: string, at: string): void {
@@ -223,6 +229,11 @@ export class V2Store {
     return this.q.assetByHash!.get(hash) as AssetRow | undefined
   }
 
+  /** An upload with these bytes (not a job's output, which expires with its job). */
+  uploadByHash(hash: string): AssetRow | undefined {
+    return this.q.uploadByHash!.get(hash) as AssetRow | undefined
+  }
+
   /** Remove an asset's record, and its bytes when no other record names them. */
   async deleteAsset(a: AssetRow): Promise<void> {
     this.q.deleteAsset!.run(a.id)
@@ -256,9 +267,15 @@ export class V2Store {
   async putBlob(hash: string, bytes: Uint8Array): Promise<void> {
     const path = this.blobPath(hash)
     if (await this.hasBlob(hash)) return
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
+    const tmp = `${path}.${randomUUID()}.tmp`
     await writeFile(tmp, bytes)
-    await rename(tmp, path)
+    try {
+      await rename(tmp, path)
+    } catch (e) {
+      // The same bytes kept by someone else at the same moment: theirs will do.
+      await rm(tmp, { force: true })
+      if (!(await this.hasBlob(hash))) throw e
+    }
   }
 
   readBlob(hash: string): Promise<Buffer> {

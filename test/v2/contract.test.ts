@@ -126,7 +126,10 @@ for (const profile of ['0.3.75', 'current'] as ComfyProfile[]) {
       expect(done.outputs).toHaveLength(1)
       const out = done.outputs[0]!
       expect(out).toMatchObject({ node_id: '9', type: 'image', content_type: 'image/png', job_id: job.id })
-      const bytes = new Uint8Array(await (await fetch(`${base}/assets/${out.id}/content`)).arrayBuffer())
+      const content = await fetch(`${base}/assets/${out.id}/content`)
+      // Served as what it is, never as a page of the bridge's origin.
+      expect(content.headers.get('x-content-type-options')).toBe('nosniff')
+      const bytes = new Uint8Array(await content.arrayBuffer())
       expect(out.size_bytes).toBe(bytes.byteLength)
       expect(out.hash).toBe(`blake3:${await blake3Hex(bytes)}`)
       const png = decodePng(bytes)
@@ -135,6 +138,10 @@ for (const profile of ['0.3.75', 'current'] as ComfyProfile[]) {
       expect(done.started_at).not.toBeNull()
       expect(done.completed_at).not.toBeNull()
       expect(done.server).toMatch(/127\.0\.0\.1/)
+      // The output fed back as an input: an upload of its own, which outlives the job's retention.
+      const reused = await call('POST', '/assets/from-hash', { hash: out.hash, file_path: 'again.png' })
+      expect([reused.status, reused.body.job_id, reused.body.expires_at]).toEqual([201, null, null])
+      expect(reused.body.id).not.toBe(out.id)
       const wf = await call('GET', `/jobs/${job.id}/workflow`)
       expect(wf.body).toMatchObject({ format: 'api', workflow: { '9': { class_type: 'SaveImage' } } })
     })
@@ -167,6 +174,17 @@ for (const profile of ['0.3.75', 'current'] as ComfyProfile[]) {
       })
       expect([keyed.status, refusal(keyed).code]).toEqual([422, 'extra_data_not_supported'])
       expect(JSON.stringify(keyed.body)).not.toContain('comfyui-secret')
+      const unknownClass = await call('POST', '/jobs', {
+        workflow: { ...WORKFLOW, '11': { class_type: 'NoSuchNode', inputs: { image: ['10', 0] } } },
+      })
+      expect([unknownClass.status, refusal(unknownClass).code]).toEqual([422, 'invalid_workflow'])
+      expect(refusal(unknownClass).details).toMatchObject({
+        node_errors: { '11': { class_type: 'NoSuchNode', errors: [{ type: 'missing_node_type' }] } },
+      })
+      const noOutput = await call('POST', '/jobs', {
+        workflow: { '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } } },
+      })
+      expect([noOutput.status, refusal(noOutput).code]).toEqual([422, 'invalid_workflow'])
       const unknown = await call('GET', `/jobs/${crypto.randomUUID()}`)
       expect([unknown.status, refusal(unknown).code]).toEqual([404, 'not_found'])
       const cursor = await call('GET', '/jobs?cursor=nonsense')

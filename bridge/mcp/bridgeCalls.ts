@@ -24,6 +24,9 @@ export function bridgeCalls(http: BridgeHttp): BridgeCalls {
   }
 }
 
+/** The longest a wait goes without telling its client anything. */
+const HEARTBEAT_MS = 10_000
+
 /** Where a long call is: what a wait reports as MCP progress. */
 export interface Progress {
   progress: number
@@ -43,14 +46,25 @@ export async function waitUntil<T>(
 ): Promise<{ value: T; timedOut: boolean; waitedMs: number }> {
   const start = Date.now()
   let last = Number.NEGATIVE_INFINITY
+  let saidAt = start
   let pause = options.everyMs ?? 250
   for (;;) {
     const seen = await look()
     if (seen.progress.progress > last) {
       last = seen.progress.progress
+      saidAt = Date.now()
       pause = options.everyMs ?? 250
       await options.report(seen.progress).catch(() => {})
-    } else pause = Math.min(pause * 1.5, 2000)
+    } else {
+      pause = Math.min(pause * 1.5, 2000)
+      // Nothing moved for a while: a sign of life a hundredth further on (a client that resets its timeout
+      // on progress keeps waiting; at most 60 of them in a 600 s wait, less than one real step).
+      if (Date.now() - saidAt >= HEARTBEAT_MS) {
+        last += 0.01
+        saidAt = Date.now()
+        await options.report({ ...seen.progress, progress: last }).catch(() => {})
+      }
+    }
     const waitedMs = Date.now() - start
     if (seen.done) return { value: seen.value, timedOut: false, waitedMs }
     if (waitedMs >= options.timeoutMs || options.signal?.aborted) return { value: seen.value, timedOut: true, waitedMs }

@@ -17,6 +17,19 @@ export interface SelfAddress {
 
 export function mcpHandler(self: SelfAddress): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
+    // Stateless: every message is a POST; there is no session stream to open (GET) or end (DELETE).
+    if (req.method !== 'POST') {
+      req.resume()
+      res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Method not allowed: this MCP endpoint takes POST.' },
+          id: null,
+        }),
+      )
+      return
+    }
     // Loaded at the first MCP request: a bridge nobody asks over MCP loads none of the SDK (nor the client).
     const [{ StreamableHTTPServerTransport }, { createMcpServer }, { bridgeCalls }, { BridgeHttp }] = await Promise.all(
       [
@@ -28,7 +41,7 @@ export function mcpHandler(self: SelfAddress): (req: IncomingMessage, res: Serve
     )
     const url = self.url()
     if (!url) throw new Error('The bridge is not listening yet.')
-    const server = createMcpServer(bridgeCalls(new BridgeHttp(url, self.token)))
+    const server = createMcpServer(bridgeCalls(new BridgeHttp(url, self.token)), { localFiles: false })
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined })
     res.on('close', () => {
       void transport.close()

@@ -30,7 +30,11 @@ function failure(e: unknown): CallToolResult {
   }
 }
 
-export function createMcpServer(bridge: BridgeCalls): McpServer {
+/**
+ * An MCP server for a bridge. `localFiles`: whether tools may read paths on
+ * this machine (true for stdio, whose client is here; false over HTTP).
+ */
+export function createMcpServer(bridge: BridgeCalls, options: { localFiles: boolean }): McpServer {
   const server = new McpServer({ name: 'discomfort', version: VERSION }, { instructions: INSTRUCTIONS })
   for (const [name, t] of Object.entries(tools) as [string, Tool][]) {
     server.registerTool(
@@ -56,7 +60,11 @@ export function createMcpServer(bridge: BridgeCalls): McpServer {
           })
         }
         try {
-          const answer: ToolAnswer = await t.run(bridge, args as never, { report, signal: extra.signal })
+          const answer: ToolAnswer = await t.run(bridge, args as never, {
+            report,
+            signal: extra.signal,
+            localFiles: options.localFiles,
+          })
           return answer as CallToolResult
         } catch (e) {
           return failure(e)

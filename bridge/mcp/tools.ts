@@ -43,6 +43,8 @@ export interface ToolAnswer {
 export interface ToolCall {
   report: (p: Progress) => Promise<void>
   signal: AbortSignal
+  /** Whether paths name files this server may read (stdio: the client's own machine). */
+  localFiles: boolean
 }
 
 export interface Tool<S extends z.ZodObject = z.ZodObject> {
@@ -56,7 +58,8 @@ export interface Tool<S extends z.ZodObject = z.ZodObject> {
 
 /** The longest a wait tool waits in one call; past it, it answers `timedOut` and the caller asks again. */
 const MAX_WAIT_S = 600
-const DEFAULT_WAIT_S = 120
+/** Under MCP clients' usual 60 s request timeout (the waits also send progress at least every 10 s). */
+const DEFAULT_WAIT_S = 50
 /** An image larger than this goes back as its thumbnail (MCP clients hold answers in memory). */
 const MAX_IMAGE_BYTES = 8 * 1024 * 1024
 
@@ -81,12 +84,28 @@ const workflowsArg = z
   .max(100)
   .describe('The workflows to run in order: file paths, or {name, workflow} objects (UI or API format JSON).')
 
-async function loadWorkflows(list: readonly z.infer<typeof WorkflowArg>[]): Promise<NamedWorkflow[]> {
-  return Promise.all(list.map((w) => (typeof w === 'string' ? readWorkflowFile(w) : w)))
+/** Files are read only for a client on this machine (stdio); over HTTP a path would read the bridge's disk. */
+function checkLocal(call: ToolCall, path: string): void {
+  if (!call.localFiles)
+    throw new DiscomfortError(
+      `"${path}": over HTTP the MCP tools read no files on the bridge's machine; give the workflow or value itself.`,
+      { code: 'files_not_allowed' },
+    )
+}
+
+async function loadWorkflows(list: readonly z.infer<typeof WorkflowArg>[], call: ToolCall): Promise<NamedWorkflow[]> {
+  return Promise.all(
+    list.map((w) => {
+      if (typeof w !== 'string') return w
+      checkLocal(call, w)
+      return readWorkflowFile(w)
+    }),
+  )
 }
 
 /** A file where this server runs, or an error that names it (code `file_unreadable`). */
-async function readLocal(path: string): Promise<Buffer> {
+async function readLocal(path: string, call: ToolCall): Promise<Buffer> {
+  checkLocal(call, path)
   try {
     return await readFile(path)
   } catch (e) {
@@ -240,9 +259,9 @@ export const tools = {
           message: 'give one of value, pngBase64 or file',
         },
       ),
-    run: async (bridge, { context, key, value, pngBase64, file, comfyType }) => {
+    run: async (bridge, { context, key, value, pngBase64, file, comfyType }, call) => {
       const bytes =
-        pngBase64 !== undefined ? Buffer.from(pngBase64, 'base64') : file ? await readLocal(file) : undefined
+        pngBase64 !== undefined ? Buffer.from(pngBase64, 'base64') : file ? await readLocal(file, call) : undefined
       const body = {
         value: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : value,
         ...(comfyType ? { comfyType } : bytes && !file?.endsWith('.latent') ? { comfyType: 'IMAGE' } : {}),
@@ -277,7 +296,7 @@ export const tools = {
         {},
         {
           ...spec,
-          workflows: await loadWorkflows(workflows),
+          workflows: await loadWorkflows(workflows, call),
         },
       )
       if (!wait) return json(view)
@@ -306,10 +325,12 @@ export const tools = {
     run: async (bridge, { runId, keys }) => {
       const view = await bridge.call<RunView>(routePaths.run, { id: runId })
       if (view.status !== 'succeeded')
-        return {
-          content: [{ type: 'text', text: `Run ${runId} is ${view.status}; it has no outputs yet.` }],
-          isError: view.status !== 'queued' && view.status !== 'running',
-        }
+        throw new DiscomfortError(
+          runIsOpen(view.status)
+            ? `Run ${runId} is ${view.status}; wait for it (wait_for_job), then ask again.`
+            : `Run ${runId} ended ${view.status}; it has no outputs${view.error ? ` (${view.error.code}: ${view.error.message})` : ''}.`,
+          { code: runIsOpen(view.status) ? 'not_finished' : 'no_outputs' },
+        )
       const wanted = keys ?? view.outputs ?? []
       const content: ToolContent[] = []
       for (const key of wanted) content.push(...(await valueContent(bridge, view.contextId, key)))
@@ -364,10 +385,7 @@ export const tools = {
       })
       const found = items.find((i) => i.index === (item ?? 0))?.outputs?.find((o) => o.key === output)
       if (!found)
-        return {
-          content: [{ type: 'text', text: `Batch ${bid} item ${item ?? 0} has no output "${output}".` }],
-          isError: true,
-        }
+        throw new DiscomfortError(`Batch ${bid} item ${item ?? 0} has no output "${output}".`, { code: 'not_found' })
       if (found.value !== undefined)
         return json(await bridge.call<EntryMeta>(routePaths.saveValue, target, { value: found.value }))
       const file = await bridge.bytes(routePaths.sweepFile, { id: bid ?? '', file: found.file.replace(/^items\//, '') })
@@ -383,12 +401,12 @@ export const tools = {
     description:
       'Run a workflow once per item across the pool, each item committed exactly once; `vary` gives values per input key (every combination), `items` gives input sets. The batch id stays valid across bridge restarts, and an interrupted batch goes on when the bridge starts again.',
     input: SweepSpecSchema.omit({ workflows: true }).extend({ workflows: workflowsArg }),
-    run: async (bridge, { workflows, ...spec }) =>
+    run: async (bridge, { workflows, ...spec }, call) =>
       json(
         await bridge.call<SweepView>(
           routePaths.submitSweep,
           {},
-          { ...spec, workflows: await loadWorkflows(workflows) },
+          { ...spec, workflows: await loadWorkflows(workflows, call) },
         ),
       ),
   }),
@@ -484,8 +502,8 @@ export const tools = {
       "Turn a UI workflow (as saved from the page) into the API prompt ComfyUI runs, as the page's frontend does; a workflow that cannot be converted (unknown nodes, bad links) is refused with the reason.",
     input: z.object({ workflow: WorkflowArg }),
     readOnly: true,
-    run: async (bridge, { workflow }) => {
-      const [w] = await loadWorkflows([workflow])
+    run: async (bridge, { workflow }, call) => {
+      const [w] = await loadWorkflows([workflow], call)
       return json(await bridge.call<unknown>(routePaths.convert, {}, { workflow: w!.workflow, name: w!.name }))
     },
   }),

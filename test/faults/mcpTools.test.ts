@@ -36,7 +36,7 @@ beforeAll(async () => {
     log: () => {},
   })
   const [a, b] = InMemoryTransport.createLinkedPair()
-  await createMcpServer(bridgeCalls(new BridgeHttp(bridge.url))).connect(a)
+  await createMcpServer(bridgeCalls(new BridgeHttp(bridge.url)), { localFiles: true }).connect(a)
   client = new Client({ name: 'fuzz', version: '1.0.0' })
   await client.connect(b)
   tools = (await client.listTools()).tools

@@ -5,7 +5,7 @@
  * jobs through a context; and the same tools over the bridge's `/mcp` behind
  * its token. Shared by the stand-in suite and the real-ComfyUI suite.
  */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -200,15 +200,27 @@ export function mcpScenario(where: string, startComfys: () => Promise<Comfys>, t
         ).items
         expect(servers).toHaveLength(2)
         const progress: number[] = []
+        // Over HTTP the bridge reads no file a client names: the workflow itself, or a coded refusal.
+        const byPath = (await http.callTool({
+          name: 'run_workflow',
+          arguments: { workflows: [CANVAS] },
+        })) as CallToolResult
+        expect(byPath.isError).toBe(true)
+        expect(texts(byPath)[0]!.text).toMatch(/^files_not_allowed: /)
+        const workflow = { name: 'make_canvas.json', workflow: JSON.parse(readFileSync(CANVAS, 'utf8')) as unknown }
         const run = (await http.callTool(
           {
             name: 'run_workflow',
-            arguments: { workflows: [CANVAS], inputs: { width: 8, height: 8, color: 0 }, wait: true },
+            arguments: { workflows: [workflow], inputs: { width: 8, height: 8, color: 0 }, wait: true },
           },
           undefined,
           { onprogress: (p) => progress.push(p.progress), timeout: timeoutMs },
         )) as CallToolResult
         expect(structured<{ status: string }>(run).status).toBe('succeeded')
+        expect(progress.length).toBeGreaterThan(0)
+        // Stateless: no session stream to open.
+        const get = await fetch(`${bridgeUrl}/mcp`, { headers: { authorization: `Bearer ${TOKEN}` } })
+        expect(get.status).toBe(405)
       } finally {
         await http.close()
       }

@@ -29,7 +29,9 @@ describe('discomfort mcp with no bridge running', () => {
     const said: string[] = []
     transport.stderr?.on('data', (d) => said.push(String(d)))
     const client = new Client({ name: 'own-bridge', version: '1.0.0' })
-    // A stray line on stdout would break the client's parsing of the protocol: it connects and calls.
+    // A stray line on stdout is a message the client cannot parse: it reports each as an error.
+    const unparsed: Error[] = []
+    client.onerror = (e) => unparsed.push(e)
     await client.connect(transport)
     try {
       const info = (await client.callTool({ name: 'server_info', arguments: {} })) as {
@@ -37,6 +39,7 @@ describe('discomfort mcp with no bridge running', () => {
       }
       expect(info.structuredContent?.servers).toEqual([expect.objectContaining({ url: comfy, up: true })])
       expect(said.join('')).toMatch(/No Discomfort bridge answers at .*: running one inside this process/)
+      expect(unparsed).toEqual([])
     } finally {
       await client.close()
       killAll()

@@ -20,7 +20,7 @@ export async function mcpCommand(args: McpArgs, log: (line: string) => void): Pr
     import('@modelcontextprotocol/sdk/server/stdio.js'),
     import('../../mcp/server.js'),
   ])
-  const server = createMcpServer(bridgeCalls(new BridgeHttp(d.url, token)))
+  const server = createMcpServer(bridgeCalls(new BridgeHttp(d.url, token)), { localFiles: true })
   const transport = new StdioServerTransport()
   log(`Discomfort MCP server on stdio, for the bridge at ${d.url}${d.bridge ? ' (started here)' : ''}.`)
   await new Promise<void>((resolve) => {

@@ -7,16 +7,13 @@
  * cache folder ci.sh uses).
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { Discomfort } from '../bridge/client/discomfort.js'
-import { ComfyClient } from '../bridge/comfy/comfyClient.js'
 import { ComfyHttp } from '../bridge/comfy/comfyHttp.js'
 import type { ApiPrompt } from '../shared/index.js'
-import { startComfyStandIn } from '../test/comfyStandIn/server.js'
-import { benchBridge } from './bridgeProcess.js'
+import { benchSetup } from './bridgeProcess.js'
 import { invertWorkflow, testImage } from './images.js'
 
 type Row = (name: string, value: string) => void
@@ -45,13 +42,8 @@ async function pythonWithClient(): Promise<string> {
 
 export async function pythonBench(row: Row): Promise<void> {
   const python = await pythonWithClient()
-  const comfy = await startComfyStandIn()
-  const root = mkdtempSync(join(tmpdir(), 'discomfort-bench-python-'))
-  const bridge = await benchBridge(comfy.url, join(root, 'home'))
-  const url = bridge.url
-  const ts = await Discomfort.create({ bridgeUrl: url })
-  const direct = new ComfyClient(comfy.url)
-  await direct.connect()
+  const setup = await benchSetup('python')
+  const { root, url, ts, direct } = setup
   try {
     // The same pictures for every contender (each its own copy, so ComfyUI's cache answers for none).
     const images = Array.from({ length: 3 * (IMAGE_RUNS + 1) }, (_, i) => testImage(1024, 5000 + i))
@@ -133,10 +125,6 @@ export async function pythonBench(row: Row): Promise<void> {
       `${ratio(py.image_ms, d)}; ${(py.image_ms / median(tsImage)).toFixed(2)} × TypeScript`,
     )
   } finally {
-    direct.close()
-    await ts.shutdown()
-    await bridge.stop()
-    await comfy.close()
-    rmSync(root, { recursive: true, force: true })
+    await setup.close()
   }
 }

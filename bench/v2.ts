@@ -1,24 +1,8 @@
-/**
- * A Comfy API v2 job through the bridge against the same work done with
- * ComfyUI's API directly and as a native bridge run, one stand-in server,
- * one bridge process: a 1024² picture in → ImageInvert → saved → its bytes
- * back. The v2 job is what an SDK client does (multipart upload of the
- * asset with its blake3 hash, submit, follow the events to the end,
- * download the output); the native run is the TypeScript client over HTTP.
- * Also a small job (8×8, nothing uploaded), where the per-job overhead shows
- * alone.
- */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Discomfort } from '../bridge/client/discomfort.js'
-import { ComfyClient } from '../bridge/comfy/comfyClient.js'
 import { ComfyHttp } from '../bridge/comfy/comfyHttp.js'
 import { blake3Hex } from '../bridge/v2/hash.js'
 import type { ApiPrompt } from '../shared/index.js'
 import type { V2Asset, V2Job } from '../shared/protocol/v2.js'
-import { startComfyStandIn } from '../test/comfyStandIn/server.js'
-import { benchBridge } from './bridgeProcess.js'
+import { benchSetup } from './bridgeProcess.js'
 import { invertWorkflow, testImage } from './images.js'
 
 type Row = (name: string, value: string) => void
@@ -39,13 +23,8 @@ async function v2Job(url: string, workflow: Record<string, unknown>): Promise<V2
 }
 
 export async function v2Bench(row: Row): Promise<void> {
-  const comfy = await startComfyStandIn()
-  const root = mkdtempSync(join(tmpdir(), 'discomfort-bench-v2-'))
-  const bridge = await benchBridge(comfy.url, join(root, 'home'))
-  const url = bridge.url
-  const ts = await Discomfort.create({ bridgeUrl: url })
-  const direct = new ComfyClient(comfy.url)
-  await direct.connect()
+  const setup = await benchSetup('v2')
+  const { url, ts, direct } = setup
   try {
     const images = Array.from({ length: 3 * RUNS + 3 }, (_, i) => testImage(1024, 9000 + i))
     const png = (i: number) => {
@@ -123,10 +102,6 @@ export async function v2Bench(row: Row): Promise<void> {
     row(`8×8 job, ComfyUI API directly (median of ${SMALL_RUNS})`, `${sd.toFixed(1)} ms`)
     row('8×8 job, v2 job through the bridge', ratio(median(smallV2), sd))
   } finally {
-    direct.close()
-    await ts.shutdown()
-    await bridge.stop()
-    await comfy.close()
-    rmSync(root, { recursive: true, force: true })
+    await setup.close()
   }
 }
